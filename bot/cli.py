@@ -1,0 +1,113 @@
+"""The `dvc-bot` command: run, migrate, seed, search."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings
+from conversations.texts import format_money
+from services.catalog import Procedure
+from services.catalog_index import Catalog
+from services.catalog_schema import CatalogError
+from storage.database import create_engine
+from storage.migrate import upgrade
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = argparse.ArgumentParser(prog="dvc-bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="migrate, seed and serve the bot (web chat on 127.0.0.1)")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser("seed", help="load the procedure catalogue into the database")
+    search = commands.add_parser("search", help="search the catalogue like a citizen would")
+    search.add_argument("query")
+    search.add_argument("--json", action="store_true", help="print JSON for scripts")
+    search.add_argument("--limit", type=int, default=10)
+    args = parser.parse_args(argv)
+    settings = Settings()
+    try:
+        match args.command:
+            case "run":
+                from bot.runner import run
+
+                asyncio.run(run(settings))
+            case "migrate":
+                asyncio.run(_migrate(settings))
+            case "seed":
+                asyncio.run(_seed(settings))
+            case "search":
+                asyncio.run(_search(settings, args.query, args.limit, args.json))
+    except CatalogError as error:
+        print(f"dvc-bot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+async def _migrate(settings: Settings) -> None:
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    print("Database is up to date.")
+
+
+async def _seed(settings: Settings) -> None:
+    from bot.bootstrap import prepare_database
+
+    engine = await prepare_database(settings)
+    await engine.dispose()
+    print("Catalogue seeded.")
+
+
+async def _search(settings: Settings, query: str, limit: int, as_json: bool) -> None:
+    from bot.bootstrap import build
+
+    app = await build(settings)
+    try:
+        _print_hits(app.catalog, query, limit, as_json)
+    finally:
+        await app.close()
+
+
+def _fee(proc: Procedure) -> str:
+    if proc.online_fee is None:
+        return "HĐND"
+    return format_money(proc.online_fee, "vi") if proc.online_fee else "0"
+
+
+def _print_hits(catalog: Catalog, query: str, limit: int, as_json: bool) -> None:
+    hits = catalog.search(query, limit)
+    if as_json:
+        rows = [
+            {
+                "id": h.procedure.id,
+                "code": h.procedure.code,
+                "name": h.procedure.name.vi,
+                "level": h.procedure.level.value,
+                "fee_online": h.procedure.online_fee,
+                "fee_counter": h.procedure.counter_fee,
+                "score": None if h.score == float("inf") else round(h.score, 3),
+            }
+            for h in hits
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        print(f"No procedure matches {query!r}.")
+        return
+    for rank, hit in enumerate(hits, 1):
+        proc = hit.procedure
+        code = proc.code or "—"
+        print(f"{rank:>2}. {code:<9} {proc.level.value:<8} {_fee(proc):>12}  {proc.name.vi}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Render neutral messages for the web chat (HTML) — other platforms have their own modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.messages import Outgoing
+from conversations.texts import TextCatalog
+
+
+def web_message(message: Outgoing, lang: str, texts: TextCatalog) -> dict[str, Any]:
+    """A JSON-ready message: safe HTML (only <b>, <i>, <code> and <br>), and buttons."""
+    html = texts.render(message.text, lang).replace("\n", "<br>")
+    return {
+        "kind": message.kind.value,
+        "html": html,
+        "buttons": [
+            [{"label": texts.plain(b.label, lang), "payload": b.payload} for b in row]
+            for row in message.buttons
+        ],
+        "media": message.media_ref or None,
+        "request_contact": message.request_contact,
+    }

@@ -1,0 +1,1 @@
+"""The HTTP surface: the web chat and, later, webhooks and the officer API."""

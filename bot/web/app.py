@@ -1,0 +1,27 @@
+"""The one ASGI app: web chat, health, and (in later parts) webhooks and the officer API."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from bot.bootstrap import Application
+from bot.web.chat import chat_router
+
+
+def create_http_app(app: Application) -> FastAPI:
+    """The FastAPI application over a built `Application`."""
+    http = FastAPI(title="dvc-bot", version="0.1.0")
+
+    @http.get("/healthz", include_in_schema=False)
+    async def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    if app.settings.web_chat_enabled:
+        http.include_router(chat_router(app))
+
+        @http.get("/", include_in_schema=False)
+        async def root() -> RedirectResponse:
+            return RedirectResponse("/chat")
+
+    return http

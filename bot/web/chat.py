@@ -1,0 +1,103 @@
+"""The local web chat channel: a page at /chat and a small JSON API behind it.
+
+Each browser tab is its own chat (a random id kept in sessionStorage); every message carries
+an increasing sequence number, which is the update id, so a retried request is applied once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+from bot.bootstrap import Application
+from bot.rendering import web_message
+from conversations.messages import (
+    ChatAddress,
+    Incoming,
+    IncomingKind,
+    Outgoing,
+    Platform,
+    Text,
+    Upload,
+)
+from conversations.router import Update
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+CHAT_ID = r"^[A-Za-z0-9_-]{8,64}$"
+MAX_UPLOAD = 25 * 1024 * 1024  # read at most this much; the documents step applies its own cap
+MAX_TEXT = 100_000
+
+
+class MessageIn(BaseModel):
+    """A typed message or a button press from the page."""
+
+    chat_id: str = Field(pattern=CHAT_ID)
+    seq: int = Field(ge=1, le=2**53)
+    text: str | None = Field(default=None, max_length=MAX_TEXT)
+    payload: str | None = Field(default=None, max_length=200)
+
+
+def chat_router(app: Application) -> APIRouter:
+    """Routes of the web chat."""
+    router = APIRouter()
+
+    @router.get("/chat", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC / "chat.html", media_type="text/html; charset=utf-8")
+
+    @router.get("/chat/static/{name}", include_in_schema=False)
+    async def static(name: str) -> FileResponse:
+        path = (STATIC / name).resolve()
+        if path.parent != STATIC.resolve() or not path.is_file():
+            raise HTTPException(404)
+        return FileResponse(path)
+
+    @router.post("/chat/api/message", include_in_schema=False)
+    async def message(body: MessageIn) -> JSONResponse:
+        if body.payload:
+            incoming = Incoming.button(body.payload)
+        else:
+            incoming = Incoming.from_text(body.text or "")
+        return await _handle(app, body.chat_id, body.seq, incoming)
+
+    @router.post("/chat/api/upload", include_in_schema=False)
+    async def upload(
+        chat_id: Annotated[str, Form(pattern=CHAT_ID)],
+        seq: Annotated[int, Form(ge=1, le=2**53)],
+        file: Annotated[UploadFile, File()],
+    ) -> JSONResponse:
+        content = await file.read(MAX_UPLOAD + 1)
+        name = Path(file.filename or "file").name[:200]
+        ref = hashlib.sha256(content).hexdigest()
+        incoming = Incoming(
+            IncomingKind.UPLOAD,
+            upload=Upload(ref=ref, name=name, size=len(content), mime=file.content_type or ""),
+        )
+        return await _handle(app, chat_id, seq, incoming)
+
+    return router
+
+
+async def _handle(app: Application, chat_id: str, seq: int, incoming: Incoming) -> JSONResponse:
+    """The channel's error boundary: whatever happens, the page gets an answer."""
+    address = ChatAddress(Platform.WEB, chat_id)
+    try:
+        reply = await app.router.handle(Update(address, str(seq), incoming))
+    except Exception:
+        log.exception("web chat update failed for %s", address.key)
+        error = web_message_error(app)
+        return JSONResponse({"messages": [error], "lang": app.settings.default_language}, 503)
+    messages = [web_message(m, reply.lang, app.texts) for m in reply.messages]
+    return JSONResponse({"messages": messages, "lang": reply.lang})
+
+
+def web_message_error(app: Application) -> dict[str, Any]:
+    """The apology shown when an update could not be applied."""
+    return web_message(Outgoing(Text("common.error")), app.settings.default_language, app.texts)

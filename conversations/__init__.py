@@ -1,0 +1,1 @@
+"""Platform-neutral dialogue: messages, router, form engine, flows and the text catalogue."""

@@ -1,0 +1,1 @@
+"""The dialogues: main menu, procedure search, e-form filling and drafts."""

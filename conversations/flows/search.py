@@ -1,0 +1,269 @@
+"""Finding a procedure: free-text search or browsing by sector, its card, then the agency.
+
+States and what each awaits:
+    AWAITING_QUERY   ──text──▶ AWAITING_PICK (results)      AWAITING_SECTOR ──pick──▶ AWAITING_PICK
+    AWAITING_PICK    ──pick──▶ VIEWING (procedure card)     ──page / new text──▶ itself
+    VIEWING          ──apply─▶ AWAITING_WARD (commune-level) or the form (province-level)
+    AWAITING_WARD    ──text filters, pick──▶ the form flow
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from conversations import payloads
+from conversations.cards import both, card, procedure_name
+from conversations.flow import Context, Flow, Turn
+from conversations.flows import form
+from conversations.flows.home import home_row
+from conversations.messages import Button, Incoming, IncomingKind, Outgoing, Text, btn, raw, say
+from conversations.payloads import Verb
+from conversations.picker import list_buttons
+from services.catalog import Level, Procedure
+
+NAME = "search"
+MAX_RESULTS = 30
+RESULTS, SECTORS, WARDS = "r", "s", "w"
+
+
+class SearchState(StrEnum):
+    """What the search awaits."""
+
+    AWAITING_QUERY = "AWAITING_QUERY"
+    AWAITING_SECTOR = "AWAITING_SECTOR"
+    AWAITING_PICK = "AWAITING_PICK"
+    VIEWING = "VIEWING"
+    AWAITING_WARD = "AWAITING_WARD"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchData:
+    """The query or sector, its results, the page shown and the procedure chosen."""
+
+    query: str = ""
+    sector: str = ""
+    results: tuple[str, ...] = ()
+    page: int = 0
+    procedure: str = ""
+    ward_query: str = ""
+    ward_page: int = 0
+
+
+async def ask(ctx: Context) -> Turn:
+    """Ask what to search for."""
+    return Turn(
+        NAME,
+        SearchState.AWAITING_QUERY,
+        SearchData(),
+        (
+            say(
+                "search.ask",
+                ((btn("menu.browse", payloads.menu("browse")),), home_row()),
+            ),
+        ),
+    )
+
+
+async def browse(ctx: Context) -> Turn:
+    """List the sectors to browse."""
+    return await _prompt_sector(ctx, SearchData())
+
+
+async def run_query(ctx: Context, query: str) -> Turn:
+    """Search and show the first page of results (or say nothing matched)."""
+    query = " ".join(query.split())[:200]
+    hits = ctx.catalog.search(query, MAX_RESULTS) if query else []
+    if not hits:
+        data = SearchData(query=query)
+        buttons = ((btn("menu.browse", payloads.menu("browse")),), home_row())
+        return Turn(
+            NAME, SearchState.AWAITING_QUERY, data, (say("search.none", buttons, query=query),)
+        )
+    if hits[0].score == float("inf"):  # a national code: straight to its card
+        data = SearchData(query=query, results=(hits[0].procedure.id,), procedure="")
+        return await _show_card(ctx, data, hits[0].procedure)
+    data = SearchData(query=query, results=tuple(hit.procedure.id for hit in hits))
+    return await _prompt_pick(ctx, data)
+
+
+async def _prompt_query(ctx: Context, data: SearchData) -> Turn:
+    return await ask(ctx)
+
+
+async def _prompt_sector(ctx: Context, data: SearchData) -> Turn:
+    items = [(s.id, Text("raw", {"text": s.name.get(ctx.lang)})) for s in ctx.catalog.sectors]
+    rows, _ = list_buttons(SECTORS, items, data.page, 20)
+    turn_data = replace(data, sector="", results=())
+    return Turn(
+        NAME,
+        SearchState.AWAITING_SECTOR,
+        turn_data,
+        (say("search.sectors", (*rows, home_row())),),
+    )
+
+
+async def _prompt_pick(ctx: Context, data: SearchData) -> Turn:
+    procedures = [p for p in (ctx.catalog.procedure(i) for i in data.results) if p]
+    items = [(p.id, procedure_name(p)) for p in procedures]
+    rows, page = list_buttons(RESULTS, items, data.page, ctx.settings.page_size)
+    sector = ctx.catalog.sector(data.sector) if data.sector else None
+    if sector is not None:
+        header = Text("search.sector_results", {"sector": both(sector.name), "count": len(items)})
+    else:
+        header = Text("search.results", {"query": data.query, "count": len(items)})
+    text = Text(
+        "search.results_page",
+        {"header": header, "page": page.number + 1, "pages": page.count},
+    )
+    buttons = (*rows, (btn("btn.new_search", payloads.menu("search")),), home_row())
+    return Turn(
+        NAME,
+        SearchState.AWAITING_PICK,
+        replace(data, page=page.number),
+        (Outgoing(text, buttons),),
+    )
+
+
+async def _show_card(ctx: Context, data: SearchData, proc: Procedure) -> Turn:
+    data = replace(data, procedure=proc.id, ward_query="", ward_page=0)
+    return await _prompt_viewing(ctx, data)
+
+
+async def _prompt_viewing(ctx: Context, data: SearchData) -> Turn:
+    proc = ctx.catalog.procedure(data.procedure)
+    if proc is None:
+        return await ask(ctx)
+    buttons: list[tuple[Button, ...]] = [(btn("search.apply", payloads.do("apply")),)]
+    if len(data.results) > 1:
+        buttons.append((btn("btn.back_to_results", payloads.do("back")),))
+    buttons.append(home_row())
+    return Turn(
+        NAME,
+        SearchState.VIEWING,
+        data,
+        (Outgoing(card(proc, ctx), tuple(buttons)),),
+    )
+
+
+async def _prompt_ward(ctx: Context, data: SearchData) -> Turn:
+    province = ctx.places.province(ctx.settings.province_code)
+    if data.ward_query:
+        wards = ctx.places.find_wards(ctx.settings.province_code, data.ward_query)
+    else:
+        wards = list(ctx.places.wards(ctx.settings.province_code))
+    items = [(w.code, raw(w.name)) for w in wards]
+    rows, page = list_buttons(WARDS, items, data.ward_page, 8, per_row=2)
+    key = "search.ward_matches" if data.ward_query else "search.ward_ask"
+    if data.ward_query and not wards:
+        key = "search.ward_none"
+    text = Text(
+        key,
+        {
+            "province": province.name if province else "",
+            "query": data.ward_query,
+            "page": page.number + 1,
+            "pages": page.count,
+        },
+    )
+    buttons = (*rows, (btn("btn.back", payloads.do("back")),), home_row())
+    return Turn(
+        NAME,
+        SearchState.AWAITING_WARD,
+        replace(data, ward_page=page.number),
+        (Outgoing(text, buttons),),
+    )
+
+
+async def _step_query(ctx: Context, data: SearchData, event: Incoming) -> Turn | None:
+    if event.kind is IncomingKind.TEXT:
+        return await run_query(ctx, event.text)
+    return None
+
+
+async def _step_sector(ctx: Context, data: SearchData, event: Incoming) -> Turn | None:
+    action = payloads.parse(event.payload)
+    if event.kind is IncomingKind.TEXT:
+        return await run_query(ctx, event.text)
+    if action and action.verb is Verb.PICK and action.args[0] == SECTORS:
+        sector = ctx.catalog.sector(action.args[1])
+        if sector is None:
+            return None
+        results = tuple(p.id for p in ctx.catalog.in_sector(sector.id))
+        return await _prompt_pick(ctx, SearchData(sector=sector.id, results=results))
+    return None
+
+
+async def _step_pick(ctx: Context, data: SearchData, event: Incoming) -> Turn | None:
+    if event.kind is IncomingKind.TEXT:
+        return await run_query(ctx, event.text)
+    action = payloads.parse(event.payload)
+    if action is None:
+        return None
+    if action.verb is Verb.PAGE and action.args[0] == RESULTS and action.args[1].isdigit():
+        return await _prompt_pick(ctx, replace(data, page=int(action.args[1])))
+    if action.verb is Verb.PICK and action.args[0] == RESULTS and action.args[1] in data.results:
+        proc = ctx.catalog.procedure(action.args[1])
+        return await _show_card(ctx, data, proc) if proc else None
+    return None
+
+
+async def _step_viewing(ctx: Context, data: SearchData, event: Incoming) -> Turn | None:
+    if event.kind is IncomingKind.TEXT:
+        return await run_query(ctx, event.text)
+    action = payloads.parse(event.payload)
+    proc = ctx.catalog.procedure(data.procedure)
+    if action is None or action.verb is not Verb.DO or proc is None:
+        return None
+    if action.arg == "back" and len(data.results) > 1:
+        return await _prompt_pick(ctx, data)
+    if action.arg != "apply":
+        return None
+    if proc.level is Level.COMMUNE:
+        return await _prompt_ward(ctx, data)
+    agency = ctx.catalog.agencies.provincial(proc)
+    if agency is None:
+        return Turn(NAME, SearchState.VIEWING, data, (say("proc.agency_missing"),))
+    return await form.start(ctx, proc, agency)
+
+
+async def _step_ward(ctx: Context, data: SearchData, event: Incoming) -> Turn | None:
+    if event.kind is IncomingKind.TEXT:
+        return await _prompt_ward(ctx, replace(data, ward_query=event.text[:100], ward_page=0))
+    action = payloads.parse(event.payload)
+    proc = ctx.catalog.procedure(data.procedure)
+    if action is None or proc is None:
+        return None
+    if action.verb is Verb.DO and action.arg == "back":
+        return await _prompt_viewing(ctx, data)
+    if action.verb is Verb.PAGE and action.args[0] == WARDS and action.args[1].isdigit():
+        return await _prompt_ward(ctx, replace(data, ward_page=int(action.args[1])))
+    if action.verb is Verb.PICK and action.args[0] == WARDS:
+        ward = ctx.places.ward(action.args[1])
+        if ward is None or ward.province_code != ctx.settings.province_code:
+            return None
+        agency = ctx.catalog.agencies.for_ward(proc, ward.code)
+        if agency is None:
+            return Turn(NAME, SearchState.AWAITING_WARD, data, (say("proc.agency_missing"),))
+        return await form.start(ctx, proc, agency)
+    return None
+
+
+FLOW: Flow[SearchData] = Flow(
+    name=NAME,
+    data_type=SearchData,
+    steps={
+        SearchState.AWAITING_QUERY: _step_query,
+        SearchState.AWAITING_SECTOR: _step_sector,
+        SearchState.AWAITING_PICK: _step_pick,
+        SearchState.VIEWING: _step_viewing,
+        SearchState.AWAITING_WARD: _step_ward,
+    },
+    prompts={
+        SearchState.AWAITING_QUERY: _prompt_query,
+        SearchState.AWAITING_SECTOR: _prompt_sector,
+        SearchState.AWAITING_PICK: _prompt_pick,
+        SearchState.VIEWING: _prompt_viewing,
+        SearchState.AWAITING_WARD: _prompt_ward,
+    },
+)

@@ -1,0 +1,160 @@
+"""How each e-form field type is asked, offered as buttons and shown back in summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from conversations import payloads
+from conversations.cards import both
+from conversations.messages import Button, Day, Lines, Money, Text, btn, raw
+from services.answers import JsonValue
+from services.catalog import FieldSpec, FieldType, Procedure
+
+OPTIONS_PER_PAGE = 10
+OPTION_LIST = "o"
+SUMMARY_TEXT_MAX = 160
+
+
+def label(spec: FieldSpec) -> Text:
+    """The field's label, with a red-star mark when required, as on the portal."""
+    return Text(
+        "form.label_required" if spec.required else "form.label", {"label": both(spec.label)}
+    )
+
+
+def hint(spec: FieldSpec) -> Text:
+    """What to type for this field type."""
+    match spec.type:
+        case FieldType.DATE:
+            return Text(f"form.hint.date_{spec.date_range.value}")
+        case FieldType.NUMBER:
+            if spec.min_value is not None and spec.max_value is not None:
+                return Text(
+                    "form.hint.number_range", {"min": spec.min_value, "max": spec.max_value}
+                )
+            return Text("form.hint.number")
+        case FieldType.TEXTAREA:
+            return Text("form.hint.textarea")
+        case _:
+            return Text(f"form.hint.{spec.type.value}")
+
+
+def display(spec: FieldSpec, value: JsonValue | None) -> Text:
+    """An answer as the citizen sees it in summaries."""
+    if value is None or value == "":
+        return Text("form.value_empty")
+    match spec.type:
+        case FieldType.DATE if isinstance(value, str):
+            return Text("raw_day", {"day": Day(date.fromisoformat(value))})
+        case FieldType.MONEY if isinstance(value, int):
+            return Text("raw_money", {"amount": Money(value)})
+        case FieldType.NUMBER if isinstance(value, int):
+            return Text("raw_number", {"value": value})
+        case FieldType.YESNO:
+            return Text("common.yes" if value is True else "common.no")
+        case FieldType.SELECT:
+            for option in spec.options:
+                if option.value == value:
+                    return Text("raw_both", {"text": both(option.label)})
+            return raw(str(value))
+        case FieldType.ADDRESS if isinstance(value, dict):
+            return raw(address_line(value))
+        case _:
+            text = str(value)
+            if len(text) > SUMMARY_TEXT_MAX:
+                text = text[: SUMMARY_TEXT_MAX - 1] + "…"
+            return raw(text)
+
+
+def address_line(value: Mapping[str, str]) -> str:
+    """detail, ward, province."""
+    parts = (value.get("detail", ""), value.get("ward", ""), value.get("province", ""))
+    return ", ".join(part for part in parts if part)
+
+
+def question(
+    proc: Procedure,
+    spec: FieldSpec,
+    answers: Mapping[str, JsonValue],
+    editing: bool,
+    page: int = 0,
+) -> tuple[Text, tuple[tuple[Button, ...], ...]]:
+    """The question for one field, and its buttons (choices, then navigation)."""
+    position = next(i for i, f in enumerate(proc.fields, 1) if f.key == spec.key)
+    current = answers.get(spec.key)
+    params: dict[str, str | int | Text | Lines] = {
+        "number": position,
+        "total": len(proc.fields),
+        "label": label(spec),
+        "hint": hint(spec),
+        "help": Text("form.help", {"help": both(spec.help)}) if spec.help else "",
+        "current": Text("form.current", {"value": display(spec, current)})
+        if current is not None
+        else "",
+    }
+    rows = list(choice_rows(spec, page))
+    nav: list[Button] = []
+    if current is not None and spec.type is not FieldType.ADDRESS:
+        nav.append(btn("btn.keep", payloads.do("keep")))
+    if not spec.required:
+        nav.append(btn("btn.skip", payloads.do("skip")))
+    if nav:
+        rows.append(tuple(nav))
+    last = [btn("btn.back_to_review" if editing else "btn.back", payloads.do("back"))]
+    last.append(btn("btn.cancel", payloads.do("cancel")))
+    rows.append(tuple(last))
+    return Text("form.question", params), tuple(rows)
+
+
+def choice_rows(spec: FieldSpec, page: int) -> tuple[tuple[Button, ...], ...]:
+    """Buttons for select and yes/no fields."""
+    if spec.type is FieldType.YESNO:
+        return (
+            (
+                btn("common.yes", payloads.yes_no(spec.key, True)),
+                btn("common.no", payloads.yes_no(spec.key, False)),
+            ),
+        )
+    if spec.type is not FieldType.SELECT:
+        return ()
+    count = len(spec.options)
+    pages = max(1, -(-count // OPTIONS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    start = page * OPTIONS_PER_PAGE
+    shown = list(enumerate(spec.options))[start : start + OPTIONS_PER_PAGE]
+    buttons = [
+        Button(Text("raw_both", {"text": both(o.label)}), payloads.option(spec.key, i))
+        for i, o in shown
+    ]
+    rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+    nav: list[Button] = []
+    if page > 0:
+        nav.append(btn("btn.prev_page", payloads.page(OPTION_LIST, page - 1)))
+    if page < pages - 1:
+        nav.append(btn("btn.next_page", payloads.page(OPTION_LIST, page + 1)))
+    if nav:
+        rows.append(tuple(nav))
+    return tuple(rows)
+
+
+def summary_lines(proc: Procedure, answers: Mapping[str, JsonValue]) -> Lines:
+    """Every field with its answer, one per line."""
+    return Lines(
+        tuple(
+            Text(
+                "form.summary_line",
+                {"label": label(spec), "value": display(spec, answers.get(spec.key))},
+            )
+            for spec in proc.fields
+        )
+    )
+
+
+def edit_rows(proc: Procedure) -> tuple[tuple[Button, ...], ...]:
+    """One edit button per field, two per row."""
+    buttons = [
+        Button(Text("btn.edit_field", {"label": both(spec.label)}), payloads.edit(spec.key))
+        for spec in proc.fields
+    ]
+    return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))

@@ -1,0 +1,237 @@
+"""English messages; every id of the Vietnamese catalogue, with the same parameters."""
+
+MESSAGES: dict[str, str] = {
+    # ------------------------------------------------------------------ data shown as is
+    "raw": "{text}",
+    "raw_both": "{text}",
+    "raw_day": "{day}",
+    "raw_money": "{amount}",
+    "raw_number": "{value}",
+    # ------------------------------------------------------------------ common
+    "common.welcome": (
+        "Hello! I am the <b>online public services</b> assistant of Cao Bằng province.\n"
+        "I help you find an administrative procedure, fill in its e-form step by step, "
+        "and keep a draft you can finish at any time."
+    ),
+    "common.help": (
+        "<b>How to use this bot</b>\n"
+        "• Type the name of a procedure (with or without Vietnamese accents), e.g. "
+        "<i>birth registration</i>, <i>tam tru</i>, or a procedure code such as "
+        "<code>1.004194</code>.\n"
+        "• In a form, fields marked <b>*</b> are required; use the Back, Skip and Cancel "
+        "buttons when you need them.\n"
+        "• The form is saved automatically after every answer.\n"
+        "Commands: /start start over · /menu main menu · /cancel cancel · "
+        "/lang change language · /help this help"
+    ),
+    "common.cancelled": "Cancelled.",
+    "common.unknown_command": "I don't know that command. Type /help to see the commands.",
+    "common.not_understood": "I didn't understand that answer. Please follow the instructions below.",
+    "common.stale_button": (
+        "That button belongs to an earlier message and no longer applies at this step. "
+        "Please choose again below."
+    ),
+    "common.unexpected_upload": (
+        "No attachment is needed at this step. Your file was not stored; "
+        "please answer the question below."
+    ),
+    "common.unexpected_contact": "No phone number is needed at this step. Please answer below.",
+    "common.unexpected_location": "No location is needed at this step. Please answer below.",
+    "common.too_long": "That message is too long (at most {max} characters). Please shorten it.",
+    "common.error": (
+        "Sorry, the system has a problem and could not handle this message. "
+        "Everything you entered before is kept. Please try again in a few minutes."
+    ),
+    "common.yes": "Yes",
+    "common.no": "No",
+    # ------------------------------------------------------------------ buttons
+    "btn.back": "⬅️ Back",
+    "btn.back_to_results": "⬅️ Back to the list",
+    "btn.back_to_review": "↩️ Back to the summary",
+    "btn.cancel": "✖️ Cancel",
+    "btn.confirm_form": "✅ Confirm the form",
+    "btn.edit_field": "✏️ {label}",
+    "btn.keep": "✔️ Keep as is",
+    "btn.menu": "🏠 Main menu",
+    "btn.new_search": "🔎 Search again",
+    "btn.next_page": "Next page ▶️",
+    "btn.prev_page": "◀️ Previous page",
+    "btn.skip": "⏭️ Skip",
+    # ------------------------------------------------------------------ menu and language
+    "menu.main": "What would you like to do? Choose below, or type the procedure you need.",
+    "menu.search": "🔎 Find a procedure",
+    "menu.browse": "📚 Browse by sector",
+    "menu.drafts": "📝 Drafts",
+    "menu.help": "❓ Help",
+    "menu.lang": "🌐 Ngôn ngữ / Language",
+    "lang.choose": "Chọn ngôn ngữ / Choose your language:",
+    "lang.vi": "🇻🇳 Tiếng Việt",
+    "lang.en": "🇬🇧 English",
+    "lang.changed": "Switched to English.",
+    # ------------------------------------------------------------------ search
+    "search.ask": (
+        "Which procedure do you need? Type its name (Vietnamese, with or without accents, "
+        "or English) or its code.\n"
+        "Examples: <i>đăng ký khai sinh</i>, <i>temporary residence</i>, "
+        "<i>lý lịch tư pháp</i>, <code>1.004194</code>"
+    ),
+    "search.none": (
+        "No procedure matches “{query}”. Try other words (e.g. <i>khai sinh</i>, "
+        "<i>tạm trú</i>) or browse by sector."
+    ),
+    "search.results": "Found {count} procedures for “{query}”.",
+    "search.sector_results": "Sector <b>{sector}</b>: {count} procedures.",
+    "search.results_page": "{header}\nChoose a procedure to see its details (page {page}/{pages}):",
+    "search.sectors": "Choose a sector:",
+    "search.apply": "📝 File online",
+    "search.ward_ask": (
+        "This procedure is handled at commune level. Choose the <b>commune/ward</b> in {province} "
+        "where you file, or type its name to search (page {page}/{pages}):"
+    ),
+    "search.ward_matches": "Communes/wards of {province} matching “{query}”:",
+    "search.ward_none": (
+        "No commune/ward of {province} matches “{query}”. "
+        "Please type the name again (e.g. <i>Thục Phán</i>, <i>Nùng Trí Cao</i>)."
+    ),
+    # ------------------------------------------------------------------ procedure card
+    "proc.name": "{name}",
+    "proc.name_code": "{name} ({code})",
+    "proc.card": (
+        "<b>{name}</b>\n"
+        "Sector: {sector}\n\n"
+        "{summary}\n\n"
+        "<b>Handled by:</b> {agency}\n"
+        "<b>Documents</b> (<b>*</b> = required):\n{documents}\n"
+        "<b>Fees:</b> {fee}{fee_note}\n"
+        "<b>Processing time:</b> {days}\n"
+        "<b>Result:</b> {result}"
+    ),
+    "proc.document_required": "• {name} <b>*</b>",
+    "proc.document_optional": "• {name}",
+    "proc.no_documents": "• No documents required",
+    "proc.fee_note": "\n<i>{note}</i>",
+    "proc.fee_free": "Free of charge",
+    "proc.fee_amount": "{amount}",
+    "proc.fee_online": "{online} when filed online ({counter} at the counter)",
+    "proc.fee_local": (
+        "Set by the Provincial People's Council resolution; the exact amount is given "
+        "when the dossier is received"
+    ),
+    "proc.days": "{days} working days",
+    "proc.days_same_day": "Within the working day",
+    "proc.agency_commune_committee": "The People's Committee of the commune/ward you choose",
+    "proc.agency_commune_police": "The police of the commune/ward you choose",
+    "proc.agency_unknown": "A provincial department",
+    "proc.agency_missing": (
+        "Sorry, the receiving agency for this procedure is not set up yet. "
+        "Please contact the one-stop office."
+    ),
+    # ------------------------------------------------------------------ form
+    "form.started": (
+        "Starting the form <b>{procedure}</b>\n"
+        "Receiving agency: {agency}\n"
+        "The form has {count} questions; fields marked <b>*</b> are required. "
+        "Every answer is saved straight away in <i>Drafts</i>."
+    ),
+    "form.resumed": "Continuing the form <b>{procedure}</b> where you left off.",
+    "form.label": "{label}",
+    "form.label_required": "{label} <b>*</b>",
+    "form.question": "<b>Question {number}/{total}.</b> {label}\n{hint}{help}{current}",
+    "form.help": "\n<i>{help}</i>",
+    "form.current": "\nSaved answer: <b>{value}</b>",
+    "form.value_empty": "—",
+    "form.hint.text": "Type your answer.",
+    "form.hint.textarea": "Type the text (several lines are fine).",
+    "form.hint.number": "Type a whole number.",
+    "form.hint.number_range": "Type a whole number from {min} to {max}.",
+    "form.hint.money": "Type the amount in dong, e.g. 15000 or 15.000.",
+    "form.hint.date_past": "Type the date as day/month/year (dd/mm/yyyy), e.g. 05/09/2024.",
+    "form.hint.date_future": "Type the date as day/month/year (dd/mm/yyyy), today or later.",
+    "form.hint.date_any": "Type the date as day/month/year (dd/mm/yyyy).",
+    "form.hint.cccd": "Type the 12-digit personal ID number (on the chip ID / Căn cước card).",
+    "form.hint.phone": "Type a mobile number, e.g. 0912 345 678.",
+    "form.hint.email": "Type an email address, e.g. name@example.com.",
+    "form.hint.select": "Choose one below, or type its name.",
+    "form.hint.yesno": "Choose Yes or No.",
+    "form.hint.address": "The address is a province/city, a commune/ward, then the house and hamlet.",
+    "form.invalid": "⚠️ {reason}",
+    "form.required": "This field is required (<b>*</b>) and cannot be skipped.",
+    "form.first_question": "This is the first question.",
+    "form.missing_required": "The required field “{label}” has no answer yet.",
+    "form.address_province": "{question}\nChoose the province/city, or type the name of another:",
+    "form.address_province_matches": "{question}\nProvinces/cities matching “{query}”:",
+    "form.address_province_none": (
+        "{question}\nNo province/city matches “{query}”. Please type it again."
+    ),
+    "form.address_ward": (
+        "Choose the commune/ward in {province}, or type its name to search (page {page}/{pages}):"
+    ),
+    "form.address_ward_matches": "Communes/wards of {province} matching “{query}”:",
+    "form.address_ward_none": (
+        "No commune/ward of {province} matches “{query}”. Please type the name again."
+    ),
+    "form.address_detail": (
+        "Type the house number, street and hamlet/residential group in {ward} "
+        "(no district needed: districts were abolished on 1 July 2025)."
+    ),
+    "form.summary_line": "• {label}: {value}",
+    "form.review": (
+        "<b>Check your form: {procedure}</b>\n{lines}\n\n"
+        "Tap a field to change it, or <b>Confirm the form</b> if everything is right."
+    ),
+    "form.final": (
+        "✅ <b>The form is complete</b>\n"
+        "Procedure: {procedure}\nReceiving agency: {agency}\n\n{lines}\n\n"
+        "The form is saved in <i>Drafts</i>."
+    ),
+    "form.cancelled": (
+        "Stopped the form <b>{procedure}</b>. Your answers are saved in <i>Drafts</i>; "
+        "you can continue at any time."
+    ),
+    "form.cancelled_saved": "Stopped the form. Your answers are saved in <i>Drafts</i>.",
+    "form.draft_gone": "This draft no longer exists (it may have been deleted).",
+    "form.procedure_gone": "The procedure of this draft is no longer in the catalogue.",
+    # ------------------------------------------------------------------ drafts
+    "drafts.none": "You have no drafts.",
+    "drafts.list": "<b>Drafts</b> ({count}). Choose one to continue (page {page}/{pages}):",
+    "drafts.item": "{procedure} · {answered}/{total} · {day}",
+    "drafts.chosen": "<b>{label}</b>\nReceiving agency: {agency}",
+    "drafts.continue": "▶️ Continue",
+    "drafts.delete": "🗑️ Delete draft",
+    "drafts.deleted": "Draft deleted.",
+    # ------------------------------------------------------------------ answer errors
+    "error.empty": "The answer is empty. Please type something.",
+    "error.too_long": "The answer is too long ({length} characters, at most {max}).",
+    "error.number": "Please type a whole number, digits only (e.g. 2).",
+    "error.number_range": "The number must be between {min} and {max}.",
+    "error.money": "That amount is not valid. Please type it in dong, e.g. 150000.",
+    "error.money_too_large": "That amount is too large. Please check it.",
+    "error.date_format": "The date is not in the right format. Please type day/month/year, e.g. 05/09/2024.",
+    "error.date_invalid": "That date does not exist (e.g. 31/02). Please check it.",
+    "error.date_future": "That date is in the future. Please type today's date or an earlier one.",
+    "error.date_past": "That date has passed. Please type today's date or a later one.",
+    "error.date_too_early": "That date is too far in the past (before {year}). Please check it.",
+    "error.date_too_late": "That date is too far in the future (after {year}). Please check it.",
+    "error.cccd_not_digits": "An ID number has digits only. Please type exactly 12 digits.",
+    "error.cccd_length": "An ID number has exactly 12 digits (you typed {length}).",
+    "error.cccd_province": (
+        "The first three digits ({code}) are not a valid birth-registration province code. "
+        "Please check the number on the card."
+    ),
+    "error.cccd_future_year": "This ID number gives birth year {year}, which is in the future. Please check it.",
+    "error.cccd_birth_year_mismatch": (
+        "This ID number belongs to someone born in {id_year}, but the date of birth given is in "
+        "{year}. Please check the ID number or the date of birth."
+    ),
+    "error.cccd_sex_mismatch": (
+        "This ID number does not match the sex given. Please check the ID number or the sex."
+    ),
+    "error.phone": (
+        "That mobile number is not valid. Please type 10 digits starting with 0 "
+        "(e.g. 0912 345 678) or the +84 form."
+    ),
+    "error.email": "That email address is not valid. Example: name@example.com.",
+    "error.select": "That choice is not in the list. Please tap one of the options below.",
+    "error.yesno": "Please answer Yes or No.",
+    "error.address_use_steps": "Please choose the province/city and commune/ward with the buttons below.",
+}

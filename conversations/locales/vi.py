@@ -1,0 +1,240 @@
+"""Vietnamese messages (the reference language). Markup: <b>, <i>, <code>; {name} parameters."""
+
+MESSAGES: dict[str, str] = {
+    # ------------------------------------------------------------------ data shown as is
+    "raw": "{text}",
+    "raw_both": "{text}",
+    "raw_day": "{day}",
+    "raw_money": "{amount}",
+    "raw_number": "{value}",
+    # ------------------------------------------------------------------ common
+    "common.welcome": (
+        "Xin chào! Tôi là trợ lý <b>Dịch vụ công trực tuyến</b> tỉnh Cao Bằng.\n"
+        "Tôi giúp bạn tìm thủ tục hành chính, điền tờ khai điện tử từng bước "
+        "và lưu hồ sơ nháp để làm tiếp bất cứ lúc nào."
+    ),
+    "common.help": (
+        "<b>Hướng dẫn sử dụng</b>\n"
+        "• Gõ tên thủ tục (có dấu hoặc không dấu), ví dụ: <i>đăng ký khai sinh</i>, "
+        "<i>tam tru</i>, hoặc mã thủ tục như <code>1.004194</code>.\n"
+        "• Khi điền tờ khai, trường có dấu <b>*</b> là bắt buộc; dùng các nút "
+        "Quay lại, Bỏ qua, Hủy khi cần.\n"
+        "• Tờ khai được lưu tự động sau mỗi câu trả lời.\n"
+        "Các lệnh: /start bắt đầu lại · /menu danh mục chính · /cancel hủy thao tác · "
+        "/lang đổi ngôn ngữ · /help hướng dẫn"
+    ),
+    "common.cancelled": "Đã hủy thao tác.",
+    "common.unknown_command": "Tôi chưa hiểu lệnh này. Gõ /help để xem các lệnh có thể dùng.",
+    "common.not_understood": "Tôi chưa hiểu câu trả lời này. Vui lòng làm theo hướng dẫn bên dưới.",
+    "common.stale_button": (
+        "Nút bạn bấm thuộc một tin nhắn cũ và không còn dùng được ở bước này. "
+        "Vui lòng chọn lại bên dưới."
+    ),
+    "common.unexpected_upload": (
+        "Bước này chưa cần tệp đính kèm. Tệp của bạn chưa được lưu; "
+        "vui lòng trả lời câu hỏi bên dưới."
+    ),
+    "common.unexpected_contact": "Bước này không cần số điện thoại. Vui lòng trả lời câu hỏi bên dưới.",
+    "common.unexpected_location": "Bước này không cần vị trí. Vui lòng trả lời câu hỏi bên dưới.",
+    "common.too_long": "Tin nhắn quá dài (tối đa {max} ký tự). Vui lòng gửi ngắn gọn hơn.",
+    "common.error": (
+        "Xin lỗi, hệ thống đang gặp sự cố nên chưa xử lý được tin nhắn này. "
+        "Thông tin bạn đã nhập trước đó vẫn được giữ nguyên. Vui lòng thử lại sau ít phút."
+    ),
+    "common.yes": "Có",
+    "common.no": "Không",
+    # ------------------------------------------------------------------ buttons
+    "btn.back": "⬅️ Quay lại",
+    "btn.back_to_results": "⬅️ Quay lại danh sách",
+    "btn.back_to_review": "↩️ Về bản tóm tắt",
+    "btn.cancel": "✖️ Hủy",
+    "btn.confirm_form": "✅ Xác nhận tờ khai",
+    "btn.edit_field": "✏️ {label}",
+    "btn.keep": "✔️ Giữ nguyên",
+    "btn.menu": "🏠 Danh mục chính",
+    "btn.new_search": "🔎 Tìm thủ tục khác",
+    "btn.next_page": "Trang sau ▶️",
+    "btn.prev_page": "◀️ Trang trước",
+    "btn.skip": "⏭️ Bỏ qua",
+    # ------------------------------------------------------------------ menu and language
+    "menu.main": "Bạn cần làm gì? Chọn bên dưới, hoặc gõ tên thủ tục cần tìm.",
+    "menu.search": "🔎 Tìm thủ tục",
+    "menu.browse": "📚 Tra cứu theo lĩnh vực",
+    "menu.drafts": "📝 Hồ sơ nháp",
+    "menu.help": "❓ Hướng dẫn",
+    "menu.lang": "🌐 Ngôn ngữ / Language",
+    "lang.choose": "Chọn ngôn ngữ / Choose your language:",
+    "lang.vi": "🇻🇳 Tiếng Việt",
+    "lang.en": "🇬🇧 English",
+    "lang.changed": "Đã chuyển sang tiếng Việt.",
+    # ------------------------------------------------------------------ search
+    "search.ask": (
+        "Bạn cần làm thủ tục gì? Gõ tên thủ tục (có dấu hoặc không dấu) hoặc mã thủ tục.\n"
+        "Ví dụ: <i>đăng ký khai sinh</i>, <i>dang ky tam tru</i>, <i>lý lịch tư pháp</i>, "
+        "<code>1.004194</code>"
+    ),
+    "search.none": (
+        "Không tìm thấy thủ tục nào phù hợp với “{query}”. "
+        "Bạn thử gõ cách khác (ví dụ: <i>khai sinh</i>, <i>tạm trú</i>) "
+        "hoặc tra cứu theo lĩnh vực."
+    ),
+    "search.results": "Tìm thấy {count} thủ tục cho “{query}”.",
+    "search.sector_results": "Lĩnh vực <b>{sector}</b>: {count} thủ tục.",
+    "search.results_page": "{header}\nChọn thủ tục để xem chi tiết (trang {page}/{pages}):",
+    "search.sectors": "Chọn lĩnh vực:",
+    "search.apply": "📝 Nộp hồ sơ trực tuyến",
+    "search.ward_ask": (
+        "Thủ tục này do cấp xã giải quyết. Chọn <b>xã/phường</b> nơi nộp hồ sơ tại {province}, "
+        "hoặc gõ tên xã/phường để tìm (trang {page}/{pages}):"
+    ),
+    "search.ward_matches": "Các xã/phường tại {province} khớp với “{query}”:",
+    "search.ward_none": (
+        "Không tìm thấy xã/phường nào tại {province} khớp với “{query}”. "
+        "Vui lòng gõ lại tên (ví dụ: <i>Thục Phán</i>, <i>Nùng Trí Cao</i>)."
+    ),
+    # ------------------------------------------------------------------ procedure card
+    "proc.name": "{name}",
+    "proc.name_code": "{name} ({code})",
+    "proc.card": (
+        "<b>{name}</b>\n"
+        "Lĩnh vực: {sector}\n\n"
+        "{summary}\n\n"
+        "<b>Cơ quan giải quyết:</b> {agency}\n"
+        "<b>Thành phần hồ sơ</b> (<b>*</b> là bắt buộc):\n{documents}\n"
+        "<b>Phí, lệ phí:</b> {fee}{fee_note}\n"
+        "<b>Thời hạn giải quyết:</b> {days}\n"
+        "<b>Kết quả:</b> {result}"
+    ),
+    "proc.document_required": "• {name} <b>*</b>",
+    "proc.document_optional": "• {name}",
+    "proc.no_documents": "• Không yêu cầu giấy tờ",
+    "proc.fee_note": "\n<i>{note}</i>",
+    "proc.fee_free": "Không thu phí, lệ phí",
+    "proc.fee_amount": "{amount}",
+    "proc.fee_online": "{online} khi nộp trực tuyến ({counter} khi nộp trực tiếp)",
+    "proc.fee_local": "Theo Nghị quyết của HĐND tỉnh; mức cụ thể được thông báo khi tiếp nhận hồ sơ",
+    "proc.days": "{days} ngày làm việc",
+    "proc.days_same_day": "Trong ngày làm việc",
+    "proc.agency_commune_committee": "UBND xã/phường nơi bạn chọn nộp hồ sơ",
+    "proc.agency_commune_police": "Công an xã/phường nơi bạn chọn nộp hồ sơ",
+    "proc.agency_unknown": "Cơ quan chuyên môn cấp tỉnh",
+    "proc.agency_missing": (
+        "Xin lỗi, chưa xác định được cơ quan tiếp nhận thủ tục này trên hệ thống. "
+        "Vui lòng liên hệ Bộ phận Một cửa."
+    ),
+    # ------------------------------------------------------------------ form
+    "form.started": (
+        "Bắt đầu tờ khai <b>{procedure}</b>\n"
+        "Cơ quan tiếp nhận: {agency}\n"
+        "Tờ khai có {count} câu hỏi; trường có dấu <b>*</b> là bắt buộc. "
+        "Mỗi câu trả lời được lưu ngay vào <i>Hồ sơ nháp</i>."
+    ),
+    "form.resumed": "Tiếp tục tờ khai <b>{procedure}</b> từ chỗ bạn đã dừng.",
+    "form.label": "{label}",
+    "form.label_required": "{label} <b>*</b>",
+    "form.question": "<b>Câu {number}/{total}.</b> {label}\n{hint}{help}{current}",
+    "form.help": "\n<i>{help}</i>",
+    "form.current": "\nĐang lưu: <b>{value}</b>",
+    "form.value_empty": "—",
+    "form.hint.text": "Nhập câu trả lời.",
+    "form.hint.textarea": "Nhập nội dung (có thể viết nhiều dòng).",
+    "form.hint.number": "Nhập một số nguyên.",
+    "form.hint.number_range": "Nhập một số nguyên từ {min} đến {max}.",
+    "form.hint.money": "Nhập số tiền bằng đồng, ví dụ: 15000 hoặc 15.000.",
+    "form.hint.date_past": "Nhập ngày theo dạng ngày/tháng/năm (dd/mm/yyyy), ví dụ: 05/09/2024.",
+    "form.hint.date_future": (
+        "Nhập ngày theo dạng ngày/tháng/năm (dd/mm/yyyy), từ hôm nay trở đi."
+    ),
+    "form.hint.date_any": "Nhập ngày theo dạng ngày/tháng/năm (dd/mm/yyyy).",
+    "form.hint.cccd": "Nhập số định danh cá nhân (số CCCD/thẻ Căn cước) gồm 12 chữ số.",
+    "form.hint.phone": "Nhập số điện thoại di động, ví dụ: 0912 345 678.",
+    "form.hint.email": "Nhập địa chỉ email, ví dụ: ten@example.com.",
+    "form.hint.select": "Chọn một mục bên dưới, hoặc gõ tên mục.",
+    "form.hint.yesno": "Chọn Có hoặc Không.",
+    "form.hint.address": "Địa chỉ gồm tỉnh/thành phố, xã/phường và số nhà, thôn/tổ.",
+    "form.invalid": "⚠️ {reason}",
+    "form.required": "Trường này bắt buộc (<b>*</b>), không thể bỏ qua.",
+    "form.first_question": "Đây là câu hỏi đầu tiên.",
+    "form.missing_required": "Chưa trả lời trường bắt buộc “{label}”.",
+    "form.address_province": "{question}\nChọn tỉnh/thành phố, hoặc gõ tên tỉnh/thành phố khác:",
+    "form.address_province_matches": "{question}\nCác tỉnh/thành phố khớp với “{query}”:",
+    "form.address_province_none": (
+        "{question}\nKhông tìm thấy tỉnh/thành phố nào khớp với “{query}”. Vui lòng gõ lại."
+    ),
+    "form.address_ward": "Chọn xã/phường thuộc {province}, hoặc gõ tên để tìm (trang {page}/{pages}):",
+    "form.address_ward_matches": "Các xã/phường thuộc {province} khớp với “{query}”:",
+    "form.address_ward_none": (
+        "Không tìm thấy xã/phường nào thuộc {province} khớp với “{query}”. Vui lòng gõ lại tên."
+    ),
+    "form.address_detail": (
+        "Nhập số nhà, tên đường, thôn/xóm/tổ dân phố thuộc {ward} "
+        "(không cần ghi huyện: từ 01/7/2025 không còn cấp huyện)."
+    ),
+    "form.summary_line": "• {label}: {value}",
+    "form.review": (
+        "<b>Kiểm tra tờ khai: {procedure}</b>\n{lines}\n\n"
+        "Bấm vào một trường để sửa, hoặc <b>Xác nhận tờ khai</b> nếu thông tin đã đúng."
+    ),
+    "form.final": (
+        "✅ <b>Tờ khai đã hoàn tất</b>\n"
+        "Thủ tục: {procedure}\nCơ quan tiếp nhận: {agency}\n\n{lines}\n\n"
+        "Tờ khai đã được lưu trong <i>Hồ sơ nháp</i>."
+    ),
+    "form.cancelled": (
+        "Đã dừng tờ khai <b>{procedure}</b>. Các câu trả lời đã được lưu trong "
+        "<i>Hồ sơ nháp</i>; bạn có thể làm tiếp bất cứ lúc nào."
+    ),
+    "form.cancelled_saved": (
+        "Đã dừng tờ khai. Các câu trả lời đã được lưu trong <i>Hồ sơ nháp</i>."
+    ),
+    "form.draft_gone": "Hồ sơ nháp này không còn (có thể đã bị xóa).",
+    "form.procedure_gone": "Thủ tục của hồ sơ nháp này không còn trong danh mục.",
+    # ------------------------------------------------------------------ drafts
+    "drafts.none": "Bạn chưa có hồ sơ nháp nào.",
+    "drafts.list": "<b>Hồ sơ nháp</b> ({count}). Chọn hồ sơ để làm tiếp (trang {page}/{pages}):",
+    "drafts.item": "{procedure} · {answered}/{total} · {day}",
+    "drafts.chosen": "<b>{label}</b>\nCơ quan tiếp nhận: {agency}",
+    "drafts.continue": "▶️ Làm tiếp",
+    "drafts.delete": "🗑️ Xóa hồ sơ nháp",
+    "drafts.deleted": "Đã xóa hồ sơ nháp.",
+    # ------------------------------------------------------------------ answer errors
+    "error.empty": "Câu trả lời đang trống. Vui lòng nhập nội dung.",
+    "error.too_long": "Câu trả lời quá dài ({length} ký tự, tối đa {max}).",
+    "error.number": "Vui lòng nhập một số nguyên, chỉ gồm chữ số (ví dụ: 2).",
+    "error.number_range": "Số phải nằm trong khoảng từ {min} đến {max}.",
+    "error.money": "Số tiền không hợp lệ. Vui lòng nhập số tiền bằng đồng, ví dụ: 150000.",
+    "error.money_too_large": "Số tiền quá lớn. Vui lòng kiểm tra lại.",
+    "error.date_format": (
+        "Ngày chưa đúng định dạng. Vui lòng nhập theo dạng ngày/tháng/năm, ví dụ: 05/09/2024."
+    ),
+    "error.date_invalid": "Ngày này không tồn tại trên lịch (ví dụ 31/02). Vui lòng kiểm tra lại.",
+    "error.date_future": "Ngày này nằm trong tương lai. Vui lòng nhập một ngày từ hôm nay trở về trước.",
+    "error.date_past": "Ngày này đã qua. Vui lòng nhập một ngày từ hôm nay trở đi.",
+    "error.date_too_early": "Ngày quá xa trong quá khứ (trước năm {year}). Vui lòng kiểm tra lại.",
+    "error.date_too_late": "Ngày quá xa trong tương lai (sau năm {year}). Vui lòng kiểm tra lại.",
+    "error.cccd_not_digits": "Số định danh chỉ gồm chữ số. Vui lòng nhập đúng 12 chữ số.",
+    "error.cccd_length": "Số định danh phải có đúng 12 chữ số (bạn nhập {length} chữ số).",
+    "error.cccd_province": (
+        "Ba chữ số đầu ({code}) không phải mã tỉnh nơi đăng ký khai sinh hợp lệ. "
+        "Vui lòng kiểm tra lại số trên thẻ."
+    ),
+    "error.cccd_future_year": (
+        "Số định danh cho năm sinh {year}, là năm trong tương lai. Vui lòng kiểm tra lại."
+    ),
+    "error.cccd_birth_year_mismatch": (
+        "Số định danh này ứng với năm sinh {id_year}, nhưng ngày sinh đã khai là năm {year}. "
+        "Vui lòng kiểm tra lại số định danh hoặc ngày sinh."
+    ),
+    "error.cccd_sex_mismatch": (
+        "Số định danh này không khớp với giới tính đã khai. "
+        "Vui lòng kiểm tra lại số định danh hoặc giới tính."
+    ),
+    "error.phone": (
+        "Số điện thoại di động chưa đúng. Vui lòng nhập 10 chữ số bắt đầu bằng 0 "
+        "(ví dụ: 0912 345 678) hoặc dạng +84."
+    ),
+    "error.email": "Địa chỉ email chưa đúng. Ví dụ đúng: ten@example.com.",
+    "error.select": "Lựa chọn không có trong danh sách. Vui lòng bấm một mục bên dưới.",
+    "error.yesno": "Vui lòng trả lời Có hoặc Không.",
+    "error.address_use_steps": "Vui lòng chọn tỉnh/thành phố và xã/phường bằng các nút bên dưới.",
+}

@@ -1,0 +1,54 @@
+"""The catalogue as the dialogue reads it: procedures, sectors, agencies and search."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from services.agencies import Agencies
+from services.catalog import Option, Procedure, Sector
+from services.catalog_schema import CatalogData
+from services.search import SearchHit, SearchIndex
+
+
+class Catalog:
+    """Read-only, in-memory view of the seeded catalogue."""
+
+    def __init__(self, data: CatalogData, agencies: Agencies) -> None:
+        self._procedures = {p.id: p for p in data.procedures}
+        self._sectors = {s.id: s for s in data.sectors}
+        self.option_lists = data.option_lists
+        self.agencies = agencies
+        names = {s.id: f"{s.name.vi} {s.name.en}" for s in data.sectors}
+        self._index = SearchIndex(data.procedures, names)
+
+    @property
+    def procedures(self) -> tuple[Procedure, ...]:
+        """Every procedure, in catalogue order."""
+        return tuple(self._procedures.values())
+
+    @property
+    def sectors(self) -> tuple[Sector, ...]:
+        """Sectors that have at least one procedure."""
+        used = {p.sector_id for p in self._procedures.values()}
+        return tuple(s for s in self._sectors.values() if s.id in used)
+
+    def procedure(self, procedure_id: str) -> Procedure | None:
+        """A procedure by its id."""
+        return self._procedures.get(procedure_id)
+
+    def sector(self, sector_id: str) -> Sector | None:
+        """A sector by its id."""
+        return self._sectors.get(sector_id)
+
+    def in_sector(self, sector_id: str) -> Sequence[Procedure]:
+        """Procedures of one sector, by name."""
+        found = [p for p in self._procedures.values() if p.sector_id == sector_id]
+        return sorted(found, key=lambda p: p.name.vi)
+
+    def search(self, query: str, limit: int = 30) -> list[SearchHit]:
+        """Ranked search by free text or national code."""
+        return self._index.search(query, limit)
+
+    def options(self, name: str) -> tuple[Option, ...]:
+        """A named option list (e.g. ethnic groups)."""
+        return self.option_lists.get(name, ())

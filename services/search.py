@@ -1,0 +1,225 @@
+"""Procedure search: diacritic-folded, word-order free, typo tolerant, and code aware.
+
+An in-memory inverted index over folded words of each procedure's names, aliases, sector and
+summary. Query words match index words exactly, by a Vietnamese "sound-alike" key (tr/ch,
+s/x, d/gi/r, l/n, i/y), within one or two edits (deletion-neighbourhood lookup, so no scan of
+the vocabulary), or as a prefix of the last word being typed. Scores are tf-idf-like with a
+bonus for covering every query word and for the whole query appearing as a phrase.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from services.catalog import Procedure
+from services.text import fold, words
+
+_CODE_RE = re.compile(r"\b(\d)\.?(\d{6})\b")
+_STOPWORDS = frozenset({"cho", "cua", "va", "the", "for", "of", "a", "an", "to", "o", "tai", "toi"})
+_SOUND_ALIKE = (("tr", "ch"), ("gi", "d"), ("r", "d"), ("x", "s"), ("n", "l"), ("y", "i"))
+_FIELD_WEIGHTS = {"name": 3.0, "alias": 2.5, "english": 1.5, "sector": 0.8, "summary": 0.4}
+_EXACT, _SOUND, _TYPO1, _TYPO2, _PREFIX = 1.0, 0.8, 0.7, 0.45, 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One ranked result."""
+
+    procedure: Procedure
+    score: float
+
+
+def normalise_word(word: str) -> str:
+    """Canonical spelling of a folded word: "ky" and "ki" (đăng ký/kí) are one word."""
+    return word.replace("y", "i")
+
+
+def sound_key(word: str) -> str:
+    """Collapse initial consonants that regional accents and typists mix up."""
+    for spoken, written in _SOUND_ALIKE:
+        if word.startswith(spoken):
+            return written + word[len(spoken) :]
+    return word
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    result = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        result |= frontier
+    return result
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance, stopping early once over `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _typo_budget(word: str) -> int:
+    if len(word) <= 2:
+        return 0
+    return 1 if len(word) <= 5 else 2
+
+
+class SearchIndex:
+    """Ranked full-text search over a fixed list of procedures."""
+
+    def __init__(self, procedures: Sequence[Procedure], sector_names: dict[str, str]) -> None:
+        self._procedures = tuple(procedures)
+        self._by_code = {p.code: i for i, p in enumerate(self._procedures) if p.code}
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self._phrases: list[tuple[str, ...]] = []
+        for index, proc in enumerate(self._procedures):
+            texts = self._texts(proc, sector_names.get(proc.sector_id, ""))
+            for field_name, text in texts:
+                weight = _FIELD_WEIGHTS[field_name]
+                for word in self._tokens(text):
+                    bucket = postings[word]
+                    bucket[index] = max(bucket.get(index, 0.0), weight)
+            self._phrases.append(
+                tuple(
+                    " ".join(self._tokens(text))
+                    for name, text in texts
+                    if name in ("name", "alias", "english")
+                )
+            )
+        self._postings = dict(postings)
+        self._name_words = [frozenset(self._tokens(p.name.vi)) for p in self._procedures]
+        total = max(len(self._procedures), 1)
+        self._idf = {w: math.log(1 + total / len(p)) for w, p in self._postings.items()}
+        self._sound: dict[str, set[str]] = defaultdict(set)
+        self._deletion: dict[str, set[str]] = defaultdict(set)
+        self._prefix: dict[str, set[str]] = defaultdict(set)
+        for word in self._postings:
+            self._sound[sound_key(word)].add(word)
+            for variant in _deletes(word, _typo_budget(word)):
+                self._deletion[variant].add(word)
+            for end in range(3, len(word)):
+                self._prefix[word[:end]].add(word)
+
+    @staticmethod
+    def _texts(proc: Procedure, sector: str) -> list[tuple[str, str]]:
+        texts = [("name", proc.name.vi), ("english", proc.name.en), ("sector", sector)]
+        texts += [("alias", alias) for alias in proc.aliases]
+        texts.append(("summary", proc.summary.vi))
+        return texts
+
+    @staticmethod
+    def _tokens(text: str) -> list[str]:
+        return [normalise_word(w) for w in words(text) if w not in _STOPWORDS]
+
+    def __len__(self) -> int:
+        return len(self._procedures)
+
+    def by_code(self, text: str) -> Procedure | None:
+        """Find a procedure by a national code typed in any common form (1.004194, 1004194)."""
+        match = _CODE_RE.search(text)
+        if not match:
+            return None
+        index = self._by_code.get(f"{match.group(1)}.{match.group(2)}")
+        return None if index is None else self._procedures[index]
+
+    def _matches(self, word: str, is_last: bool) -> dict[str, float]:
+        """Index words a query word may stand for, each with how much we trust the match."""
+        found: dict[str, float] = {}
+        if word in self._postings:
+            found[word] = _EXACT
+        for candidate in self._sound.get(sound_key(word), ()):
+            found.setdefault(candidate, _SOUND)
+        budget = _typo_budget(word)
+        if budget:
+            candidates: set[str] = set()
+            for variant in _deletes(word, budget):
+                candidates |= self._deletion.get(variant, set())
+            for candidate in candidates - found.keys():
+                distance = _edit_distance(word, candidate, budget)
+                if distance <= budget:
+                    found[candidate] = _TYPO1 if distance == 1 else _TYPO2
+        if is_last and len(word) >= 3:
+            for candidate in self._prefix.get(word, ()):
+                found.setdefault(candidate, _PREFIX)
+        return found
+
+    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
+        """Rank procedures for a free-text query or a national code."""
+        exact = self.by_code(query)
+        tokens = self._tokens(query)
+        scores: dict[int, float] = defaultdict(float)
+        covered: dict[int, int] = defaultdict(int)
+        matched: dict[int, set[str]] = defaultdict(set)
+        for position, token in enumerate(tokens):
+            best: dict[int, tuple[float, str]] = {}
+            for word, trust in self._matches(token, position == len(tokens) - 1).items():
+                idf = self._idf[word]
+                for index, weight in self._postings[word].items():
+                    value = trust * idf * weight
+                    if value > best.get(index, (0.0, ""))[0]:
+                        best[index] = (value, word)
+            for index, (value, word) in best.items():
+                scores[index] += value
+                covered[index] += 1
+                matched[index].add(word)
+        phrase = " ".join(tokens)
+        hits: list[SearchHit] = []
+        for index, score in scores.items():
+            coverage = covered[index] / len(tokens)
+            name_words = self._name_words[index]
+            # How much of the name the query explains: "đăng ký khai sinh" is a better answer
+            # for "dang ky khai sinh" than a longer name that merely contains those words.
+            explained = len(matched[index] & name_words) / len(name_words) if name_words else 0.0
+            final = score * coverage * coverage * (1.0 + explained)
+            if phrase and any(phrase in text for text in self._phrases[index]):
+                final *= 1.5
+            hits.append(SearchHit(self._procedures[index], final))
+        hits.sort(key=lambda hit: (-hit.score, hit.procedure.name.vi))
+        if exact is not None:
+            hits = [SearchHit(exact, math.inf)] + [h for h in hits if h.procedure is not exact]
+        return hits[:limit]
+
+
+def rank_names(query: str, names: Iterable[tuple[str, str]], limit: int = 8) -> list[str]:
+    """Rank (key, name) pairs, e.g. wards, by a typed name; returns keys, best first.
+
+    Generic prefixes like "xã" / "phường" are ignored, so "thuc phan" finds "Phường Thục Phán".
+    """
+    generic = {"xa", "phuong", "thi", "tran", "dac", "khu", "thanh", "pho", "tinh"}
+    wanted = [normalise_word(w) for w in words(query) if w not in generic]
+    if not wanted:
+        return []
+    ranked: list[tuple[float, str, str]] = []
+    for key, name in names:
+        have = [normalise_word(w) for w in words(name) if w not in generic]
+        joined = " ".join(have)
+        score = 0.0
+        for token in wanted:
+            if token in have:
+                score += 1.0
+            elif any(w.startswith(token) for w in have):
+                score += 0.8
+            elif any(_edit_distance(token, w, 1) <= 1 for w in have if len(token) > 2):
+                score += 0.6
+        if score and " ".join(wanted) in joined:
+            score += 0.5
+        if score:
+            ranked.append((score / len(wanted), name, key))
+    ranked.sort(key=lambda item: (-item[0], fold(item[1])))
+    return [key for score, _, key in ranked if score >= 0.5][:limit]

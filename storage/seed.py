@@ -1,0 +1,131 @@
+"""Seed data: read the editable catalogue files and write the catalogue into the database.
+
+The catalogue lives in storage/seed/catalog as YAML files people can edit. Reading them
+validates everything (services.catalog_schema) and fails with every problem listed by file,
+procedure and field. Seeding is idempotent: the content hash is kept, and unchanged data is
+not rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.agencies import commune_agencies
+from services.catalog import Agency, Procedure
+from services.catalog_schema import CatalogData, CatalogError, Problem, build_catalog
+from services.codec import to_json
+from services.places import Places
+from storage.tables import AgencyRow, CatalogMetaRow, ProcedureRow, SectorRow
+
+CATALOG_DIR = Path(__file__).parent / "seed" / "catalog"
+
+
+def read_catalog_files(folder: Path = CATALOG_DIR) -> dict[str, Any]:
+    """Parse every YAML file of a catalogue folder, keyed by path relative to it."""
+    files: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for path in sorted(folder.rglob("*.yaml")):
+        relative = path.relative_to(folder).as_posix()
+        try:
+            files[relative] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f"line {mark.line + 1}" if mark is not None else ""
+            problems.append(Problem(relative, "", where, f"not valid YAML: {error}"))
+    if problems:
+        raise CatalogError(problems)
+    return files
+
+
+def load_catalog_data(folder: Path = CATALOG_DIR) -> CatalogData:
+    """Read and validate the catalogue folder."""
+    return build_catalog(read_catalog_files(folder))
+
+
+def all_agencies(
+    data: CatalogData, places: Places, province_code: str, suffix: str
+) -> list[Agency]:
+    """Provincial agencies from the catalogue plus commune agencies of the province's wards."""
+    problems = [
+        Problem("agencies.yaml", "", a.id, f"code {a.code} does not end with .{suffix}")
+        for a in data.agencies
+        if not a.code.endswith("." + suffix)
+    ]
+    if places.province(province_code) is None:
+        problems.append(
+            Problem("settings", "", "PROVINCE_CODE", f"unknown province {province_code}")
+        )
+    if problems:
+        raise CatalogError(problems)
+    return [*data.agencies, *commune_agencies(places.wards(province_code), suffix)]
+
+
+def content_hash(data: CatalogData, agencies: list[Agency]) -> str:
+    """A stable hash of what seeding would write."""
+    body = json.dumps(
+        [to_json(data.sectors), to_json(data.procedures), to_json(agencies)],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+async def seed_catalog(
+    sessions: async_sessionmaker[AsyncSession], data: CatalogData, agencies: list[Agency]
+) -> bool:
+    """Write the catalogue; returns False when the database already holds this exact data."""
+    digest = content_hash(data, agencies)
+    async with sessions() as session, session.begin():
+        current = await session.get(CatalogMetaRow, "content_hash")
+        if current is not None and current.value == digest:
+            return False
+        await session.execute(delete(ProcedureRow))
+        await session.execute(delete(SectorRow))
+        await session.execute(delete(AgencyRow))
+        session.add_all(
+            SectorRow(id=s.id, name_vi=s.name.vi, name_en=s.name.en) for s in data.sectors
+        )
+        session.add_all(_procedure_row(p, i) for i, p in enumerate(data.procedures))
+        session.add_all(_agency_row(a) for a in agencies)
+        if current is None:
+            session.add(CatalogMetaRow(key="content_hash", value=digest))
+        else:
+            current.value = digest
+    return True
+
+
+def _procedure_row(proc: Procedure, position: int) -> ProcedureRow:
+    return ProcedureRow(
+        id=proc.id,
+        code=proc.code,
+        sector_id=proc.sector_id,
+        level=proc.level.value,
+        name_vi=proc.name.vi,
+        body=to_json(proc),
+        position=position,
+    )
+
+
+def _agency_row(agency: Agency) -> AgencyRow:
+    return AgencyRow(
+        id=agency.id,
+        code=agency.code,
+        short_code=agency.short_code,
+        name_vi=agency.name.vi,
+        name_en=agency.name.en,
+        kind=agency.kind.value,
+        ward_code=agency.ward_code,
+    )
+
+
+async def catalog_is_seeded(sessions: async_sessionmaker[AsyncSession]) -> bool:
+    """True when some catalogue has been written."""
+    async with sessions() as session:
+        return (await session.execute(select(ProcedureRow.id).limit(1))).first() is not None
