@@ -12,6 +12,7 @@ def web_message(message: Outgoing, lang: str, texts: TextCatalog) -> dict[str, A
     """A JSON-ready message: safe HTML (only <b>, <i>, <code> and <br>), and buttons."""
     html = texts.render(message.text, lang).replace("\n", "<br>")
     return {
+        "key": message.text.key,
         "kind": message.kind.value,
         "html": html,
         "buttons": [
