@@ -72,8 +72,6 @@ class TextCatalog:
             return value.value.strftime("%d/%m/%Y")
         if isinstance(value, Both):
             return html.escape(value.en if lang == "en" and value.en else value.vi, quote=False)
-        if isinstance(value, int):
-            return format_number(value, lang)
         return html.escape(str(value), quote=False)
 
 

@@ -123,6 +123,8 @@ def parse_money(text: str) -> int:
         number = folded.replace(".", "").replace(",", "")
     else:
         number = folded
+    if not re.fullmatch(r"\d+(\.\d+)?", number):
+        raise AnswerError("money")
     try:
         value = Decimal(number) * multiplier
     except InvalidOperation:

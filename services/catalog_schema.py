@@ -7,6 +7,7 @@ raising, not just the first one.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,17 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CODE_RE = re.compile(r"^\d\.\d{6}$")
 FILE_KINDS = ("pdf", "jpeg", "png")
 _E = TypeVar("_E", bound=StrEnum)
+PROCEDURE_KEYS = frozenset(
+    {"id", "code", "code_inferred", "inferred", "name", "aliases", "summary", "sector", "level",
+     "agency", "blocks", "fields", "documents", "fees", "fee_note", "processing_days",
+     "processing_note", "result", "provenance", "note"}
+)  # fmt: skip
+FIELD_KEYS = frozenset(
+    {"key", "label", "type", "required", "help", "options", "options_ref", "date_range", "min",
+     "max", "max_length", "prefill", "birth_date_field", "sex_field", "inferred", "note"}
+)  # fmt: skip
+DOCUMENT_KEYS = frozenset({"key", "name", "required", "accepted", "hint", "inferred", "note"})
+FEE_KEYS = frozenset({"key", "name", "amount", "online_amount", "inferred", "note"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +94,33 @@ class _Reader:
     def fail(self, where: str, message: str) -> None:
         self.problems.append(Problem(self.file, self.procedure, where, message))
 
-    def mapping(self, value: Any, where: str) -> Mapping[str, Any]:
-        if isinstance(value, Mapping):
-            return value
-        self.fail(where, f"expected a mapping, got {type(value).__name__}")
-        return {}
+    def mapping(
+        self, value: Any, where: str, allowed: frozenset[str] | None = None
+    ) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            self.fail(where, f"expected a mapping, got {type(value).__name__}")
+            return {}
+        if allowed is not None:
+            for unknown in sorted(str(k) for k in value if k not in allowed):
+                close = difflib.get_close_matches(unknown, sorted(allowed), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.fail(where, f"unknown key '{unknown}'{hint}")
+        return value
+
+    def key_ref(self, raw: Mapping[str, Any], key: str, where: str) -> str | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.fail(f"{where}.{key}", "must be a field key (a string)")
+            return None
+        return value
+
+    def required_flag(self, raw: Mapping[str, Any], where: str) -> bool:
+        if "required" not in raw:
+            self.fail(f"{where}.required", "is missing: say true or false explicitly")
+            return False
+        return self.boolean(raw, "required", where, default=False)
 
     def seq(self, value: Any, where: str) -> Sequence[Any]:
         if value is None:
@@ -204,9 +238,9 @@ def parse_fields(
     """Read a list of e-form field specs."""
     fields: list[FieldSpec] = []
     for index, item in enumerate(reader.seq(raw, where)):
-        body = reader.mapping(item, f"{where}[{index}]")
-        key = body.get("key")
+        key = item.get("key") if isinstance(item, Mapping) else None
         path = f"{where}[{key}]" if isinstance(key, str) else f"{where}[{index}]"
+        body = reader.mapping(item, path, FIELD_KEYS)
         spec = _field(reader, body, path, named_options)
         if spec is not None:
             fields.append(spec)
@@ -227,7 +261,7 @@ def _field(
     options: tuple[Option, ...] = ()
     if "options_ref" in body:
         ref = body["options_ref"]
-        if ref not in named_options:
+        if not isinstance(ref, str) or ref not in named_options:
             reader.fail(f"{path}.options_ref", f"no option list named {ref!r}")
         else:
             options = named_options[ref]
@@ -255,7 +289,7 @@ def _field(
         key=key,
         label=label,
         type=ftype,
-        required=reader.boolean(body, "required", path, default=False),
+        required=reader.required_flag(body, path),
         help=reader.local(body, "help", path, required=False),
         options=options,
         date_range=date_range,
@@ -263,8 +297,8 @@ def _field(
         max_value=max_value,
         max_length=reader.integer(body, "max_length", path),
         prefill=prefill,
-        birth_date_field=body.get("birth_date_field"),
-        sex_field=body.get("sex_field"),
+        birth_date_field=reader.key_ref(body, "birth_date_field", path),
+        sex_field=reader.key_ref(body, "sex_field", path),
         inferred=reader.boolean(body, "inferred", path, default=False),
     )
 
@@ -273,10 +307,12 @@ def _documents(reader: _Reader, raw: Any) -> tuple[DocumentSpec, ...]:
     documents: list[DocumentSpec] = []
     seen: set[str] = set()
     for index, item in enumerate(reader.seq(raw, "documents")):
-        body = reader.mapping(item, f"documents[{index}]")
-        key = body.get("key")
+        key = item.get("key") if isinstance(item, Mapping) else None
         path = f"documents[{key}]" if isinstance(key, str) else f"documents[{index}]"
+        body = reader.mapping(item, path, DOCUMENT_KEYS)
         key_text = reader.text(body, "key", path)
+        if key_text and not KEY_RE.match(key_text):
+            reader.fail(f"{path}.key", "must be lower_snake_case, at most 40 characters")
         if key_text in seen:
             reader.fail(path, "duplicate document key")
         seen.add(key_text)
@@ -290,7 +326,7 @@ def _documents(reader: _Reader, raw: Any) -> tuple[DocumentSpec, ...]:
                 DocumentSpec(
                     key=key_text,
                     name=name,
-                    required=reader.boolean(body, "required", path, default=False),
+                    required=reader.required_flag(body, path),
                     accepted=accepted or FILE_KINDS,
                     hint=reader.local(body, "hint", path, required=False),
                     inferred=reader.boolean(body, "inferred", path, default=False),
@@ -301,10 +337,15 @@ def _documents(reader: _Reader, raw: Any) -> tuple[DocumentSpec, ...]:
 
 def _fees(reader: _Reader, raw: Any) -> tuple[FeeItem, ...]:
     fees: list[FeeItem] = []
+    seen: set[str] = set()
     for index, item in enumerate(reader.seq(raw, "fees")):
-        body = reader.mapping(item, f"fees[{index}]")
-        path = f"fees[{body.get('key', index)}]"
+        key_raw = item.get("key") if isinstance(item, Mapping) else None
+        path = f"fees[{key_raw}]" if isinstance(key_raw, str) else f"fees[{index}]"
+        body = reader.mapping(item, path, FEE_KEYS)
         key = reader.text(body, "key", path)
+        if key in seen:
+            reader.fail(path, "duplicate fee key")
+        seen.add(key)
         name = reader.local(body, "name", path)
         amount = reader.integer(body, "amount", path)
         online = reader.integer(body, "online_amount", path)
@@ -341,9 +382,10 @@ def parse_procedure(
 ) -> Procedure | None:
     """Read one procedure document; problems are appended, None when unusable."""
     reader = _Reader(file, problems)
-    body = reader.mapping(raw, "")
-    reader.procedure = str(body.get("id", ""))
+    if isinstance(raw, Mapping):
+        reader.procedure = str(raw.get("id", ""))
     start = len(problems)
+    body = reader.mapping(raw, "", PROCEDURE_KEYS)
     proc_id = reader.text(body, "id", "")
     if proc_id and not KEY_RE.match(proc_id):
         reader.fail("id", "must be lower_snake_case")
@@ -352,6 +394,7 @@ def parse_procedure(
         reader.fail("code", f"{code!r} is not a national code like 1.001193 (or null)")
     name = reader.local(body, "name", "")
     summary = reader.local(body, "summary", "")
+    sector_id = reader.text(body, "sector", "")
     level = reader.enum(Level, body.get("level"), "level")
     kind, provincial_id = _agency(reader, body.get("agency"))
     fields: list[FieldSpec] = []
@@ -378,7 +421,7 @@ def parse_procedure(
         code=code,
         name=name,
         summary=summary,
-        sector_id=reader.text(body, "sector", ""),
+        sector_id=sector_id,
         level=level,
         agency_kind=kind,
         provincial_agency_id=provincial_id,
@@ -416,15 +459,14 @@ def check_references(
     procedures: Sequence[Procedure],
     sectors: Sequence[Sector],
     agency_ids: set[str],
-    file_of: Mapping[str, str],
+    file_of: Sequence[str],
     problems: list[Problem],
 ) -> None:
     """Check cross-file references: sectors, provincial agencies, unique ids and codes."""
     sector_ids = {sector.id for sector in sectors}
     seen_ids: dict[str, str] = {}
     seen_codes: dict[str, str] = {}
-    for proc in procedures:
-        file = file_of.get(proc.id, "?")
+    for proc, file in zip(procedures, file_of, strict=True):
         if proc.sector_id not in sector_ids:
             problems.append(Problem(file, proc.id, "sector", f"unknown sector {proc.sector_id!r}"))
         if proc.provincial_agency_id and proc.provincial_agency_id not in agency_ids:
@@ -433,7 +475,10 @@ def check_references(
             )
         if proc.id in seen_ids:
             problems.append(Problem(file, proc.id, "id", f"also used in {seen_ids[proc.id]}"))
+            continue
         seen_ids[proc.id] = file
+        if file != f"procedures/{proc.id}.yaml":
+            problems.append(Problem(file, proc.id, "id", "must match the file name"))
         if proc.code:
             if proc.code in seen_codes:
                 problems.append(
@@ -478,23 +523,31 @@ def build_catalog(files: Mapping[str, Any]) -> CatalogData:
             problems.append(Problem(required, "", "", "file is missing"))
     if problems:
         raise CatalogError(problems)
-    sectors = parse_sectors(files["sectors.yaml"].get("sectors"), "sectors.yaml", problems)
-    options = parse_options(files["options.yaml"].get("options"), "options.yaml", problems)
-    agencies = parse_agencies(files["agencies.yaml"].get("agencies"), "agencies.yaml", problems)
+
+    def section(file: str, key: str) -> Any:
+        body = files[file]
+        if not isinstance(body, Mapping) or key not in body:
+            problems.append(Problem(file, "", key, f"the file must hold a top-level '{key}:'"))
+            return None
+        return body[key]
+
+    sectors = parse_sectors(section("sectors.yaml", "sectors"), "sectors.yaml", problems)
+    options = parse_options(section("options.yaml", "options") or {}, "options.yaml", problems)
+    agencies = parse_agencies(section("agencies.yaml", "agencies"), "agencies.yaml", problems)
     block_reader = _Reader("blocks.yaml", problems)
     blocks = {
         str(name): parse_fields(block_reader, fields, f"blocks.{name}", options)
-        for name, fields in block_reader.mapping(files["blocks.yaml"].get("blocks"), "").items()
+        for name, fields in block_reader.mapping(section("blocks.yaml", "blocks") or {}, "").items()
     }
     procedures: list[Procedure] = []
-    file_of: dict[str, str] = {}
+    file_of: list[str] = []
     for path in sorted(files):
         if not path.startswith("procedures/"):
             continue
         proc = parse_procedure(files[path], path, problems, blocks, options)
         if proc is not None:
             procedures.append(proc)
-            file_of.setdefault(proc.id, path)
+            file_of.append(path)
     if not procedures:
         problems.append(Problem("procedures/", "", "", "no procedure files found"))
     check_references(procedures, sectors, {a.id for a in agencies}, file_of, problems)

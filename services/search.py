@@ -23,6 +23,7 @@ _STOPWORDS = frozenset({"cho", "cua", "va", "the", "for", "of", "a", "an", "to",
 _SOUND_ALIKE = (("tr", "ch"), ("gi", "d"), ("r", "d"), ("x", "s"), ("n", "l"), ("y", "i"))
 _FIELD_WEIGHTS = {"name": 3.0, "alias": 2.5, "english": 1.5, "sector": 0.8, "summary": 0.4}
 _EXACT, _SOUND, _TYPO1, _TYPO2, _PREFIX = 1.0, 0.8, 0.7, 0.45, 0.6
+RELATIVE_FLOOR = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,10 @@ class SearchIndex:
                 )
             )
         self._postings = dict(postings)
-        self._name_words = [frozenset(self._tokens(p.name.vi)) for p in self._procedures]
+        self._name_words = [
+            (frozenset(self._tokens(p.name.vi)), frozenset(self._tokens(p.name.en)))
+            for p in self._procedures
+        ]
         total = max(len(self._procedures), 1)
         self._idf = {w: math.log(1 + total / len(p)) for w, p in self._postings.items()}
         self._sound: dict[str, set[str]] = defaultdict(set)
@@ -182,15 +186,24 @@ class SearchIndex:
         hits: list[SearchHit] = []
         for index, score in scores.items():
             coverage = covered[index] / len(tokens)
-            name_words = self._name_words[index]
             # How much of the name the query explains: "đăng ký khai sinh" is a better answer
             # for "dang ky khai sinh" than a longer name that merely contains those words.
-            explained = len(matched[index] & name_words) / len(name_words) if name_words else 0.0
+            explained = max(
+                (
+                    len(matched[index] & name) / len(name)
+                    for name in self._name_words[index]
+                    if name
+                ),
+                default=0.0,
+            )
             final = score * coverage * coverage * (1.0 + explained)
             if phrase and any(phrase in text for text in self._phrases[index]):
                 final *= 1.5
             hits.append(SearchHit(self._procedures[index], final))
         hits.sort(key=lambda hit: (-hit.score, hit.procedure.name.vi))
+        if hits:  # drop the long tail that only shares a common word with the query
+            floor = hits[0].score * RELATIVE_FLOOR
+            hits = [hit for hit in hits if hit.score >= floor]
         if exact is not None:
             hits = [SearchHit(exact, math.inf)] + [h for h in hits if h.procedure is not exact]
         return hits[:limit]
