@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conversations.flow import Settings
 from conversations.router import Router
 from services.agencies import Agencies
@@ -11,7 +12,6 @@ from services.catalog_schema import CatalogData
 from services.places import Places
 from storage.admin_units import load_places
 from storage.seed import all_agencies, load_catalog_data
-
 from tests.chat import ChatDriver
 from tests.fakes import FakeClock, MemoryUnitOfWorkFactory, SequentialIds
 

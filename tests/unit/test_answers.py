@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from services.answers import AnswerError, parse_answer, parse_date, parse_money
 from services.catalog import DateRange, FieldSpec, FieldType, LocalText, Option
 from services.identity import (
@@ -98,8 +99,9 @@ def test_id_number_must_agree_with_birth_date_and_sex_typed_earlier() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "normal"),
-    [("0912345678", "0912345678"), ("0912 345 678", "0912345678"), ("+84 912 345 678", "0912345678"),
-     ("84912345678", "0912345678"), ("091-234-5678", "0912345678"), ("(+84) 32.123.4567", "0321234567")],
+    [("0912345678", "0912345678"), ("0912 345 678", "0912345678"),
+     ("+84 912 345 678", "0912345678"), ("84912345678", "0912345678"),
+     ("091-234-5678", "0912345678"), ("(+84) 32.123.4567", "0321234567")],
 )  # fmt: skip
 def test_mobile_numbers_are_normalised(typed: str, normal: str) -> None:
     assert normalise_mobile(typed) == normal
@@ -123,8 +125,8 @@ def test_carriers_and_masks() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "amount"),
-    [("15000", 15000), ("15.000", 15000), ("15,000 đ", 15000), ("15k", 15000), ("1,5 triệu", 1_500_000),
-     ("2tr", 2_000_000), ("1.234.567 VND", 1_234_567), ("0", 0)],
+    [("15000", 15000), ("15.000", 15000), ("15,000 đ", 15000), ("15k", 15000),
+     ("1,5 triệu", 1_500_000), ("2tr", 2_000_000), ("1.234.567 VND", 1_234_567), ("0", 0)],
 )  # fmt: skip
 def test_money(typed: str, amount: int) -> None:
     assert parse_money(typed) == amount

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from services.catalog import AgencyKind, FieldType, Level
 from services.catalog_index import Catalog
 from services.catalog_schema import CatalogData, CatalogError, build_catalog

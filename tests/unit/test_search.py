@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from services.catalog_index import Catalog
 from services.places import Places
 from services.search import SearchIndex, normalise_word, rank_names, sound_key

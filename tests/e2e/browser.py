@@ -1,0 +1,198 @@
+"""Drive the web chat page as a citizen would: type, press buttons, read the bot's bubbles.
+
+Every action waits for the page's own signal (`<body data-state="idle">` and a new bot
+bubble) rather than sleeping.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from playwright.sync_api import BrowserContext, Locator, Page
+
+BOT = ".msg.bot"
+USER = ".msg.user"
+_QUESTION = re.compile(r"^\D*?(\d+)/(\d+)\.\s*(.+?)(?:\s*\*)?$")
+_MESSAGES_JS = """(from) => Array.from(document.querySelectorAll('.msg.bot')).slice(from).map(
+    (el) => ({
+        key: el.dataset.key,
+        text: el.querySelector('.text').innerText,
+        buttons: Array.from(el.querySelectorAll('.buttons button'), (b) => b.textContent),
+    }))"""
+_REPLIED_JS = """(count) => document.body.dataset.state === 'idle'
+    && document.querySelectorAll('.msg.bot').length > count"""
+
+
+@dataclass(frozen=True, slots=True)
+class BotMessage:
+    """One bot bubble as shown: its message id, visible text and button labels."""
+
+    key: str
+    text: str
+    buttons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A form question on screen: "Câu 5/21. <label> *"."""
+
+    key: str
+    number: int
+    total: int
+    label: str
+    text: str
+    buttons: tuple[str, ...]
+
+
+class ChatPage:
+    """One browser tab with the web chat open."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.errors: list[str] = []  # uncaught script errors on the page
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    @classmethod
+    def open(cls, context: BrowserContext, base_url: str) -> ChatPage:
+        """A new tab on /chat, once the bot has answered the page's first /start (or /resume)."""
+        chat = cls(context.new_page(), base_url)
+        chat.goto()
+        return chat
+
+    # ------------------------------------------------------------------ navigation
+
+    def goto(self) -> list[BotMessage]:
+        """Load /chat and wait for the bot's first reply."""
+        self.page.goto(f"{self.base_url}/chat")
+        return self._await_replies(0)
+
+    def reload(self) -> list[BotMessage]:
+        """Reload the tab (same sessionStorage, so the same chat) and wait for the reply."""
+        self.page.reload()
+        return self._await_replies(0)
+
+    def wait_idle(self) -> None:
+        """Wait until no request is queued or in flight."""
+        self.page.wait_for_function("document.body.dataset.state === 'idle'")
+
+    def _await_replies(self, before: int) -> list[BotMessage]:
+        self.page.wait_for_function(_REPLIED_JS, arg=before)
+        return self.messages(before)
+
+    # ------------------------------------------------------------------ acting
+
+    def send(self, text: str) -> list[BotMessage]:
+        """Type `text`, press Enter, and return the bot's new messages."""
+        self.wait_idle()
+        before = self.bot_count()
+        box = self.page.locator("#input")
+        box.fill(text)
+        box.press("Enter")
+        return self._await_replies(before)
+
+    def click(self, label: str, exact: bool = False) -> list[BotMessage]:
+        """Press a button of the newest bot message that has one matching `label`.
+
+        Without `exact`, a label equal to `label` is preferred, then one starting with it,
+        then one containing it; among equals, the shortest.
+        """
+        self.wait_idle()
+        before = self.bot_count()
+        self.button(label, exact).click()
+        return self._await_replies(before)
+
+    def button(self, label: str, exact: bool = False) -> Locator:
+        """The locator of the button `click` would press."""
+        found = self.page.evaluate(
+            """([label, exact]) => {
+                const messages = Array.from(document.querySelectorAll('.msg.bot'));
+                for (let m = messages.length - 1; m >= 0; m--) {
+                    const buttons = Array.from(messages[m].querySelectorAll('.buttons button'));
+                    let best = null;
+                    buttons.forEach((button, b) => {
+                        const text = button.textContent.trim();
+                        const rank = text === label ? 0 : exact ? -1
+                            : text.startsWith(label) ? 1 : text.includes(label) ? 2 : -1;
+                        if (rank < 0) return;
+                        const score = [rank, text.length];
+                        if (!best || score[0] < best.score[0]
+                            || (score[0] === best.score[0] && score[1] < best.score[1])) {
+                            best = { m, b, score };
+                        }
+                    });
+                    if (best) return [best.m, best.b];
+                }
+                return null;
+            }""",
+            [label, exact],
+        )
+        if found is None:
+            shown = [m.buttons for m in self.messages(max(0, self.bot_count() - 3))]
+            raise AssertionError(f"no button {label!r} in the chat; last buttons: {shown}")
+        message, index = found
+        return self.page.locator(BOT).nth(message).locator(".buttons button").nth(index)
+
+    def upload(self, name: str, content: bytes, mime: str) -> list[BotMessage]:
+        """Attach a file through the attach button and return the bot's new messages."""
+        self.wait_idle()
+        before = self.bot_count()
+        with self.page.expect_file_chooser() as chooser:
+            self.page.locator("#attach").click()
+        chooser.value.set_files({"name": name, "mimeType": mime, "buffer": content})
+        return self._await_replies(before)
+
+    # ------------------------------------------------------------------ reading
+
+    def bot_count(self) -> int:
+        """How many bot bubbles the page shows."""
+        return self.page.locator(BOT).count()
+
+    def messages(self, since: int = 0) -> list[BotMessage]:
+        """The bot's bubbles from index `since` on."""
+        rows = self.page.evaluate(_MESSAGES_JS, since)
+        return [BotMessage(r["key"], r["text"], tuple(r["buttons"])) for r in rows]
+
+    def last(self, key: str | None = None) -> BotMessage:
+        """The newest bot message (with message id `key`, if given)."""
+        shown = [m for m in self.messages() if key is None or m.key == key]
+        if not shown:
+            raise AssertionError(f"no bot message {key!r} on the page")
+        return shown[-1]
+
+    def last_key(self) -> str:
+        """The message id of the newest bot bubble."""
+        return self.last().key
+
+    def last_text(self, key: str | None = None) -> str:
+        """The visible text of the newest bot bubble (with message id `key`, if given)."""
+        return self.last(key).text
+
+    def user_texts(self) -> list[str]:
+        """What the citizen's bubbles show, oldest first."""
+        return self.page.locator(f"{USER} .text").all_inner_texts()
+
+    def question(self) -> Question:
+        """The form question the newest bot bubble asks."""
+        message = self.last()
+        first_line = message.text.strip().splitlines()[0]
+        match = _QUESTION.match(first_line)
+        if match is None:
+            raise AssertionError(f"not a question: {message.key}: {message.text!r}")
+        number, total, label = match.groups()
+        return Question(
+            message.key, int(number), int(total), label.strip(), message.text, message.buttons
+        )
+
+    def chat_id(self) -> str:
+        """The chat id this tab keeps in sessionStorage."""
+        return str(self.page.evaluate("sessionStorage.getItem('dvc.chat.id')"))
+
+    def seq(self) -> int:
+        """The last sequence number this tab used."""
+        return int(self.page.evaluate("sessionStorage.getItem('dvc.chat.seq')"))
+
+    def screenshot(self, path: str) -> None:
+        """Save what the tab shows."""
+        self.page.screenshot(path=path)
