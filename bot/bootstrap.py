@@ -22,6 +22,7 @@ from storage.catalog_repository import load_catalog
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.seed import all_agencies, load_catalog_data, seed_catalog
+from storage.sqlite_inline import InlineSqliteUnitOfWorkFactory
 from storage.unit_of_work import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class Application:
 
     settings: Settings
     engine: AsyncEngine
+    uow_factory: SqlUnitOfWorkFactory | InlineSqliteUnitOfWorkFactory
     sessions: async_sessionmaker[AsyncSession]
     places: Places
     catalog: Catalog
@@ -42,7 +44,18 @@ class Application:
 
     async def close(self) -> None:
         """Release the database connections."""
+        if isinstance(self.uow_factory, InlineSqliteUnitOfWorkFactory):
+            self.uow_factory.dispose()
         await self.engine.dispose()
+
+
+def unit_of_work_factory(
+    engine: AsyncEngine,
+) -> SqlUnitOfWorkFactory | InlineSqliteUnitOfWorkFactory:
+    """Chat updates on SQLite run inline (see storage.sqlite_inline); elsewhere on the engine."""
+    if engine.dialect.name == "sqlite":
+        return InlineSqliteUnitOfWorkFactory(engine.url.render_as_string(hide_password=False))
+    return SqlUnitOfWorkFactory(engine)
 
 
 async def prepare_database(settings: Settings, places: Places | None = None) -> AsyncEngine:
@@ -74,11 +87,12 @@ async def build(
     else:
         engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
+    uow_factory = unit_of_work_factory(engine)
     data, agencies = await load_catalog(sessions)
     catalog = Catalog(data, Agencies(agencies))
     clock = clock or SystemClock()
     router = Router(
-        uow_factory=SqlUnitOfWorkFactory(sessions),
+        uow_factory=uow_factory,
         catalog=catalog,
         places=places,
         clock=clock,
@@ -89,6 +103,7 @@ async def build(
     return Application(
         settings=settings,
         engine=engine,
+        uow_factory=uow_factory,
         sessions=sessions,
         places=places,
         catalog=catalog,

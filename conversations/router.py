@@ -81,11 +81,10 @@ class Router:
         """Apply `update` once; a redelivered update gets the replies recorded the first time."""
         key = update.address.key
         async with self._locks.hold(key), self._uow_factory() as uow:
-            stored = await uow.conversations.load(key)
-            chat = state.load(stored.state if stored else None, self._default_lang)
-            recorded = await uow.conversations.replies_for(key, update.update_id)
-            if recorded is not None:
-                return Reply(chat.lang, _decode_replies(recorded))
+            stored = await uow.conversations.load(key, update.update_id)
+            chat = state.load(stored.state, self._default_lang)
+            if stored.replies is not None:
+                return Reply(chat.lang, _decode_replies(stored.replies))
             chat, messages = await self._apply(uow, update, chat)
             await uow.conversations.save(key, state.dump(chat))
             await uow.conversations.record(key, update.update_id, [to_json(m) for m in messages])
@@ -95,8 +94,8 @@ class Router:
     async def lang_of(self, address: ChatAddress) -> str:
         """The language a chat has chosen (for rendering messages sent outside a reply)."""
         async with self._uow_factory() as uow:
-            stored = await uow.conversations.load(address.key)
-        return state.load(stored.state if stored else None, self._default_lang).lang
+            stored = await uow.conversations.load(address.key, "")
+        return state.load(stored.state, self._default_lang).lang
 
     def _context(self, uow: UnitOfWork, address: ChatAddress, chat: ChatState) -> Context:
         return Context(

@@ -1,8 +1,9 @@
 """Turn frozen dataclasses (flow data, messages) into JSON values and back, by their types.
 
-Supported: None, bool, int, float, str, StrEnum, nested dataclasses, tuple[X, ...],
-fixed tuples, dict/Mapping[str, X], and unions. A dataclass inside a union is tagged with its
-class name so that it decodes to the right type.
+Supported: None, bool, int, float, str, StrEnum, date/datetime, nested dataclasses,
+tuple[X, ...], fixed tuples, dict/Mapping[str, X], and unions. A dataclass inside a union is
+tagged with its class name so that it decodes to the right type. Encoders and decoders are
+built once per type: this runs on every chat update.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
@@ -18,10 +19,48 @@ from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 TAG = "__t"
+_PLAIN = (str, int, float, bool, type(None))
+Decoder = Callable[[Any], Any]
 
 
 class CodecError(ValueError):
     """Stored data does not fit the expected type (e.g. written by an incompatible version)."""
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def to_json(value: Any, tagged: bool = False) -> Any:
+    """Encode a value to JSON-compatible data."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        body = {name: to_json(getattr(value, name), True) for name in _field_names(kind)}
+        if tagged:
+            body[TAG] = kind.__name__
+        return body
+    if isinstance(value, tuple | list):
+        return [to_json(item, True) for item in value]
+    if isinstance(value, Mapping):
+        return {str(k): to_json(v, True) for k, v in value.items()}
+    if isinstance(value, date):  # datetime is a date too
+        return value.isoformat()
+    raise CodecError(f"cannot encode {kind.__name__}")
+
+
+def from_json(kind: type[T], data: Any) -> T:
+    """Decode JSON data into `kind`; raises CodecError when it does not fit."""
+    return cast(T, _decoder(cast(Any, kind))(data))
 
 
 @cache
@@ -29,101 +68,139 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def to_json(value: Any, tagged: bool = False) -> Any:
-    """Encode a value to JSON-compatible data."""
-    if isinstance(value, Enum):
-        return value.value
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, date):  # datetime is a date too
-        return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        body = {f.name: to_json(getattr(value, f.name), True) for f in dataclasses.fields(value)}
-        if tagged:
-            body[TAG] = type(value).__name__
-        return body
-    if isinstance(value, tuple | list):
-        return [to_json(item, True) for item in value]
-    if isinstance(value, Mapping):
-        return {str(k): to_json(v, True) for k, v in value.items()}
-    raise CodecError(f"cannot encode {type(value).__name__}")
-
-
-def from_json(kind: type[T], data: Any) -> T:
-    """Decode JSON data into `kind`; raises CodecError when it does not fit."""
-    return cast(T, _decode(kind, data))
-
-
-def _decode(kind: Any, data: Any) -> Any:
+@cache
+def _decoder(kind: Any) -> Decoder:
+    """Build (once) the function that decodes data into `kind`."""
     origin = typing.get_origin(kind)
     if kind is Any:
-        return data
+        return lambda data: data
     if origin in (typing.Union, types.UnionType):
-        return _decode_union(typing.get_args(kind), data)
+        return _union_decoder(typing.get_args(kind))
     if kind is type(None):
-        if data is not None:
-            raise CodecError("expected null")
-        return None
+        return _expect_none
     if isinstance(kind, type) and issubclass(kind, Enum):
+        return _enum_decoder(kind)
+    if kind in (date, datetime):
+        return _iso_decoder(kind)
+    if kind in (bool, int, float, str):
+        return _plain_decoder(kind)
+    if origin is tuple:
+        return _tuple_decoder(typing.get_args(kind))
+    if origin in (dict, Mapping) or kind in (dict, Mapping):
+        args = typing.get_args(kind) or (str, Any)
+        return _mapping_decoder(args[1])
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        return _dataclass_decoder(kind)
+    raise CodecError(f"unsupported type {kind!r}")
+
+
+def _expect_none(data: Any) -> None:
+    if data is not None:
+        raise CodecError("expected null")
+
+
+def _enum_decoder(kind: type[Enum]) -> Decoder:
+    def decode(data: Any) -> Any:
         try:
             return kind(data)
         except ValueError as exc:
             raise CodecError(str(exc)) from None
-    if kind in (date, datetime):
+
+    return decode
+
+
+def _iso_decoder(kind: type[date]) -> Decoder:
+    def decode(data: Any) -> Any:
         try:
             return kind.fromisoformat(data)
         except (TypeError, ValueError):
             raise CodecError(f"expected an ISO {kind.__name__}") from None
-    if kind in (bool, int, float, str):
-        if kind is float and isinstance(data, int) and not isinstance(data, bool):
+
+    return decode
+
+
+def _plain_decoder(kind: type) -> Decoder:
+    def decode(data: Any) -> Any:
+        if kind is float and type(data) is int:
             return float(data)
-        if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
+        if type(data) is not kind:
             raise CodecError(f"expected {kind.__name__}, got {type(data).__name__}")
         return data
-    if origin is tuple:
-        return _decode_tuple(typing.get_args(kind), data)
-    if origin in (dict, Mapping) or kind in (dict, Mapping):
-        args = typing.get_args(kind) or (str, Any)
+
+    return decode
+
+
+def _union_decoder(args: tuple[Any, ...]) -> Decoder:
+    tagged = {arg.__name__: arg for arg in args if isinstance(arg, type)}
+    members = [_decoder(arg) for arg in args]
+
+    def decode(data: Any) -> Any:
+        if isinstance(data, dict) and TAG in data:
+            arg = tagged.get(data[TAG])
+            if arg is None:
+                raise CodecError(f"unexpected tagged type {data[TAG]!r}")
+            return _decoder(arg)(data)
+        for member in members:
+            try:
+                return member(data)
+            except CodecError:
+                continue
+        raise CodecError(f"no type of the union fits {type(data).__name__}")
+
+    return decode
+
+
+def _tuple_decoder(args: tuple[Any, ...]) -> Decoder:
+    if len(args) == 2 and args[1] is Ellipsis:
+        item = _decoder(args[0])
+
+        def decode_many(data: Any) -> Any:
+            if not isinstance(data, list):
+                raise CodecError("expected a list")
+            return tuple(item(value) for value in data)
+
+        return decode_many
+    items = [_decoder(arg) for arg in args]
+
+    def decode_fixed(data: Any) -> Any:
+        if not isinstance(data, list) or len(data) != len(items):
+            raise CodecError("expected a list of the right length")
+        return tuple(item(value) for item, value in zip(items, data, strict=True))
+
+    return decode_fixed
+
+
+def _mapping_decoder(value_kind: Any) -> Decoder:
+    value = _decoder(value_kind)
+
+    def decode(data: Any) -> Any:
         if not isinstance(data, dict):
             raise CodecError("expected an object")
-        return {str(k): _decode(args[1], v) for k, v in data.items()}
-    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        return _decode_dataclass(kind, data)
-    raise CodecError(f"unsupported type {kind!r}")
+        return {str(k): value(v) for k, v in data.items()}
+
+    return decode
 
 
-def _decode_union(args: tuple[Any, ...], data: Any) -> Any:
-    if isinstance(data, dict) and TAG in data:
-        for arg in args:
-            if isinstance(arg, type) and arg.__name__ == data[TAG]:
-                return _decode_dataclass(arg, data)
-        raise CodecError(f"unexpected tagged type {data[TAG]!r}")
-    for arg in args:
-        try:
-            return _decode(arg, data)
-        except CodecError:
-            continue
-    raise CodecError(f"no type of the union fits {type(data).__name__}")
-
-
-def _decode_tuple(args: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
-    if not isinstance(data, list):
-        raise CodecError("expected a list")
-    if len(args) == 2 and args[1] is Ellipsis:
-        return tuple(_decode(args[0], item) for item in data)
-    if len(args) != len(data):
-        raise CodecError("wrong tuple length")
-    return tuple(_decode(arg, item) for arg, item in zip(args, data, strict=True))
-
-
-def _decode_dataclass(kind: type, data: Any) -> Any:
-    if not isinstance(data, dict):
-        raise CodecError(f"expected an object for {kind.__name__}")
+def _dataclass_decoder(kind: type) -> Decoder:
+    fields = dataclasses.fields(kind)
     hints = _hints(kind)
-    values: dict[str, Any] = {}
-    for f in dataclasses.fields(kind):
-        if f.name in data:
-            values[f.name] = _decode(hints[f.name], data[f.name])
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise CodecError(f"{kind.__name__}.{f.name} is missing")
-    return kind(**values)
+    plan: list[tuple[str, Decoder, bool]] = []
+
+    def decode(data: Any) -> Any:
+        if not plan:  # filled on first use: nested types may refer to each other
+            for f in fields:
+                required = f.default is dataclasses.MISSING and (
+                    f.default_factory is dataclasses.MISSING
+                )
+                plan.append((f.name, _decoder(hints[f.name]), required))
+        if not isinstance(data, dict):
+            raise CodecError(f"expected an object for {kind.__name__}")
+        values: dict[str, Any] = {}
+        for name, field_decoder, required in plan:
+            if name in data:
+                values[name] = field_decoder(data[name])
+            elif required:
+                raise CodecError(f"{kind.__name__}.{name} is missing")
+        return kind(**values)
+
+    return decode

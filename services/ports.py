@@ -14,25 +14,24 @@ Json = Any  # a value json.dumps accepts
 
 @dataclass(frozen=True, slots=True)
 class StoredConversation:
-    """A chat's saved dialogue state (JSON) and its version stamp."""
+    """A chat's saved state (JSON, None for a new chat) and, for an update already applied,
+    the replies recorded then (None for a new update)."""
 
     key: str
-    state: Mapping[str, Json]
+    state: Mapping[str, Json] | None
+    replies: Sequence[Json] | None = None
 
 
 class ConversationStore(Protocol):
     """Per-chat dialogue state and the record of updates already applied."""
 
-    async def load(self, key: str) -> StoredConversation | None:
-        """The chat's state, locked against concurrent writers until commit."""
+    async def load(self, key: str, update_id: str) -> StoredConversation:
+        """The chat's state, locked against concurrent writers until commit, and the replies
+        recorded for `update_id` if it was applied before (one round trip)."""
         ...
 
     async def save(self, key: str, state: Mapping[str, Json]) -> None:
         """Replace the chat's state."""
-        ...
-
-    async def replies_for(self, key: str, update_id: str) -> Sequence[Json] | None:
-        """The replies recorded for an update already applied, None if it is new."""
         ...
 
     async def record(self, key: str, update_id: str, replies: Sequence[Json]) -> None:

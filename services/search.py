@@ -24,6 +24,7 @@ _SOUND_ALIKE = (("tr", "ch"), ("gi", "d"), ("r", "d"), ("x", "s"), ("n", "l"), (
 _FIELD_WEIGHTS = {"name": 3.0, "alias": 2.5, "english": 1.5, "sector": 0.8, "summary": 0.4}
 _EXACT, _SOUND, _TYPO1, _TYPO2, _PREFIX = 1.0, 0.8, 0.7, 0.45, 0.6
 RELATIVE_FLOOR = 0.3
+CANDIDATE_POOL = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ class SearchIndex:
         self._sound: dict[str, set[str]] = defaultdict(set)
         self._deletion: dict[str, set[str]] = defaultdict(set)
         self._prefix: dict[str, set[str]] = defaultdict(set)
+        self._match_cache: dict[tuple[str, bool], dict[str, float]] = {}
         for word in self._postings:
             self._sound[sound_key(word)].add(word)
             for variant in _deletes(word, _typo_budget(word)):
@@ -143,14 +145,22 @@ class SearchIndex:
         return None if index is None else self._procedures[index]
 
     def _matches(self, word: str, is_last: bool) -> dict[str, float]:
-        """Index words a query word may stand for, each with how much we trust the match."""
+        """Index words a query word may stand for, each with how much we trust the match.
+
+        A word found as typed is trusted as is (plus its sound-alikes); only an unknown word
+        is looked up among near spellings and, when it is the last word, as a prefix.
+        """
+        cache_key = (word, is_last)
+        cached = self._match_cache.get(cache_key)
+        if cached is not None:
+            return cached
         found: dict[str, float] = {}
         if word in self._postings:
             found[word] = _EXACT
         for candidate in self._sound.get(sound_key(word), ()):
             found.setdefault(candidate, _SOUND)
         budget = _typo_budget(word)
-        if budget:
+        if budget and word not in self._postings:
             candidates: set[str] = set()
             for variant in _deletes(word, budget):
                 candidates |= self._deletion.get(variant, set())
@@ -158,48 +168,50 @@ class SearchIndex:
                 distance = _edit_distance(word, candidate, budget)
                 if distance <= budget:
                     found[candidate] = _TYPO1 if distance == 1 else _TYPO2
-        if is_last and len(word) >= 3:
+        if is_last and len(word) >= 3 and word not in self._postings:
             for candidate in self._prefix.get(word, ()):
                 found.setdefault(candidate, _PREFIX)
+        if len(self._match_cache) > 4096:
+            self._match_cache.clear()
+        self._match_cache[cache_key] = found
         return found
 
     def search(self, query: str, limit: int = 10) -> list[SearchHit]:
         """Rank procedures for a free-text query or a national code."""
         exact = self.by_code(query)
-        tokens = self._tokens(query)
-        scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, int] = defaultdict(int)
-        matched: dict[int, set[str]] = defaultdict(set)
+        tokens = self._tokens(query)[:12]
+        scores: dict[int, float] = {}
+        covered: dict[int, int] = {}
+        # Rarest words first; once enough candidates are known, common words ("đăng ký")
+        # only add to them instead of scanning their long posting lists: a procedure that
+        # has none of the rarer words would fall below the relative floor anyway.
+        plans = []
         for position, token in enumerate(tokens):
-            best: dict[int, tuple[float, str]] = {}
-            for word, trust in self._matches(token, position == len(tokens) - 1).items():
-                idf = self._idf[word]
-                for index, weight in self._postings[word].items():
-                    value = trust * idf * weight
-                    if value > best.get(index, (0.0, ""))[0]:
-                        best[index] = (value, word)
-            for index, (value, word) in best.items():
-                scores[index] += value
-                covered[index] += 1
-                matched[index].add(word)
-        phrase = " ".join(tokens)
-        hits: list[SearchHit] = []
-        for index, score in scores.items():
-            coverage = covered[index] / len(tokens)
-            # How much of the name the query explains: "đăng ký khai sinh" is a better answer
-            # for "dang ky khai sinh" than a longer name that merely contains those words.
-            explained = max(
-                (
-                    len(matched[index] & name) / len(name)
-                    for name in self._name_words[index]
-                    if name
-                ),
-                default=0.0,
-            )
-            final = score * coverage * coverage * (1.0 + explained)
-            if phrase and any(phrase in text for text in self._phrases[index]):
-                final *= 1.5
-            hits.append(SearchHit(self._procedures[index], final))
+            matches = self._matches(token, position == len(tokens) - 1)
+            size = sum(len(self._postings[word]) for word in matches)
+            plans.append((size, matches))
+        plans.sort(key=lambda plan: plan[0])
+        for size, matches in plans:
+            best: dict[int, float] = {}
+            scan = len(scores) < CANDIDATE_POOL or size <= len(scores)
+            for word, trust in matches.items():
+                boost = trust * self._idf[word]
+                posting = self._postings[word]
+                pairs: Iterable[tuple[int, float]] = (
+                    posting.items() if scan else ((i, posting[i]) for i in scores if i in posting)
+                )
+                for index, weight in pairs:
+                    value = boost * weight
+                    if value > best.get(index, 0.0):
+                        best[index] = value
+            for index, value in best.items():
+                scores[index] = scores.get(index, 0.0) + value
+                covered[index] = covered.get(index, 0) + 1
+        count = len(tokens)
+        ranked = sorted(
+            ((score * (covered[i] / count) ** 2, i) for i, score in scores.items()), reverse=True
+        )[: max(limit, 1) * 4 + 20]
+        hits = [SearchHit(self._procedures[i], self._refine(i, base, tokens)) for base, i in ranked]
         hits.sort(key=lambda hit: (-hit.score, hit.procedure.name.vi))
         if hits:  # drop the long tail that only shares a common word with the query
             floor = hits[0].score * RELATIVE_FLOOR
@@ -207,6 +219,23 @@ class SearchIndex:
         if exact is not None:
             hits = [SearchHit(exact, math.inf)] + [h for h in hits if h.procedure is not exact]
         return hits[:limit]
+
+    def _refine(self, index: int, base: float, tokens: list[str]) -> float:
+        """Final score of a short-listed procedure: name coverage and whole-phrase bonuses."""
+        matched: set[str] = set()
+        for position, token in enumerate(tokens):
+            matched |= self._matches(token, position == len(tokens) - 1).keys()
+        # How much of the name the query explains: "đăng ký khai sinh" is a better answer
+        # for "dang ky khai sinh" than a longer name that merely contains those words.
+        explained = max(
+            (len(matched & name) / len(name) for name in self._name_words[index] if name),
+            default=0.0,
+        )
+        final = base * (1.0 + explained)
+        phrase = " ".join(tokens)
+        if phrase and any(phrase in text for text in self._phrases[index]):
+            final *= 1.5
+        return final
 
 
 def rank_names(query: str, names: Iterable[tuple[str, str]], limit: int = 8) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z.]+")
@@ -16,6 +17,7 @@ def strip_diacritics(text: str) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower-case, strip diacritics and collapse spaces, for comparison and search."""
     return _SPACES.sub(" ", strip_diacritics(text).lower()).strip()

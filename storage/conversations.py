@@ -1,4 +1,4 @@
-"""The conversation store on SQL: chat state and processed updates, within one session."""
+"""The conversation store on SQL: chat state and processed updates, within one transaction."""
 
 from __future__ import annotations
 
@@ -6,68 +6,77 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.ports import StoredConversation
 from storage.tables import ConversationRow, ProcessedUpdateRow
 
+CONVERSATION = ConversationRow.__table__  # type: ignore[attr-defined]
+PROCESSED = ProcessedUpdateRow.__table__  # type: ignore[attr-defined]
 
-def upsert(session: AsyncSession, table: Any) -> Any:
-    """An INSERT that can take ON CONFLICT, in the session's dialect."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+# Statements are built once: SQLAlchemy then finds them in its compiled cache at once.
+_REPLIES = (
+    select(PROCESSED.c.replies)
+    .where(PROCESSED.c.chat_key == bindparam("k"), PROCESSED.c.update_id == bindparam("u"))
+    .scalar_subquery()
+)
+_STATE = select(CONVERSATION.c.state).where(CONVERSATION.c.key == bindparam("k")).scalar_subquery()
+_SELECT_BOTH = select(_STATE.label("state"), _REPLIES.label("replies"))
+_INSERT_PROCESSED = PROCESSED.insert()
+
+
+def _upserts(dialect: Any) -> tuple[Any, Any]:
+    """(lock-or-create returning the state, save) statements for a dialect."""
+    insert = dialect.insert(CONVERSATION)
+    save = insert.on_conflict_do_update(
+        index_elements=["key"],
+        set_={"state": insert.excluded.state, "updated_at": insert.excluded.updated_at},
+    )
+    # On PostgreSQL, creating-or-touching the row locks it until commit: concurrent workers
+    # handling the same chat queue here, so its updates are applied one at a time.
+    locked = (
+        insert.values(key=bindparam("k"), state={}, updated_at=bindparam("now"))
+        .on_conflict_do_update(index_elements=["key"], set_={"key": insert.excluded.key})
+        .returning(CONVERSATION.c.state)
+        .cte("locked")
+    )
+    lock = select(locked.c.state, _REPLIES.label("replies"))
+    return lock, save
+
+
+_PG_LOCK, _PG_SAVE = _upserts(postgresql)
+_SQLITE_SAVE = _upserts(sqlite)[1]
 
 
 class SqlConversationStore:
-    """ConversationStore bound to one session (one transaction)."""
+    """ConversationStore bound to one connection (one transaction)."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-        self._is_pg = session.bind is not None and session.bind.dialect.name == "postgresql"
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+        self._is_pg = connection.dialect.name == "postgresql"
 
-    async def load(self, key: str) -> StoredConversation | None:
-        table = ConversationRow.__table__  # type: ignore[attr-defined]
+    async def load(self, key: str, update_id: str) -> StoredConversation:
+        params = {"k": key, "u": update_id}
         if self._is_pg:
-            # Create the row if needed, then lock it: concurrent workers handling the same
-            # chat queue here, so its updates are applied one at a time.
-            stmt = upsert(self._session, table).values(
-                key=key, state={}, updated_at=datetime.now(UTC)
-            )
-            await self._session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
-            query = select(table.c.state).where(table.c.key == key).with_for_update()
-        else:
-            query = select(table.c.state).where(table.c.key == key)
-        state = (await self._session.execute(query)).scalar_one_or_none()
-        if not state:
-            return None
-        return StoredConversation(key, state)
+            params["now"] = datetime.now(UTC)  # type: ignore[assignment]
+            row = (await self._connection.execute(_PG_LOCK, params)).one()
+        else:  # SQLite: the transaction already holds the database's write lock
+            row = (await self._connection.execute(_SELECT_BOTH, params)).one()
+        replies = None if row.replies is None else list(row.replies)
+        return StoredConversation(key, row.state or None, replies)
 
     async def save(self, key: str, state: Mapping[str, Any]) -> None:
-        table = ConversationRow.__table__  # type: ignore[attr-defined]
-        now = datetime.now(UTC)
-        stmt = upsert(self._session, table).values(key=key, state=dict(state), updated_at=now)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["key"], set_={"state": stmt.excluded.state, "updated_at": now}
-        )
-        await self._session.execute(stmt)
-
-    async def replies_for(self, key: str, update_id: str) -> Sequence[Any] | None:
-        table = ProcessedUpdateRow.__table__  # type: ignore[attr-defined]
-        query = select(table.c.replies).where(
-            table.c.chat_key == key, table.c.update_id == update_id
-        )
-        replies = (await self._session.execute(query)).scalar_one_or_none()
-        return None if replies is None else list(replies)
+        statement = _PG_SAVE if self._is_pg else _SQLITE_SAVE
+        values = {"key": key, "state": dict(state), "updated_at": datetime.now(UTC)}
+        await self._connection.execute(statement, values)
 
     async def record(self, key: str, update_id: str, replies: Sequence[Any]) -> None:
-        table = ProcessedUpdateRow.__table__  # type: ignore[attr-defined]
-        await self._session.execute(
-            table.insert().values(
-                chat_key=key,
-                update_id=update_id,
-                replies=list(replies),
-                created_at=datetime.now(UTC),
-            )
-        )
+        values = {
+            "chat_key": key,
+            "update_id": update_id,
+            "replies": list(replies),
+            "created_at": datetime.now(UTC),
+        }
+        await self._connection.execute(_INSERT_PROCESSED, values)

@@ -31,7 +31,10 @@ def create_engine(url: str, echo: bool = False, pool_size: int = 10) -> AsyncEng
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, echo)
-    return create_async_engine(url, echo=echo, pool_size=pool_size, pool_pre_ping=True)
+    # Every unit of work ends in an explicit commit or rollback, so the pool's own rollback
+    # on check-in would only cost a round trip; a dropped connection is detected on use and
+    # the pool refreshed, so no ping before each checkout either.
+    return create_async_engine(url, echo=echo, pool_size=pool_size, pool_reset_on_return=None)
 
 
 def _sqlite_engine(url: str, database: str | None, echo: bool) -> AsyncEngine:

@@ -1,17 +1,21 @@
-"""The draft repository on SQL."""
+"""The draft repository on SQL. Updates are written once, when the unit of work commits."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.drafts import Draft, DraftStatus
 from storage.tables import DraftRow
 
+DRAFT = DraftRow.__table__  # type: ignore[attr-defined]
 _OPEN = (DraftStatus.FILLING.value, DraftStatus.REVIEW.value, DraftStatus.COMPLETE.value)
+_GET = select(DRAFT).where(DRAFT.c.id == bindparam("draft_id"))
+_UPDATE = DRAFT.update().where(DRAFT.c.id == bindparam("draft_id"))
+_DELETE = delete(DRAFT).where(DRAFT.c.id == bindparam("draft_id"))
 
 
 def _to_draft(row: Any) -> Draft:
@@ -31,7 +35,6 @@ def _to_draft(row: Any) -> Draft:
 
 def _values(draft: Draft) -> dict[str, Any]:
     return {
-        "id": draft.id,
         "owner": draft.owner,
         "citizen_id": draft.citizen_id,
         "procedure_id": draft.procedure_id,
@@ -45,38 +48,42 @@ def _values(draft: Draft) -> dict[str, Any]:
 
 
 class SqlDraftRepository:
-    """DraftRepository bound to one session."""
+    """DraftRepository bound to one connection; a step's several updates become one write."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-        self._table = DraftRow.__table__  # type: ignore[attr-defined]
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+        self._pending: dict[str, Draft] = {}
 
     async def get(self, draft_id: str) -> Draft | None:
-        row = (
-            await self._session.execute(select(self._table).where(self._table.c.id == draft_id))
-        ).first()
+        if draft_id in self._pending:
+            return self._pending[draft_id]
+        row = (await self._connection.execute(_GET, {"draft_id": draft_id})).first()
         return _to_draft(row) if row else None
 
     async def add(self, draft: Draft) -> None:
-        await self._session.execute(self._table.insert().values(**_values(draft)))
+        await self._connection.execute(DRAFT.insert(), {"id": draft.id, **_values(draft)})
 
     async def update(self, draft: Draft) -> None:
-        values = _values(draft)
-        values.pop("id")
-        await self._session.execute(
-            self._table.update().where(self._table.c.id == draft.id).values(**values)
-        )
+        self._pending[draft.id] = draft
+
+    async def flush(self) -> None:
+        """Write the pending updates (called by the unit of work before commit)."""
+        for draft in self._pending.values():
+            await self._connection.execute(_UPDATE, {"draft_id": draft.id, **_values(draft)})
+        self._pending.clear()
 
     async def list_for(self, owner: str, citizen_id: str | None) -> Sequence[Draft]:
-        who = self._table.c.owner == owner
+        await self.flush()
+        who = DRAFT.c.owner == owner
         if citizen_id is not None:
-            who = or_(who, self._table.c.citizen_id == citizen_id)
+            who = or_(who, DRAFT.c.citizen_id == citizen_id)
         query = (
-            select(self._table)
-            .where(who, self._table.c.status.in_(_OPEN))
-            .order_by(self._table.c.updated_at.desc(), self._table.c.id)
+            select(DRAFT)
+            .where(who, DRAFT.c.status.in_(_OPEN))
+            .order_by(DRAFT.c.updated_at.desc(), DRAFT.c.id)
         )
-        return [_to_draft(row) for row in (await self._session.execute(query)).all()]
+        return [_to_draft(row) for row in (await self._connection.execute(query)).all()]
 
     async def delete(self, draft_id: str) -> None:
-        await self._session.execute(delete(self._table).where(self._table.c.id == draft_id))
+        self._pending.pop(draft_id, None)
+        await self._connection.execute(_DELETE, {"draft_id": draft_id})

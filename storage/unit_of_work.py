@@ -1,11 +1,15 @@
-"""The SQL unit of work: one session, one transaction, all repositories bound to it."""
+"""The SQL unit of work: one connection, one transaction, every repository bound to it.
+
+Repositories run SQLAlchemy Core statements on the connection directly: the hot path of a
+chat update is a handful of small statements, and the ORM session would only add overhead.
+"""
 
 from __future__ import annotations
 
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
 from storage.conversations import SqlConversationStore
 from storage.drafts import SqlDraftRepository
@@ -14,15 +18,20 @@ from storage.drafts import SqlDraftRepository
 class SqlUnitOfWork:
     """Commit explicitly; leaving the block without commit rolls everything back."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
-        self._session: AsyncSession | None = None
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self._transaction: AsyncTransaction | None = None
 
     async def __aenter__(self) -> Self:
-        self._session = self._sessions()
-        await self._session.begin()
-        self.conversations = SqlConversationStore(self._session)
-        self.drafts = SqlDraftRepository(self._session)
+        self._connection = await self._engine.connect()
+        try:
+            self._transaction = await self._connection.begin()
+        except BaseException:
+            await self._connection.close()
+            raise
+        self.conversations = SqlConversationStore(self._connection)
+        self.drafts = SqlDraftRepository(self._connection)
         return self
 
     async def __aexit__(
@@ -31,25 +40,26 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        assert self._session is not None
+        assert self._connection is not None and self._transaction is not None
         try:
-            if self._session.in_transaction():
-                await self._session.rollback()
+            if self._transaction.is_active:
+                await self._transaction.rollback()
         finally:
-            await self._session.close()
-            self._session = None
+            await self._connection.close()
+            self._connection = self._transaction = None
 
     async def commit(self) -> None:
-        """Make the work durable."""
-        assert self._session is not None
-        await self._session.commit()
+        """Write what is pending and make the work durable."""
+        assert self._transaction is not None
+        await self.drafts.flush()
+        await self._transaction.commit()
 
 
 class SqlUnitOfWorkFactory:
-    """Opens SqlUnitOfWork instances over one session factory."""
+    """Opens SqlUnitOfWork instances on one engine."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions)
+        return SqlUnitOfWork(self._engine)

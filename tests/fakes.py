@@ -51,16 +51,17 @@ class MemoryConversationStore:
     def __init__(self, db: MemoryDatabase) -> None:
         self._db = db
 
-    async def load(self, key: str) -> StoredConversation | None:
+    async def load(self, key: str, update_id: str) -> StoredConversation:
         state = self._db.conversations.get(key)
-        return StoredConversation(key, copy.deepcopy(state)) if state else None
+        replies = self._db.processed.get((key, update_id))
+        return StoredConversation(
+            key,
+            copy.deepcopy(state) if state else None,
+            None if replies is None else copy.deepcopy(replies),
+        )
 
     async def save(self, key: str, state: Mapping[str, Any]) -> None:
         self._db.conversations[key] = copy.deepcopy(dict(state))
-
-    async def replies_for(self, key: str, update_id: str) -> Sequence[Any] | None:
-        replies = self._db.processed.get((key, update_id))
-        return None if replies is None else copy.deepcopy(replies)
 
     async def record(self, key: str, update_id: str, replies: Sequence[Any]) -> None:
         if (key, update_id) in self._db.processed:
@@ -107,10 +108,10 @@ class MemoryUnitOfWork:
         self._db = db
 
     async def __aenter__(self) -> Self:
+        # Values are never mutated in place (stores copy on the way in and out), so shallow
+        # copies are enough to keep uncommitted work apart.
         self._work = MemoryDatabase(
-            copy.deepcopy(self._db.conversations),
-            copy.deepcopy(self._db.processed),
-            dict(self._db.drafts),
+            dict(self._db.conversations), dict(self._db.processed), dict(self._db.drafts)
         )
         self.conversations = MemoryConversationStore(self._work)
         self.drafts = MemoryDraftRepository(self._work)

@@ -22,8 +22,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.database import create_engine, session_factory
+from storage.database import create_engine
 from storage.migrate import upgrade
+from storage.sqlite_inline import InlineSqliteUnitOfWorkFactory
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.fakes import MemoryUnitOfWorkFactory
 
@@ -95,13 +96,20 @@ async def postgres_engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
-def uow_factory(request: pytest.FixtureRequest) -> object:
+@pytest.fixture(params=["memory", "sqlite", "sqlite-inline", "postgres"])
+def uow_factory(request: pytest.FixtureRequest) -> Iterator[object]:
     """A unit-of-work factory of each kind; the same contract must hold for all."""
     if request.param == "memory":
-        return MemoryUnitOfWorkFactory()
-    engine: AsyncEngine = request.getfixturevalue(f"{request.param}_engine")
-    return SqlUnitOfWorkFactory(session_factory(engine))
+        yield MemoryUnitOfWorkFactory()
+        return
+    if request.param == "sqlite-inline":
+        engine: AsyncEngine = request.getfixturevalue("sqlite_engine")
+        inline = InlineSqliteUnitOfWorkFactory(str(engine.url))
+        yield inline
+        inline.dispose()
+        return
+    engine = request.getfixturevalue(f"{request.param}_engine")
+    yield SqlUnitOfWorkFactory(engine)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

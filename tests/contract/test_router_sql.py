@@ -22,7 +22,7 @@ from tests.fakes import FakeClock, SequentialIds
 
 
 def make_router(engine: AsyncEngine, catalog: Catalog, places: Places) -> Router:
-    factory = SqlUnitOfWorkFactory(session_factory(engine))
+    factory = SqlUnitOfWorkFactory(engine)
     return Router(factory, catalog, places, FakeClock(), SequentialIds(), Settings())
 
 

@@ -27,31 +27,32 @@ def draft(draft_id: str, owner: str = "web:a", **extra: Any) -> Draft:
 
 async def test_conversation_state_is_saved_only_on_commit(uow_factory: Any) -> None:
     async with uow_factory() as uow:
-        assert await uow.conversations.load("web:a") is None
+        assert (await uow.conversations.load("web:a", "1")).state is None
         await uow.conversations.save("web:a", {"flow": "menu", "n": [1, "đ"]})
     async with uow_factory() as uow:
-        assert await uow.conversations.load("web:a") is None  # no commit, nothing kept
+        assert (await uow.conversations.load("web:a", "1")).state is None  # no commit: nothing
         await uow.conversations.save("web:a", {"flow": "menu", "n": [1, "đ"]})
         await uow.commit()
     async with uow_factory() as uow:
-        stored = await uow.conversations.load("web:a")
-        assert stored is not None and stored.state == {"flow": "menu", "n": [1, "đ"]}
+        stored = await uow.conversations.load("web:a", "2")
+        assert stored.state == {"flow": "menu", "n": [1, "đ"]} and stored.replies is None
         await uow.conversations.save("web:a", {"flow": "form"})
         await uow.commit()
     async with uow_factory() as uow:
-        stored = await uow.conversations.load("web:a")
-        assert stored is not None and stored.state == {"flow": "form"}
+        stored = await uow.conversations.load("web:a", "3")
+        assert stored.state == {"flow": "form"}
 
 
 async def test_processed_updates_keep_their_replies(uow_factory: Any) -> None:
     async with uow_factory() as uow:
-        assert await uow.conversations.replies_for("web:a", "1") is None
+        assert (await uow.conversations.load("web:a", "1")).replies is None
         await uow.conversations.record("web:a", "1", [{"text": "xin chào"}])
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.conversations.replies_for("web:a", "1") == [{"text": "xin chào"}]
-        assert await uow.conversations.replies_for("web:b", "1") is None
-        assert await uow.conversations.replies_for("web:a", "2") is None
+        assert (await uow.conversations.load("web:a", "1")).replies == [{"text": "xin chào"}]
+    async with uow_factory() as uow:
+        assert (await uow.conversations.load("web:b", "1")).replies is None
+        assert (await uow.conversations.load("web:a", "2")).replies is None
 
 
 async def test_an_update_cannot_be_recorded_twice(uow_factory: Any) -> None:
@@ -62,7 +63,7 @@ async def test_an_update_cannot_be_recorded_twice(uow_factory: Any) -> None:
         with pytest.raises(Exception):  # noqa: B017 - the key violation type is the adapter's
             await uow.conversations.record("web:a", "7", [{"again": True}])
     async with uow_factory() as uow:
-        assert await uow.conversations.replies_for("web:a", "7") == []
+        assert (await uow.conversations.load("web:a", "7")).replies == []
 
 
 async def test_drafts_are_added_updated_listed_and_deleted(uow_factory: Any) -> None:

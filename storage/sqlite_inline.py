@@ -1,0 +1,121 @@
+"""A faster unit of work for the embedded SQLite database: statements run inline.
+
+aiosqlite runs every statement on a helper thread and wakes the event loop for each result:
+about 0.36 ms per statement here, which alone caps a chat step (7 statements) near 400/s.
+A local SQLite statement itself takes microseconds, so this unit of work runs them directly
+on the event loop through SQLAlchemy's synchronous pysqlite driver, one transaction at a time
+(an asyncio lock; SQLite admits one writer anyway). Waiting for another *process's* write lock
+is bounded by a short busy timeout. Same tables, same statements, same repositories.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import Dialect, make_url
+
+from storage.conversations import SqlConversationStore
+from storage.drafts import SqlDraftRepository
+
+BUSY_TIMEOUT_MS = 2000
+
+
+class InlineConnection:
+    """The async `execute` the repositories call, over a synchronous connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    @property
+    def dialect(self) -> Dialect:
+        """The SQL dialect (sqlite)."""
+        return self._connection.dialect
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Any:
+        """Run a statement now; the result is already fully available."""
+        return self._connection.execute(statement, parameters)
+
+
+def inline_engine(url: str) -> Engine:
+    """A synchronous engine on the same SQLite file, with the same pragmas."""
+    parsed = make_url(url).set(drivername="sqlite+pysqlite")
+    engine = create_engine(parsed, pool_reset_on_return=None)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class InlineSqliteUnitOfWork:
+    """One transaction on the inline engine; commit explicitly, otherwise it rolls back."""
+
+    def __init__(self, engine: Engine, lock: asyncio.Lock) -> None:
+        self._engine = engine
+        self._lock = lock
+        self._connection: Connection | None = None
+
+    async def __aenter__(self) -> Self:
+        await self._lock.acquire()
+        try:
+            self._connection = self._engine.connect()
+            self._connection.begin()
+        except BaseException:
+            if self._connection is not None:
+                self._connection.close()
+            self._lock.release()
+            raise
+        executor = InlineConnection(self._connection)
+        self.conversations = SqlConversationStore(executor)  # type: ignore[arg-type]
+        self.drafts = SqlDraftRepository(executor)  # type: ignore[arg-type]
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._connection is not None
+        try:
+            if self._connection.in_transaction():
+                self._connection.rollback()
+        finally:
+            self._connection.close()
+            self._connection = None
+            self._lock.release()
+
+    async def commit(self) -> None:
+        """Write what is pending and make the work durable."""
+        assert self._connection is not None
+        await self.drafts.flush()
+        self._connection.commit()
+
+
+class InlineSqliteUnitOfWorkFactory:
+    """Opens inline units of work on one SQLite file."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = inline_engine(url)
+        self._lock = asyncio.Lock()
+
+    def __call__(self) -> InlineSqliteUnitOfWork:
+        return InlineSqliteUnitOfWork(self.engine, self._lock)
+
+    def dispose(self) -> None:
+        """Close the pooled connections."""
+        self.engine.dispose()
