@@ -101,7 +101,9 @@ def question(
         nav.append(btn("btn.skip", payloads.do("skip")))
     if nav:
         rows.append(tuple(nav))
-    last = [btn("btn.back_to_review" if editing else "btn.back", payloads.do("back"))]
+    last = []
+    if editing or position > 1:
+        last.append(btn("btn.back_to_review" if editing else "btn.back", payloads.do("back")))
     last.append(btn("btn.cancel", payloads.do("cancel")))
     rows.append(tuple(last))
     return Text("form.question", params), tuple(rows)

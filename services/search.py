@@ -131,7 +131,9 @@ class SearchIndex:
 
     @staticmethod
     def _tokens(text: str) -> list[str]:
-        return [normalise_word(w) for w in words(text) if w not in _STOPWORDS]
+        # One-character words ("1" in "phiếu số 1", "a") carry no meaning for search and would
+        # make any query containing them match.
+        return [normalise_word(w) for w in words(text) if len(w) > 1 and w not in _STOPWORDS]
 
     def __len__(self) -> int:
         return len(self._procedures)

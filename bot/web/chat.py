@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
@@ -85,19 +85,36 @@ def chat_router(app: Application) -> APIRouter:
     return router
 
 
+def update_id(seq: int, incoming: Incoming) -> str:
+    """The page's sequence number plus a digest of what was sent.
+
+    A retry resends the same content with the same number and is applied once; a tab
+    duplicated by the browser (same chat id and counter) sending something else is not
+    mistaken for a retry.
+    """
+    upload = incoming.upload.ref if incoming.upload else ""
+    content = "|".join((incoming.kind, incoming.command, incoming.text, incoming.payload, upload))
+    return f"{seq}-{hashlib.sha256(content.encode()).hexdigest()[:12]}"
+
+
 async def _handle(app: Application, chat_id: str, seq: int, incoming: Incoming) -> JSONResponse:
     """The channel's error boundary: whatever happens, the page gets an answer."""
     address = ChatAddress(Platform.WEB, chat_id)
     try:
-        reply = await app.router.handle(Update(address, str(seq), incoming))
+        reply = await app.router.handle(Update(address, update_id(seq, incoming), incoming))
     except Exception:
         log.exception("web chat update failed for %s", address.key)
-        error = web_message_error(app)
-        return JSONResponse({"messages": [error], "lang": app.settings.default_language}, 503)
+        lang = await _lang_or_default(app, address)
+        error = web_message(Outgoing(Text("common.error")), lang, app.texts)
+        return JSONResponse({"messages": [error], "lang": lang}, 503)
     messages = [web_message(m, reply.lang, app.texts) for m in reply.messages]
     return JSONResponse({"messages": messages, "lang": reply.lang})
 
 
-def web_message_error(app: Application) -> dict[str, Any]:
-    """The apology shown when an update could not be applied."""
-    return web_message(Outgoing(Text("common.error")), app.settings.default_language, app.texts)
+async def _lang_or_default(app: Application, address: ChatAddress) -> str:
+    """The chat's language for an apology; the default when even that cannot be read."""
+    try:
+        return await app.router.lang_of(address)
+    except Exception:
+        log.warning("could not read the language of %s", address.key, exc_info=True)
+        return app.settings.default_language

@@ -195,4 +195,5 @@ class ChatPage:
 
     def screenshot(self, path: str) -> None:
         """Save what the tab shows."""
-        self.page.screenshot(path=path)
+        self.page.mouse.move(0, 0)  # no hover effect on the last button pressed
+        self.page.screenshot(path=path, animations="disabled")

@@ -142,6 +142,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server.start()
     yield server
     server.stop()
+    print(f"--- {server.log_path}\n{server.log_tail()}")  # shown when a test failed
 
 
 @pytest.fixture
@@ -151,11 +152,16 @@ def own_server(tmp_path: Path) -> Iterator[LiveServer]:
     server.start()
     yield server
     server.stop()
+    print(f"--- {server.log_path}\n{server.log_tail()}")  # shown when the test failed
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless; Playwright's own browser downloads are never used."""
+    """Debian's Chromium, headless; Playwright's own browser downloads are never used.
+
+    Module scope: the sync API runs an event loop in this thread while it is open, which
+    would stop pytest-asyncio from running the async tests collected after this module.
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     with sync_playwright() as playwright:

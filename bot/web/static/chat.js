@@ -53,6 +53,7 @@
   let pending = 0; // requests queued or in flight
   let queue = Promise.resolve();
   let typing = null;
+  let atEnd = true; // the citizen is reading the newest messages
 
   // ------------------------------------------------------------------ session
 
@@ -246,7 +247,10 @@
     text.innerHTML = message.html || ""; // the server sends only <b>, <i>, <code>, <br>
     el.append(text);
     const buttons = renderButtons(message.buttons);
-    if (buttons) el.append(buttons);
+    if (buttons) {
+      el.classList.add("with-buttons");
+      el.append(buttons);
+    }
     append(el);
     return el;
   }
@@ -325,7 +329,8 @@
   // One request, answered by bot messages; on failure, an apology with a retry (same seq).
   async function deliver(request) {
     const { ok, data } = await post(request);
-    if (data && typeof data.lang === "string") setLanguage(data.lang);
+    // A failure answers in the server's default language, not necessarily the chat's.
+    if (ok && typeof data.lang === "string") setLanguage(data.lang);
     const messages = data && Array.isArray(data.messages) ? data.messages : [];
     const shown = messages.map(addBotMessage);
     if (!ok) {
@@ -411,6 +416,21 @@
   });
 
   input.addEventListener("input", autoGrow);
+
+  // Stay at the newest message when the list gets shorter (the text box grows, the on-screen
+  // keyboard opens), unless the citizen has scrolled up to read.
+  log.addEventListener(
+    "scroll",
+    () => {
+      atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+    },
+    { passive: true },
+  );
+  if ("ResizeObserver" in window) {
+    new ResizeObserver(() => {
+      if (atEnd) scrollToEnd();
+    }).observe(log);
+  }
 
   log.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-payload]");
