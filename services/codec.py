@@ -42,17 +42,22 @@ def to_json(value: Any, tagged: bool = False) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
-    if isinstance(value, Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        body = {name: to_json(getattr(value, name), True) for name in _field_names(kind)}
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _field_names(kind)
+    if names is not None:
+        body = {name: to_json(getattr(value, name), True) for name in names}
         if tagged:
             body[TAG] = kind.__name__
         return body
-    if isinstance(value, tuple | list):
+    if isinstance(value, Enum):
+        return value.value
+    if kind is tuple or kind is list:
         return [to_json(item, True) for item in value]
     if isinstance(value, Mapping):
         return {str(k): to_json(v, True) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [to_json(item, True) for item in value]
     if isinstance(value, date):  # datetime is a date too
         return value.isoformat()
     raise CodecError(f"cannot encode {kind.__name__}")
