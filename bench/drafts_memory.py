@@ -28,7 +28,7 @@ from conversations.messages import ChatAddress, Incoming, Platform
 from conversations.router import Router, Update
 from storage.tables import DraftRow
 
-MOVES = ("1.001193", "b:d:apply", "b:p:w:01273", "Nông Thị Hoa")
+MOVES = ("1.001193", "b:d:apply", "b:d:guest", "b:d:accept", "b:p:w:01273", "Nông Thị Hoa")
 
 
 async def open_drafts(router: Router, start: int, count: int, parallel: int = 32) -> None:

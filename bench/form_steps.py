@@ -49,7 +49,7 @@ class Citizen:
         await self.router.handle(Update(self.address, str(self.seq), event))
 
     async def open_form(self) -> None:
-        for move in ("/start", "1.001193", "b:d:apply", "b:p:w:01273"):
+        for move in ("/start", "1.001193", "b:d:apply", "b:d:guest", "b:d:accept", "b:p:w:01273"):
             await self.send(move)
 
 

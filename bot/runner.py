@@ -18,6 +18,7 @@ async def run(settings: Settings) -> None:
     """Migrate, seed, and serve until interrupted."""
     configure_logging(settings.log_level, settings.log_format is LogFormat.JSON)
     app = await build(settings)
+    await app.start()
     http = create_http_app(app)
     config = uvicorn.Config(
         http, host=settings.host, port=settings.port, log_config=None, access_log=False

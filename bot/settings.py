@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,6 +14,20 @@ class Environment(StrEnum):
 
     DEVELOPMENT = "development"
     PRODUCTION = "production"
+
+
+class SmsBackend(StrEnum):
+    """Where one-time codes go."""
+
+    DEV = "dev"  # development only: printed to the terminal and shown in the web chat's phone
+    HTTP = "http"  # an HTTP SMS gateway
+
+
+class RegistryBackend(StrEnum):
+    """Where citizens' identities come from."""
+
+    DEMO = "demo"  # fictional demo citizens shipped with the project
+    HTTP = "http"  # an HTTP adapter to the population registry
 
 
 class LogFormat(StrEnum):
@@ -40,6 +54,44 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.TEXT
     page_size: int = Field(default=6, ge=3, le=10)
+    secret_key: SecretStr | None = None
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    otp_ttl_seconds: int = Field(default=300, ge=30, le=600)
+    otp_max_attempts: int = Field(default=5, ge=1, le=10)
+    otp_resend_seconds: int = Field(default=60, ge=30, le=600)
+    otp_per_phone_10min: int = Field(default=3, ge=1, le=10)
+    otp_per_phone_day: int = Field(default=10, ge=1, le=50)
+    otp_per_chat_day: int = Field(default=15, ge=1, le=100)
+    sms_backend: SmsBackend = SmsBackend.DEV
+    sms_gateway_url: str = ""
+    sms_gateway_token: SecretStr | None = None
+    sms_template: str = (
+        "DVC Cao Bang: ma xac thuc cua ban la {code}, hieu luc {minutes} phut. "
+        "Khong chia se ma nay voi bat ky ai."
+    )
+    citizen_registry: RegistryBackend = RegistryBackend.DEMO
+    citizen_registry_url: str = ""
+    citizen_registry_token: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _production_is_safe(self) -> Settings:
+        if self.environment is Environment.PRODUCTION:
+            if self.sms_backend is SmsBackend.DEV:
+                raise ValueError(
+                    "SMS_BACKEND=dev prints codes to the terminal: refused in production "
+                    "(use SMS_BACKEND=http with SMS_GATEWAY_URL)"
+                )
+            if self.citizen_registry is RegistryBackend.DEMO:
+                raise ValueError(
+                    "CITIZEN_REGISTRY=demo holds fictional people: refused in production"
+                )
+        if self.sms_backend is SmsBackend.HTTP and not self.sms_gateway_url:
+            raise ValueError("SMS_BACKEND=http needs SMS_GATEWAY_URL")
+        if self.citizen_registry is RegistryBackend.HTTP and not self.citizen_registry_url:
+            raise ValueError("CITIZEN_REGISTRY=http needs CITIZEN_REGISTRY_URL")
+        if "{code}" not in self.sms_template:
+            raise ValueError("SMS_TEMPLATE must contain {code}")
+        return self
 
     @field_validator("default_language")
     @classmethod

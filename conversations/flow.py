@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from conversations.messages import ChatAddress, Incoming, Outgoing
 from services.catalog_index import Catalog
+from services.citizens import Citizen, CitizenRegistry
 from services.clock import Clock
-from services.places import Places
-from services.ports import DraftRepository, IdGenerator
+from services.otp import OtpService
+from services.places import AddressConverter, Places
+from services.ports import DraftRepository, IdGenerator, UnitOfWork
 
 D = TypeVar("D")
 
@@ -21,6 +23,7 @@ class Settings:
 
     province_code: str = "04"
     page_size: int = 6
+    session_idle_minutes: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,26 +34,48 @@ class Context:
     lang: str
     catalog: Catalog
     places: Places
-    drafts: DraftRepository
+    repos: UnitOfWork
     clock: Clock
     ids: IdGenerator
+    otp: OtpService
+    registry: CitizenRegistry
+    addresses: AddressConverter
     settings: Settings = field(default_factory=Settings)
-    citizen_id: str | None = None
+    citizen: Citizen | None = None
+
+    @property
+    def drafts(self) -> DraftRepository:
+        """The drafts repository of this unit of work."""
+        return self.repos.drafts
+
+    @property
+    def citizen_id(self) -> str | None:
+        """The logged-in citizen's id, if any."""
+        return self.citizen.id if self.citizen else None
 
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """What a step decides: the state the bot now awaits, its data, and what to say."""
+    """What a step decides: the state the bot now awaits, its data, and what to say.
+
+    `login`/`logout` change who is logged in on this chat; `then` is a button payload the
+    router applies next in the new state (to carry on an action interrupted by a login);
+    `prompt` asks the router to add the new state's question after the messages.
+    """
 
     flow: str
     state: str
     data: Any
     messages: tuple[Outgoing, ...] = ()
     lang: str | None = None  # set when the step switched the language
+    login: str | None = None
+    logout: bool = False
+    then: str = ""
+    prompt: bool = False
 
     def saying(self, *messages: Outgoing) -> Turn:
         """The same turn with messages put before the ones it already has."""
-        return Turn(self.flow, self.state, self.data, (*messages, *self.messages), self.lang)
+        return replace(self, messages=(*messages, *self.messages))
 
 
 # A step returns None when the action means nothing in its state (an old button, a file

@@ -10,26 +10,31 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
-from conversations import payloads, state
+from conversations import commands, state
 from conversations.chat_locks import ChatLocks
 from conversations.flow import Context, Flow, Settings, Turn
-from conversations.flows import drafts, form, home, menu, search
-from conversations.messages import Button, ChatAddress, Incoming, IncomingKind, Outgoing, btn, say
-from conversations.payloads import Verb
+from conversations.flows import drafts, form, home, login, menu, profile, search
+from conversations.messages import ChatAddress, Incoming, IncomingKind, Outgoing, say
 from conversations.state import ChatState
-from conversations.texts import LANGUAGES
 from services.catalog_index import Catalog
+from services.citizens import Citizen, CitizenRegistry
 from services.clock import Clock
 from services.codec import CodecError, from_json, to_json
-from services.places import Places
+from services.keyed_hash import KeyedHasher
+from services.otp import OtpPolicy, OtpService, SmsSender
+from services.places import AddressConverter, Places
 from services.ports import IdGenerator, UnitOfWork, UnitOfWorkFactory
 
 FLOWS: Mapping[str, Flow[Any]] = {
-    flow.name: flow for flow in (menu.FLOW, search.FLOW, form.FLOW, drafts.FLOW)
+    flow.name: flow
+    for flow in (menu.FLOW, search.FLOW, form.FLOW, drafts.FLOW, login.FLOW, profile.FLOW)
 }
+MAX_TEXT = 4000
+MAX_CHAINED = 3
 _NOT_UNDERSTOOD = {
     IncomingKind.BUTTON: "common.stale_button",
     IncomingKind.UPLOAD: "common.unexpected_upload",
@@ -55,6 +60,18 @@ class Update:
     incoming: Incoming
 
 
+@dataclass(frozen=True)
+class Identity:
+    """What login needs: the population registry, SMS, the keyed hasher and the OTP rules."""
+
+    registry: CitizenRegistry
+    sms: SmsSender
+    hasher: KeyedHasher
+    addresses: AddressConverter
+    policy: OtpPolicy = field(default_factory=OtpPolicy)
+    sms_template: str = "DVC: ma xac thuc {code}, hieu luc {minutes} phut."
+
+
 class Router:
     """Applies updates through the flows; one instance serves every platform."""
 
@@ -65,6 +82,7 @@ class Router:
         places: Places,
         clock: Clock,
         ids: IdGenerator,
+        identity: Identity,
         settings: Settings | None = None,
         default_lang: str = "vi",
     ) -> None:
@@ -73,6 +91,7 @@ class Router:
         self._places = places
         self._clock = clock
         self._ids = ids
+        self._identity = identity
         self._settings = settings or Settings()
         self._default_lang = default_lang
         self._locks = ChatLocks()
@@ -98,44 +117,111 @@ class Router:
         return state.load(stored.state, self._default_lang).lang
 
     def _context(self, uow: UnitOfWork, address: ChatAddress, chat: ChatState) -> Context:
+        identity = self._identity
+        otp = OtpService(
+            uow.otp,
+            identity.registry,
+            identity.sms,
+            identity.hasher,
+            self._clock,
+            self._ids,
+            identity.policy,
+            identity.sms_template,
+        )
         return Context(
             address=address,
             lang=chat.lang,
             catalog=self._catalog,
             places=self._places,
-            drafts=uow.drafts,
+            repos=uow,
             clock=self._clock,
             ids=self._ids,
+            otp=otp,
+            registry=identity.registry,
+            addresses=identity.addresses,
             settings=self._settings,
-            citizen_id=chat.citizen_id,
         )
+
+    async def _session(
+        self, uow: UnitOfWork, address: ChatAddress, chat: ChatState
+    ) -> tuple[ChatState, Citizen | None, tuple[Outgoing, ...]]:
+        """The logged-in citizen, unless the session went idle too long (then log out)."""
+        if chat.citizen_id is None:
+            return chat, None, ()
+        now = self._clock.now()
+        idle = timedelta(minutes=self._settings.session_idle_minutes)
+        seen = _parse_time(chat.seen_at)
+        citizen = await uow.citizens.get(chat.citizen_id)
+        if citizen is None or seen is None or now - seen > idle:
+            await uow.citizens.unlink(address.key)
+            chat = replace(chat, citizen_id=None, seen_at="")
+            notice = (say("login.session_expired"),) if citizen is not None else ()
+            return chat, None, notice
+        return replace(chat, seen_at=now.isoformat()), citizen, ()
 
     async def _apply(
         self, uow: UnitOfWork, update: Update, chat: ChatState
     ) -> tuple[ChatState, list[Outgoing]]:
-        ctx = self._context(uow, update.address, chat)
+        chat, citizen, notices = await self._session(uow, update.address, chat)
+        ctx = replace(self._context(uow, update.address, chat), citizen=citizen)
         greeting: tuple[Outgoing, ...] = ()
+        event = update.incoming
         if not chat.started:
             chat = replace(chat, started=True)
-            greeting = (say("common.welcome"),)
-        event = update.incoming
-        turn = await self._global(ctx, chat, event)
+            if not (event.kind is IncomingKind.COMMAND and event.command == "start"):
+                greeting = (say("common.welcome"),)
+        turn = await commands.global_turn(ctx, chat, event, self._reprompt)
         if turn is None:
             turn = await self._flow_step(ctx, chat, event)
-        messages = [*greeting, *turn.messages]
-        if greeting and event.kind is IncomingKind.COMMAND and event.command == "start":
-            messages = list(turn.messages)
-        new_lang = turn.lang or chat.lang
-        data = to_json(turn.data)
-        return replace(chat, lang=new_lang, flow=turn.flow, state=turn.state, data=data), messages
+        messages = [*greeting, *notices]
+        for chained in range(MAX_CHAINED + 1):
+            messages.extend(turn.messages)
+            chat = self._after(chat, turn)
+            ctx = await self._refresh_context(ctx, uow, chat, turn)
+            if chained == MAX_CHAINED:
+                break
+            if turn.then:  # carry on with the action a login interrupted
+                turn = await self._flow_step(ctx, chat, Incoming.button(turn.then))
+            elif turn.prompt:  # back in a state: ask its question again
+                turn = replace(await self._reprompt(ctx, chat), prompt=False)
+            else:
+                break
+        return chat, messages
+
+    def _after(self, chat: ChatState, turn: Turn) -> ChatState:
+        """The chat state once a turn is applied."""
+        chat = replace(
+            chat,
+            lang=turn.lang or chat.lang,
+            flow=turn.flow,
+            state=turn.state,
+            data=to_json(turn.data),
+        )
+        if turn.login is not None:
+            chat = replace(chat, citizen_id=turn.login, seen_at=self._clock.now().isoformat())
+        if turn.logout:
+            chat = replace(chat, citizen_id=None, seen_at="")
+        return chat
+
+    async def _refresh_context(
+        self, ctx: Context, uow: UnitOfWork, chat: ChatState, turn: Turn
+    ) -> Context:
+        """Keep the context in step with a login, logout or language switch."""
+        ctx = replace(ctx, lang=chat.lang)
+        if turn.logout:
+            await uow.citizens.unlink(ctx.address.key)
+            return replace(ctx, citizen=None)
+        if turn.login is not None:
+            return replace(ctx, citizen=await uow.citizens.get(turn.login))
+        return ctx
 
     async def _flow_step(self, ctx: Context, chat: ChatState, event: Incoming) -> Turn:
         flow, data = self._current(chat)
         if flow is None:
             return home.show()
-        if event.kind is IncomingKind.TEXT and len(event.text) > 4000:
+        if event.kind is IncomingKind.TEXT and len(event.text) > MAX_TEXT:
             turn = await flow.prompt(ctx, chat.state, data)
-            return turn.saying(say("common.too_long", max=4000))
+            return turn.saying(say("common.too_long", max=MAX_TEXT))
         stepped = await flow.step(ctx, chat.state, data, event)
         if stepped is not None:
             return stepped
@@ -157,63 +243,12 @@ class Router:
             return home.show()
         return await flow.prompt(ctx, chat.state, data)
 
-    async def _global(self, ctx: Context, chat: ChatState, event: Incoming) -> Turn | None:
-        """Commands and menu/language buttons that work in every state."""
-        if event.kind is IncomingKind.COMMAND:
-            return await self._command(ctx, chat, event.command)
-        action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-        if action is None:
-            return None
-        if action.verb is Verb.LANG and action.arg in LANGUAGES:
-            ctx = replace(ctx, lang=action.arg)
-            turn = await self._reprompt(ctx, chat)
-            return replace(turn.saying(say("lang.changed")), lang=action.arg)
-        if action.verb is Verb.MENU:
-            return await self._menu_item(ctx, chat, action.arg)
+
+def _parse_time(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
         return None
-
-    async def _menu_item(self, ctx: Context, chat: ChatState, item: str) -> Turn | None:
-        match item:
-            case "home":
-                return home.show()
-            case "search":
-                return await search.ask(ctx)
-            case "browse":
-                return await search.browse(ctx)
-            case "drafts":
-                return await drafts.show(ctx)
-            case "help":
-                return (await self._reprompt(ctx, chat)).saying(say("common.help"))
-            case "lang":
-                return _keep(chat, say("lang.choose", _language_buttons()))
-        return None
-
-    async def _command(self, ctx: Context, chat: ChatState, command: str) -> Turn:
-        match command:
-            case "start":
-                return home.show(say("common.welcome"))
-            case "menu":
-                return home.show()
-            case "help":
-                return (await self._reprompt(ctx, chat)).saying(say("common.help"))
-            case "cancel":
-                if chat.flow == form.NAME:
-                    return home.show(say("form.cancelled_saved"))
-                return home.show(say("common.cancelled"))
-            case "lang" | "language":
-                return _keep(chat, say("lang.choose", _language_buttons()))
-            case "resume":
-                return await self._reprompt(ctx, chat)
-        return (await self._reprompt(ctx, chat)).saying(say("common.unknown_command"))
-
-
-def _keep(chat: ChatState, *messages: Outgoing) -> Turn:
-    """Say something without leaving the current state."""
-    return Turn(chat.flow, chat.state, chat.data, messages)
-
-
-def _language_buttons() -> tuple[tuple[Button, ...], ...]:
-    return ((btn("lang.vi", payloads.lang("vi")), btn("lang.en", payloads.lang("en"))),)
 
 
 def _decode_replies(recorded: Sequence[Any]) -> tuple[Outgoing, ...]:

@@ -21,6 +21,7 @@ class ChatState:
     state: str = "AWAITING_CHOICE"
     data: Mapping[str, Any] = field(default_factory=dict)
     citizen_id: str | None = None
+    seen_at: str = ""  # ISO time of the last update while logged in (idle sessions expire)
     started: bool = False
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from services.catalog import Province, Ward
+from services.citizens import Address
 from services.search import rank_names
 
 
@@ -42,3 +44,11 @@ class Places:
         """Provinces whose names match a typed query, best first."""
         keys = rank_names(query, ((p.code, p.name) for p in self.provinces), limit)
         return [self._provinces[key] for key in keys]
+
+
+class AddressConverter(Protocol):
+    """Turns an old three-level address (with a district) into the two-level units."""
+
+    def to_two_level(self, legacy: str) -> Address | None:
+        """The new address, or None when it cannot be determined offline."""
+        ...

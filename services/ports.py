@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from services.citizens import Citizen
+from services.consent import Consent
 from services.drafts import Draft
+from services.ids import IdGenerator
+from services.otp import OtpStore
 
 Json = Any  # a value json.dumps accepts
 
@@ -38,6 +43,11 @@ class ConversationStore(Protocol):
         """Record that an update was applied, with the replies it produced."""
         ...
 
+    async def erase(self, keys: Sequence[str]) -> None:
+        """Forget these chats' state and recorded replies (the update ids are kept, so a
+        late redelivery is still not applied twice)."""
+        ...
+
 
 class DraftRepository(Protocol):
     """Drafts of e-forms."""
@@ -62,12 +72,67 @@ class DraftRepository(Protocol):
         """Remove a draft."""
         ...
 
+    async def erase(self, owners: Sequence[str], citizen_id: str) -> int:
+        """Delete every draft of these chats or of the citizen; returns how many."""
+        ...
+
+
+class CitizenRepository(Protocol):
+    """Citizens who logged in, and the chats they are logged in on."""
+
+    async def find(self, id_number: str) -> Citizen | None:
+        """The citizen with this ID number."""
+        ...
+
+    async def get(self, citizen_id: str) -> Citizen | None:
+        """The citizen with this internal id."""
+        ...
+
+    async def save(self, citizen: Citizen, at: datetime) -> None:
+        """Insert or update the citizen's registry data."""
+        ...
+
+    async def link(self, citizen_id: str, chat_key: str, at: datetime) -> None:
+        """Note that the citizen is logged in on a chat."""
+        ...
+
+    async def unlink(self, chat_key: str) -> None:
+        """Note that the chat logged out."""
+        ...
+
+    async def chats(self, citizen_id: str) -> Sequence[str]:
+        """Chats where the citizen is logged in."""
+        ...
+
+    async def erase(self, citizen_id: str) -> Sequence[str]:
+        """Delete the citizen and their chat links; returns every chat key they used."""
+        ...
+
+
+class ConsentRepository(Protocol):
+    """Answers to the personal-data notice."""
+
+    async def get(self, chat_key: str) -> Consent | None:
+        """The chat's latest answer."""
+        ...
+
+    async def record(self, consent: Consent) -> None:
+        """Store (replace) the chat's answer."""
+        ...
+
+    async def erase(self, chat_keys: Sequence[str]) -> None:
+        """Delete the answers of these chats."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction: everything done through its repositories commits or rolls back."""
 
     conversations: ConversationStore
     drafts: DraftRepository
+    citizens: CitizenRepository
+    consents: ConsentRepository
+    otp: OtpStore
 
     async def __aenter__(self) -> Self: ...
 
@@ -89,9 +154,14 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
 
 
-class IdGenerator(Protocol):
-    """New unique ids (random in production, predictable in tests)."""
-
-    def new_id(self) -> str:
-        """A new id of letters and digits, at most 32 characters."""
-        ...
+__all__ = [
+    "CitizenRepository",
+    "ConsentRepository",
+    "ConversationStore",
+    "DraftRepository",
+    "IdGenerator",
+    "OtpStore",
+    "StoredConversation",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]

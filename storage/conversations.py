@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.ports import StoredConversation
+from storage.crypto import JsonCipher
 from storage.tables import ConversationRow, ProcessedUpdateRow
 
 CONVERSATION = ConversationRow.__table__  # type: ignore[attr-defined]
@@ -53,8 +54,9 @@ _SQLITE_SAVE = _upserts(sqlite)[1]
 class SqlConversationStore:
     """ConversationStore bound to one connection (one transaction)."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, cipher: JsonCipher) -> None:
         self._connection = connection
+        self._cipher = cipher
         self._is_pg = connection.dialect.name == "postgresql"
 
     async def load(self, key: str, update_id: str) -> StoredConversation:
@@ -64,19 +66,33 @@ class SqlConversationStore:
             row = (await self._connection.execute(_PG_LOCK, params)).one()
         else:  # SQLite: the transaction already holds the database's write lock
             row = (await self._connection.execute(_SELECT_BOTH, params)).one()
-        replies = None if row.replies is None else list(row.replies)
-        return StoredConversation(key, row.state or None, replies)
+        state = self._cipher.open(row.state, "conversation.state") if row.state else None
+        replies = None
+        if row.replies is not None:
+            replies = list(self._cipher.open(row.replies, "processed_update.replies"))
+        return StoredConversation(key, state or None, replies)
 
     async def save(self, key: str, state: Mapping[str, Any]) -> None:
         statement = _PG_SAVE if self._is_pg else _SQLITE_SAVE
-        values = {"key": key, "state": dict(state), "updated_at": datetime.now(UTC)}
+        sealed = self._cipher.seal(dict(state), "conversation.state")
+        values = {"key": key, "state": sealed, "updated_at": datetime.now(UTC)}
         await self._connection.execute(statement, values)
 
     async def record(self, key: str, update_id: str, replies: Sequence[Any]) -> None:
         values = {
             "chat_key": key,
             "update_id": update_id,
-            "replies": list(replies),
+            "replies": self._cipher.seal(list(replies), "processed_update.replies"),
             "created_at": datetime.now(UTC),
         }
         await self._connection.execute(_INSERT_PROCESSED, values)
+
+    async def erase(self, keys: Sequence[str]) -> None:
+        if not keys:
+            return
+        await self._connection.execute(
+            CONVERSATION.delete().where(CONVERSATION.c.key.in_(list(keys)))
+        )
+        await self._connection.execute(
+            PROCESSED.update().where(PROCESSED.c.chat_key.in_(list(keys))).values(replies=[])
+        )

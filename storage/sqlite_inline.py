@@ -17,8 +17,7 @@ from typing import Any, Self
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
 
-from storage.conversations import SqlConversationStore
-from storage.drafts import SqlDraftRepository
+from storage.unit_of_work import Repositories, StorageKeys
 
 BUSY_TIMEOUT_MS = 2000
 
@@ -61,12 +60,13 @@ def inline_engine(url: str) -> Engine:
     return engine
 
 
-class InlineSqliteUnitOfWork:
+class InlineSqliteUnitOfWork(Repositories):
     """One transaction on the inline engine; commit explicitly, otherwise it rolls back."""
 
-    def __init__(self, engine: Engine, lock: asyncio.Lock) -> None:
+    def __init__(self, engine: Engine, lock: asyncio.Lock, keys: StorageKeys) -> None:
         self._engine = engine
         self._lock = lock
+        self._keys = keys
         self._connection: Connection | None = None
 
     async def __aenter__(self) -> Self:
@@ -79,9 +79,7 @@ class InlineSqliteUnitOfWork:
                 self._connection.close()
             self._lock.release()
             raise
-        executor = InlineConnection(self._connection)
-        self.conversations = SqlConversationStore(executor)  # type: ignore[arg-type]
-        self.drafts = SqlDraftRepository(executor)  # type: ignore[arg-type]
+        Repositories.__init__(self, InlineConnection(self._connection), self._keys)
         return self
 
     async def __aexit__(
@@ -109,12 +107,13 @@ class InlineSqliteUnitOfWork:
 class InlineSqliteUnitOfWorkFactory:
     """Opens inline units of work on one SQLite file."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, keys: StorageKeys) -> None:
         self.engine = inline_engine(url)
+        self.keys = keys
         self._lock = asyncio.Lock()
 
     def __call__(self) -> InlineSqliteUnitOfWork:
-        return InlineSqliteUnitOfWork(self.engine, self._lock)
+        return InlineSqliteUnitOfWork(self.engine, self._lock, self.keys)
 
     def dispose(self) -> None:
         """Close the pooled connections."""

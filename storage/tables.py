@@ -99,3 +99,80 @@ class CatalogMetaRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=60)
     value: str = Field(max_length=200)
+
+
+class CitizenRow(SQLModel, table=True):
+    """A citizen who logged in: registry data encrypted, found by a keyed hash of the ID."""
+
+    __tablename__ = "citizen"
+
+    id: str = Field(primary_key=True, max_length=40)
+    id_hash: str = Field(max_length=64, unique=True)
+    profile: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class CitizenChatRow(SQLModel, table=True):
+    """A chat (on any platform) where a citizen is or was logged in."""
+
+    __tablename__ = "citizen_chat"
+
+    citizen_id: str = Field(primary_key=True, max_length=40)
+    chat_key: str = Field(primary_key=True, max_length=120, index=True)
+    linked_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    active: bool = Field(default=True)
+
+
+class ConsentRow(SQLModel, table=True):
+    """A chat's answer to the personal-data notice (Law 91/2025), and when it was given."""
+
+    __tablename__ = "consent"
+
+    chat_key: str = Field(primary_key=True, max_length=120)
+    version: str = Field(max_length=20)
+    accepted: bool
+    at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    citizen_id: str | None = Field(default=None, max_length=40, index=True)
+
+
+class OtpChallengeRow(SQLModel, table=True):
+    """An issued one-time code, kept only as a keyed hash."""
+
+    __tablename__ = "otp_challenge"
+
+    id: str = Field(primary_key=True, max_length=40)
+    chat_key: str = Field(max_length=120, index=True)
+    account: str = Field(max_length=64)
+    phone_hash: str = Field(max_length=64)
+    code_hash: str = Field(max_length=64)
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    attempts: int = Field(default=0)
+    matched: bool = Field(default=False)
+    closed: bool = Field(default=False)
+
+
+class OtpSendRow(SQLModel, table=True):
+    """One code sent to a phone for a chat (for the rate limits)."""
+
+    __tablename__ = "otp_send"
+    __table_args__ = (
+        Index("ix_otp_send_phone", "phone_hash", "sent_at"),
+        Index("ix_otp_send_chat", "chat_key", "sent_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone_hash: str = Field(max_length=64)
+    chat_key: str = Field(max_length=120)
+    sent_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class LoginLockoutRow(SQLModel, table=True):
+    """Consecutive failed codes of an account (ID + phone) and its back-off."""
+
+    __tablename__ = "login_lockout"
+
+    account: str = Field(primary_key=True, max_length=64)
+    failures: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))

@@ -6,20 +6,45 @@ chat update is a handful of small statements, and the ORM session would only add
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
+from services.keyed_hash import KeyedHasher
+from storage.citizens import SqlCitizenRepository, SqlConsentRepository
 from storage.conversations import SqlConversationStore
+from storage.crypto import JsonCipher
 from storage.drafts import SqlDraftRepository
+from storage.otp_store import SqlOtpStore
 
 
-class SqlUnitOfWork:
+@dataclass(frozen=True)
+class StorageKeys:
+    """What protects personal data at rest: the cipher and the keyed hasher."""
+
+    cipher: JsonCipher
+    hasher: KeyedHasher
+
+
+class Repositories:
+    """Every repository bound to one connection (async, or inline for SQLite)."""
+
+    def __init__(self, connection: Any, keys: StorageKeys) -> None:
+        self.conversations = SqlConversationStore(connection, keys.cipher)
+        self.drafts = SqlDraftRepository(connection, keys.cipher)
+        self.citizens = SqlCitizenRepository(connection, keys.cipher, keys.hasher)
+        self.consents = SqlConsentRepository(connection)
+        self.otp = SqlOtpStore(connection)
+
+
+class SqlUnitOfWork(Repositories):
     """Commit explicitly; leaving the block without commit rolls everything back."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, keys: StorageKeys) -> None:
         self._engine = engine
+        self._keys = keys
         self._connection: AsyncConnection | None = None
         self._transaction: AsyncTransaction | None = None
 
@@ -30,8 +55,7 @@ class SqlUnitOfWork:
         except BaseException:
             await self._connection.close()
             raise
-        self.conversations = SqlConversationStore(self._connection)
-        self.drafts = SqlDraftRepository(self._connection)
+        Repositories.__init__(self, self._connection, self._keys)
         return self
 
     async def __aexit__(
@@ -58,8 +82,9 @@ class SqlUnitOfWork:
 class SqlUnitOfWorkFactory:
     """Opens SqlUnitOfWork instances on one engine."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, keys: StorageKeys) -> None:
         self._engine = engine
+        self.keys = keys
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._engine)
+        return SqlUnitOfWork(self._engine, self.keys)

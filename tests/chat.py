@@ -74,6 +74,14 @@ class ChatDriver:
     async def press(self, text: str) -> list[Outgoing]:
         return await self.press_payload(self.find_button(text).payload)
 
+    async def apply_as_guest(self) -> None:
+        """On a procedure card: file without logging in, accepting the data notice."""
+        await self.press("Nộp hồ sơ")
+        assert self.keys == ["login.offer"], self.keys
+        await self.press("không đăng nhập")
+        if self.keys == ["consent.notice"]:
+            await self.press("Tôi đồng ý")
+
     @property
     def keys(self) -> list[str]:
         return [m.text.key for m in self.replies]

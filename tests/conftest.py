@@ -5,15 +5,19 @@ from __future__ import annotations
 import pytest
 
 from conversations.flow import Settings
-from conversations.router import Router
+from conversations.router import Identity, Router
 from services.agencies import Agencies
 from services.catalog_index import Catalog
 from services.catalog_schema import CatalogData
+from services.citizens import Person
+from services.keyed_hash import KeyedHasher
 from services.places import Places
+from storage.address_conversion import OfflineAddressConverter
 from storage.admin_units import load_places
+from storage.demo_registry import DemoCitizenRegistry, load_people
 from storage.seed import all_agencies, load_catalog_data
 from tests.chat import ChatDriver
-from tests.fakes import FakeClock, MemoryUnitOfWorkFactory, SequentialIds
+from tests.fakes import FakeClock, MemoryUnitOfWorkFactory, RecordingSms, SequentialIds
 
 
 @pytest.fixture(scope="session")
@@ -41,11 +45,35 @@ def uow_factory() -> MemoryUnitOfWorkFactory:
     return MemoryUnitOfWorkFactory()
 
 
+@pytest.fixture(scope="session")
+def people(places: Places) -> list[Person]:
+    return load_people(places)
+
+
+@pytest.fixture
+def sms() -> RecordingSms:
+    return RecordingSms()
+
+
+@pytest.fixture
+def identity(people: list[Person], places: Places, sms: RecordingSms) -> Identity:
+    return Identity(
+        registry=DemoCitizenRegistry(people),
+        sms=sms,
+        hasher=KeyedHasher(b"test-key-" * 4),
+        addresses=OfflineAddressConverter(places),
+    )
+
+
 @pytest.fixture
 def router(
-    uow_factory: MemoryUnitOfWorkFactory, catalog: Catalog, places: Places, clock: FakeClock
+    uow_factory: MemoryUnitOfWorkFactory,
+    catalog: Catalog,
+    places: Places,
+    clock: FakeClock,
+    identity: Identity,
 ) -> Router:
-    return Router(uow_factory, catalog, places, clock, SequentialIds(), Settings())
+    return Router(uow_factory, catalog, places, clock, SequentialIds(), identity, Settings())
 
 
 @pytest.fixture

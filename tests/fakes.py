@@ -9,7 +9,10 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
+from services.citizens import Citizen, Person
+from services.consent import Consent
 from services.drafts import Draft, DraftStatus
+from services.otp import Challenge, Lockout
 from services.ports import StoredConversation
 
 
@@ -44,7 +47,21 @@ class MemoryDatabase:
     conversations: dict[str, dict[str, Any]] = field(default_factory=dict)
     processed: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
     drafts: dict[str, Draft] = field(default_factory=dict)
+    citizens: dict[str, Citizen] = field(default_factory=dict)
+    links: dict[tuple[str, str], tuple[datetime, bool]] = field(default_factory=dict)
+    consents: dict[str, Consent] = field(default_factory=dict)
+    challenges: dict[str, Challenge] = field(default_factory=dict)
+    sends: list[tuple[str, str, datetime]] = field(default_factory=list)
+    lockouts: dict[str, Lockout] = field(default_factory=dict)
     commits: int = 0
+
+    def copy(self) -> MemoryDatabase:
+        """A working copy (values are immutable or replaced whole, never mutated in place)."""
+        return MemoryDatabase(
+            dict(self.conversations), dict(self.processed), dict(self.drafts),
+            dict(self.citizens), dict(self.links), dict(self.consents), dict(self.challenges),
+            list(self.sends), dict(self.lockouts), self.commits,
+        )  # fmt: skip
 
 
 class MemoryConversationStore:
@@ -67,6 +84,12 @@ class MemoryConversationStore:
         if (key, update_id) in self._db.processed:
             raise KeyError("update already recorded")  # the real table's primary key
         self._db.processed[(key, update_id)] = copy.deepcopy(list(replies))
+
+    async def erase(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            self._db.conversations.pop(key, None)
+        for entry in [e for e in self._db.processed if e[0] in keys]:
+            self._db.processed[entry] = []
 
 
 _OPEN = (DraftStatus.FILLING, DraftStatus.REVIEW, DraftStatus.COMPLETE)
@@ -100,6 +123,103 @@ class MemoryDraftRepository:
     async def delete(self, draft_id: str) -> None:
         self._db.drafts.pop(draft_id, None)
 
+    async def erase(self, owners: Sequence[str], citizen_id: str) -> int:
+        gone = [
+            d.id
+            for d in self._db.drafts.values()
+            if d.owner in owners or d.citizen_id == citizen_id
+        ]
+        for draft_id in gone:
+            del self._db.drafts[draft_id]
+        return len(gone)
+
+
+class MemoryCitizenRepository:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def find(self, id_number: str) -> Citizen | None:
+        return next(
+            (c for c in self._db.citizens.values() if c.person.id_number == id_number), None
+        )
+
+    async def get(self, citizen_id: str) -> Citizen | None:
+        return self._db.citizens.get(citizen_id)
+
+    async def save(self, citizen: Citizen, at: datetime) -> None:
+        self._db.citizens[citizen.id] = citizen
+
+    async def link(self, citizen_id: str, chat_key: str, at: datetime) -> None:
+        await self.unlink(chat_key)
+        self._db.links[(citizen_id, chat_key)] = (at, True)
+
+    async def unlink(self, chat_key: str) -> None:
+        for key, (at, _) in list(self._db.links.items()):
+            if key[1] == chat_key:
+                self._db.links[key] = (at, False)
+
+    async def chats(self, citizen_id: str) -> Sequence[str]:
+        found = [(at, k[1]) for k, (at, on) in self._db.links.items() if k[0] == citizen_id and on]
+        return [chat for _, chat in sorted(found)]
+
+    async def erase(self, citizen_id: str) -> Sequence[str]:
+        keys = [k[1] for k in self._db.links if k[0] == citizen_id]
+        for key in [k for k in self._db.links if k[0] == citizen_id]:
+            del self._db.links[key]
+        self._db.citizens.pop(citizen_id, None)
+        return keys
+
+
+class MemoryConsentRepository:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def get(self, chat_key: str) -> Consent | None:
+        return self._db.consents.get(chat_key)
+
+    async def record(self, consent: Consent) -> None:
+        self._db.consents[consent.chat_key] = consent
+
+    async def erase(self, chat_keys: Sequence[str]) -> None:
+        for key in chat_keys:
+            self._db.consents.pop(key, None)
+
+
+class MemoryOtpStore:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def open_challenge(self, chat_key: str) -> Challenge | None:
+        open_ = [c for c in self._db.challenges.values() if c.chat_key == chat_key and not c.closed]
+        return max(open_, key=lambda c: (c.created_at, c.id), default=None)
+
+    async def save_challenge(self, challenge: Challenge) -> None:
+        self._db.challenges[challenge.id] = challenge
+
+    async def record_send(self, phone_hash: str, chat_key: str, at: datetime) -> None:
+        self._db.sends.append((phone_hash, chat_key, at))
+
+    async def sends(
+        self, phone_hash: str | None, chat_key: str | None, since: datetime
+    ) -> list[datetime]:
+        return [
+            at
+            for phone, chat, at in self._db.sends
+            if at > since
+            and (phone_hash is None or phone == phone_hash)
+            and (chat_key is None or chat == chat_key)
+        ]
+
+    async def lockout(self, account: str) -> Lockout | None:
+        return self._db.lockouts.get(account)
+
+    async def save_lockout(self, lockout: Lockout) -> None:
+        self._db.lockouts[lockout.account] = lockout
+
+    async def erase(self, chat_keys: Sequence[str]) -> None:
+        for key in [k for k, c in self._db.challenges.items() if c.chat_key in chat_keys]:
+            del self._db.challenges[key]
+
 
 class MemoryUnitOfWork:
     """Works on a copy of the database; commit swaps the copy in."""
@@ -108,13 +228,12 @@ class MemoryUnitOfWork:
         self._db = db
 
     async def __aenter__(self) -> Self:
-        # Values are never mutated in place (stores copy on the way in and out), so shallow
-        # copies are enough to keep uncommitted work apart.
-        self._work = MemoryDatabase(
-            dict(self._db.conversations), dict(self._db.processed), dict(self._db.drafts)
-        )
+        self._work = self._db.copy()
         self.conversations = MemoryConversationStore(self._work)
         self.drafts = MemoryDraftRepository(self._work)
+        self.citizens = MemoryCitizenRepository(self._work)
+        self.consents = MemoryConsentRepository(self._work)
+        self.otp = MemoryOtpStore(self._work)
         return self
 
     async def __aexit__(
@@ -126,10 +245,8 @@ class MemoryUnitOfWork:
         return None
 
     async def commit(self) -> None:
-        self._db.conversations = self._work.conversations
-        self._db.processed = self._work.processed
-        self._db.drafts = self._work.drafts
-        self._db.commits += 1
+        self._work.commits = self._db.commits + 1
+        self._db.__dict__.update(self._work.__dict__)
 
 
 class MemoryUnitOfWorkFactory:
@@ -138,3 +255,33 @@ class MemoryUnitOfWorkFactory:
 
     def __call__(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self.db)
+
+
+class FakeRegistry:
+    """A population registry holding the given people."""
+
+    def __init__(self, *people: Person) -> None:
+        self.people = {p.id_number: p for p in people}
+        self.lookups = 0
+
+    async def lookup(self, id_number: str) -> Person | None:
+        self.lookups += 1
+        return self.people.get(id_number)
+
+
+class RecordingSms:
+    """An SMS sender that keeps what it was asked to send."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str]] = []
+
+    async def send(self, phone: str, text: str, chat_key: str) -> None:
+        self.sent.append((phone, text, chat_key))
+
+    def last_code(self, phone: str) -> str:
+        import re
+
+        for to, text, _ in reversed(self.sent):
+            if to == phone:
+                return re.findall(r"\b\d{6}\b", text)[0]
+        raise AssertionError(f"no SMS to {phone}")

@@ -11,12 +11,13 @@ import logging
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from bot.bootstrap import Application
 from bot.rendering import web_message
+from bot.sms import DevSms
 from conversations.messages import (
     ChatAddress,
     Incoming,
@@ -27,6 +28,7 @@ from conversations.messages import (
     Upload,
 )
 from conversations.router import Update
+from services.identity import mask_phone
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -81,6 +83,18 @@ def chat_router(app: Application) -> APIRouter:
             upload=Upload(ref=ref, name=name, size=len(content), mime=file.content_type or ""),
         )
         return await _handle(app, chat_id, seq, incoming)
+
+    @router.get("/chat/api/phone", include_in_schema=False)
+    async def phone(chat_id: Annotated[str, Query(pattern=CHAT_ID)]) -> JSONResponse:
+        """Development only: the SMS this chat caused, for the demo "phone" panel."""
+        if not isinstance(app.sms, DevSms):
+            raise HTTPException(404)
+        key = ChatAddress(Platform.WEB, chat_id).key
+        messages = [
+            {"to": mask_phone(m.phone), "text": m.text, "at": m.at.isoformat()}
+            for m in app.sms.inbox.for_chat(key)
+        ]
+        return JSONResponse({"messages": messages, "development_only": True})
 
     return router
 

@@ -19,13 +19,24 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from conversations import payloads
-from conversations.cards import agency_text, procedure_name
+from conversations.cards import agency_text, both, procedure_name
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home
-from conversations.form_fields import OPTION_LIST, edit_rows, question, summary_lines
-from conversations.messages import Button, Incoming, IncomingKind, Outgoing, Text, btn, raw, say
+from conversations.form_fields import OPTION_LIST, display, edit_rows, question, summary_lines
+from conversations.messages import (
+    Button,
+    Incoming,
+    IncomingKind,
+    Lines,
+    Outgoing,
+    Text,
+    btn,
+    raw,
+    say,
+)
 from conversations.payloads import Action, Verb
 from conversations.picker import list_buttons
+from conversations.prefill import prefilled_answers
 from services.answers import AnswerError, JsonValue, parse_answer
 from services.catalog import Agency, FieldSpec, FieldType, Procedure
 from services.clock import today
@@ -38,6 +49,7 @@ PROVINCES, WARDS = "v", "w"
 class FormState(StrEnum):
     """What the form awaits."""
 
+    CONFIRMING_PREFILL = "CONFIRMING_PREFILL"
     AWAITING_ANSWER = "AWAITING_ANSWER"
     AWAITING_PROVINCE = "AWAITING_PROVINCE"
     AWAITING_WARD = "AWAITING_WARD"
@@ -63,6 +75,7 @@ async def start(ctx: Context, proc: Procedure, agency: Agency) -> Turn:
     """Open a new draft for `proc` at `agency` and ask the first question."""
     now = ctx.clock.now()
     first = proc.fields[0].key if proc.fields else ""
+    answers = prefilled_answers(proc, ctx.citizen.person) if ctx.citizen else {}
     draft = Draft(
         id=ctx.ids.new_id(),
         owner=ctx.address.key,
@@ -72,6 +85,7 @@ async def start(ctx: Context, proc: Procedure, agency: Agency) -> Turn:
         updated_at=now,
         cursor=first,
         citizen_id=ctx.citizen_id,
+        answers=answers,
     )
     await ctx.drafts.add(draft)
     intro = say(
@@ -80,8 +94,58 @@ async def start(ctx: Context, proc: Procedure, agency: Agency) -> Turn:
         agency=agency_text(agency),
         count=len(proc.fields),
     )
+    if answers:
+        return _confirm_prefill(proc, draft).saying(intro)
     turn = await _ask(ctx, proc, draft, FormData(draft.id, first))
     return turn.saying(intro)
+
+
+def _confirm_prefill(proc: Procedure, draft: Draft) -> Turn:
+    """Show what the population registry filled in, to confirm in one tap."""
+    filled = [spec for spec in proc.fields if spec.key in draft.answers]
+    lines = Lines(
+        tuple(
+            Text(
+                "form.summary_line",
+                {"label": both(s.label), "value": display(s, draft.answers[s.key])},
+            )
+            for s in filled
+        )
+    )
+    buttons = (
+        (btn("form.prefill_ok", payloads.do("prefill_ok")),),
+        (btn("form.prefill_edit", payloads.do("prefill_edit")),),
+        (btn("btn.cancel", payloads.do("cancel")),),
+    )
+    text = Text("form.prefilled", {"lines": lines})
+    return Turn(NAME, FormState.CONFIRMING_PREFILL, FormData(draft.id), (Outgoing(text, buttons),))
+
+
+async def _step_prefill(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
+    loaded = await _load(ctx, data)
+    if loaded is None:
+        return _gone()
+    proc, draft = loaded
+    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
+    if action is None or action.verb is not Verb.DO:
+        return None
+    if action.arg == "cancel":
+        return home.show(say("form.cancelled", procedure=procedure_name(proc)))
+    if action.arg == "prefill_edit":
+        return await _ask(ctx, proc, draft, FormData(draft.id, proc.fields[0].key))
+    if action.arg == "prefill_ok":
+        spec = next((f for f in proc.fields if f.key not in draft.answers), None)
+        if spec is None:
+            return await _review(ctx, proc, draft, data)
+        return await _ask(ctx, proc, draft, FormData(draft.id, spec.key))
+    return None
+
+
+async def _prompt_prefill(ctx: Context, data: FormData) -> Turn:
+    loaded = await _load(ctx, data)
+    if loaded is None:
+        return _gone()
+    return _confirm_prefill(*loaded)
 
 
 async def resume(ctx: Context, draft: Draft) -> Turn:
@@ -463,6 +527,7 @@ FLOW: Flow[FormData] = Flow(
     name=NAME,
     data_type=FormData,
     steps={
+        FormState.CONFIRMING_PREFILL: _step_prefill,
         FormState.AWAITING_ANSWER: _step_answer,
         FormState.AWAITING_PROVINCE: _step_province,
         FormState.AWAITING_WARD: _step_ward,
@@ -471,6 +536,7 @@ FLOW: Flow[FormData] = Flow(
         FormState.COMPLETED: _step_completed,
     },
     prompts={
+        FormState.CONFIRMING_PREFILL: _prompt_prefill,
         FormState.AWAITING_ANSWER: _prompt,
         FormState.AWAITING_PROVINCE: _prompt_province,
         FormState.AWAITING_WARD: _prompt_ward,

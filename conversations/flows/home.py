@@ -28,7 +28,10 @@ def main_menu_buttons() -> tuple[tuple[Button, ...], ...]:
     return (
         (btn("menu.search", payloads.menu("search")),),
         (btn("menu.browse", payloads.menu("browse")),),
-        (btn("menu.drafts", payloads.menu("drafts")),),
+        (
+            btn("menu.drafts", payloads.menu("drafts")),
+            btn("menu.account", payloads.menu("profile")),
+        ),
         (btn("menu.help", payloads.menu("help")), btn("menu.lang", payloads.menu("lang"))),
     )
 

@@ -15,12 +15,13 @@ from enum import StrEnum
 from conversations import payloads
 from conversations.cards import both, card, procedure_name
 from conversations.flow import Context, Flow, Turn
-from conversations.flows import form
+from conversations.flows import form, login
 from conversations.flows.home import home_row
 from conversations.messages import Button, Incoming, IncomingKind, Outgoing, Text, btn, raw, say
 from conversations.payloads import Verb
 from conversations.picker import list_buttons
 from services.catalog import Level, Procedure
+from services.codec import to_json
 
 NAME = "search"
 MAX_RESULTS = 30
@@ -217,8 +218,12 @@ async def _step_viewing(ctx: Context, data: SearchData, event: Incoming) -> Turn
         return None
     if action.arg == "back" and len(data.results) > 1:
         return await _prompt_pick(ctx, data)
-    if action.arg != "apply":
+    if action.arg not in ("apply", "guest"):
         return None
+    if ctx.citizen is None and (action.arg == "apply" or not await login.has_consent(ctx)):
+        # Logged in, the applicant block is filled from the registry; a guest may go on.
+        resume = login.Resume(NAME, SearchState.VIEWING, to_json(data), "d:apply", "d:guest")
+        return await login.offer(ctx, resume)
     if proc.level is Level.COMMUNE:
         return await _prompt_ward(ctx, data)
     agency = ctx.catalog.agencies.provincial(proc)

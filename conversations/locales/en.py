@@ -234,4 +234,113 @@ MESSAGES: dict[str, str] = {
     "error.select": "That choice is not in the list. Please tap one of the options below.",
     "error.yesno": "Please answer Yes or No.",
     "error.address_use_steps": "Please choose the province/city and commune/ward with the buttons below.",
+    # ------------------------------------------------------------------ login
+    "menu.account": "👤 My account",
+    "login.offer": (
+        "We recommend <b>logging in</b> with your personal ID number and a code sent by SMS: "
+        "the applicant details are then filled in from the national population database, and "
+        "your dossier is saved to your account (continue it from any chat app)."
+    ),
+    "login.do_login": "🔐 Log in",
+    "login.as_guest": "Fill in the form without logging in",
+    "login.ask_id": "Type your <b>personal ID number</b> (the 12 digits on your ID card):",
+    "login.ask_phone": (
+        "Type the <b>mobile number</b> registered with the national population database "
+        "(or tap “Share my phone number”):"
+    ),
+    "login.share_phone": "📱 Share my phone number",
+    "login.not_own_contact": "Please share your own phone number, not someone else's.",
+    "login.code_sent": (
+        "If the details match the national population database, a 6-digit code has been sent "
+        "by SMS to {phone}. It is valid for {minutes} minutes."
+    ),
+    "login.ask_code": "Type the 6-digit code sent to {phone}:",
+    "login.code_format": "The code has exactly 6 digits. Please type it again.",
+    "login.code_wrong": (
+        "The code is wrong, or the ID number and phone number do not match. "
+        "You have {left} tries left."
+    ),
+    "login.code_wrong_wait": (
+        "The code is wrong, or the ID number and phone number do not match. "
+        "Please wait {seconds} seconds before trying again."
+    ),
+    "login.code_expired": "This code is no longer valid. Please tap “Send a new code”.",
+    "login.code_exhausted": (
+        "Too many wrong tries: this code has been cancelled. Please tap “Send a new code”."
+    ),
+    "login.locked": (
+        "To protect the account, logging in is paused. Please try again in {seconds} seconds "
+        "(about {minutes} minutes)."
+    ),
+    "login.wait_resend": "Please wait {seconds} more seconds before asking for a new code.",
+    "login.too_many_codes": "Too many codes were requested. Please try again in about {minutes} minutes.",
+    "login.resend": "🔁 Send a new code",
+    "login.change_phone": "📱 Change phone number",
+    "login.cancelled": "Login cancelled.",
+    "login.success": "✅ Logged in. Hello <b>{name}</b>!",
+    "login.already": "You are logged in as <b>{name}</b>.",
+    "login.not_logged_in": "You are not logged in.",
+    "login.logged_out": "Logged out of this chat.",
+    "login.session_expired": "Your session expired after a period of inactivity. Please log in again when needed.",
+    # ------------------------------------------------------------------ consent
+    "consent.notice": (
+        "<b>Personal data notice</b>\n"
+        "To log in and fill in forms, the system needs to process your personal data (name, "
+        "date of birth, ID number, phone number, address and the content of your forms) to "
+        "handle administrative procedures, under the Personal Data Protection Law "
+        "No. 91/2025/QH15. ID numbers are stored encrypted. You can see your data with /mydata "
+        "and ask for it to be erased with /deletemydata at any time.\nDo you agree?"
+    ),
+    "consent.accept": "✅ I agree",
+    "consent.decline": "I do not agree",
+    "consent.thanks": "Thank you. Your choice has been recorded.",
+    "consent.declined": (
+        "Recorded that you do not agree. You can still look up procedures, but you cannot fill "
+        "in forms or log in."
+    ),
+    # ------------------------------------------------------------------ profile and data rights
+    "profile.card": (
+        "<b>Citizen details</b>\n"
+        "Full name: {name}\nDate of birth: {birth}\nSex: {sex}\n"
+        "ID number: {id}\nPhone: {phone}\nAddress: {address}{address_note}"
+    ),
+    "profile.sex_male": "Male",
+    "profile.sex_female": "Female",
+    "profile.address_old": "\n<i>(address in the old administrative units — update it from the database)</i>",
+    "profile.refresh": "🔄 Update from the National Population Database",
+    "profile.mydata": "🗂️ My data",
+    "profile.logout": "🚪 Log out",
+    "profile.refreshed": "Details updated from the National Population Database.",
+    "profile.address_converted": "The address was converted to the new administrative units:\n{old}\n→ <b>{new}</b>",
+    "profile.address_unconverted": (
+        "The new commune/ward of the old address could not be determined; you will choose it "
+        "when filling in a form."
+    ),
+    "profile.not_in_registry": "The National Population Database could not be queried right now.",
+    "mydata.list": "<b>Personal data held</b>\n{lines}",
+    "mydata.profile": "• Citizen details of {name} (the ID number is encrypted)",
+    "mydata.no_profile": "• Not logged in: no identity details held",
+    "mydata.chats": "• Linked chats: {count}",
+    "mydata.drafts": "• Drafts: {count}",
+    "mydata.consent_yes": "• Agreed to personal data processing on {day}",
+    "mydata.consent_no": "• Declined personal data processing on {day}",
+    "mydata.consent_none": "• Has not answered the personal data notice",
+    "mydata.erase": "🗑️ Erase my data",
+    "mydata.erase_ask": (
+        "Permanently erase your drafts, login details, linked chats and consent record? "
+        "Dossiers already submitted to the administration are kept as the law requires and are "
+        "not erased."
+    ),
+    "mydata.erase_confirm": "🗑️ Erase permanently",
+    "mydata.erased": (
+        "Your personal data was erased ({drafts} drafts) and you are logged out. Submitted "
+        "dossiers are kept as the law requires."
+    ),
+    # ------------------------------------------------------------------ prefill
+    "form.prefilled": (
+        "Applicant details filled in from the National Population Database:\n{lines}\n"
+        "Please check and confirm."
+    ),
+    "form.prefill_ok": "✅ Correct, use these details",
+    "form.prefill_edit": "✏️ Edit them one by one",
 }

@@ -237,4 +237,115 @@ MESSAGES: dict[str, str] = {
     "error.select": "Lựa chọn không có trong danh sách. Vui lòng bấm một mục bên dưới.",
     "error.yesno": "Vui lòng trả lời Có hoặc Không.",
     "error.address_use_steps": "Vui lòng chọn tỉnh/thành phố và xã/phường bằng các nút bên dưới.",
+    # ------------------------------------------------------------------ login
+    "menu.account": "👤 Tài khoản của tôi",
+    "login.offer": (
+        "Bạn nên <b>đăng nhập</b> bằng số định danh cá nhân và mã xác thực gửi qua SMS: "
+        "thông tin người nộp sẽ được điền sẵn từ CSDL quốc gia về dân cư, và hồ sơ được lưu "
+        "vào tài khoản của bạn (xem tiếp được trên mọi ứng dụng chat)."
+    ),
+    "login.do_login": "🔐 Đăng nhập",
+    "login.as_guest": "Điền tờ khai không đăng nhập",
+    "login.ask_id": "Nhập <b>số định danh cá nhân</b> (12 chữ số trên thẻ Căn cước/CCCD):",
+    "login.ask_phone": (
+        "Nhập <b>số điện thoại di động</b> đã đăng ký với CSDL quốc gia về dân cư "
+        "(hoặc bấm “Chia sẻ số điện thoại”):"
+    ),
+    "login.share_phone": "📱 Chia sẻ số điện thoại của tôi",
+    "login.not_own_contact": "Vui lòng chia sẻ số điện thoại của chính bạn, không phải của người khác.",
+    "login.code_sent": (
+        "Nếu thông tin khớp với CSDL quốc gia về dân cư, mã xác thực gồm 6 chữ số đã được gửi "
+        "qua SMS tới số {phone}. Mã có hiệu lực {minutes} phút."
+    ),
+    "login.ask_code": "Nhập mã xác thực 6 chữ số đã gửi tới {phone}:",
+    "login.code_format": "Mã xác thực gồm đúng 6 chữ số. Vui lòng nhập lại.",
+    "login.code_wrong": (
+        "Mã xác thực không đúng, hoặc số định danh và số điện thoại không khớp. "
+        "Bạn còn {left} lần thử."
+    ),
+    "login.code_wrong_wait": (
+        "Mã xác thực không đúng, hoặc số định danh và số điện thoại không khớp. "
+        "Vui lòng đợi {seconds} giây rồi thử lại."
+    ),
+    "login.code_expired": "Mã xác thực không còn hiệu lực. Vui lòng bấm “Gửi lại mã” để nhận mã mới.",
+    "login.code_exhausted": (
+        "Bạn đã nhập sai quá số lần cho phép; mã này đã bị hủy. "
+        "Vui lòng bấm “Gửi lại mã” để nhận mã mới."
+    ),
+    "login.locked": (
+        "Để bảo vệ tài khoản, việc đăng nhập tạm bị khóa. Vui lòng thử lại sau {seconds} giây "
+        "(khoảng {minutes} phút)."
+    ),
+    "login.wait_resend": "Vui lòng đợi {seconds} giây nữa trước khi yêu cầu mã mới.",
+    "login.too_many_codes": (
+        "Bạn đã yêu cầu quá nhiều mã xác thực. Vui lòng thử lại sau khoảng {minutes} phút."
+    ),
+    "login.resend": "🔁 Gửi lại mã",
+    "login.change_phone": "📱 Đổi số điện thoại",
+    "login.cancelled": "Đã hủy đăng nhập.",
+    "login.success": "✅ Đăng nhập thành công. Xin chào <b>{name}</b>!",
+    "login.already": "Bạn đang đăng nhập với tên <b>{name}</b>.",
+    "login.not_logged_in": "Bạn chưa đăng nhập.",
+    "login.logged_out": "Đã đăng xuất trên cuộc trò chuyện này.",
+    "login.session_expired": "Phiên đăng nhập đã hết hạn do không hoạt động. Vui lòng đăng nhập lại khi cần.",
+    # ------------------------------------------------------------------ consent
+    "consent.notice": (
+        "<b>Thông báo xử lý dữ liệu cá nhân</b>\n"
+        "Để đăng nhập và điền tờ khai, hệ thống cần xử lý dữ liệu cá nhân của bạn (họ tên, "
+        "ngày sinh, số định danh, số điện thoại, địa chỉ và nội dung tờ khai) nhằm giải quyết "
+        "thủ tục hành chính, theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15. Số định danh "
+        "được mã hóa khi lưu trữ. Bạn có thể xem dữ liệu bằng lệnh /mydata và yêu cầu xóa bằng "
+        "/deletemydata bất cứ lúc nào.\nBạn có đồng ý không?"
+    ),
+    "consent.accept": "✅ Tôi đồng ý",
+    "consent.decline": "Không đồng ý",
+    "consent.thanks": "Cảm ơn bạn. Lựa chọn của bạn đã được ghi nhận.",
+    "consent.declined": (
+        "Đã ghi nhận bạn không đồng ý. Bạn vẫn có thể tra cứu thủ tục, nhưng chưa thể điền "
+        "tờ khai hoặc đăng nhập."
+    ),
+    # ------------------------------------------------------------------ profile and data rights
+    "profile.card": (
+        "<b>Thông tin công dân</b>\n"
+        "Họ và tên: {name}\nNgày sinh: {birth}\nGiới tính: {sex}\n"
+        "Số định danh: {id}\nĐiện thoại: {phone}\nĐịa chỉ: {address}{address_note}"
+    ),
+    "profile.sex_male": "Nam",
+    "profile.sex_female": "Nữ",
+    "profile.address_old": "\n<i>(địa chỉ theo đơn vị hành chính cũ — hãy cập nhật từ CSDL)</i>",
+    "profile.refresh": "🔄 Cập nhật từ CSDL Quốc gia về Dân cư",
+    "profile.mydata": "🗂️ Dữ liệu của tôi",
+    "profile.logout": "🚪 Đăng xuất",
+    "profile.refreshed": "Đã cập nhật thông tin từ CSDL Quốc gia về Dân cư.",
+    "profile.address_converted": "Địa chỉ được chuyển sang đơn vị hành chính mới:\n{old}\n→ <b>{new}</b>",
+    "profile.address_unconverted": (
+        "Chưa xác định được xã/phường mới của địa chỉ cũ; bạn sẽ chọn khi điền tờ khai."
+    ),
+    "profile.not_in_registry": "Không tra cứu được thông tin trong CSDL Quốc gia về Dân cư lúc này.",
+    "mydata.list": "<b>Dữ liệu cá nhân đang lưu</b>\n{lines}",
+    "mydata.profile": "• Thông tin công dân của {name} (số định danh được mã hóa)",
+    "mydata.no_profile": "• Chưa đăng nhập: không lưu thông tin định danh",
+    "mydata.chats": "• Số cuộc trò chuyện liên kết: {count}",
+    "mydata.drafts": "• Hồ sơ nháp: {count}",
+    "mydata.consent_yes": "• Đã đồng ý xử lý dữ liệu cá nhân ngày {day}",
+    "mydata.consent_no": "• Đã không đồng ý xử lý dữ liệu cá nhân ngày {day}",
+    "mydata.consent_none": "• Chưa trả lời thông báo xử lý dữ liệu cá nhân",
+    "mydata.erase": "🗑️ Xóa dữ liệu của tôi",
+    "mydata.erase_ask": (
+        "Xóa vĩnh viễn hồ sơ nháp, thông tin đăng nhập, liên kết các cuộc trò chuyện và lựa "
+        "chọn đồng ý của bạn? Hồ sơ đã nộp cho cơ quan nhà nước được lưu giữ theo quy định "
+        "của pháp luật và không bị xóa."
+    ),
+    "mydata.erase_confirm": "🗑️ Xóa vĩnh viễn",
+    "mydata.erased": (
+        "Đã xóa dữ liệu cá nhân của bạn ({drafts} hồ sơ nháp) và đăng xuất. Hồ sơ đã nộp "
+        "được lưu giữ theo quy định của pháp luật."
+    ),
+    # ------------------------------------------------------------------ prefill
+    "form.prefilled": (
+        "Thông tin người nộp được điền sẵn từ CSDL Quốc gia về Dân cư:\n{lines}\n"
+        "Vui lòng kiểm tra và xác nhận."
+    ),
+    "form.prefill_ok": "✅ Đúng, dùng thông tin này",
+    "form.prefill_edit": "✏️ Sửa từng mục",
 }

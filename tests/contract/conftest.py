@@ -22,16 +22,22 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.keyed_hash import KeyedHasher
+from storage.crypto import JsonCipher
 from storage.database import create_engine
 from storage.migrate import upgrade
 from storage.sqlite_inline import InlineSqliteUnitOfWorkFactory
-from storage.unit_of_work import SqlUnitOfWorkFactory
+from storage.unit_of_work import SqlUnitOfWorkFactory, StorageKeys
 from tests.fakes import MemoryUnitOfWorkFactory
 
 POSTGRES_URL = os.environ.get(
     "DVC_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
-TABLES = ("conversation", "processed_update", "draft")
+TABLES = (
+    "conversation", "processed_update", "draft", "citizen", "citizen_chat", "consent",
+    "otp_challenge", "otp_send", "login_lockout",
+)  # fmt: skip
+KEYS = StorageKeys(JsonCipher(b"c" * 32), KeyedHasher(b"h" * 32))
 
 
 def run_blocking(coroutine: Any) -> Any:
@@ -104,12 +110,12 @@ def uow_factory(request: pytest.FixtureRequest) -> Iterator[object]:
         return
     if request.param == "sqlite-inline":
         engine: AsyncEngine = request.getfixturevalue("sqlite_engine")
-        inline = InlineSqliteUnitOfWorkFactory(str(engine.url))
+        inline = InlineSqliteUnitOfWorkFactory(str(engine.url), KEYS)
         yield inline
         inline.dispose()
         return
     engine = request.getfixturevalue(f"{request.param}_engine")
-    yield SqlUnitOfWorkFactory(engine)
+    yield SqlUnitOfWorkFactory(engine, KEYS)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -11,19 +11,22 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from conversations.flow import Settings
 from conversations.messages import Incoming
-from conversations.router import Router
+from conversations.router import Identity, Router
 from services.catalog_index import Catalog
 from services.places import Places
 from storage.database import session_factory
 from storage.tables import DraftRow, ProcessedUpdateRow
 from storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory
 from tests.chat import ChatDriver
+from tests.contract.conftest import KEYS
 from tests.fakes import FakeClock, SequentialIds
 
 
-def make_router(engine: AsyncEngine, catalog: Catalog, places: Places) -> Router:
-    factory = SqlUnitOfWorkFactory(engine)
-    return Router(factory, catalog, places, FakeClock(), SequentialIds(), Settings())
+def make_router(
+    engine: AsyncEngine, catalog: Catalog, places: Places, identity: Identity
+) -> Router:
+    factory = SqlUnitOfWorkFactory(engine, KEYS)
+    return Router(factory, catalog, places, FakeClock(), SequentialIds(), identity, Settings())
 
 
 async def count(engine: AsyncEngine, table: Any) -> int:
@@ -32,11 +35,11 @@ async def count(engine: AsyncEngine, table: Any) -> int:
 
 
 async def test_a_form_step_and_a_redelivery(
-    sql_engine: AsyncEngine, catalog: Catalog, places: Places
+    sql_engine: AsyncEngine, catalog: Catalog, places: Places, identity: Identity
 ) -> None:
-    chat = ChatDriver(make_router(sql_engine, catalog, places))
+    chat = ChatDriver(make_router(sql_engine, catalog, places, identity))
     await chat.send("1.001193")
-    await chat.press("Nộp hồ sơ")
+    await chat.apply_as_guest()
     await chat.send("Thục Phán")
     await chat.press("Thục Phán")
     first = await chat.apply(Incoming.from_text("Nông Thị Hoa"), update_id="name")
@@ -44,16 +47,23 @@ async def test_a_form_step_and_a_redelivery(
     assert again == first and first[-1].text.key == "form.question"
     async with session_factory(sql_engine)() as session:
         (answers,) = (await session.execute(select(DraftRow.answers))).one()
-    assert answers == {"ho_ten": "Nông Thị Hoa"}
+        states = (await session.execute(text("SELECT state FROM conversation"))).scalars().all()
+    # Encrypted at rest: the row holds no readable answer; the key opens it.
+    assert "Nông" not in str(answers) and "Nông" not in str(states)
+    assert KEYS.cipher.open(answers, "draft.answers") == {"ho_ten": "Nông Thị Hoa"}
     assert await count(sql_engine, ProcessedUpdateRow) == chat.seq + 1
 
 
 async def test_a_failing_step_saves_nothing_and_can_be_retried(
-    sql_engine: AsyncEngine, catalog: Catalog, places: Places, monkeypatch: pytest.MonkeyPatch
+    sql_engine: AsyncEngine,
+    catalog: Catalog,
+    places: Places,
+    identity: Identity,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    chat = ChatDriver(make_router(sql_engine, catalog, places))
+    chat = ChatDriver(make_router(sql_engine, catalog, places, identity))
     await chat.send("1.004194")
-    await chat.press("Nộp hồ sơ")
+    await chat.apply_as_guest()
     await chat.send("Thục Phán")
     real_add = SqlUnitOfWork.__aenter__
 
@@ -78,10 +88,10 @@ async def test_a_failing_step_saves_nothing_and_can_be_retried(
 
 
 async def test_one_chat_is_applied_in_order_even_across_two_workers(
-    sql_engine: AsyncEngine, catalog: Catalog, places: Places
+    sql_engine: AsyncEngine, catalog: Catalog, places: Places, identity: Identity
 ) -> None:
     """Two routers (two worker processes) take updates of the same chat at the same time."""
-    workers = [make_router(sql_engine, catalog, places) for _ in range(2)]
+    workers = [make_router(sql_engine, catalog, places, identity) for _ in range(2)]
     chat = ChatDriver(workers[0])
     await chat.send("/start")
     updates = [(str(100 + n), Incoming.from_text("/help")) for n in range(12)]

@@ -1,0 +1,103 @@
+"""Commands and buttons that work in every state: /start, /menu, /help, /cancel, /lang, …"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+
+from conversations import payloads
+from conversations.flow import Context, Turn
+from conversations.flows import drafts, form, home, login, profile, search
+from conversations.messages import Button, Incoming, IncomingKind, Outgoing, btn, say
+from conversations.payloads import Verb
+from conversations.state import ChatState
+from conversations.texts import LANGUAGES
+
+Reprompt = Callable[[Context, ChatState], Awaitable[Turn]]
+
+
+def keep(chat: ChatState, *messages: Outgoing) -> Turn:
+    """Say something without leaving the current state."""
+    return Turn(chat.flow, chat.state, chat.data, messages)
+
+
+def language_buttons() -> tuple[tuple[Button, ...], ...]:
+    """Tiếng Việt / English."""
+    return ((btn("lang.vi", payloads.lang("vi")), btn("lang.en", payloads.lang("en"))),)
+
+
+async def global_turn(
+    ctx: Context, chat: ChatState, event: Incoming, reprompt: Reprompt
+) -> Turn | None:
+    """The turn for a global command or button, or None to let the current flow decide."""
+    if event.kind is IncomingKind.COMMAND:
+        return await command(ctx, chat, event.command, reprompt)
+    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
+    if action is None:
+        return None
+    if action.verb is Verb.LANG and action.arg in LANGUAGES:
+        turn = await reprompt(replace(ctx, lang=action.arg), chat)
+        return replace(turn.saying(say("lang.changed")), lang=action.arg)
+    if action.verb is Verb.MENU:
+        return await menu_item(ctx, chat, action.arg, reprompt)
+    return None
+
+
+async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt) -> Turn | None:
+    """A main-menu button, pressed from any message."""
+    match item:
+        case "home":
+            return home.show()
+        case "search":
+            return await search.ask(ctx)
+        case "browse":
+            return await search.browse(ctx)
+        case "drafts":
+            return await drafts.show(ctx)
+        case "help":
+            return (await reprompt(ctx, chat)).saying(say("common.help"))
+        case "lang":
+            return keep(chat, say("lang.choose", language_buttons()))
+        case "profile":
+            return await profile.show(ctx)
+        case "login":
+            return await _login(ctx)
+    return None
+
+
+async def _login(ctx: Context) -> Turn:
+    if ctx.citizen is not None:
+        return home.show(say("login.already", name=ctx.citizen.person.full_name))
+    return await login.start(ctx)
+
+
+async def command(ctx: Context, chat: ChatState, name: str, reprompt: Reprompt) -> Turn:
+    """A typed command."""
+    match name:
+        case "start":
+            return home.show(say("common.welcome"))
+        case "menu":
+            return home.show()
+        case "help":
+            return (await reprompt(ctx, chat)).saying(say("common.help"))
+        case "cancel":
+            if chat.flow == form.NAME:
+                return home.show(say("form.cancelled_saved"))
+            return home.show(say("common.cancelled"))
+        case "lang" | "language":
+            return keep(chat, say("lang.choose", language_buttons()))
+        case "resume":
+            return await reprompt(ctx, chat)
+        case "login":
+            return await _login(ctx)
+        case "logout":
+            if ctx.citizen is None:
+                return home.show(say("login.not_logged_in"))
+            return profile.logout(ctx)
+        case "profile":
+            return await profile.show(ctx)
+        case "mydata":
+            return await profile.show_mydata(ctx)
+        case "deletemydata":
+            return profile.confirm_erase()
+    return (await reprompt(ctx, chat)).saying(say("common.unknown_command"))

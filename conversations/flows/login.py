@@ -1,0 +1,300 @@
+"""Login by one-time code, with the personal-data notice first when it has not been answered.
+
+    OFFERED ──login──▶ (AWAITING_CONSENT) ──▶ AWAITING_ID ──▶ AWAITING_PHONE ──▶ AWAITING_CODE
+            └─guest──▶ (AWAITING_CONSENT) ──▶ back where the citizen was (without login)
+    AWAITING_CODE ──right code──▶ logged in, back where the citizen was (the interrupted
+                                  action carries on)
+    AWAITING_CODE ──resend / change phone──▶ AWAITING_CODE / AWAITING_PHONE
+
+"ID and phone match nobody" and "wrong code" get the same answers: see services.otp.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from conversations import payloads
+from conversations.flow import Context, Flow, Turn
+from conversations.flows import home
+from conversations.messages import Button, Incoming, IncomingKind, Outgoing, Text, btn, say
+from conversations.payloads import Verb
+from services.citizens import Citizen, Person
+from services.clock import today
+from services.consent import NOTICE_VERSION, Consent
+from services.identity import IdNumberError, mask_phone, normalise_mobile, parse_id_number
+from services.otp import RequestStatus, VerifyStatus
+
+NAME = "login"
+
+
+class LoginState(StrEnum):
+    """What the login awaits."""
+
+    OFFERED = "OFFERED"
+    AWAITING_CONSENT = "AWAITING_CONSENT"
+    AWAITING_ID = "AWAITING_ID"
+    AWAITING_PHONE = "AWAITING_PHONE"
+    AWAITING_CODE = "AWAITING_CODE"
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """Where to return after login: a state, its data, and the action to carry on with."""
+
+    flow: str
+    state: str
+    data: dict[str, Any] = field(default_factory=dict)
+    payload: str = ""  # replayed after a login
+    guest_payload: str = ""  # replayed when the citizen goes on without logging in
+
+
+@dataclass(frozen=True, slots=True)
+class LoginData:
+    """The ID number and phone typed so far, and where to go back."""
+
+    id_number: str = ""
+    phone: str = ""
+    guest: bool = False  # consent asked on the way to continue without login
+    resume: Resume | None = None
+
+
+async def offer(ctx: Context, resume: Resume) -> Turn:
+    """Suggest logging in before an action that goes better logged in (filing a form)."""
+    buttons = (
+        (btn("login.do_login", payloads.do("login")),),
+        (btn("login.as_guest", payloads.do("guest")),),
+        (btn("btn.back", payloads.do("back")),),
+    )
+    data = LoginData(resume=resume)
+    return Turn(NAME, LoginState.OFFERED, data, (say("login.offer", buttons),))
+
+
+async def start(ctx: Context, resume: Resume | None = None) -> Turn:
+    """Begin the login (after the personal-data notice, when it has not been answered)."""
+    data = LoginData(resume=resume)
+    if not await has_consent(ctx):
+        return _ask_consent(data)
+    return _ask_id(data)
+
+
+async def has_consent(ctx: Context) -> bool:
+    """This chat accepted the notice in force."""
+    consent = await ctx.repos.consents.get(ctx.address.key)
+    return consent is not None and consent.current
+
+
+def _ask_consent(data: LoginData) -> Turn:
+    buttons = (
+        (btn("consent.accept", payloads.do("accept")),),
+        (btn("consent.decline", payloads.do("decline")),),
+    )
+    return Turn(NAME, LoginState.AWAITING_CONSENT, data, (say("consent.notice", buttons),))
+
+
+def _ask_id(data: LoginData) -> Turn:
+    buttons = ((btn("btn.cancel", payloads.do("cancel")),),)
+    return Turn(NAME, LoginState.AWAITING_ID, data, (say("login.ask_id", buttons),))
+
+
+def _ask_phone(data: LoginData) -> Turn:
+    buttons = ((btn("btn.back", payloads.do("back")), btn("btn.cancel", payloads.do("cancel"))),)
+    message = Outgoing(Text("login.ask_phone"), buttons, request_contact=True)
+    return Turn(NAME, LoginState.AWAITING_PHONE, data, (message,))
+
+
+def _code_buttons() -> tuple[tuple[Button, ...], ...]:
+    return (
+        (btn("login.resend", payloads.do("resend")),),
+        (btn("login.change_phone", payloads.do("back")), btn("btn.cancel", payloads.do("cancel"))),
+    )
+
+
+def _ask_code(data: LoginData, *before: Outgoing) -> Turn:
+    ask = Outgoing(Text("login.ask_code", {"phone": mask_phone(data.phone)}), _code_buttons())
+    return Turn(NAME, LoginState.AWAITING_CODE, data, (*before, ask))
+
+
+def back_to(resume: Resume | None, payload: str = "", *before: Outgoing) -> Turn:
+    """Return where the citizen was, carrying on with `payload` if given, else re-asking."""
+    if resume is None:
+        return home.show(*before)
+    return Turn(resume.flow, resume.state, resume.data, before, then=payload, prompt=not payload)
+
+
+def _cancel(data: LoginData) -> Turn:
+    return back_to(data.resume, "", say("login.cancelled"))
+
+
+async def _step_offered(ctx: Context, data: LoginData, event: Incoming) -> Turn | None:
+    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
+    if action is None or action.verb is not Verb.DO:
+        return None
+    resume = data.resume
+    if action.arg == "login":
+        return await start(ctx, resume)
+    if action.arg == "guest":
+        if not await has_consent(ctx):
+            return _ask_consent(replace(data, guest=True))
+        return back_to(resume, resume.guest_payload if resume else "")
+    if action.arg == "back":
+        return back_to(resume)
+    return None
+
+
+async def _step_consent(ctx: Context, data: LoginData, event: Incoming) -> Turn | None:
+    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
+    if action is None or action.verb is not Verb.DO or action.arg not in ("accept", "decline"):
+        return None
+    accepted = action.arg == "accept"
+    await ctx.repos.consents.record(
+        Consent(ctx.address.key, NOTICE_VERSION, accepted, ctx.clock.now(), ctx.citizen_id)
+    )
+    if not accepted:
+        return back_to(data.resume, "", say("consent.declined"))
+    if data.guest:
+        resume = data.resume
+        return back_to(resume, resume.guest_payload if resume else "", say("consent.thanks"))
+    return _ask_id(data).saying(say("consent.thanks"))
+
+
+async def _step_id(ctx: Context, data: LoginData, event: Incoming) -> Turn | None:
+    if event.kind is IncomingKind.TEXT:
+        try:
+            number = parse_id_number(event.text, today(ctx.clock))
+        except IdNumberError as error:
+            reason = Text(f"error.cccd_{error.problem.value}", dict(error.params))
+            return _ask_id(data).saying(say("form.invalid", reason=reason))
+        return _ask_phone(replace(data, id_number=number.number))
+    if _is(event, "cancel"):
+        return _cancel(data)
+    return None
+
+
+async def _step_phone(ctx: Context, data: LoginData, event: Incoming) -> Turn | None:
+    phone: str | None = None
+    if event.kind is IncomingKind.TEXT:
+        phone = normalise_mobile(event.text)
+        if phone is None:
+            return _ask_phone(data).saying(say("form.invalid", reason=Text("error.phone")))
+    elif event.kind is IncomingKind.CONTACT and event.contact is not None:
+        if not event.contact.own:
+            return _ask_phone(data).saying(say("login.not_own_contact"))
+        phone = normalise_mobile(event.contact.phone)
+        if phone is None:
+            return _ask_phone(data).saying(say("form.invalid", reason=Text("error.phone")))
+    elif _is(event, "back"):
+        return _ask_id(replace(data, id_number=""))
+    elif _is(event, "cancel"):
+        return _cancel(data)
+    if phone is None:
+        return None
+    return await _request(ctx, replace(data, phone=phone))
+
+
+async def _request(ctx: Context, data: LoginData) -> Turn:
+    result = await ctx.otp.request(ctx.address.key, data.id_number, data.phone)
+    if result.status is RequestStatus.SENT:
+        sent = say("login.code_sent", phone=mask_phone(data.phone), minutes=result.valid_minutes)
+        return _ask_code(data, sent)
+    key = {
+        RequestStatus.WAIT: "login.wait_resend",
+        RequestStatus.LIMIT: "login.too_many_codes",
+        RequestStatus.LOCKED: "login.locked",
+    }[result.status]
+    refused = say(key, seconds=result.wait, minutes=-(-result.wait // 60))
+    if data.phone and await ctx.repos.otp.open_challenge(ctx.address.key) is not None:
+        return _ask_code(data, refused)
+    return _ask_phone(data).saying(refused)
+
+
+async def _step_code(ctx: Context, data: LoginData, event: Incoming) -> Turn | None:
+    if _is(event, "resend"):
+        return await _request(ctx, data)
+    if _is(event, "back"):
+        return _ask_phone(replace(data, phone=""))
+    if _is(event, "cancel"):
+        return _cancel(data)
+    if event.kind is not IncomingKind.TEXT:
+        return None
+    code = "".join(event.text.split())
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        return _ask_code(data, say("login.code_format"))
+    result = await ctx.otp.verify(ctx.address.key, data.id_number, data.phone, code)
+    if result.status is VerifyStatus.OK and result.person is not None:
+        return await _logged_in(ctx, data, result.person)
+    message = {
+        VerifyStatus.WRONG: say("login.code_wrong", left=result.attempts_left),
+        VerifyStatus.EXPIRED: say("login.code_expired"),
+        VerifyStatus.EXHAUSTED: say("login.code_exhausted"),
+        VerifyStatus.LOCKED: say(
+            "login.locked", seconds=result.wait, minutes=-(-result.wait // 60)
+        ),
+    }[result.status]
+    if result.status is VerifyStatus.WRONG and result.wait:
+        message = say("login.code_wrong_wait", seconds=result.wait)
+    return _ask_code(data, message)
+
+
+async def _logged_in(ctx: Context, data: LoginData, person: Person) -> Turn:
+    """Create or refresh the citizen, link this chat, claim its anonymous drafts."""
+    now = ctx.clock.now()
+    citizen = await ctx.repos.citizens.find(person.id_number)
+    citizen = Citizen(citizen.id if citizen else ctx.ids.new_id(), person)
+    await ctx.repos.citizens.save(citizen, now)
+    await ctx.repos.citizens.link(citizen.id, ctx.address.key, now)
+    for draft in await ctx.drafts.list_for(ctx.address.key, None):
+        if draft.citizen_id is None:
+            await ctx.drafts.update(replace(draft, citizen_id=citizen.id))
+    consent = await ctx.repos.consents.get(ctx.address.key)
+    if consent is not None:
+        await ctx.repos.consents.record(replace(consent, citizen_id=citizen.id))
+    welcome = say("login.success", name=person.full_name)
+    turn = back_to(data.resume, data.resume.payload if data.resume else "", welcome)
+    return replace(turn, login=citizen.id)
+
+
+def _is(event: Incoming, action: str) -> bool:
+    parsed = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
+    return parsed is not None and parsed.verb is Verb.DO and parsed.arg == action
+
+
+async def _prompt_offered(ctx: Context, data: LoginData) -> Turn:
+    return await offer(ctx, data.resume or Resume(home.NAME, home.MenuState.AWAITING_CHOICE))
+
+
+async def _prompt_consent(ctx: Context, data: LoginData) -> Turn:
+    return _ask_consent(data)
+
+
+async def _prompt_id(ctx: Context, data: LoginData) -> Turn:
+    return _ask_id(data)
+
+
+async def _prompt_phone(ctx: Context, data: LoginData) -> Turn:
+    return _ask_phone(data)
+
+
+async def _prompt_code(ctx: Context, data: LoginData) -> Turn:
+    return _ask_code(data)
+
+
+FLOW: Flow[LoginData] = Flow(
+    name=NAME,
+    data_type=LoginData,
+    steps={
+        LoginState.OFFERED: _step_offered,
+        LoginState.AWAITING_CONSENT: _step_consent,
+        LoginState.AWAITING_ID: _step_id,
+        LoginState.AWAITING_PHONE: _step_phone,
+        LoginState.AWAITING_CODE: _step_code,
+    },
+    prompts={
+        LoginState.OFFERED: _prompt_offered,
+        LoginState.AWAITING_CONSENT: _prompt_consent,
+        LoginState.AWAITING_ID: _prompt_id,
+        LoginState.AWAITING_PHONE: _prompt_phone,
+        LoginState.AWAITING_CODE: _prompt_code,
+    },
+)

@@ -1,0 +1,297 @@
+"""One-time codes for login: issued, rate limited, verified and locked out by explicit rules.
+
+The rules (NIST SP 800-63B §5.1.3 and OWASP ASVS V2.7 in spirit):
+- a 6-digit code from `secrets`, valid `ttl` (5 minutes, never more than 10), single use;
+- a new code kills the previous one; 5 wrong tries kill the code;
+- failures of an account (ID number + phone) back off: from the 3rd failure in a row the
+  account waits 30 s, doubling up to 1 hour; a success resets it;
+- a new code no sooner than 60 s after the last one, at most 3 per 10 minutes and 10 per day
+  per phone, and a cap per chat;
+- only a keyed hash (HMAC) of the code is stored;
+- an ID number and phone that do not match a citizen are handled exactly like a match (a
+  challenge is stored, the same answer is given, every check runs) except that no SMS is
+  sent and no code can ever verify: the answer never tells whether a citizen exists.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from services.citizens import CitizenRegistry, Person
+from services.clock import Clock
+from services.ids import IdGenerator
+from services.keyed_hash import KeyedHasher
+
+MAX_TTL = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class OtpPolicy:
+    """The numbers behind the rules; settings may tighten them, never loosen past the caps."""
+
+    ttl: timedelta = timedelta(minutes=5)
+    max_attempts: int = 5
+    resend_after: timedelta = timedelta(seconds=60)
+    per_phone_window: timedelta = timedelta(minutes=10)
+    per_phone_in_window: int = 3
+    per_phone_per_day: int = 10
+    per_chat_per_day: int = 15
+    free_failures: int = 2
+    backoff_base: timedelta = timedelta(seconds=30)
+    backoff_max: timedelta = timedelta(hours=1)
+
+    def __post_init__(self) -> None:
+        if not timedelta(seconds=30) <= self.ttl <= MAX_TTL:
+            raise ValueError("OTP lifetime must be between 30 seconds and 10 minutes")
+
+    def lock_for(self, failures: int) -> timedelta:
+        """How long an account waits after `failures` failures in a row."""
+        if failures <= self.free_failures:
+            return timedelta(0)
+        steps = failures - self.free_failures - 1
+        return min(self.backoff_base * (1 << min(steps, 20)), self.backoff_max)
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """An issued code, stored as its keyed hash."""
+
+    id: str
+    chat_key: str
+    account: str  # keyed hash of ID number + phone
+    phone_hash: str
+    code_hash: str
+    created_at: datetime
+    expires_at: datetime
+    attempts: int = 0
+    matched: bool = False  # the ID and phone belong to a citizen (never shown to the user)
+    closed: bool = False  # used, superseded, expired or out of attempts
+
+
+@dataclass(frozen=True, slots=True)
+class Lockout:
+    """Consecutive failures of an account and until when it must wait."""
+
+    account: str
+    failures: int
+    locked_until: datetime | None
+
+
+class OtpStore(Protocol):
+    """Challenges, sent codes and lockouts."""
+
+    async def open_challenge(self, chat_key: str) -> Challenge | None:
+        """The chat's newest challenge that is not closed."""
+        ...
+
+    async def save_challenge(self, challenge: Challenge) -> None:
+        """Insert or replace a challenge."""
+        ...
+
+    async def record_send(self, phone_hash: str, chat_key: str, at: datetime) -> None:
+        """Note that a code was sent (or pretended to be sent) to a phone for a chat."""
+        ...
+
+    async def sends(
+        self, phone_hash: str | None, chat_key: str | None, since: datetime
+    ) -> list[datetime]:
+        """Times of sends after `since`, for a phone or a chat."""
+        ...
+
+    async def lockout(self, account: str) -> Lockout | None:
+        """The account's failure record."""
+        ...
+
+    async def save_lockout(self, lockout: Lockout) -> None:
+        """Insert or replace a failure record."""
+        ...
+
+    async def erase(self, chat_keys: Sequence[str]) -> None:
+        """Forget the challenges of these chats."""
+        ...
+
+
+class SmsSender(Protocol):
+    """Sends a text message to a phone; `chat_key` says which chat asked (for demo panels)."""
+
+    async def send(self, phone: str, text: str, chat_key: str) -> None:
+        """Queue the message; delivery happens outside the caller's transaction."""
+        ...
+
+
+class RequestStatus(StrEnum):
+    """What happened to a request for a code."""
+
+    SENT = "sent"
+    WAIT = "wait"  # too soon after the last code
+    LIMIT = "limit"  # too many codes for this phone or chat
+    LOCKED = "locked"  # the account is backing off after failures
+
+
+@dataclass(frozen=True, slots=True)
+class RequestResult:
+    """The outcome of a request; `wait` in whole seconds when the user must wait."""
+
+    status: RequestStatus
+    wait: int = 0
+    valid_minutes: int = 0
+
+
+class VerifyStatus(StrEnum):
+    """What happened to a typed code."""
+
+    OK = "ok"
+    WRONG = "wrong"  # wrong code (or an ID/phone pair that matches nobody)
+    EXPIRED = "expired"  # no live code: expired, used, superseded or never issued
+    EXHAUSTED = "exhausted"  # this try used up the attempts: the code is dead
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """The outcome of a verification; `person` on success."""
+
+    status: VerifyStatus
+    wait: int = 0
+    attempts_left: int = 0
+    person: Person | None = None
+
+
+def _seconds(delta: timedelta) -> int:
+    return max(1, int(-(-delta.total_seconds() // 1)))
+
+
+class OtpService:
+    """Issues and verifies codes for one unit of work."""
+
+    def __init__(
+        self,
+        store: OtpStore,
+        registry: CitizenRegistry,
+        sms: SmsSender,
+        hasher: KeyedHasher,
+        clock: Clock,
+        ids: IdGenerator,
+        policy: OtpPolicy,
+        template: str,
+    ) -> None:
+        self._store, self._registry, self._sms = store, registry, sms
+        self._hasher, self._clock, self._ids = hasher, clock, ids
+        self._policy, self._template = policy, template
+
+    def _account(self, id_number: str, phone: str) -> str:
+        return self._hasher.digest("account", f"{id_number}:{phone}")
+
+    async def _locked(self, account: str, now: datetime) -> int:
+        lockout = await self._store.lockout(account)
+        if lockout and lockout.locked_until and lockout.locked_until > now:
+            return _seconds(lockout.locked_until - now)
+        return 0
+
+    async def request(self, chat_key: str, id_number: str, phone: str) -> RequestResult:
+        """Issue a code for the ID number and phone, if the rules allow one now."""
+        now, policy = self._clock.now(), self._policy
+        account = self._account(id_number, phone)
+        phone_hash = self._hasher.digest("phone", phone)
+        if wait := await self._locked(account, now):
+            return RequestResult(RequestStatus.LOCKED, wait)
+        blocked = await self._rate_limited(phone_hash, chat_key, now)
+        if blocked is not None:
+            return blocked
+        person = await self._registry.lookup(id_number)
+        matched = person is not None and person.phone == phone
+        code = f"{secrets.randbelow(10**6):06d}"
+        challenge_id = self._ids.new_id()
+        # Without a match the stored hash is of a random secret: no code can ever verify.
+        secret = code if matched else secrets.token_hex(16)
+        previous = await self._store.open_challenge(chat_key)
+        if previous is not None:
+            await self._store.save_challenge(replace(previous, closed=True))
+        await self._store.save_challenge(
+            Challenge(
+                id=challenge_id,
+                chat_key=chat_key,
+                account=account,
+                phone_hash=phone_hash,
+                code_hash=self._hasher.digest("otp", f"{challenge_id}:{secret}"),
+                created_at=now,
+                expires_at=now + policy.ttl,
+                matched=matched,
+            )
+        )
+        await self._store.record_send(phone_hash, chat_key, now)
+        if matched:
+            minutes = int(policy.ttl.total_seconds() // 60)
+            await self._sms.send(phone, self._template.format(code=code, minutes=minutes), chat_key)
+        return RequestResult(
+            RequestStatus.SENT, valid_minutes=int(policy.ttl.total_seconds() // 60)
+        )
+
+    async def _rate_limited(
+        self, phone_hash: str, chat_key: str, now: datetime
+    ) -> RequestResult | None:
+        policy = self._policy
+        day_ago = now - timedelta(days=1)
+        phone_sends = sorted(await self._store.sends(phone_hash, None, day_ago))
+        chat_sends = sorted(await self._store.sends(None, chat_key, day_ago))
+        last = max(phone_sends[-1:] + chat_sends[-1:], default=None)
+        if last is not None and now - last < policy.resend_after:
+            return RequestResult(RequestStatus.WAIT, _seconds(last + policy.resend_after - now))
+        recent = [t for t in phone_sends if now - t < policy.per_phone_window]
+        if len(recent) >= policy.per_phone_in_window:
+            return RequestResult(
+                RequestStatus.LIMIT, _seconds(recent[0] + policy.per_phone_window - now)
+            )
+        if len(phone_sends) >= policy.per_phone_per_day:
+            return RequestResult(
+                RequestStatus.LIMIT, _seconds(phone_sends[0] + timedelta(days=1) - now)
+            )
+        if len(chat_sends) >= policy.per_chat_per_day:
+            return RequestResult(
+                RequestStatus.LIMIT, _seconds(chat_sends[0] + timedelta(days=1) - now)
+            )
+        return None
+
+    async def verify(self, chat_key: str, id_number: str, phone: str, code: str) -> VerifyResult:
+        """Check a typed code against the chat's live challenge for this ID and phone."""
+        now = self._clock.now()
+        account = self._account(id_number, phone)
+        if wait := await self._locked(account, now):
+            return VerifyResult(VerifyStatus.LOCKED, wait)
+        challenge = await self._store.open_challenge(chat_key)
+        if challenge is None or challenge.account != account:
+            return VerifyResult(VerifyStatus.EXPIRED)
+        if now >= challenge.expires_at:
+            await self._store.save_challenge(replace(challenge, closed=True))
+            return VerifyResult(VerifyStatus.EXPIRED)
+        good = self._hasher.matches("otp", f"{challenge.id}:{code.strip()}", challenge.code_hash)
+        if good and challenge.matched:
+            await self._store.save_challenge(replace(challenge, closed=True))
+            await self._store.save_lockout(Lockout(account, 0, None))
+            person = await self._registry.lookup(id_number)
+            if person is None:  # the registry changed since the code was sent
+                return VerifyResult(VerifyStatus.EXPIRED)
+            return VerifyResult(VerifyStatus.OK, person=person)
+        return await self._failed(challenge, account, now)
+
+    async def _failed(self, challenge: Challenge, account: str, now: datetime) -> VerifyResult:
+        policy = self._policy
+        attempts = challenge.attempts + 1
+        exhausted = attempts >= policy.max_attempts
+        await self._store.save_challenge(replace(challenge, attempts=attempts, closed=exhausted))
+        previous = await self._store.lockout(account)
+        failures = (previous.failures if previous else 0) + 1
+        pause = policy.lock_for(failures)
+        await self._store.save_lockout(Lockout(account, failures, now + pause if pause else None))
+        if exhausted:
+            return VerifyResult(VerifyStatus.EXHAUSTED)
+        return VerifyResult(
+            VerifyStatus.WRONG,
+            wait=_seconds(pause) if pause else 0,
+            attempts_left=policy.max_attempts - attempts,
+        )

@@ -1,0 +1,54 @@
+"""Encryption at rest for columns that may hold personal data (ID numbers, phones, answers).
+
+AES-256-GCM with a random nonce per value; the column keeps JSON, wrapped as
+{"$enc": "v1.<base64 nonce+ciphertext>"}. Values written before encryption was introduced
+(plain JSON) are still read. The associated data names the column, so a ciphertext copied
+into another column does not decrypt.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+MARK = "$enc"
+VERSION = "v1"
+
+
+class DecryptionError(ValueError):
+    """A stored value could not be decrypted (wrong key, or damaged data)."""
+
+
+class JsonCipher:
+    """Seals and opens JSON values with one 32-byte key."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) != 32:
+            raise ValueError("the encryption key must be 32 bytes")
+        self._aead = AESGCM(key)
+
+    def seal(self, value: Any, column: str) -> dict[str, str]:
+        """Encrypt a JSON-compatible value for `column`."""
+        nonce = os.urandom(12)
+        plain = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        sealed = self._aead.encrypt(nonce, plain, column.encode())
+        return {MARK: f"{VERSION}.{base64.b64encode(nonce + sealed).decode()}"}
+
+    def open(self, stored: Any, column: str) -> Any:
+        """Decrypt a sealed value; plain (legacy) JSON is returned as it is."""
+        if not (isinstance(stored, dict) and MARK in stored):
+            return stored
+        version, _, body = str(stored[MARK]).partition(".")
+        if version != VERSION:
+            raise DecryptionError(f"unknown encryption version {version!r}")
+        try:
+            raw = base64.b64decode(body, validate=True)
+            plain = self._aead.decrypt(raw[:12], raw[12:], column.encode())
+        except (InvalidTag, ValueError) as error:
+            raise DecryptionError(f"cannot decrypt {column}") from error
+        return json.loads(plain)

@@ -1,0 +1,80 @@
+"""One-time-code challenges, sends and lockouts on SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.otp import Challenge, Lockout
+from storage.tables import LoginLockoutRow, OtpChallengeRow, OtpSendRow
+
+CHALLENGE = OtpChallengeRow.__table__  # type: ignore[attr-defined]
+SEND = OtpSendRow.__table__  # type: ignore[attr-defined]
+LOCKOUT = LoginLockoutRow.__table__  # type: ignore[attr-defined]
+_FIELDS = ("id", "chat_key", "account", "phone_hash", "code_hash", "created_at", "expires_at",
+           "attempts", "matched", "closed")  # fmt: skip
+
+
+class SqlOtpStore:
+    """OtpStore bound to one connection."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+        self._dialect: Any = postgresql if connection.dialect.name == "postgresql" else sqlite
+
+    async def open_challenge(self, chat_key: str) -> Challenge | None:
+        query = (
+            select(CHALLENGE)
+            .where(CHALLENGE.c.chat_key == chat_key, CHALLENGE.c.closed.is_(False))
+            .order_by(CHALLENGE.c.created_at.desc(), CHALLENGE.c.id.desc())
+            .limit(1)
+        )
+        row = (await self._connection.execute(query)).first()
+        return Challenge(**{name: getattr(row, name) for name in _FIELDS}) if row else None
+
+    async def save_challenge(self, challenge: Challenge) -> None:
+        values = {name: getattr(challenge, name) for name in _FIELDS}
+        statement = self._dialect.insert(CHALLENGE).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["id"],
+            set_={"attempts": challenge.attempts, "closed": challenge.closed},
+        )
+        await self._connection.execute(statement)
+
+    async def record_send(self, phone_hash: str, chat_key: str, at: datetime) -> None:
+        await self._connection.execute(
+            SEND.insert().values(phone_hash=phone_hash, chat_key=chat_key, sent_at=at)
+        )
+
+    async def sends(
+        self, phone_hash: str | None, chat_key: str | None, since: datetime
+    ) -> list[datetime]:
+        query = select(SEND.c.sent_at).where(SEND.c.sent_at > since)
+        if phone_hash is not None:
+            query = query.where(SEND.c.phone_hash == phone_hash)
+        if chat_key is not None:
+            query = query.where(SEND.c.chat_key == chat_key)
+        return list((await self._connection.execute(query)).scalars())
+
+    async def lockout(self, account: str) -> Lockout | None:
+        query = select(LOCKOUT).where(LOCKOUT.c.account == account)
+        row = (await self._connection.execute(query)).first()
+        return Lockout(row.account, row.failures, row.locked_until) if row else None
+
+    async def save_lockout(self, lockout: Lockout) -> None:
+        values = {"failures": lockout.failures, "locked_until": lockout.locked_until}
+        statement = self._dialect.insert(LOCKOUT).values(account=lockout.account, **values)
+        statement = statement.on_conflict_do_update(index_elements=["account"], set_=values)
+        await self._connection.execute(statement)
+
+    async def erase(self, chat_keys: list[str]) -> None:
+        """Forget the codes and sends of these chats."""
+        if chat_keys:
+            await self._connection.execute(
+                CHALLENGE.delete().where(CHALLENGE.c.chat_key.in_(chat_keys))
+            )
+            await self._connection.execute(SEND.delete().where(SEND.c.chat_key.in_(chat_keys)))
