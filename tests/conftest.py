@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+
 import pytest
 
 from conversations.flow import Settings
@@ -18,6 +21,20 @@ from storage.demo_registry import DemoCitizenRegistry, load_people
 from storage.seed import all_agencies, load_catalog_data
 from tests.chat import ChatDriver
 from tests.fakes import FakeClock, MemoryUnitOfWorkFactory, RecordingSms, SequentialIds
+from tests.privacy import Collector
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_logs() -> Iterator[None]:
+    """Every log record of the suite, masked as in production, for the privacy scan."""
+    collector = Collector()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(collector)
+    root.setLevel(logging.INFO)
+    yield
+    root.removeHandler(collector)
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")

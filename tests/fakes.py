@@ -14,6 +14,7 @@ from services.consent import Consent
 from services.drafts import Draft, DraftStatus
 from services.otp import Challenge, Lockout
 from services.ports import StoredConversation
+from tests.privacy import note_codes
 
 
 class FakeClock:
@@ -277,6 +278,7 @@ class RecordingSms:
 
     async def send(self, phone: str, text: str, chat_key: str) -> None:
         self.sent.append((phone, text, chat_key))
+        note_codes(text)
 
     def last_code(self, phone: str) -> str:
         import re

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from bot.settings import Settings
+from tests.privacy import SERVER_LOGS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -51,6 +52,7 @@ class LiveServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = root / "server.log"
+        SERVER_LOGS.append(self.log_path)  # scanned for personal data at the end of the suite
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
