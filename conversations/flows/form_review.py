@@ -1,0 +1,109 @@
+"""The end of the form: the review with an edit button per field, then the confirmed form."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conversations import payloads
+from conversations.cards import agency_text, procedure_name
+from conversations.flow import Context, Turn
+from conversations.flows import form as walk
+from conversations.flows import home
+from conversations.flows.form_state import NAME, FormData, FormState, gone, load
+from conversations.form_fields import edit_rows, summary_lines
+from conversations.messages import Incoming, IncomingKind, Outgoing, Text, btn, raw, say
+from conversations.payloads import Verb
+from services.answers import AnswerError, parse_answer
+from services.catalog import FieldSpec, FieldType, Procedure
+from services.clock import today
+from services.drafts import Draft, DraftStatus
+
+
+async def review(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Turn:
+    if draft.status is not DraftStatus.REVIEW:
+        draft = replace(draft, status=DraftStatus.REVIEW, updated_at=ctx.clock.now())
+        await ctx.drafts.update(draft)
+    text = Text(
+        "form.review",
+        {"procedure": procedure_name(proc), "lines": summary_lines(proc, draft.answers)},
+    )
+    buttons = (
+        *edit_rows(proc),
+        (btn("btn.confirm_form", payloads.do("confirm")),),
+        (btn("btn.cancel", payloads.do("cancel")),),
+    )
+    return Turn(NAME, FormState.REVIEWING, FormData(draft.id), (Outgoing(text, buttons),))
+
+
+def completed(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
+    agency = ctx.catalog.agencies.get(draft.agency_id)
+    text = Text(
+        "form.final",
+        {
+            "procedure": procedure_name(proc),
+            "agency": agency_text(agency) if agency else "",
+            "lines": summary_lines(proc, draft.answers),
+        },
+    )
+    buttons = ((btn("btn.menu", payloads.menu("home")),),)
+    return Turn(NAME, FormState.COMPLETED, FormData(draft.id), (Outgoing(text, buttons),))
+
+
+def first_problem(ctx: Context, proc: Procedure, draft: Draft) -> tuple[FieldSpec, Text] | None:
+    """The first answer that is missing or no longer valid (answers can change in review)."""
+    for spec in proc.fields:
+        value = draft.answers.get(spec.key)
+        if value is None:
+            if spec.required:
+                return spec, Text("form.missing_required", {"label": raw(spec.label.get(ctx.lang))})
+            continue
+        if spec.type is FieldType.CCCD and isinstance(value, str):
+            try:
+                parse_answer(spec, value, today(ctx.clock), draft.answers)
+            except AnswerError as error:
+                return spec, Text(f"error.{error.reason}", dict(error.params))
+    return None
+
+
+async def step_review(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
+    loaded = await load(ctx, data)
+    if loaded is None:
+        return gone()
+    proc, draft = loaded
+    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
+    if action is None:
+        return None
+    if action.verb is Verb.EDIT and proc.field(action.arg) is not None:
+        return await walk.ask(ctx, proc, draft, FormData(draft.id, action.arg, editing=True))
+    if action.verb is not Verb.DO:
+        return None
+    if action.arg == "cancel":
+        return home.show(say("form.cancelled", procedure=procedure_name(proc)))
+    if action.arg != "confirm":
+        return None
+    problem = first_problem(ctx, proc, draft)
+    if problem is not None:
+        spec, reason = problem
+        turn = await walk.ask(ctx, proc, draft, FormData(draft.id, spec.key, editing=True))
+        return turn.saying(say("form.invalid", reason=reason))
+    draft = replace(draft, status=DraftStatus.COMPLETE, updated_at=ctx.clock.now())
+    await ctx.drafts.update(draft)
+    return completed(ctx, proc, draft)
+
+
+async def step_completed(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
+    return None
+
+
+async def prompt_review(ctx: Context, data: FormData) -> Turn:
+    loaded = await load(ctx, data)
+    if loaded is None:
+        return gone()
+    return await review(ctx, loaded[0], loaded[1], data)
+
+
+async def prompt_completed(ctx: Context, data: FormData) -> Turn:
+    loaded = await load(ctx, data)
+    if loaded is None:
+        return gone()
+    return completed(ctx, loaded[0], loaded[1])
