@@ -40,7 +40,10 @@ def master_secret(settings: Settings) -> bytes:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip().encode()
+    secret = path.read_text().strip()
+    if len(secret) < MIN_SECRET:
+        raise SecretMissing(f"{path} is damaged (too short): delete it to create a new one")
+    return secret.encode()
 
 
 def derive(master: bytes, purpose: str) -> bytes:

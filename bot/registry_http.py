@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from services.citizens import Address, Person
-from services.identity import Sex
+from services.identity import Sex, normalise_mobile
 
 
 class RegistryUnavailable(RuntimeError):
@@ -33,7 +33,7 @@ class HttpCitizenRegistry:
 
     async def lookup(self, id_number: str) -> Person | None:
         """The person with this ID number, None when the registry does not know them."""
-        if not (len(id_number) == 12 and id_number.isdigit()):
+        if not (len(id_number) == 12 and id_number.isascii() and id_number.isdigit()):
             return None
         try:
             response = await self._client.get(
@@ -46,24 +46,43 @@ class HttpCitizenRegistry:
         if response.status_code != 200:
             raise RegistryUnavailable(f"status {response.status_code}")
         try:
-            return _person(response.json())
-        except (KeyError, TypeError, ValueError) as error:
+            person = _person(response.json())
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise RegistryUnavailable("malformed answer") from error
+        if person.id_number != id_number:
+            raise RegistryUnavailable("the answer is about someone else")
+        return person
 
     async def close(self) -> None:
         """Close the HTTP client."""
         await self._client.aclose()
 
 
-def _person(body: dict[str, Any]) -> Person:
+def _text(body: dict[str, Any], key: str, required: bool = True) -> str:
+    value = body.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ValueError(f"{key} must be a non-empty string")
+    return value
+
+
+def _person(body: Any) -> Person:
+    if not isinstance(body, dict):
+        raise TypeError("the answer is not an object")
     address = body.get("address") or {}
+    if not isinstance(address, dict):
+        raise TypeError("address is not an object")
+    phone = normalise_mobile(_text(body, "phone"))  # registries write +84…, 84… or 0…
+    if phone is None:
+        raise ValueError("phone is not a mobile number")
     return Person(
-        id_number=str(body["id_number"]),
-        full_name=str(body["full_name"]),
-        birth_date=date.fromisoformat(str(body["birth_date"])),
-        sex=Sex(str(body["sex"])),
-        phone=str(body["phone"]),
-        ethnicity=str(body.get("ethnicity", "")),
-        email=str(body.get("email", "")),
-        address=Address(**{k: str(v) for k, v in address.items()}),
+        id_number=_text(body, "id_number"),
+        full_name=_text(body, "full_name"),
+        birth_date=date.fromisoformat(_text(body, "birth_date")),
+        sex=Sex(_text(body, "sex")),
+        phone=phone,
+        ethnicity=_text(body, "ethnicity", required=False),
+        email=_text(body, "email", required=False),
+        address=Address(**{k: _text(address, k) for k in address}),
     )

@@ -89,7 +89,11 @@ class Settings(BaseSettings):
             raise ValueError("SMS_BACKEND=http needs SMS_GATEWAY_URL")
         if self.citizen_registry is RegistryBackend.HTTP and not self.citizen_registry_url:
             raise ValueError("CITIZEN_REGISTRY=http needs CITIZEN_REGISTRY_URL")
-        if "{code}" not in self.sms_template:
+        try:
+            sample = self.sms_template.format(code="000000", minutes=5)
+        except (KeyError, IndexError, ValueError):
+            raise ValueError("SMS_TEMPLATE may only use {code} and {minutes}") from None
+        if "000000" not in sample:
             raise ValueError("SMS_TEMPLATE must contain {code}")
         return self
 

@@ -11,6 +11,7 @@ import contextlib
 import logging
 import sys
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -67,9 +68,15 @@ class HttpSmsGateway:
     transient failures a few times."""
 
     def __init__(
-        self, url: str, token: str, client: httpx.AsyncClient | None = None, attempts: int = 3
+        self,
+        url: str,
+        token: str,
+        client: httpx.AsyncClient | None = None,
+        attempts: int = 3,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._url, self._token, self._attempts = url, token, attempts
+        self._url, self._token, self._attempts, self._sleep = url, token, attempts, sleep
+        self._owns_client = client is None
         self._client = client or httpx.AsyncClient(timeout=10)
         self._queue: asyncio.Queue[SmsMessage] = asyncio.Queue(maxsize=10_000)
         self._task: asyncio.Task[None] | None = None
@@ -78,7 +85,11 @@ class HttpSmsGateway:
 
     async def send(self, phone: str, text: str, chat_key: str) -> None:
         """Queue the message (delivery is in the background)."""
-        self._queue.put_nowait(SmsMessage(phone, text, chat_key, datetime.now(UTC)))
+        try:
+            self._queue.put_nowait(SmsMessage(phone, text, chat_key, datetime.now(UTC)))
+        except asyncio.QueueFull:
+            self.failed += 1
+            log.error("SMS queue full: the gateway has been failing for a long time")
 
     def start(self) -> None:
         """Start delivering."""
@@ -86,21 +97,25 @@ class HttpSmsGateway:
             self._task = asyncio.create_task(self._run(), name="sms-gateway")
 
     async def stop(self) -> None:
-        """Deliver what is queued (briefly), then stop."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._queue.join(), timeout=5)
+        """Deliver what is queued (briefly, when started), then stop."""
         if self._task is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._queue.join(), timeout=5)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        await self._client.aclose()
+        if self._owns_client:
+            await self._client.aclose()
 
     async def _run(self) -> None:
         while True:
             message = await self._queue.get()
             try:
                 await self._deliver(message)
+            except Exception as error:  # noqa: BLE001 - a bad URL must not kill delivery for good
+                self.failed += 1
+                log.error("SMS delivery failed: %s", type(error).__name__)
             finally:
                 self._queue.task_done()
 
@@ -121,6 +136,7 @@ class HttpSmsGateway:
                 log.warning("SMS gateway answered %d (attempt %d)", response.status_code, attempt)
                 if response.status_code < 500 and response.status_code != 429:
                     break
-            await asyncio.sleep(0.5 * 2**attempt)
+            if attempt < self._attempts:
+                await self._sleep(0.5 * 2**attempt)
         self.failed += 1
         log.error("SMS not delivered after %d attempts", self._attempts)

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from services.answers import JsonValue
+from services.documents import Attachment
 
 
 class DraftStatus(StrEnum):
@@ -33,6 +34,7 @@ class Draft:
     cursor: str = ""  # key of the field being asked
     status: DraftStatus = DraftStatus.FILLING
     citizen_id: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     def answer(self, key: str, value: JsonValue | None, at: datetime) -> Draft:
         """A copy with `key` answered (or cleared when value is None)."""

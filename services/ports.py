@@ -10,9 +10,12 @@ from typing import Any, Protocol, Self
 
 from services.citizens import Citizen
 from services.consent import Consent
+from services.documents import DocumentRepository
+from services.dossiers import DossierRepository, PaymentEventRepository
 from services.drafts import Draft
 from services.ids import IdGenerator
 from services.otp import OtpStore
+from services.outbox import Outbox
 
 Json = Any  # a value json.dumps accepts
 
@@ -133,6 +136,10 @@ class UnitOfWork(Protocol):
     citizens: CitizenRepository
     consents: ConsentRepository
     otp: OtpStore
+    dossiers: DossierRepository
+    documents: DocumentRepository
+    payments: PaymentEventRepository
+    outbox: Outbox
 
     async def __aenter__(self) -> Self: ...
 
@@ -158,9 +165,13 @@ __all__ = [
     "CitizenRepository",
     "ConsentRepository",
     "ConversationStore",
+    "DocumentRepository",
+    "DossierRepository",
     "DraftRepository",
     "IdGenerator",
     "OtpStore",
+    "Outbox",
+    "PaymentEventRepository",
     "StoredConversation",
     "UnitOfWork",
     "UnitOfWorkFactory",

@@ -8,11 +8,14 @@ from typing import Any
 from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.codec import from_json, to_json
+from services.documents import Attachment
 from services.drafts import Draft, DraftStatus
 from storage.crypto import JsonCipher
 from storage.tables import DraftRow
 
 DRAFT = DraftRow.__table__  # type: ignore[attr-defined]
+_FILES = "draft.attachments"
 _OPEN = (DraftStatus.FILLING.value, DraftStatus.REVIEW.value, DraftStatus.COMPLETE.value)
 _GET = select(DRAFT).where(DRAFT.c.id == bindparam("draft_id"))
 _UPDATE = DRAFT.update().where(DRAFT.c.id == bindparam("draft_id"))
@@ -31,6 +34,9 @@ def _to_draft(row: Any, cipher: JsonCipher) -> Draft:
         cursor=row.cursor,
         status=DraftStatus(row.status),
         citizen_id=row.citizen_id,
+        attachments=tuple(
+            from_json(Attachment, item) for item in cipher.open(row.attachments or [], _FILES)
+        ),
     )
 
 
@@ -43,6 +49,7 @@ def _values(draft: Draft, cipher: JsonCipher) -> dict[str, Any]:
         "answers": cipher.seal(dict(draft.answers), "draft.answers"),
         "cursor": draft.cursor,
         "status": draft.status.value,
+        "attachments": cipher.seal([to_json(a) for a in draft.attachments], _FILES),
         "created_at": draft.created_at,
         "updated_at": draft.updated_at,
     }

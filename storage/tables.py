@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index
+from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import JsonColumn, UtcDateTime
@@ -49,6 +49,7 @@ class DraftRow(SQLModel, table=True):
         default_factory=dict, sa_column=Column(JsonColumn, nullable=False)
     )
     cursor: str = Field(default="", max_length=60)
+    attachments: Any = Field(default=None, sa_column=Column(JsonColumn, nullable=True))
     status: str = Field(max_length=20)
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
@@ -176,3 +177,86 @@ class LoginLockoutRow(SQLModel, table=True):
     account: str = Field(primary_key=True, max_length=64)
     failures: int = Field(default=0)
     locked_until: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+
+
+class DossierRow(SQLModel, table=True):
+    """A submitted dossier; what officers filter on is in columns, the rest sealed in `body`."""
+
+    __tablename__ = "dossier"
+    __table_args__ = (
+        Index("ix_dossier_agency_status", "agency_id", "status"),
+        Index("ix_dossier_owner", "owner", "created_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    code: str = Field(max_length=40, unique=True)
+    procedure_id: str = Field(max_length=60)
+    agency_id: str = Field(max_length=60)
+    owner: str = Field(max_length=120)
+    citizen_id: str | None = Field(default=None, max_length=40, index=True)
+    phase: str = Field(max_length=20)
+    status: int | None = Field(default=None)
+    fee: int | None = Field(default=None)
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    submitted_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    due_date: date | None = Field(default=None)
+    body: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
+
+
+class DossierSequenceRow(SQLModel, table=True):
+    """The last number of an agency's daily dossier sequence."""
+
+    __tablename__ = "dossier_sequence"
+
+    agency_code: str = Field(primary_key=True, max_length=40)
+    day: date = Field(primary_key=True)
+    last: int = Field(default=0)
+
+
+class StoredDocumentRow(SQLModel, table=True):
+    """A document of the citizen's store ("Kho dữ liệu"); the bytes are in the file store."""
+
+    __tablename__ = "stored_document"
+    __table_args__ = (Index("ix_stored_document_owner", "owner", "created_at"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    owner: str = Field(max_length=120)
+    citizen_id: str | None = Field(default=None, max_length=40, index=True)
+    component: str = Field(max_length=60)
+    meta: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
+    kind: str = Field(max_length=10)
+    size: int
+    ref: str = Field(max_length=80)
+    source: str = Field(max_length=20)
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class PaymentEventRow(SQLModel, table=True):
+    """A bank-transfer notification received (its id makes retries harmless)."""
+
+    __tablename__ = "payment_event"
+
+    provider: str = Field(primary_key=True, max_length=20)
+    transaction_id: str = Field(primary_key=True, max_length=80)
+    outcome: str = Field(max_length=20, index=True)
+    body: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
+    received_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class OutboxRow(SQLModel, table=True):
+    """A message to send outside a direct reply; (recipient, event) is unique."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("recipient", "event", name="uq_outbox_recipient_event"),
+        Index("ix_outbox_pending", "status", "recipient", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient: str = Field(max_length=120)
+    event: str = Field(max_length=120)
+    message: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
+    status: str = Field(max_length=20)
+    attempts: int = Field(default=0)
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))

@@ -16,8 +16,11 @@ from services.keyed_hash import KeyedHasher
 from storage.citizens import SqlCitizenRepository, SqlConsentRepository
 from storage.conversations import SqlConversationStore
 from storage.crypto import JsonCipher
+from storage.documents import SqlDocumentRepository
+from storage.dossiers import SqlDossierRepository, SqlPaymentEventRepository
 from storage.drafts import SqlDraftRepository
 from storage.otp_store import SqlOtpStore
+from storage.outbox import SqlOutbox
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class Repositories:
         self.citizens = SqlCitizenRepository(connection, keys.cipher, keys.hasher)
         self.consents = SqlConsentRepository(connection)
         self.otp = SqlOtpStore(connection)
+        self.dossiers = SqlDossierRepository(connection, keys.cipher)
+        self.documents = SqlDocumentRepository(connection, keys.cipher)
+        self.payments = SqlPaymentEventRepository(connection, keys.cipher)
+        self.outbox = SqlOutbox(connection, keys.cipher)
 
 
 class SqlUnitOfWork(Repositories):

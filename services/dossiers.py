@@ -1,0 +1,153 @@
+"""Submitted dossiers: created from a confirmed draft, paid by bank transfer, tracked by code.
+
+A dossier gets its code (`<agency code>-<YYMMDD>-<NNNN>`, a per-agency daily sequence) when
+the citizen commits and submits. Free procedures (and fees set at reception) are submitted at
+once: national status 1 "Mới đăng ký". A fee payable online first asks for a VietQR transfer;
+the bank's notification then moves the dossier to status 1 and a receipt goes to the citizen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from services.answers import JsonValue
+from services.calendar import add_working_days
+from services.documents import Attachment
+from services.dossier import DossierStatus, format_code, payment_reference
+
+PAYMENT_VALIDITY = timedelta(hours=24)
+
+
+class Phase(StrEnum):
+    """Before the national statuses: is the dossier waiting for its fee?"""
+
+    AWAITING_PAYMENT = "awaiting_payment"
+    SUBMITTED = "submitted"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRequest:
+    """A VietQR payment asked for a dossier."""
+
+    reference: str
+    amount: int
+    requested_at: datetime
+    expires_at: datetime
+    paid_at: datetime | None = None
+    paid_amount: int = 0
+    transaction_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """A status change: which status, when, by whom, why."""
+
+    status: int
+    at: datetime
+    actor: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Dossier:
+    """A submitted (or awaiting-payment) dossier."""
+
+    id: str
+    code: str
+    procedure_id: str
+    agency_id: str
+    owner: str  # chat key of the chat that submitted
+    citizen_id: str | None
+    answers: Mapping[str, JsonValue]
+    attachments: tuple[Attachment, ...]
+    fee: int | None  # due online in VND; None when set at reception
+    created_at: datetime
+    phase: Phase
+    status: DossierStatus | None = None
+    submitted_at: datetime | None = None
+    due_date: date | None = None
+    payment: PaymentRequest | None = None
+    history: tuple[HistoryEntry, ...] = field(default_factory=tuple)
+    refund: Mapping[str, str] = field(default_factory=dict)
+
+    def with_status(
+        self, status: DossierStatus, at: datetime, actor: str, note: str = ""
+    ) -> Dossier:
+        """A copy in `status`, with the change in its history."""
+        entry = HistoryEntry(int(status), at, actor, note)
+        return replace(self, status=status, history=(*self.history, entry))
+
+
+class DossierRepository(Protocol):
+    """Submitted dossiers."""
+
+    async def add(self, dossier: Dossier) -> None:
+        """Store a new dossier."""
+        ...
+
+    async def update(self, dossier: Dossier) -> None:
+        """Store the new version of a dossier."""
+        ...
+
+    async def get(self, dossier_id: str) -> Dossier | None:
+        """One dossier by id."""
+        ...
+
+    async def by_code(self, code: str) -> Dossier | None:
+        """One dossier by its code (locked for update until commit)."""
+        ...
+
+    async def list_for(self, owner: str, citizen_id: str | None) -> Sequence[Dossier]:
+        """Dossiers of a chat and of its citizen, newest first."""
+        ...
+
+    async def next_sequence(self, agency_code: str, day: date) -> int:
+        """The next number of the agency's daily sequence (atomic across workers)."""
+        ...
+
+
+class PaymentEventRepository(Protocol):
+    """Bank notifications received, for idempotency and for officers to reconcile."""
+
+    async def record(self, provider: str, transaction_id: str, body: Mapping[str, Any],
+                     outcome: str, at: datetime) -> bool:  # fmt: skip
+        """Keep a notification; False when this provider's transaction was already recorded."""
+        ...
+
+
+def dossier_code(agency_code: str, day: date, sequence: int) -> str:
+    """The code of a new dossier."""
+    return format_code(agency_code, day, sequence)
+
+
+def payment_request(code: str, amount: int, now: datetime) -> PaymentRequest:
+    """A fresh payment request for a dossier."""
+    return PaymentRequest(payment_reference(code), amount, now, now + PAYMENT_VALIDITY)
+
+
+def submitted(
+    dossier: Dossier, at: datetime, day: date, processing_days: int, actor: str
+) -> Dossier:
+    """The dossier once it counts as submitted: status 1 and its due date."""
+    ready = replace(
+        dossier,
+        phase=Phase.SUBMITTED,
+        submitted_at=at,
+        due_date=add_working_days(day, processing_days),
+    )
+    return ready.with_status(DossierStatus.SUBMITTED, at, actor)
+
+
+class PaymentOutcome(StrEnum):
+    """What a bank notification did."""
+
+    PAID = "paid"
+    DUPLICATE = "duplicate"  # the same notification again: no effect
+    IGNORED = "ignored"  # money going out, or zero
+    UNMATCHED = "unmatched"  # no dossier matches the description: kept for an officer
+    UNDERPAID = "underpaid"  # less than the fee: kept for an officer, the citizen told
+    ALREADY_PAID = "already_paid"  # a second payment for a paid dossier: kept for an officer
