@@ -81,11 +81,12 @@ def question(
     page: int = 0,
 ) -> tuple[Text, tuple[tuple[Button, ...], ...]]:
     """The question for one field, and its buttons (choices, then navigation)."""
-    position = next(i for i, f in enumerate(proc.fields, 1) if f.key == spec.key)
+    shown = proc.shown_fields(answers)
+    position = next((i for i, f in enumerate(shown, 1) if f.key == spec.key), len(shown))
     current = answers.get(spec.key)
     params: dict[str, str | int | Text | Lines] = {
         "number": position,
-        "total": len(proc.fields),
+        "total": len(shown),
         "label": label(spec),
         "hint": hint(spec),
         "help": Text("form.help", {"help": both(spec.help)}) if spec.help else "",
@@ -148,15 +149,15 @@ def summary_lines(proc: Procedure, answers: Mapping[str, JsonValue]) -> Lines:
                 "form.summary_line",
                 {"label": label(spec), "value": display(spec, answers.get(spec.key))},
             )
-            for spec in proc.fields
+            for spec in proc.shown_fields(answers)
         )
     )
 
 
-def edit_rows(proc: Procedure) -> tuple[tuple[Button, ...], ...]:
+def edit_rows(proc: Procedure, answers: Mapping[str, JsonValue]) -> tuple[tuple[Button, ...], ...]:
     """One edit button per field, two per row."""
     buttons = [
         Button(Text("btn.edit_field", {"label": both(spec.label)}), payloads.edit(spec.key))
-        for spec in proc.fields
+        for spec in proc.shown_fields(answers)
     ]
     return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))

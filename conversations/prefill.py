@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.answers import JsonValue
+from services.answers import JsonValue, parse_holder
 from services.catalog import FieldSpec, FieldType, PrefillSource, Procedure
 from services.citizens import Person
 
@@ -11,7 +11,11 @@ def prefill_value(spec: FieldSpec, person: Person) -> JsonValue | None:
     """The value of one field taken from the registry, if the field has a prefill source."""
     match spec.prefill:
         case PrefillSource.FULL_NAME:
-            return person.full_name
+            return (
+                parse_holder(person.full_name)
+                if spec.type is FieldType.HOLDER
+                else (person.full_name)
+            )
         case PrefillSource.BIRTH_DATE:
             return person.birth_date.isoformat()
         case PrefillSource.ID_NUMBER:
@@ -41,7 +45,7 @@ def prefill_value(spec: FieldSpec, person: Person) -> JsonValue | None:
 def prefilled_answers(proc: Procedure, person: Person) -> dict[str, JsonValue]:
     """Every field of the form the registry can fill."""
     answers: dict[str, JsonValue] = {}
-    for spec in proc.fields:
+    for spec in proc.fields:  # hidden (conditional) fields too: they may be shown later
         value = prefill_value(spec, person)
         if value is not None:
             answers[spec.key] = value

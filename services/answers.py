@@ -22,7 +22,7 @@ from services.identity import (
     normalise_mobile,
     parse_id_number,
 )
-from services.text import fold
+from services.text import fold, to_ascii
 
 JsonValue = str | int | bool | dict[str, str]
 
@@ -82,6 +82,10 @@ def parse_answer(
             return parse_yes_no(text)
         case FieldType.ADDRESS:
             raise AnswerError("address_use_steps")
+        case FieldType.ACCOUNT:
+            return parse_account(text)
+        case FieldType.HOLDER:
+            return parse_holder(text)
 
 
 def _text(spec: FieldSpec, text: str) -> str:
@@ -195,3 +199,19 @@ def parse_yes_no(text: str) -> bool:
     if folded in _NO:
         return False
     raise AnswerError("yesno")
+
+
+def parse_account(text: str) -> str:
+    """A bank account number: 6 to 19 letters or digits; spaces, dots and dashes dropped."""
+    account = re.sub(r"[\s.\-]", "", text).upper()
+    if not (account.isascii() and account.isalnum() and 6 <= len(account) <= 19):
+        raise AnswerError("account")
+    return account
+
+
+def parse_holder(text: str) -> str:
+    """An account holder's name as banks print it: "Nông Thị Hoa" → "NONG THI HOA"."""
+    name = " ".join(to_ascii(text).upper().split())
+    if not (2 <= len(name) <= 50) or not all(ch.isalpha() or ch == " " for ch in name):
+        raise AnswerError("holder")
+    return name

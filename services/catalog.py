@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -32,6 +33,8 @@ class FieldType(StrEnum):
     SELECT = "select"
     YESNO = "yesno"
     ADDRESS = "address"
+    ACCOUNT = "account"  # a bank account number
+    HOLDER = "holder"  # a bank account holder's name, as banks print it
 
 
 class DateRange(StrEnum):
@@ -97,6 +100,18 @@ class FieldSpec:
     birth_date_field: str | None = None
     sex_field: str | None = None
     inferred: bool = False
+    # Asked only when another field's answer is one of these values ("*": any answer).
+    show_if: tuple[str, tuple[str, ...]] | None = None
+
+    def shown(self, answers: Mapping[str, object]) -> bool:
+        """Whether the field applies, given the answers so far."""
+        if self.show_if is None:
+            return True
+        key, values = self.show_if
+        value = answers.get(key)
+        if value is None or value == "":
+            return False
+        return "*" in values or str(value) in values
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +182,10 @@ class Procedure:
             if spec.key == key:
                 return spec
         return None
+
+    def shown_fields(self, answers: Mapping[str, object]) -> tuple[FieldSpec, ...]:
+        """The fields that apply given the answers (conditional fields may drop out)."""
+        return tuple(spec for spec in self.fields if spec.shown(answers))
 
     @property
     def online_fee(self) -> int | None:

@@ -29,6 +29,7 @@ from services.catalog import (
     Procedure,
     Sector,
 )
+from services.vietqr import BANKS
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CODE_RE = re.compile(r"^\d\.\d{6}$")
@@ -41,7 +42,8 @@ PROCEDURE_KEYS = frozenset(
 )  # fmt: skip
 FIELD_KEYS = frozenset(
     {"key", "label", "type", "required", "help", "options", "options_ref", "date_range", "min",
-     "max", "max_length", "prefill", "birth_date_field", "sex_field", "inferred", "note"}
+     "max", "max_length", "prefill", "birth_date_field", "sex_field", "inferred", "note",
+     "show_if"}
 )  # fmt: skip
 DOCUMENT_KEYS = frozenset({"key", "name", "required", "accepted", "hint", "inferred", "note"})
 FEE_KEYS = frozenset({"key", "name", "amount", "online_amount", "inferred", "note"})
@@ -283,6 +285,7 @@ def _field(
     max_value = reader.integer(body, "max", path)
     if min_value is not None and max_value is not None and min_value > max_value:
         reader.fail(path, "min is greater than max")
+    show_if = _show_if(reader, body.get("show_if"), f"{path}.show_if")
     if label is None or ftype is None or not key:
         return None
     return FieldSpec(
@@ -300,7 +303,20 @@ def _field(
         birth_date_field=reader.key_ref(body, "birth_date_field", path),
         sex_field=reader.key_ref(body, "sex_field", path),
         inferred=reader.boolean(body, "inferred", path, default=False),
+        show_if=show_if,
     )
+
+
+def _show_if(reader: _Reader, raw: Any, path: str) -> tuple[str, tuple[str, ...]] | None:
+    """`show_if: {field: key, in: [values]}`; "*" stands for any answer."""
+    if raw is None:
+        return None
+    body = reader.mapping(raw, path, frozenset({"field", "in"}))
+    key = reader.text(body, "field", path)
+    values = tuple(str(v) for v in reader.seq(body.get("in"), f"{path}.in"))
+    if not values:
+        reader.fail(f"{path}.in", 'needs at least one value ("*" for any answer)')
+    return (key, values) if key and values else None
 
 
 def _documents(reader: _Reader, raw: Any) -> tuple[DocumentSpec, ...]:
@@ -404,9 +420,14 @@ def parse_procedure(
         else:
             fields.extend(blocks[block])
     fields.extend(parse_fields(reader, body.get("fields"), "fields", named_options))
-    _check_field_links(reader, fields)
     documents = _documents(reader, body.get("documents"))
     fees = _fees(reader, body.get("fees"))
+    # Closing blocks, the same for every procedure: how to receive the result, and — when a
+    # fee is paid online — where to refund it if the dossier is refused.
+    fields.extend(blocks.get("delivery", ()))
+    if any((fee.payable_online or 0) > 0 for fee in fees):
+        fields.extend(blocks.get("refund", ()))
+    _check_field_links(reader, fields)
     days = reader.integer(body, "processing_days", "")
     if days is None or days < 0 or days > 365:
         reader.fail("processing_days", "must be a whole number of working days, 0 to 365")
@@ -444,7 +465,11 @@ def _check_field_links(reader: _Reader, fields: Sequence[FieldSpec]) -> None:
         if spec.key in by_key:
             reader.fail(f"fields[{spec.key}]", "duplicate field key (also in a block?)")
         by_key[spec.key] = spec
-    for spec in fields:
+    for position, spec in enumerate(fields):
+        if spec.show_if is not None:
+            target = by_key.get(spec.show_if[0])
+            if target is None or fields.index(target) >= position:
+                reader.fail(f"fields[{spec.key}].show_if", "must name an earlier field")
         if spec.birth_date_field is not None:
             target = by_key.get(spec.birth_date_field)
             if target is None or target.type is not FieldType.DATE:
@@ -487,6 +512,10 @@ def check_references(
             seen_codes[proc.code] = proc.id
 
 
+BANK_OPTIONS = tuple(
+    Option(bank.bin, LocalText(f"{bank.short_name} – {bank.name}", bank.short_name))
+    for bank in BANKS
+)
 AGENCY_CODE_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 AGENCY_SHORT_RE = re.compile(r"^[A-Z]\d{2}\.\d{1,3}$")
 
@@ -533,6 +562,7 @@ def build_catalog(files: Mapping[str, Any]) -> CatalogData:
 
     sectors = parse_sectors(section("sectors.yaml", "sectors"), "sectors.yaml", problems)
     options = parse_options(section("options.yaml", "options") or {}, "options.yaml", problems)
+    options.setdefault("banks", BANK_OPTIONS)
     agencies = parse_agencies(section("agencies.yaml", "agencies"), "agencies.yaml", problems)
     block_reader = _Reader("blocks.yaml", problems)
     blocks = {

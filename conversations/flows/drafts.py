@@ -40,7 +40,7 @@ class DraftsData:
 def _label(ctx: Context, draft: Draft) -> Text:
     proc = ctx.catalog.procedure(draft.procedure_id)
     answered = len(draft.answers)
-    total = len(proc.fields) if proc else answered
+    total = len(proc.shown_fields(draft.answers)) if proc else answered
     return Text(
         "drafts.item",
         {

@@ -72,7 +72,7 @@ async def start(ctx: Context, proc: Procedure, agency: Agency) -> Turn:
         "form.started",
         procedure=procedure_name(proc),
         agency=agency_text(agency),
-        count=len(proc.fields),
+        count=len(proc.shown_fields(answers)),
     )
     if answers:
         return form_prefill.confirm_prefill(proc, draft).saying(intro)
@@ -94,10 +94,11 @@ async def resume(ctx: Context, draft: Draft) -> Turn:
 
 
 def _first_unanswered(proc: Procedure, draft: Draft) -> FieldSpec | None:
-    for spec in proc.fields:
+    shown = proc.shown_fields(draft.answers)
+    for spec in shown:
         if spec.key not in draft.answers:
             return spec
-    return proc.fields[0] if proc.fields else None
+    return shown[0] if shown else None
 
 
 # ---------------------------------------------------------------- asking
@@ -120,11 +121,16 @@ async def ask(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Tu
 
 
 async def next_field(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Turn:
-    """After an answer: back to the summary when editing, else the next field."""
-    if data.editing:
-        return await form_review.review(ctx, proc, draft, data)
-    keys = [spec.key for spec in proc.fields]
+    """After an answer: the next field; when editing, back to the summary — unless the
+    answer brought in fields that still need one (postal delivery asks for a recipient)."""
+    shown = proc.shown_fields(draft.answers)
+    keys = [spec.key for spec in shown]
     position = keys.index(data.field) if data.field in keys else -1
+    if data.editing:
+        revealed = next((s for s in shown[position + 1 :] if s.key not in draft.answers), None)
+        if revealed is None:
+            return await form_review.review(ctx, proc, draft, data)
+        return await ask(ctx, proc, draft, FormData(draft.id, revealed.key, editing=True))
     if position + 1 >= len(keys):
         return await form_review.review(ctx, proc, draft, data)
     return await ask(ctx, proc, draft, FormData(draft.id, keys[position + 1]))
@@ -133,7 +139,7 @@ async def next_field(ctx: Context, proc: Procedure, draft: Draft, data: FormData
 async def _back(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Turn:
     if data.editing:
         return await form_review.review(ctx, proc, draft, data)
-    keys = [spec.key for spec in proc.fields]
+    keys = [spec.key for spec in proc.shown_fields(draft.answers)]
     position = keys.index(data.field) if data.field in keys else 0
     if position == 0:
         turn = await ask(ctx, proc, draft, FormData(draft.id, keys[0]))

@@ -18,7 +18,7 @@ from services.drafts import Draft
 
 def confirm_prefill(proc: Procedure, draft: Draft) -> Turn:
     """Show what the population registry filled in, to confirm in one tap."""
-    filled = [spec for spec in proc.fields if spec.key in draft.answers]
+    filled = [spec for spec in proc.shown_fields(draft.answers) if spec.key in draft.answers]
     lines = Lines(
         tuple(
             Text(
@@ -50,7 +50,9 @@ async def step_prefill(ctx: Context, data: FormData, event: Incoming) -> Turn | 
     if action.arg == "prefill_edit":
         return await walk.ask(ctx, proc, draft, FormData(draft.id, proc.fields[0].key))
     if action.arg == "prefill_ok":
-        spec = next((f for f in proc.fields if f.key not in draft.answers), None)
+        spec = next(
+            (f for f in proc.shown_fields(draft.answers) if f.key not in draft.answers), None
+        )
         if spec is None:
             return await review(ctx, proc, draft, data)
         return await walk.ask(ctx, proc, draft, FormData(draft.id, spec.key))

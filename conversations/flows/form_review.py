@@ -28,7 +28,7 @@ async def review(ctx: Context, proc: Procedure, draft: Draft, data: FormData) ->
         {"procedure": procedure_name(proc), "lines": summary_lines(proc, draft.answers)},
     )
     buttons = (
-        *edit_rows(proc),
+        *edit_rows(proc, draft.answers),
         (btn("btn.confirm_form", payloads.do("confirm")),),
         (btn("btn.cancel", payloads.do("cancel")),),
     )
@@ -51,7 +51,7 @@ def completed(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
 
 def first_problem(ctx: Context, proc: Procedure, draft: Draft) -> tuple[FieldSpec, Text] | None:
     """The first answer that is missing or no longer valid (answers can change in review)."""
-    for spec in proc.fields:
+    for spec in proc.shown_fields(draft.answers):
         value = draft.answers.get(spec.key)
         if value is None:
             if spec.required:

@@ -99,7 +99,11 @@ def _ask_id(data: LoginData) -> Turn:
 
 
 def _ask_phone(data: LoginData) -> Turn:
-    buttons = ((btn("btn.back", payloads.do("back")), btn("btn.cancel", payloads.do("cancel"))),)
+    buttons: tuple[tuple[Button, ...], ...] = (
+        (btn("btn.back", payloads.do("back")), btn("btn.cancel", payloads.do("cancel"))),
+    )
+    if data.phone:  # a send was refused for now: offer to try again without retyping
+        buttons = ((btn("login.retry_send", payloads.do("resend")),), *buttons)
     message = Outgoing(Text("login.ask_phone"), buttons, request_contact=True)
     return Turn(NAME, LoginState.AWAITING_PHONE, data, (message,))
 
@@ -184,8 +188,10 @@ async def _step_phone(ctx: Context, data: LoginData, event: Incoming) -> Turn | 
         phone = normalise_mobile(event.contact.phone)
         if phone is None:
             return _ask_phone(data).saying(say("form.invalid", reason=Text("error.phone")))
+    elif _is(event, "resend") and data.phone:
+        return await _request(ctx, data)
     elif _is(event, "back"):
-        return _ask_id(replace(data, id_number=""))
+        return _ask_id(replace(data, id_number="", phone=""))
     elif _is(event, "cancel"):
         return _cancel(data)
     if phone is None:

@@ -73,7 +73,7 @@ async def show_mydata(ctx: Context) -> Turn:
         Text("mydata.profile", {"name": ctx.citizen.person.full_name})
         if ctx.citizen
         else Text("mydata.no_profile"),
-        Text("mydata.chats", {"count": len(held.chats)}),
+        *((Text("mydata.chats", {"count": len(held.chats)}),) if ctx.citizen else ()),
         Text("mydata.drafts", {"count": held.drafts}),
         Text(
             "mydata.consent_yes" if consent and consent.accepted else "mydata.consent_no",

@@ -244,10 +244,7 @@ MESSAGES: dict[str, str] = {
     "login.do_login": "🔐 Log in",
     "login.as_guest": "Fill in the form without logging in",
     "login.ask_id": "Type your <b>personal ID number</b> (the 12 digits on your ID card):",
-    "login.ask_phone": (
-        "Type the <b>mobile number</b> registered with the national population database "
-        "(or tap “Share my phone number”):"
-    ),
+    "login.ask_phone": "Type the <b>mobile number</b> registered with the national population database:",
     "login.share_phone": "📱 Share my phone number",
     "login.not_own_contact": "Please share your own phone number, not someone else's.",
     "login.code_sent": (
@@ -275,6 +272,7 @@ MESSAGES: dict[str, str] = {
     "login.wait_resend": "Please wait {seconds} more seconds before asking for a new code.",
     "login.too_many_codes": "Too many codes were requested. Please try again in about {minutes} minutes.",
     "login.resend": "🔁 Send a new code",
+    "login.retry_send": "🔁 Send the code",
     "login.change_phone": "📱 Change phone number",
     "login.cancelled": "Login cancelled.",
     "login.success": "✅ Logged in. Hello <b>{name}</b>!",
@@ -343,4 +341,9 @@ MESSAGES: dict[str, str] = {
     ),
     "form.prefill_ok": "✅ Correct, use these details",
     "form.prefill_edit": "✏️ Edit them one by one",
+    # ------------------------------------------------------------------ bank accounts
+    "form.hint.account": "Type the bank account number (6 to 19 digits).",
+    "form.hint.holder": "Type the account holder's name as on the bank card, e.g. NONG THI HOA.",
+    "error.account": "That account number is not valid: 6 to 19 digits (or letters), no accents.",
+    "error.holder": "The holder's name has letters and spaces only, 2 to 50 characters.",
 }

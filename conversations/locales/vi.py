@@ -247,10 +247,7 @@ MESSAGES: dict[str, str] = {
     "login.do_login": "🔐 Đăng nhập",
     "login.as_guest": "Điền tờ khai không đăng nhập",
     "login.ask_id": "Nhập <b>số định danh cá nhân</b> (12 chữ số trên thẻ Căn cước/CCCD):",
-    "login.ask_phone": (
-        "Nhập <b>số điện thoại di động</b> đã đăng ký với CSDL quốc gia về dân cư "
-        "(hoặc bấm “Chia sẻ số điện thoại”):"
-    ),
+    "login.ask_phone": "Nhập <b>số điện thoại di động</b> đã đăng ký với CSDL quốc gia về dân cư:",
     "login.share_phone": "📱 Chia sẻ số điện thoại của tôi",
     "login.not_own_contact": "Vui lòng chia sẻ số điện thoại của chính bạn, không phải của người khác.",
     "login.code_sent": (
@@ -281,6 +278,7 @@ MESSAGES: dict[str, str] = {
         "Bạn đã yêu cầu quá nhiều mã xác thực. Vui lòng thử lại sau khoảng {minutes} phút."
     ),
     "login.resend": "🔁 Gửi lại mã",
+    "login.retry_send": "🔁 Gửi mã",
     "login.change_phone": "📱 Đổi số điện thoại",
     "login.cancelled": "Đã hủy đăng nhập.",
     "login.success": "✅ Đăng nhập thành công. Xin chào <b>{name}</b>!",
@@ -348,4 +346,9 @@ MESSAGES: dict[str, str] = {
     ),
     "form.prefill_ok": "✅ Đúng, dùng thông tin này",
     "form.prefill_edit": "✏️ Sửa từng mục",
+    # ------------------------------------------------------------------ bank accounts
+    "form.hint.account": "Nhập số tài khoản ngân hàng (6–19 chữ số).",
+    "form.hint.holder": "Nhập tên chủ tài khoản như trên thẻ ngân hàng, ví dụ: NONG THI HOA.",
+    "error.account": "Số tài khoản chưa đúng: gồm 6 đến 19 chữ số (hoặc chữ cái), không dấu.",
+    "error.holder": "Tên chủ tài khoản chỉ gồm chữ cái và khoảng trắng, từ 2 đến 50 ký tự.",
 }

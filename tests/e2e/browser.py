@@ -13,6 +13,10 @@ from playwright.sync_api import BrowserContext, Locator, Page
 
 BOT = ".msg.bot"
 USER = ".msg.user"
+PHONE_PANEL = "#phone-panel"
+PHONE_TOGGLE = "#phone-toggle"
+SMS = f"{PHONE_PANEL} .sms"
+_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 _QUESTION = re.compile(r"^\D*?(\d+)/(\d+)\.\s*(.+?)(?:\s*\*)?$")
 _MESSAGES_JS = """(from) => Array.from(document.querySelectorAll('.msg.bot')).slice(from).map(
     (el) => ({
@@ -22,6 +26,12 @@ _MESSAGES_JS = """(from) => Array.from(document.querySelectorAll('.msg.bot')).sl
     }))"""
 _REPLIED_JS = """(count) => document.body.dataset.state === 'idle'
     && document.querySelectorAll('.msg.bot').length > count"""
+_SMS_JS = """() => Array.from(document.querySelectorAll('#phone-panel .sms'), (el) => ({
+    text: el.dataset.text,
+    at: el.dataset.at,
+    shown_code: el.querySelector('.sms-code-digits')?.innerText ?? '',
+}))"""
+_SMS_COUNT_JS = "(n) => document.querySelectorAll('#phone-panel .sms').length >= n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +41,23 @@ class BotMessage:
     key: str
     text: str
     buttons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Sms:
+    """One SMS in the demo phone panel: its text, when it was sent, and the code shown big."""
+
+    text: str
+    at: str
+    shown_code: str
+
+    @property
+    def code(self) -> str:
+        """The 6-digit code the text carries."""
+        match = _CODE.search(self.text)
+        if match is None:
+            raise AssertionError(f"no 6-digit code in the SMS {self.text!r}")
+        return match.group(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +220,48 @@ class ChatPage:
         """The last sequence number this tab used."""
         return int(self.page.evaluate("sessionStorage.getItem('dvc.chat.seq')"))
 
+    # ------------------------------------------------------------------ demo phone
+
+    def open_phone(self) -> Locator:
+        """Open the demo phone panel with the header button (unless it is open already)."""
+        panel = self.page.locator(PHONE_PANEL)
+        if not panel.is_visible():
+            self.page.locator(PHONE_TOGGLE).click()
+        panel.wait_for(state="visible")
+        return panel
+
+    def close_phone(self) -> None:
+        """Close the demo phone panel with the header button (if it is open)."""
+        panel = self.page.locator(PHONE_PANEL)
+        if panel.is_visible():
+            self.page.locator(PHONE_TOGGLE).click()
+        panel.wait_for(state="hidden")
+
+    def sms(self) -> list[Sms]:
+        """The SMS the demo phone panel holds, newest first (whether it is open or not)."""
+        rows = self.page.evaluate(_SMS_JS)
+        return [Sms(r["text"], r["at"], r["shown_code"]) for r in rows]
+
+    def wait_for_sms(self, count: int) -> list[Sms]:
+        """Wait until the panel holds `count` SMS (it refreshes after replies and by polling)."""
+        self.page.wait_for_function(_SMS_COUNT_JS, arg=count)
+        return self.sms()
+
+    def read_code(self, count: int) -> str:
+        """Open the demo phone, wait for its `count`-th SMS, and read the newest code off the
+        page, as a citizen reads their phone."""
+        self.open_phone()
+        newest = self.wait_for_sms(count)[0]
+        assert newest.shown_code == newest.code, newest  # the code is shown big, and right
+        return newest.code
+
+    def phone_badge(self) -> str:
+        """The number on the phone button's badge ("" when it shows none)."""
+        badge = self.page.locator("#phone-badge")
+        return badge.inner_text() if badge.is_visible() else ""
+
     def screenshot(self, path: str) -> None:
         """Save what the tab shows."""
         self.page.mouse.move(0, 0)  # no hover effect on the last button pressed
+        self.page.wait_for_timeout(250)  # the hover colour fades out (a CSS transition)
         self.page.screenshot(path=path, animations="disabled")

@@ -47,8 +47,11 @@ class LiveServer:
     serves the same database to the same page.
     """
 
-    def __init__(self, root: Path, port: int | None = None) -> None:
+    def __init__(
+        self, root: Path, port: int | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.root = root
+        self.extra_env = dict(env or {})
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = root / "server.log"
@@ -67,6 +70,7 @@ class LiveServer:
             DATA_DIR=str(self.root),
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.extra_env)
         return env
 
     @property

@@ -23,6 +23,8 @@ GOOD = {
     "cha_ho_ten": "Hoàng Văn Nam",
     "cha_so_dinh_danh": "004093054321",
     "so_ban_sao": "2",
+    "nguoi_nhan": "Nông Thị Hoa",
+    "sdt_nguoi_nhan": "0912345678",
 }
 CHOICES = {
     "gioi_tinh": "Nữ",
@@ -31,6 +33,7 @@ CHOICES = {
     "dan_toc_tre": "Tày",
     "quoc_tich_tre": "Việt Nam",
     "quan_he_nguoi_yeu_cau": "Mẹ",
+    "hinh_thuc_nhan_kq": "bưu chính",
 }
 
 
@@ -71,7 +74,7 @@ async def answer_address(
 async def answer(chat: ChatDriver, catalog: Catalog, key: str) -> None:
     if key in CHOICES:
         await chat.press(CHOICES[key])
-    elif key in ("dia_chi", "que_quan"):
+    elif key in ("dia_chi", "que_quan", "dia_chi_nhan"):
         await answer_address(chat)
     else:
         await chat.send(GOOD[key])
@@ -90,11 +93,12 @@ async def test_the_whole_birth_form_reaches_the_final_summary(
     chat: ChatDriver, catalog: Catalog
 ) -> None:
     await open_birth_form(chat)
-    assert "Câu 1/21" in chat.text() and "Họ và tên *" in chat.text()
+    assert "Câu 1/22" in chat.text() and "Họ và tên *" in chat.text()
     await fill_all(chat, catalog)
     review = chat.text()
     assert "Nông Minh An" in review and "Tổ 5, Phường Nùng Trí Cao, Tỉnh Cao Bằng" in review
     assert "15/03/1995" in review and "0912345678" in review
+    assert "Qua dịch vụ bưu chính công ích" in review and "Họ tên người nhận kết quả" in review
     await chat.press("Xác nhận tờ khai")
     assert chat.keys == ["form.final"]
     assert "UBND Phường Thục Phán" in chat.text()
@@ -217,7 +221,7 @@ async def test_cancel_keeps_the_draft_and_drafts_resume_it(
     await chat.press("Hồ sơ nháp")
     assert chat.keys == ["drafts.list"]
     first = chat.label(chat.buttons()[0])
-    assert "Đăng ký khai sinh" in first and "1/21" in first
+    assert "Đăng ký khai sinh" in first and "1/22" in first
     await chat.press("Đăng ký khai sinh")
     await chat.press("Làm tiếp")
     assert chat.keys == ["form.resumed", "form.question"]
@@ -282,3 +286,27 @@ async def test_address_in_another_province(chat: ChatDriver, catalog: Catalog) -
     (draft,) = chat.router._uow_factory.db.drafts.values()  # type: ignore[attr-defined]
     assert draft.answers["dia_chi"]["province_code"] == "01"
     assert draft.answers["dia_chi"]["detail"] == "12 Hàng Bài"
+
+
+async def test_recipient_questions_only_for_postal_delivery(
+    chat: ChatDriver, catalog: Catalog
+) -> None:
+    await open_birth_form(chat)
+    CHOICES_IN_PERSON = {**CHOICES, "hinh_thuc_nhan_kq": "trực tiếp"}
+    asked = []
+    for _ in range(40):
+        if chat.last.text.key == "form.review":
+            break
+        key = current_field(chat, catalog)
+        asked.append(key)
+        if key in CHOICES_IN_PERSON:
+            await chat.press(CHOICES_IN_PERSON[key])
+        else:
+            await answer(chat, catalog, key)
+    assert "hinh_thuc_nhan_kq" in asked and "nguoi_nhan" not in asked
+    review = chat.text()
+    assert "Nhận trực tiếp tại Bộ phận Một cửa" in review and "người nhận" not in review
+    # Switching to postal delivery from the review now asks for the recipient.
+    await chat.press("✏️ Hình thức nhận kết quả")
+    await chat.press("bưu chính")
+    assert current_field(chat, catalog) == "nguoi_nhan"

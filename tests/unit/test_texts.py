@@ -43,7 +43,8 @@ def test_every_message_id_the_code_uses_exists() -> None:
     used |= {f"error.cccd_{p}" for p in ("not_digits", "length", "province", "future_year",
                                          "birth_year_mismatch", "sex_mismatch")}  # fmt: skip
     used |= {f"form.hint.{t}" for t in ("text", "textarea", "number", "money", "cccd", "phone",
-                                        "email", "select", "yesno", "address")}  # fmt: skip
+                                        "email", "select", "yesno", "address", "account",
+                                        "holder")}  # fmt: skip
     used |= {f"form.hint.date_{r}" for r in ("past", "future", "any")}
     missing = sorted(key for key in used if key not in vi.MESSAGES)
     assert not missing

@@ -11,6 +11,12 @@
   const STORE_SEQ = "dvc.chat.seq";
   const REQUEST_TIMEOUT_MS = 45000;
   const MAX_INPUT_HEIGHT = 140;
+  const STORE_PHONE_SEEN = "dvc.phone.seen";
+  const PHONE_POLL_MS = 3000;
+  const PHONE_TIMEOUT_MS = 10000;
+  const WIDE = window.matchMedia("(min-width: 1180px)"); // room for the phone beside the chat
+  // The bot is waiting for the ID number, the phone or the code: an SMS may be on its way.
+  const LOGIN_WAITING = new Set(["login.ask_id", "login.ask_phone", "login.ask_code"]);
 
   // Texts of the page itself; the bot's own texts come from the server.
   const UI = {
@@ -26,6 +32,16 @@
       retry: "🔄 Thử lại",
       document: "📄 Tải tệp",
       image: "Hình ảnh",
+      phone: "Điện thoại (demo)",
+      phoneTitle: "Điện thoại (demo)",
+      phoneHint: "Điện thoại (demo) — chỉ dùng khi phát triển",
+      phoneNew: (n) => `${n} tin nhắn mới`,
+      phoneEmpty: "Chưa có tin nhắn SMS nào.",
+      phoneTo: "Tới",
+      phoneCode: "Mã xác thực",
+      phoneOld: "mã cũ",
+      close: "Đóng",
+      timeLocale: "vi-VN",
     },
     en: {
       subtitle: "Administrative procedures assistant",
@@ -39,6 +55,16 @@
       retry: "🔄 Try again",
       document: "📄 Download file",
       image: "Image",
+      phone: "Phone (demo)",
+      phoneTitle: "Phone (demo)",
+      phoneHint: "Phone (demo) — development only",
+      phoneNew: (n) => `${n} new message${n === 1 ? "" : "s"}`,
+      phoneEmpty: "No SMS yet.",
+      phoneTo: "To",
+      phoneCode: "Verification code",
+      phoneOld: "old code",
+      close: "Close",
+      timeLocale: "en-GB",
     },
   };
 
@@ -111,6 +137,7 @@
     attachButton.setAttribute("aria-label", t("attach"));
     attachButton.title = t("attach");
     log.setAttribute("aria-label", t("log"));
+    phone.translate();
   }
 
   function setBusy(busy) {
@@ -338,6 +365,7 @@
       shown[shown.length - 1].append(retryButton(() => deliver(request)));
     }
     reveal(shown[0]);
+    phone.refresh();
   }
 
   function messageRequest(fields) {
@@ -446,6 +474,239 @@
     if (!file) return;
     send(`📎 ${file.name}`, () => uploadRequest(file));
   });
+
+
+  // ------------------------------------------------------------------ demo phone (development)
+
+  // The SMS this chat caused, as the development SMS backend keeps them: a login code is read
+  // here and typed by the citizen (never filled in for them). The server answers 404 when SMS
+  // go to a real gateway: then the panel and its button disappear for good.
+  const phone = (() => {
+    const toggle = document.getElementById("phone-toggle");
+    const badge = document.getElementById("phone-badge");
+    const panel = document.getElementById("phone-panel");
+    const list = document.getElementById("sms-list");
+    const empty = document.getElementById("phone-empty");
+    const close = document.getElementById("phone-close");
+    let enabled = true;
+    let shown = false; // the server said it keeps a development inbox
+    let open = false;
+    let inFlight = false;
+    let again = false;
+    let timer = null;
+    let messages = []; // newest first
+    let rendered = "";
+
+    function seenAt() {
+      return store.get(STORE_PHONE_SEEN) || "";
+    }
+
+    function unseen() {
+      const seen = seenAt();
+      return messages.filter((m) => m.at > seen).length;
+    }
+
+    function markSeen() {
+      if (open && messages.length && document.visibilityState === "visible") {
+        store.set(STORE_PHONE_SEEN, messages[0].at);
+      }
+    }
+
+    function updateBadge() {
+      const count = unseen();
+      badge.hidden = count === 0;
+      badge.textContent = count > 9 ? "9+" : String(count);
+      const label = count ? `${t("phone")}, ${t("phoneNew")(count)}` : t("phone");
+      toggle.setAttribute("aria-label", label);
+      toggle.title = t("phoneHint");
+    }
+
+    function setOpen(value) {
+      open = value && shown;
+      panel.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.classList.toggle("active", open);
+      markSeen();
+      updateBadge();
+    }
+
+    function time(at) {
+      const date = new Date(at);
+      if (Number.isNaN(date.getTime())) return "";
+      return date.toLocaleTimeString(t("timeLocale"), {
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      });
+    }
+
+    // The SMS text with its 6-digit code in bold (built as text: nothing is parsed as HTML).
+    function smsText(text, code) {
+      const p = document.createElement("p");
+      p.className = "sms-text";
+      const at = code ? text.indexOf(code) : -1;
+      if (at < 0) {
+        p.textContent = text;
+        return p;
+      }
+      const strong = document.createElement("b");
+      strong.textContent = code;
+      p.append(text.slice(0, at), strong, text.slice(at + code.length));
+      return p;
+    }
+
+    function item(message, index) {
+      const li = document.createElement("li");
+      li.className = index === 0 ? "sms latest" : "sms";
+      li.dataset.text = message.text;
+      li.dataset.at = message.at;
+      const meta = document.createElement("div");
+      meta.className = "sms-meta";
+      const to = document.createElement("span");
+      to.className = "sms-to";
+      to.textContent = `${t("phoneTo")} ${message.to}`;
+      const when = document.createElement("time");
+      when.dateTime = message.at;
+      when.textContent = time(message.at);
+      meta.append(to, when);
+      li.append(meta);
+      const match = /(?:^|\D)(\d{6})(?!\d)/.exec(message.text);
+      const code = match ? match[1] : "";
+      if (code) {
+        const box = document.createElement("div");
+        box.className = "sms-code";
+        const label = document.createElement("span");
+        label.className = "sms-code-label";
+        label.textContent = index === 0 ? t("phoneCode") : `${t("phoneCode")} (${t("phoneOld")})`;
+        const digits = document.createElement("span");
+        digits.className = "sms-code-digits";
+        digits.textContent = code;
+        box.append(label, digits);
+        li.append(box);
+        li.dataset.code = code;
+      }
+      li.append(smsText(message.text, code));
+      return li;
+    }
+
+    function render() {
+      const key = `${lang}|${messages.map((m) => m.at).join(",")}`;
+      if (key === rendered) return;
+      rendered = key;
+      list.replaceChildren(...messages.map(item));
+      empty.hidden = messages.length > 0;
+    }
+
+    function accept(data) {
+      const valid = (m) =>
+        m && typeof m.text === "string" && typeof m.at === "string" && typeof m.to === "string";
+      const fresh = data.messages.filter(valid).slice();
+      fresh.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)); // newest first
+      messages = fresh;
+      if (!shown) {
+        shown = true;
+        toggle.hidden = false;
+        if (WIDE.matches) setOpen(true);
+      }
+      render();
+      markSeen();
+      updateBadge();
+    }
+
+    function disable() {
+      enabled = false;
+      shown = false;
+      window.clearTimeout(timer);
+      timer = null;
+      toggle.hidden = true;
+      panel.hidden = true;
+      list.replaceChildren();
+    }
+
+    function loginWaiting() {
+      const bots = log.querySelectorAll(".msg.bot");
+      const last = bots[bots.length - 1];
+      return Boolean(last && LOGIN_WAITING.has(last.dataset.key));
+    }
+
+    function schedule() {
+      window.clearTimeout(timer);
+      timer = null;
+      if (enabled && document.visibilityState === "visible" && loginWaiting()) {
+        timer = window.setTimeout(refresh, PHONE_POLL_MS);
+      }
+    }
+
+    async function fetchInbox() {
+      const controller = new AbortController();
+      const abort = window.setTimeout(() => controller.abort(), PHONE_TIMEOUT_MS);
+      try {
+        const url = `${API}/phone?chat_id=${encodeURIComponent(chatId)}`;
+        const response = await fetch(url, {
+          credentials: "same-origin",
+          cache: "no-store",
+          signal: controller.signal,
+        });
+        if (response.status === 404) return disable();
+        if (!response.ok) return undefined;
+        const data = await response.json();
+        if (data && data.development_only === true && Array.isArray(data.messages)) {
+          accept(data);
+        }
+      } catch {
+        // offline or timed out: the next reply or poll tries again
+      } finally {
+        window.clearTimeout(abort);
+      }
+      return undefined;
+    }
+
+    async function refresh() {
+      if (!enabled) return;
+      if (inFlight) {
+        again = true; // one more look once the current request is answered
+        return;
+      }
+      inFlight = true;
+      try {
+        do {
+          again = false;
+          await fetchInbox();
+        } while (again && enabled);
+      } finally {
+        inFlight = false;
+        schedule();
+      }
+    }
+
+    function translate() {
+      document.getElementById("phone-title").textContent = t("phoneTitle");
+      document.getElementById("phone-empty").textContent = t("phoneEmpty");
+      close.setAttribute("aria-label", t("close"));
+      close.title = t("close");
+      rendered = "";
+      if (shown) render();
+      updateBadge();
+    }
+
+    toggle.addEventListener("click", () => setOpen(!open));
+    close.addEventListener("click", () => {
+      setOpen(false);
+      toggle.focus();
+    });
+    panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") refresh();
+      else schedule(); // stops polling while the tab is hidden
+    });
+
+    return { refresh, translate };
+  })();
 
   // ------------------------------------------------------------------ start
 
