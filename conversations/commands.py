@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from conversations import payloads
 from conversations.flow import Context, Turn
-from conversations.flows import drafts, form, home, login, profile, search
+from conversations.flows import dossiers, drafts, form, home, login, profile, search
 from conversations.messages import Button, Incoming, IncomingKind, Outgoing, btn, say
 from conversations.payloads import Verb
 from conversations.state import ChatState
@@ -62,6 +62,10 @@ async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt
             return await profile.show(ctx)
         case "login":
             return await _login(ctx)
+        case "dossiers":
+            return await dossiers.show(ctx)
+        case "documents":
+            return await dossiers.show_documents(ctx)
     return None
 
 
@@ -100,4 +104,8 @@ async def command(ctx: Context, chat: ChatState, name: str, reprompt: Reprompt) 
             return await profile.show_mydata(ctx)
         case "deletemydata":
             return profile.confirm_erase()
+        case "mydossiers" | "dossiers":
+            return await dossiers.show(ctx)
+        case "documents":
+            return await dossiers.show_documents(ctx)
     return (await reprompt(ctx, chat)).saying(say("common.unknown_command"))

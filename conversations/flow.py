@@ -10,11 +10,24 @@ from conversations.messages import ChatAddress, Incoming, Outgoing
 from services.catalog_index import Catalog
 from services.citizens import Citizen, CitizenRegistry
 from services.clock import Clock
+from services.documents import UploadStaging
+from services.dossiers import PaymentSimulator
 from services.otp import OtpService
 from services.places import AddressConverter, Places
 from services.ports import DraftRepository, IdGenerator, UnitOfWork
 
 D = TypeVar("D")
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentAccount:
+    """The account fees are paid into (from settings), and whether the demo may simulate a
+    bank transfer."""
+
+    bank_bin: str = "970415"
+    number: str = "1234567890"
+    holder: str = "THU PHI DICH VU CONG CAO BANG"
+    simulator: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +37,7 @@ class Settings:
     province_code: str = "04"
     page_size: int = 6
     session_idle_minutes: int = 30
+    payment: PaymentAccount = field(default_factory=PaymentAccount)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +54,8 @@ class Context:
     otp: OtpService
     registry: CitizenRegistry
     addresses: AddressConverter
+    uploads: UploadStaging
+    simulator: PaymentSimulator | None = None
     settings: Settings = field(default_factory=Settings)
     citizen: Citizen | None = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -108,6 +108,13 @@ class Day:
 
 
 @dataclass(frozen=True, slots=True)
+class At:
+    """A moment, rendered "HH:MM dd/mm/yyyy" in Vietnam's time."""
+
+    value: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Both:
     """A data text given in both languages (procedure names, field labels)."""
 
@@ -127,7 +134,7 @@ class Text:
     """A catalogue message id and its parameters; rendered per language and platform."""
 
     key: str
-    params: Mapping[str, str | int | Money | Day | Both | Text | Lines] = field(
+    params: Mapping[str, str | int | Money | Day | At | Both | Text | Lines] = field(
         default_factory=dict
     )
 
@@ -177,10 +184,10 @@ def btn(key: str, payload: str, **params: object) -> Button:
 
 def _params(
     params: Mapping[str, object],
-) -> dict[str, str | int | Money | Day | Both | Text | Lines]:
-    result: dict[str, str | int | Money | Day | Both | Text | Lines] = {}
+) -> dict[str, str | int | Money | Day | At | Both | Text | Lines]:
+    result: dict[str, str | int | Money | Day | At | Both | Text | Lines] = {}
     for name, value in params.items():
-        if not isinstance(value, str | int | Money | Day | Both | Text | Lines):
+        if not isinstance(value, str | int | Money | Day | At | Both | Text | Lines):
             raise TypeError(f"unsupported text parameter {name}={value!r}")
         result[name] = value
     return result

@@ -17,13 +17,26 @@ from typing import Any
 from conversations import commands, state
 from conversations.chat_locks import ChatLocks
 from conversations.flow import Context, Flow, Settings, Turn
-from conversations.flows import drafts, form, home, login, menu, profile, search
+from conversations.flows import (
+    documents,
+    dossiers,
+    drafts,
+    form,
+    home,
+    login,
+    menu,
+    profile,
+    search,
+    submission,
+)
 from conversations.messages import ChatAddress, Incoming, IncomingKind, Outgoing, say
 from conversations.state import ChatState
 from services.catalog_index import Catalog
 from services.citizens import Citizen, CitizenRegistry
 from services.clock import Clock
 from services.codec import CodecError, from_json, to_json
+from services.documents import UploadStaging
+from services.dossiers import PaymentSimulator
 from services.keyed_hash import KeyedHasher
 from services.otp import OtpPolicy, OtpService, SmsSender
 from services.places import AddressConverter, Places
@@ -31,7 +44,17 @@ from services.ports import IdGenerator, UnitOfWork, UnitOfWorkFactory
 
 FLOWS: Mapping[str, Flow[Any]] = {
     flow.name: flow
-    for flow in (menu.FLOW, search.FLOW, form.FLOW, drafts.FLOW, login.FLOW, profile.FLOW)
+    for flow in (
+        menu.FLOW,
+        search.FLOW,
+        form.FLOW,
+        drafts.FLOW,
+        login.FLOW,
+        profile.FLOW,
+        documents.FLOW,
+        submission.FLOW,
+        dossiers.FLOW,
+    )
 }
 MAX_TEXT = 4000
 MAX_CHAINED = 3
@@ -72,6 +95,14 @@ class Identity:
     sms_template: str = "DVC: ma xac thuc {code}, hieu luc {minutes} phut."
 
 
+@dataclass(frozen=True)
+class Filing:
+    """What attaching documents and paying need: staged uploads, and (demo) a bank."""
+
+    uploads: UploadStaging
+    simulator: PaymentSimulator | None = None
+
+
 class Router:
     """Applies updates through the flows; one instance serves every platform."""
 
@@ -83,6 +114,7 @@ class Router:
         clock: Clock,
         ids: IdGenerator,
         identity: Identity,
+        filing: Filing,
         settings: Settings | None = None,
         default_lang: str = "vi",
     ) -> None:
@@ -92,6 +124,7 @@ class Router:
         self._clock = clock
         self._ids = ids
         self._identity = identity
+        self._filing = filing
         self._settings = settings or Settings()
         self._default_lang = default_lang
         self._locks = ChatLocks()
@@ -139,6 +172,8 @@ class Router:
             otp=otp,
             registry=identity.registry,
             addresses=identity.addresses,
+            uploads=self._filing.uploads,
+            simulator=self._filing.simulator,
             settings=self._settings,
         )
 

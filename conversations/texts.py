@@ -12,7 +12,8 @@ import string
 from collections.abc import Mapping
 
 from conversations.locales import en, vi
-from conversations.messages import Both, Day, Lines, Money, Text
+from conversations.messages import At, Both, Day, Lines, Money, Text
+from services.clock import VIETNAM
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -70,6 +71,8 @@ class TextCatalog:
             return format_money(value.amount, lang)
         if isinstance(value, Day):
             return value.value.strftime("%d/%m/%Y")
+        if isinstance(value, At):
+            return value.value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
         if isinstance(value, Both):
             return html.escape(value.en if lang == "en" and value.en else value.vi, quote=False)
         return html.escape(str(value), quote=False)

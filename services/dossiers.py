@@ -142,6 +142,14 @@ def submitted(
     return ready.with_status(DossierStatus.SUBMITTED, at, actor)
 
 
+class PaymentSimulator(Protocol):
+    """Development only: makes the bank notify a transfer, through the real webhook."""
+
+    async def simulate(self, reference: str, amount: int) -> None:
+        """Ask for a signed notification of a transfer of `amount` with `reference`."""
+        ...
+
+
 class PaymentOutcome(StrEnum):
     """What a bank notification did."""
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from conversations.flow import Settings
-from conversations.router import Identity, Router
+from conversations.router import Filing, Identity, Router
 from services.agencies import Agencies
 from services.catalog_index import Catalog
 from services.catalog_schema import CatalogData
@@ -20,7 +20,13 @@ from storage.admin_units import load_places
 from storage.demo_registry import DemoCitizenRegistry, load_people
 from storage.seed import all_agencies, load_catalog_data
 from tests.chat import ChatDriver
-from tests.fakes import FakeClock, MemoryUnitOfWorkFactory, RecordingSms, SequentialIds
+from tests.fakes import (
+    FakeClock,
+    MemoryStaging,
+    MemoryUnitOfWorkFactory,
+    RecordingSms,
+    SequentialIds,
+)
 from tests.privacy import Collector
 
 
@@ -83,14 +89,27 @@ def identity(people: list[Person], places: Places, sms: RecordingSms) -> Identit
 
 
 @pytest.fixture
+def staging() -> MemoryStaging:
+    return MemoryStaging()
+
+
+@pytest.fixture
+def filing(staging: MemoryStaging) -> Filing:
+    return Filing(uploads=staging)
+
+
+@pytest.fixture
 def router(
     uow_factory: MemoryUnitOfWorkFactory,
     catalog: Catalog,
     places: Places,
     clock: FakeClock,
     identity: Identity,
+    filing: Filing,
 ) -> Router:
-    return Router(uow_factory, catalog, places, clock, SequentialIds(), identity, Settings())
+    return Router(
+        uow_factory, catalog, places, clock, SequentialIds(), identity, filing, Settings()
+    )
 
 
 @pytest.fixture

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
 from services.citizens import Citizen, Person
 from services.consent import Consent
+from services.documents import StoredDocument
+from services.dossiers import Dossier
 from services.drafts import Draft, DraftStatus
 from services.otp import Challenge, Lockout
+from services.outbox import OutboxItem, OutboxStatus
 from services.ports import StoredConversation
 from tests.privacy import note_codes
 
@@ -54,6 +57,11 @@ class MemoryDatabase:
     challenges: dict[str, Challenge] = field(default_factory=dict)
     sends: list[tuple[str, str, datetime]] = field(default_factory=list)
     lockouts: dict[str, Lockout] = field(default_factory=dict)
+    dossiers: dict[str, Dossier] = field(default_factory=dict)
+    sequences: dict[tuple[str, date], int] = field(default_factory=dict)
+    documents: dict[str, StoredDocument] = field(default_factory=dict)
+    payment_events: dict[tuple[str, str], str] = field(default_factory=dict)
+    outbox: list[OutboxItem] = field(default_factory=list)
     commits: int = 0
 
     def copy(self) -> MemoryDatabase:
@@ -61,7 +69,8 @@ class MemoryDatabase:
         return MemoryDatabase(
             dict(self.conversations), dict(self.processed), dict(self.drafts),
             dict(self.citizens), dict(self.links), dict(self.consents), dict(self.challenges),
-            list(self.sends), dict(self.lockouts), self.commits,
+            list(self.sends), dict(self.lockouts), dict(self.dossiers), dict(self.sequences),
+            dict(self.documents), dict(self.payment_events), list(self.outbox), self.commits,
         )  # fmt: skip
 
 
@@ -222,6 +231,112 @@ class MemoryOtpStore:
             del self._db.challenges[key]
 
 
+class MemoryDossierRepository:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def add(self, dossier: Dossier) -> None:
+        if dossier.id in self._db.dossiers or any(
+            d.code == dossier.code for d in self._db.dossiers.values()
+        ):
+            raise KeyError(dossier.code)
+        self._db.dossiers[dossier.id] = dossier
+
+    async def update(self, dossier: Dossier) -> None:
+        self._db.dossiers[dossier.id] = dossier
+
+    async def get(self, dossier_id: str) -> Dossier | None:
+        return self._db.dossiers.get(dossier_id)
+
+    async def by_code(self, code: str) -> Dossier | None:
+        return next((d for d in self._db.dossiers.values() if d.code == code), None)
+
+    async def list_for(self, owner: str, citizen_id: str | None) -> Sequence[Dossier]:
+        found = [
+            d for d in self._db.dossiers.values()
+            if d.owner == owner or (citizen_id is not None and d.citizen_id == citizen_id)
+        ]  # fmt: skip
+        return sorted(found, key=lambda d: (-d.created_at.timestamp(), d.id))
+
+    async def next_sequence(self, agency_code: str, day: date) -> int:
+        number = self._db.sequences.get((agency_code, day), 0) + 1
+        self._db.sequences[(agency_code, day)] = number
+        return number
+
+
+class MemoryDocumentRepository:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def add(self, document: StoredDocument) -> None:
+        self._db.documents[document.id] = document
+
+    async def get(self, document_id: str) -> StoredDocument | None:
+        return self._db.documents.get(document_id)
+
+    async def list_for(self, owner: str, citizen_id: str | None) -> Sequence[StoredDocument]:
+        found = [
+            d for d in self._db.documents.values()
+            if d.owner == owner or (citizen_id is not None and d.citizen_id == citizen_id)
+        ]  # fmt: skip
+        return sorted(found, key=lambda d: (-d.created_at.timestamp(), d.id))
+
+    async def erase(self, owners: Sequence[str], citizen_id: str) -> Sequence[str]:
+        gone = [
+            d
+            for d in self._db.documents.values()
+            if d.owner in owners or d.citizen_id == citizen_id
+        ]
+        for document in gone:
+            del self._db.documents[document.id]
+        return [d.ref for d in gone]
+
+
+class MemoryPaymentEvents:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def record(
+        self,
+        provider: str,
+        transaction_id: str,
+        body: Mapping[str, Any],
+        outcome: str,
+        at: datetime,
+    ) -> bool:
+        if (provider, transaction_id) in self._db.payment_events:
+            return False
+        self._db.payment_events[(provider, transaction_id)] = str(outcome)
+        return True
+
+
+class MemoryOutbox:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def enqueue(
+        self, recipient: str, event: str, message: Mapping[str, Any], at: datetime
+    ) -> bool:
+        if any(i.recipient == recipient and i.event == event for i in self._db.outbox):
+            return False
+        self._db.outbox.append(
+            OutboxItem(len(self._db.outbox) + 1, recipient, event, copy.deepcopy(dict(message)), at)
+        )
+        return True
+
+    async def pending(self, recipient: str, after: int, limit: int = 50) -> Sequence[OutboxItem]:
+        return [
+            i for i in self._db.outbox
+            if i.recipient == recipient and i.id > after and i.status is OutboxStatus.PENDING
+        ][:limit]  # fmt: skip
+
+    async def mark(self, item_id: int, status: OutboxStatus, at: datetime) -> None:
+        self._db.outbox = [
+            replace(i, status=status, attempts=i.attempts + 1) if i.id == item_id else i
+            for i in self._db.outbox
+        ]
+
+
 class MemoryUnitOfWork:
     """Works on a copy of the database; commit swaps the copy in."""
 
@@ -235,6 +350,10 @@ class MemoryUnitOfWork:
         self.citizens = MemoryCitizenRepository(self._work)
         self.consents = MemoryConsentRepository(self._work)
         self.otp = MemoryOtpStore(self._work)
+        self.dossiers = MemoryDossierRepository(self._work)
+        self.documents = MemoryDocumentRepository(self._work)
+        self.payments = MemoryPaymentEvents(self._work)
+        self.outbox = MemoryOutbox(self._work)
         return self
 
     async def __aexit__(
@@ -287,3 +406,32 @@ class RecordingSms:
             if to == phone:
                 return re.findall(r"\b\d{6}\b", text)[0]
         raise AssertionError(f"no SMS to {phone}")
+
+
+class MemoryStaging:
+    """Staged uploads in memory; `accept` moves them to a dict standing for the file store."""
+
+    def __init__(self) -> None:
+        self.staged: dict[str, bytes] = {}
+        self.stored: dict[str, bytes] = {}
+
+    def stage(self, content: bytes) -> str:
+        import hashlib
+
+        ref = "staging:" + hashlib.sha256(content).hexdigest()
+        self.staged[ref] = content
+        return ref
+
+    def head(self, ref: str, size: int = 64) -> bytes:
+        return self.staged.get(ref, b"")[:size]
+
+    def accept(self, ref: str) -> str:
+        import hashlib
+
+        content = self.staged.pop(ref)
+        stored = "sha256:" + hashlib.sha256(content).hexdigest()
+        self.stored[stored] = content
+        return stored
+
+    def reject(self, ref: str) -> None:
+        self.staged.pop(ref, None)

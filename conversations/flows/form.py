@@ -21,7 +21,7 @@ from dataclasses import replace
 from conversations import payloads
 from conversations.cards import agency_text, procedure_name
 from conversations.flow import Context, Flow, Turn
-from conversations.flows import form_address, form_prefill, form_review, home
+from conversations.flows import documents, form_address, form_prefill, form_review, home
 from conversations.flows.form_state import NAME, FormData, FormState, gone, load, save
 
 __all__ = [
@@ -86,7 +86,9 @@ async def resume(ctx: Context, draft: Draft) -> Turn:
     if proc is None:
         return home.show(say("form.procedure_gone"))
     note = say("form.resumed", procedure=procedure_name(proc))
-    if draft.status in (DraftStatus.REVIEW, DraftStatus.COMPLETE) or not proc.fields:
+    if draft.status is DraftStatus.COMPLETE:
+        return (await documents.start(ctx, proc, draft)).saying(note)
+    if draft.status is DraftStatus.REVIEW or not proc.fields:
         return (await form_review.review(ctx, proc, draft, FormData(draft.id))).saying(note)
     spec = proc.field(draft.cursor) or _first_unanswered(proc, draft)
     data = FormData(draft.id, spec.key if spec else "")

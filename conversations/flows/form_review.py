@@ -7,8 +7,8 @@ from dataclasses import replace
 from conversations import payloads
 from conversations.cards import agency_text, procedure_name
 from conversations.flow import Context, Turn
+from conversations.flows import documents, home
 from conversations.flows import form as walk
-from conversations.flows import home
 from conversations.flows.form_state import NAME, FormData, FormState, gone, load
 from conversations.form_fields import edit_rows, summary_lines
 from conversations.messages import Incoming, IncomingKind, Outgoing, Text, btn, raw, say
@@ -35,7 +35,8 @@ async def review(ctx: Context, proc: Procedure, draft: Draft, data: FormData) ->
     return Turn(NAME, FormState.REVIEWING, FormData(draft.id), (Outgoing(text, buttons),))
 
 
-def completed(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
+async def completed(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
+    """The confirmed form, then straight on to its documents."""
     agency = ctx.catalog.agencies.get(draft.agency_id)
     text = Text(
         "form.final",
@@ -45,8 +46,7 @@ def completed(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
             "lines": summary_lines(proc, draft.answers),
         },
     )
-    buttons = ((btn("btn.menu", payloads.menu("home")),),)
-    return Turn(NAME, FormState.COMPLETED, FormData(draft.id), (Outgoing(text, buttons),))
+    return (await documents.start(ctx, proc, draft)).saying(Outgoing(text))
 
 
 def first_problem(ctx: Context, proc: Procedure, draft: Draft) -> tuple[FieldSpec, Text] | None:
@@ -88,7 +88,7 @@ async def step_review(ctx: Context, data: FormData, event: Incoming) -> Turn | N
         return turn.saying(say("form.invalid", reason=reason))
     draft = replace(draft, status=DraftStatus.COMPLETE, updated_at=ctx.clock.now())
     await ctx.drafts.update(draft)
-    return completed(ctx, proc, draft)
+    return await completed(ctx, proc, draft)
 
 
 async def step_completed(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
@@ -106,4 +106,4 @@ async def prompt_completed(ctx: Context, data: FormData) -> Turn:
     loaded = await load(ctx, data)
     if loaded is None:
         return gone()
-    return completed(ctx, loaded[0], loaded[1])
+    return await completed(ctx, loaded[0], loaded[1])

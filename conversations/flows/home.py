@@ -30,8 +30,9 @@ def main_menu_buttons() -> tuple[tuple[Button, ...], ...]:
         (btn("menu.browse", payloads.menu("browse")),),
         (
             btn("menu.drafts", payloads.menu("drafts")),
-            btn("menu.account", payloads.menu("profile")),
+            btn("menu.dossiers", payloads.menu("dossiers")),
         ),
+        (btn("menu.account", payloads.menu("profile")),),
         (btn("menu.help", payloads.menu("help")), btn("menu.lang", payloads.menu("lang"))),
     )
 

@@ -346,4 +346,105 @@ MESSAGES: dict[str, str] = {
     "form.hint.holder": "Type the account holder's name as on the bank card, e.g. NONG THI HOA.",
     "error.account": "That account number is not valid: 6 to 19 digits (or letters), no accents.",
     "error.holder": "The holder's name has letters and spaces only, 2 to 50 characters.",
+    # ------------------------------------------------------------------ documents
+    "menu.dossiers": "📂 My dossiers",
+    "docs.checklist": "<b>Documents — {procedure}</b> (<b>*</b> = required)\n{lines}\n{active}",
+    "docs.line_declaration": "✅ {name} — the e-form you filled in",
+    "docs.line_done": "✅ {name} — {count} file(s): {files}",
+    "docs.line_missing": "⬜ {name} <b>*</b>",
+    "docs.line_optional": "▫️ {name} (optional)",
+    "docs.active": (
+        "\n📎 Now receiving files for: <b>{name}</b>. Send a photo or a PDF in the chat "
+        "(JPG, PNG, PDF; at most 10 MB a file, 20 MB a dossier). Several files are fine."
+    ),
+    "docs.choose": "📎 {name}",
+    "docs.from_store": "🗂️ Choose from my document store",
+    "docs.manage": "🗑️ Remove a file",
+    "docs.done": "✅ Documents done",
+    "docs.back_to_form": "✏️ Back to the form",
+    "docs.received": "Received “{name}” for: {component}.",
+    "docs.reused": "Used “{name}” from your document store for: {component}.",
+    "docs.removed": "Removed “{name}”.",
+    "docs.none_needed": "This procedure needs no attachments. The file was not stored.",
+    "docs.rejected": "⚠️ {reason} The file was not stored.",
+    "docs.rejected_empty": "The file “{name}” is empty (0 bytes).",
+    "docs.rejected_too_large": "The file “{name}” is too large ({size_mb} MB; at most {max_mb} MB a file).",
+    "docs.rejected_type": (
+        "The file “{name}” is not a JPG/PNG image or a PDF (its real content is: {detected}). "
+        "Accepted: {accepted}."
+    ),
+    "docs.rejected_dossier_full": (
+        "The dossier would exceed {max_mb} MB in total ({used_mb} MB used, this file "
+        "{size_mb} MB). Remove a file or send a smaller one."
+    ),
+    "docs.missing": "Required documents still missing:\n{lines}",
+    "docs.missing_line": "• {name}",
+    "docs.store_pick": "Choose a document from your store (page {page}/{pages}):",
+    "docs.stored_item": "{label} · {name} · {day}",
+    "docs.stored_wrong_type": "“{name}” is not a file type accepted for: {component}.",
+    "docs.manage_pick": "Choose the file to remove:",
+    "docs.remove_item": "🗑️ {component}: {name}",
+    # ------------------------------------------------------------------ submission and payment
+    "submission.summary": (
+        "<b>A last check before submitting</b>\n"
+        "Procedure: {procedure}\nReceiving agency: {agency}\n"
+        "Form: {answers} answers\nDocuments:\n{documents}\n"
+        "Result delivery: {delivery}\nFees: {fee}"
+    ),
+    "submission.document_line": "• {name}",
+    "submission.no_documents": "• (no attachments)",
+    "submission.submit": "📤 Submit the dossier",
+    "submission.edit_documents": "📎 Change documents",
+    "submission.edit_form": "✏️ Change the form",
+    "submission.login_needed": "To submit, please log in (a dossier belongs to your personal ID number).",
+    "submission.commitment": (
+        "<b>Commitment</b>\nI declare that the information above is true and I take "
+        "responsibility before the law for what I have declared."
+    ),
+    "submission.commit": "✅ I so declare — submit",
+    "submission.created": "Your dossier was created with code <b>{code}</b>. Please pay the fee to complete it.",
+    "submission.submitted": "✅ Submitted. Dossier code: <b>{code}</b>.",
+    "payment.request": (
+        "<b>Fee payment — dossier {code}</b>\n"
+        "Scan the QR code with your banking app, or transfer to:\n"
+        "Bank: {bank}\nAccount number: <code>{account}</code>\nAccount holder: {holder}\n"
+        "Amount: <b>{amount}</b>\nTransfer description (keep it exactly): <code>{reference}</code>\n"
+        "This payment request is valid until {expires}."
+    ),
+    "payment.check": "🔄 I have paid — check",
+    "payment.simulate": "🏦 Simulate the bank transfer (demo)",
+    "payment.simulating": "Simulating a bank transfer (demo). The receipt will arrive in a moment.",
+    "payment.not_yet": "No payment has arrived yet. If you have just paid, please wait a few minutes.",
+    "payment.expired": "The payment request has expired. You can create a new one.",
+    "payment.renew": "🔁 New payment request",
+    "payment.renewed": "A new payment request was created.",
+    "payment.underpaid": (
+        "⚠️ Dossier {code}: received {paid}, less than the {due} due. An officer will contact "
+        "you; please do not transfer more for now."
+    ),
+    "payment.extra": (
+        "Dossier {code} had already been paid; the {paid} just received will be refunded by "
+        "an officer."
+    ),
+    "receipt.caption": (
+        "🧾 <b>Dossier receipt</b>\nDossier code: <b>{code}</b>\nProcedure: {procedure}\n"
+        "Receiving agency: {agency}\nFees: {fee}\nSubmitted: {submitted}\n"
+        "Result due: {due}\nLook it up: /status {code}"
+    ),
+    "receipt.fee_paid": "paid {amount}",
+    "receipt.fee_none": "none",
+    # ------------------------------------------------------------------ dossiers and documents
+    "dossiers.none": "You have not submitted any dossier yet.",
+    "dossiers.list": "<b>My dossiers</b> ({count}) — page {page}/{pages}:",
+    "dossiers.item": "{code} · {procedure} · {status}",
+    "dossiers.awaiting_payment": "Awaiting payment",
+    "dossiers.card": (
+        "<b>Dossier {code}</b>\nProcedure: {procedure}\nAgency: {agency}\nStatus: <b>{status}</b>\n"
+        "Result due: {due}\nHistory:\n{history}"
+    ),
+    "dossiers.history_line": "• {at}: {status}",
+    "dossiers.pay": "💳 Pay",
+    "documents.none": "Your document store is empty.",
+    "documents.list": "<b>Document store</b> ({count} documents):\n{lines}",
+    "documents.line": "• {label}: {name} ({day})",
 }

@@ -351,4 +351,107 @@ MESSAGES: dict[str, str] = {
     "form.hint.holder": "Nhập tên chủ tài khoản như trên thẻ ngân hàng, ví dụ: NONG THI HOA.",
     "error.account": "Số tài khoản chưa đúng: gồm 6 đến 19 chữ số (hoặc chữ cái), không dấu.",
     "error.holder": "Tên chủ tài khoản chỉ gồm chữ cái và khoảng trắng, từ 2 đến 50 ký tự.",
+    # ------------------------------------------------------------------ documents
+    "menu.dossiers": "📂 Hồ sơ đã nộp",
+    "docs.checklist": (
+        "<b>Thành phần hồ sơ — {procedure}</b> (<b>*</b> là bắt buộc)\n{lines}\n{active}"
+    ),
+    "docs.line_declaration": "✅ {name} — tờ khai điện tử đã điền",
+    "docs.line_done": "✅ {name} — {count} tệp: {files}",
+    "docs.line_missing": "⬜ {name} <b>*</b>",
+    "docs.line_optional": "▫️ {name} (không bắt buộc)",
+    "docs.active": (
+        "\n📎 Đang nhận tệp cho: <b>{name}</b>. Gửi ảnh chụp hoặc tệp PDF vào cuộc trò chuyện "
+        "(JPG, PNG, PDF; tối đa 10 MB mỗi tệp, 20 MB mỗi hồ sơ). Có thể gửi nhiều tệp."
+    ),
+    "docs.choose": "📎 {name}",
+    "docs.from_store": "🗂️ Chọn từ Kho dữ liệu",
+    "docs.manage": "🗑️ Gỡ tệp đã gửi",
+    "docs.done": "✅ Xong phần giấy tờ",
+    "docs.back_to_form": "✏️ Về tờ khai",
+    "docs.received": "Đã nhận tệp “{name}” cho: {component}.",
+    "docs.reused": "Đã dùng “{name}” từ Kho dữ liệu cho: {component}.",
+    "docs.removed": "Đã gỡ tệp “{name}”.",
+    "docs.none_needed": "Thủ tục này không cần đính kèm giấy tờ. Tệp chưa được lưu.",
+    "docs.rejected": "⚠️ {reason} Tệp này chưa được lưu.",
+    "docs.rejected_empty": "Tệp “{name}” trống (0 byte).",
+    "docs.rejected_too_large": "Tệp “{name}” quá lớn ({size_mb} MB, tối đa {max_mb} MB mỗi tệp).",
+    "docs.rejected_type": (
+        "Tệp “{name}” không phải ảnh JPG/PNG hoặc PDF (nội dung thực là: {detected}). "
+        "Chỉ nhận: {accepted}."
+    ),
+    "docs.rejected_dossier_full": (
+        "Tổng dung lượng hồ sơ sẽ vượt {max_mb} MB (đã dùng {used_mb} MB, tệp này {size_mb} MB). "
+        "Hãy gỡ bớt tệp hoặc gửi tệp nhỏ hơn."
+    ),
+    "docs.missing": "Còn thiếu giấy tờ bắt buộc:\n{lines}",
+    "docs.missing_line": "• {name}",
+    "docs.store_pick": "Chọn giấy tờ trong Kho dữ liệu (trang {page}/{pages}):",
+    "docs.stored_item": "{label} · {name} · {day}",
+    "docs.stored_wrong_type": "“{name}” không đúng loại tệp được nhận cho: {component}.",
+    "docs.manage_pick": "Chọn tệp cần gỡ:",
+    "docs.remove_item": "🗑️ {component}: {name}",
+    # ------------------------------------------------------------------ submission and payment
+    "submission.summary": (
+        "<b>Kiểm tra lần cuối trước khi nộp</b>\n"
+        "Thủ tục: {procedure}\nCơ quan tiếp nhận: {agency}\n"
+        "Tờ khai: {answers} mục đã điền\nGiấy tờ:\n{documents}\n"
+        "Nhận kết quả: {delivery}\nPhí, lệ phí: {fee}"
+    ),
+    "submission.document_line": "• {name}",
+    "submission.no_documents": "• (không có tệp đính kèm)",
+    "submission.submit": "📤 Nộp hồ sơ",
+    "submission.edit_documents": "📎 Sửa giấy tờ",
+    "submission.edit_form": "✏️ Sửa tờ khai",
+    "submission.login_needed": "Để nộp hồ sơ, bạn cần đăng nhập (hồ sơ được gắn với số định danh của bạn).",
+    "submission.commitment": (
+        "<b>Cam kết</b>\nTôi xin cam đoan những thông tin khai trên là đúng sự thật và chịu "
+        "trách nhiệm trước pháp luật về nội dung đã kê khai."
+    ),
+    "submission.commit": "✅ Tôi xin cam đoan và nộp hồ sơ",
+    "submission.created": "Hồ sơ đã được tạo với mã <b>{code}</b>. Vui lòng nộp phí, lệ phí để hoàn tất.",
+    "submission.submitted": "✅ Đã nộp hồ sơ thành công. Mã hồ sơ: <b>{code}</b>.",
+    "payment.request": (
+        "<b>Thanh toán phí, lệ phí — hồ sơ {code}</b>\n"
+        "Quét mã QR bằng ứng dụng ngân hàng, hoặc chuyển khoản:\n"
+        "Ngân hàng: {bank}\nSố tài khoản: <code>{account}</code>\nChủ tài khoản: {holder}\n"
+        "Số tiền: <b>{amount}</b>\nNội dung chuyển khoản (giữ nguyên): <code>{reference}</code>\n"
+        "Yêu cầu thanh toán có hiệu lực đến {expires}."
+    ),
+    "payment.check": "🔄 Tôi đã chuyển khoản — kiểm tra",
+    "payment.simulate": "🏦 Giả lập chuyển khoản (bản demo)",
+    "payment.simulating": "Đang giả lập giao dịch ngân hàng (bản demo). Biên nhận sẽ được gửi sau giây lát.",
+    "payment.not_yet": "Hệ thống chưa nhận được khoản thanh toán. Nếu bạn đã chuyển khoản, vui lòng đợi vài phút.",
+    "payment.expired": "Yêu cầu thanh toán đã hết hạn. Bạn có thể tạo yêu cầu mới.",
+    "payment.renew": "🔁 Tạo yêu cầu thanh toán mới",
+    "payment.renewed": "Đã tạo yêu cầu thanh toán mới.",
+    "payment.underpaid": (
+        "⚠️ Hồ sơ {code}: đã nhận {paid}, chưa đủ số tiền {due}. Cán bộ sẽ liên hệ để xử lý; "
+        "bạn không cần chuyển thêm lúc này."
+    ),
+    "payment.extra": (
+        "Hồ sơ {code} đã được thanh toán trước đó; khoản {paid} vừa nhận sẽ được cán bộ "
+        "hoàn lại theo quy định."
+    ),
+    "receipt.caption": (
+        "🧾 <b>Phiếu tiếp nhận hồ sơ</b>\nMã hồ sơ: <b>{code}</b>\nThủ tục: {procedure}\n"
+        "Cơ quan tiếp nhận: {agency}\nPhí, lệ phí: {fee}\nThời gian nộp: {submitted}\n"
+        "Ngày hẹn trả kết quả: {due}\nTra cứu: /status {code}"
+    ),
+    "receipt.fee_paid": "đã thanh toán {amount}",
+    "receipt.fee_none": "không thu",
+    # ------------------------------------------------------------------ dossiers and documents
+    "dossiers.none": "Bạn chưa nộp hồ sơ nào.",
+    "dossiers.list": "<b>Hồ sơ đã nộp</b> ({count}) — trang {page}/{pages}:",
+    "dossiers.item": "{code} · {procedure} · {status}",
+    "dossiers.awaiting_payment": "Chờ thanh toán",
+    "dossiers.card": (
+        "<b>Hồ sơ {code}</b>\nThủ tục: {procedure}\nCơ quan: {agency}\nTrạng thái: <b>{status}</b>\n"
+        "Ngày hẹn trả: {due}\nLịch sử:\n{history}"
+    ),
+    "dossiers.history_line": "• {at}: {status}",
+    "dossiers.pay": "💳 Thanh toán",
+    "documents.none": "Kho dữ liệu của bạn chưa có giấy tờ nào.",
+    "documents.list": "<b>Kho dữ liệu</b> ({count} giấy tờ):\n{lines}",
+    "documents.line": "• {label}: {name} ({day})",
 }

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from conversations.flow import Settings
 from conversations.messages import Incoming
-from conversations.router import Identity, Router
+from conversations.router import Filing, Identity, Router
 from services.catalog_index import Catalog
 from services.places import Places
 from storage.database import session_factory
@@ -19,14 +19,23 @@ from storage.tables import DraftRow, ProcessedUpdateRow
 from storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory
 from tests.chat import ChatDriver
 from tests.contract.conftest import KEYS
-from tests.fakes import FakeClock, SequentialIds
+from tests.fakes import FakeClock, MemoryStaging, SequentialIds
 
 
 def make_router(
     engine: AsyncEngine, catalog: Catalog, places: Places, identity: Identity
 ) -> Router:
     factory = SqlUnitOfWorkFactory(engine, KEYS)
-    return Router(factory, catalog, places, FakeClock(), SequentialIds(), identity, Settings())
+    return Router(
+        factory,
+        catalog,
+        places,
+        FakeClock(),
+        SequentialIds(),
+        identity,
+        Filing(MemoryStaging()),
+        Settings(),
+    )
 
 
 async def count(engine: AsyncEngine, table: Any) -> int:

@@ -273,7 +273,7 @@ def test_journey_from_search_to_confirmed_form(
     assert_summary(review[0].text, answered)
 
     final = chat.click("✅ Xác nhận tờ khai", exact=True)
-    assert keys(final) == ["form.final"]
+    assert keys(final) == ["form.final", "docs.checklist"]
     assert "Cơ quan tiếp nhận: UBND Phường Thục Phán" in final[0].text
     assert_summary(final[0].text, answered)
     assert chat.errors == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.router import Identity, Router
+from conversations.router import Filing, Identity, Router
 from services.catalog_index import Catalog
 from services.drafts import DraftStatus
 from tests.chat import ChatDriver
@@ -100,8 +100,8 @@ async def test_the_whole_birth_form_reaches_the_final_summary(
     assert "15/03/1995" in review and "0912345678" in review
     assert "Qua dịch vụ bưu chính công ích" in review and "Họ tên người nhận kết quả" in review
     await chat.press("Xác nhận tờ khai")
-    assert chat.keys == ["form.final"]
-    assert "UBND Phường Thục Phán" in chat.text()
+    assert chat.keys == ["form.final", "docs.checklist"]
+    assert "UBND Phường Thục Phán" in chat.text(chat.replies[0])
 
 
 async def test_a_wrong_date_gets_a_specific_message_and_the_same_question(
@@ -208,7 +208,7 @@ async def test_confirming_rechecks_an_id_after_the_birth_date_changed(
     assert current_field(chat, catalog) == "so_dinh_danh"
     await chat.send("004196012345")
     await chat.press("Xác nhận tờ khai")
-    assert chat.keys == ["form.final"]
+    assert chat.keys == ["form.final", "docs.checklist"]
 
 
 async def test_cancel_keeps_the_draft_and_drafts_resume_it(
@@ -246,13 +246,14 @@ async def test_a_restart_resumes_the_same_question_with_answers_intact(
     places: object,
     clock: FakeClock,
     identity: Identity,
+    filing: Filing,
     chat: ChatDriver,
 ) -> None:
     await open_birth_form(chat)
     await chat.send("Nông Thị Hoa")
     await chat.send("15/03/1995")
     # A new process: a new router over the same stored data, a fresh chat driver.
-    restarted = Router(uow_factory, catalog, places, clock, SequentialIds(), identity)  # type: ignore[arg-type]
+    restarted = Router(uow_factory, catalog, places, clock, SequentialIds(), identity, filing)  # type: ignore[arg-type]
     again = ChatDriver(restarted, seq=chat.seq)
     await again.send("/resume")
     assert current_field(again, catalog) == "gioi_tinh"

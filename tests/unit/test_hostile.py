@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from conversations.flow import Settings
 from conversations.messages import Incoming, IncomingKind, Upload
-from conversations.router import Identity, Router
+from conversations.router import Filing, Identity, Router
 from services.catalog_index import Catalog
 from services.places import Places
 from tests.chat import ChatDriver
-from tests.fakes import FakeClock, MemoryUnitOfWorkFactory, SequentialIds
+from tests.fakes import FakeClock, MemoryStaging, MemoryUnitOfWorkFactory, SequentialIds
 
 # Realistic moves get the bot deep into flows; the rest is noise.
 SCRIPTED = [
@@ -54,6 +54,7 @@ def fresh_router(catalog: Catalog, places: Places, identity: Identity) -> Router
         FakeClock(),
         SequentialIds(),
         identity,
+        Filing(MemoryStaging()),
         Settings(),
     )
 

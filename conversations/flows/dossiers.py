@@ -1,0 +1,199 @@
+"""The citizen's dossiers (/mydossiers) and document store (/documents).
+
+LISTING ──pick──▶ VIEWING (status, due date, history) ──pay──▶ the payment screen
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from conversations import payloads
+from conversations.cards import both
+from conversations.flow import Context, Flow, Turn
+from conversations.flows import home, submission
+from conversations.messages import (
+    At,
+    Both,
+    Button,
+    Day,
+    Incoming,
+    IncomingKind,
+    Lines,
+    Outgoing,
+    Text,
+    btn,
+    say,
+)
+from conversations.payloads import Verb
+from conversations.picker import list_buttons
+from services.dossier import DossierStatus
+from services.dossiers import Dossier, Phase
+
+NAME = "dossiers"
+DOSSIERS = "ds"
+
+
+class DossiersState(StrEnum):
+    """What the dossier screens await."""
+
+    LISTING = "LISTING"
+    VIEWING = "VIEWING"
+
+
+@dataclass(frozen=True, slots=True)
+class DossiersData:
+    """The page of the list, or the dossier shown."""
+
+    page: int = 0
+    dossier_id: str = ""
+
+
+def status_text(dossier: Dossier) -> Text:
+    """The dossier's status as the citizen reads it."""
+    if dossier.phase is Phase.AWAITING_PAYMENT or dossier.status is None:
+        return Text("dossiers.awaiting_payment")
+    return Text("raw_both", {"text": Both(dossier.status.label("vi"), dossier.status.label("en"))})
+
+
+def _procedure(ctx: Context, dossier: Dossier) -> Text | str:
+    proc = ctx.catalog.procedure(dossier.procedure_id)
+    return Text("raw_both", {"text": both(proc.name)}) if proc else dossier.procedure_id
+
+
+async def show(ctx: Context, page: int = 0) -> Turn:
+    """The dossiers of this chat and, when logged in, of the citizen on every chat."""
+    dossiers = await ctx.repos.dossiers.list_for(ctx.address.key, ctx.citizen_id)
+    if not dossiers:
+        return home.show(say("dossiers.none"))
+    items = [
+        (
+            d.id,
+            Text(
+                "dossiers.item",
+                {"code": d.code, "procedure": _procedure(ctx, d), "status": status_text(d)},
+            ),
+        )
+        for d in dossiers
+    ]
+    rows, shown = list_buttons(DOSSIERS, items, page, ctx.settings.page_size)
+    text = Text(
+        "dossiers.list", {"count": len(dossiers), "page": shown.number + 1, "pages": shown.count}
+    )
+    return Turn(
+        NAME,
+        DossiersState.LISTING,
+        DossiersData(page=shown.number),
+        (Outgoing(text, (*rows, home.home_row())),),
+    )
+
+
+def _card(ctx: Context, dossier: Dossier) -> Turn:
+    agency = ctx.catalog.agencies.get(dossier.agency_id)
+    history = Lines(
+        tuple(
+            Text(
+                "dossiers.history_line",
+                {
+                    "at": At(entry.at),
+                    "status": Text(
+                        "raw_both",
+                        {
+                            "text": Both(
+                                DossierStatus(entry.status).label("vi"),
+                                DossierStatus(entry.status).label("en"),
+                            )
+                        },
+                    ),
+                },
+            )
+            for entry in dossier.history
+        )
+    )
+    text = Text(
+        "dossiers.card",
+        {
+            "code": dossier.code,
+            "procedure": _procedure(ctx, dossier),
+            "agency": Text("raw_both", {"text": both(agency.name)}) if agency else "",
+            "status": status_text(dossier),
+            "due": Day(dossier.due_date) if dossier.due_date else "—",
+            "history": history,
+        },
+    )
+    buttons: list[tuple[Button, ...]] = []
+    if dossier.phase is Phase.AWAITING_PAYMENT:
+        buttons.append((btn("dossiers.pay", payloads.do("pay")),))
+    buttons.append(
+        (btn("btn.back_to_results", payloads.do("back")), btn("btn.menu", payloads.menu("home")))
+    )
+    data = DossiersData(dossier_id=dossier.id)
+    return Turn(NAME, DossiersState.VIEWING, data, (Outgoing(text, tuple(buttons)),))
+
+
+async def _mine(ctx: Context, dossier_id: str) -> Dossier | None:
+    dossier = await ctx.repos.dossiers.get(dossier_id)
+    if dossier is None:
+        return None
+    mine = dossier.owner == ctx.address.key or (
+        ctx.citizen_id is not None and dossier.citizen_id == ctx.citizen_id
+    )
+    return dossier if mine else None
+
+
+async def _step_list(ctx: Context, data: DossiersData, event: Incoming) -> Turn | None:
+    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
+    if action is None:
+        return None
+    if action.verb is Verb.PAGE and action.args[0] == DOSSIERS and action.args[1].isdigit():
+        return await show(ctx, int(action.args[1]))
+    if action.verb is Verb.PICK and action.args[0] == DOSSIERS:
+        dossier = await _mine(ctx, action.args[1])
+        return _card(ctx, dossier) if dossier else None
+    return None
+
+
+async def _step_view(ctx: Context, data: DossiersData, event: Incoming) -> Turn | None:
+    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
+    if action is None or action.verb is not Verb.DO:
+        return None
+    if action.arg == "back":
+        return await show(ctx)
+    dossier = await _mine(ctx, data.dossier_id)
+    if action.arg == "pay" and dossier is not None and dossier.phase is Phase.AWAITING_PAYMENT:
+        return await submission.show_payment(ctx, dossier)
+    return None
+
+
+async def show_documents(ctx: Context) -> Turn:
+    """The document store: every file kept for this chat and citizen."""
+    stored = await ctx.repos.documents.list_for(ctx.address.key, ctx.citizen_id)
+    if not stored:
+        return home.show(say("documents.none"))
+    lines = Lines(
+        tuple(
+            Text(
+                "documents.line",
+                {"label": d.label or d.component, "name": d.name, "day": Day(d.created_at.date())},
+            )
+            for d in stored
+        )
+    )
+    return home.show(say("documents.list", count=len(stored), lines=lines))
+
+
+async def _prompt_list(ctx: Context, data: DossiersData) -> Turn:
+    return await show(ctx, data.page)
+
+
+async def _prompt_view(ctx: Context, data: DossiersData) -> Turn:
+    dossier = await _mine(ctx, data.dossier_id)
+    return _card(ctx, dossier) if dossier else await show(ctx)
+
+
+FLOW: Flow[DossiersData] = Flow(
+    name=NAME,
+    data_type=DossiersData,
+    steps={DossiersState.LISTING: _step_list, DossiersState.VIEWING: _step_view},
+    prompts={DossiersState.LISTING: _prompt_list, DossiersState.VIEWING: _prompt_view},
+)

@@ -1,0 +1,256 @@
+"""Commit and submit, then pay by VietQR: the end of filing.
+
+    SUMMARY ──submit──▶ (login, when not logged in) ──▶ COMMITTING ──commit──▶ the dossier:
+        free (or fee set at reception) ──▶ submitted at once: receipt, status 1
+        fee online ──▶ AWAITING_PAYMENT: the QR, the account and the exact reference
+    AWAITING_PAYMENT ──check──▶ paid: receipt / not yet / expired ──renew──▶ a new request
+                     ──simulate (demo only)──▶ a signed notification through the real webhook
+
+The receipt also reaches the citizen through the outbox when the bank's notification is
+applied (see conversations.notifications).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from conversations import payloads
+from conversations.cards import agency_text, fee_text, procedure_name
+from conversations.flow import Context, Flow, Turn
+from conversations.flows import documents, form, home, login
+from conversations.form_fields import display
+from conversations.messages import Incoming, IncomingKind, Lines, Outgoing, Text, btn, say
+from conversations.notifications import payment_request_message, receipt_message
+from conversations.payloads import Verb
+from services.catalog import Procedure
+from services.clock import today
+from services.codec import to_json
+from services.dossiers import Dossier, Phase, dossier_code, payment_request, submitted
+from services.drafts import Draft, DraftStatus
+
+NAME = "submission"
+DELIVERY = "hinh_thuc_nhan_kq"
+REFUND = ("tk_ngan_hang", "tk_so", "tk_chu")
+
+
+class SubmissionState(StrEnum):
+    """What the end of filing awaits."""
+
+    SUMMARY = "SUMMARY"
+    COMMITTING = "COMMITTING"
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionData:
+    """The draft being submitted, then the dossier being paid."""
+
+    draft_id: str = ""
+    dossier_id: str = ""
+
+
+async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
+    """Everything the citizen is about to submit: form, documents, delivery, fee."""
+    agency = ctx.catalog.agencies.get(draft.agency_id)
+    delivery = proc.field(DELIVERY)
+    attached = Lines(
+        tuple(Text("submission.document_line", {"name": a.name}) for a in draft.attachments)
+        or (Text("submission.no_documents"),)
+    )
+    text = Text(
+        "submission.summary",
+        {
+            "procedure": procedure_name(proc),
+            "agency": agency_text(agency) if agency else "",
+            "answers": len([s for s in proc.shown_fields(draft.answers) if s.key in draft.answers]),
+            "documents": attached,
+            "delivery": display(delivery, draft.answers.get(DELIVERY)) if delivery else "—",
+            "fee": fee_text(proc),
+        },
+    )
+    buttons = (
+        (btn("submission.submit", payloads.do("submit")),),
+        (btn("submission.edit_documents", payloads.do("documents")),),
+        (
+            btn("submission.edit_form", payloads.do("form")),
+            btn("btn.cancel", payloads.do("cancel")),
+        ),
+    )
+    data = SubmissionData(draft_id=draft.id)
+    return Turn(NAME, SubmissionState.SUMMARY, data, (Outgoing(text, buttons),))
+
+
+def _commitment(data: SubmissionData) -> Turn:
+    buttons = (
+        (btn("submission.commit", payloads.do("commit")),),
+        (btn("btn.back", payloads.do("back")),),
+    )
+    return Turn(NAME, SubmissionState.COMMITTING, data, (say("submission.commitment", buttons),))
+
+
+async def _load_draft(ctx: Context, data: SubmissionData) -> tuple[Procedure, Draft] | None:
+    draft = await ctx.drafts.get(data.draft_id)
+    proc = ctx.catalog.procedure(draft.procedure_id) if draft else None
+    return (proc, draft) if proc and draft and draft.status is not DraftStatus.SUBMITTED else None
+
+
+def _action(event: Incoming) -> str:
+    parsed = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
+    return parsed.arg if parsed is not None and parsed.verb is Verb.DO else ""
+
+
+async def _step_summary(ctx: Context, data: SubmissionData, event: Incoming) -> Turn | None:
+    loaded = await _load_draft(ctx, data)
+    if loaded is None:
+        return home.show(say("form.draft_gone"))
+    proc, draft = loaded
+    match _action(event):
+        case "submit":
+            if ctx.citizen is None:  # a dossier belongs to an identified citizen
+                resume = login.Resume(NAME, SubmissionState.SUMMARY, to_json(data), "d:submit")
+                return (await login.start(ctx, resume)).saying(say("submission.login_needed"))
+            return _commitment(data)
+        case "documents":
+            return await documents.start(ctx, proc, draft)
+        case "form":
+            return await form.resume(ctx, draft)
+        case "cancel":
+            return home.show(say("form.cancelled", procedure=procedure_name(proc)))
+    return None
+
+
+async def _step_commit(ctx: Context, data: SubmissionData, event: Incoming) -> Turn | None:
+    action = _action(event)
+    loaded = await _load_draft(ctx, data)
+    if loaded is None:
+        return home.show(say("form.draft_gone"))
+    proc, draft = loaded
+    if action == "back":
+        return await summary(ctx, proc, draft)
+    if action != "commit" or ctx.citizen is None:
+        return None
+    return await _submit(ctx, proc, draft)
+
+
+async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
+    """Create the dossier with its code; free ones are submitted, others ask for payment."""
+    agency = ctx.catalog.agencies.get(draft.agency_id)
+    if agency is None:
+        return home.show(say("proc.agency_missing"))
+    now, day = ctx.clock.now(), today(ctx.clock)
+    sequence = await ctx.repos.dossiers.next_sequence(agency.code, day)
+    code = dossier_code(agency.code, day, sequence)
+    shown = {s.key for s in proc.shown_fields(draft.answers)}
+    answers = {k: v for k, v in draft.answers.items() if k in shown}
+    refund = {k: str(answers[k]) for k in REFUND if k in answers}
+    fee = proc.online_fee
+    dossier = Dossier(
+        id=ctx.ids.new_id(),
+        code=code,
+        procedure_id=proc.id,
+        agency_id=agency.id,
+        owner=ctx.address.key,
+        citizen_id=ctx.citizen_id,
+        answers=answers,
+        attachments=draft.attachments,
+        fee=fee,
+        created_at=now,
+        phase=Phase.AWAITING_PAYMENT,
+        refund=refund,
+    )
+    await ctx.drafts.update(replace(draft, status=DraftStatus.SUBMITTED, updated_at=now))
+    if fee:
+        dossier = replace(dossier, payment=payment_request(code, fee, now))
+        await ctx.repos.dossiers.add(dossier)
+        return _awaiting_payment(ctx, dossier, say("submission.created", code=code))
+    dossier = submitted(dossier, now, day, proc.processing_days, "citizen")
+    await ctx.repos.dossiers.add(dossier)
+    receipt = receipt_message(ctx.catalog, dossier)
+    return home.show(say("submission.submitted", code=code), receipt)
+
+
+def _awaiting_payment(ctx: Context, dossier: Dossier, *before: Outgoing) -> Turn:
+    message = payment_request_message(ctx.settings.payment, dossier)
+    buttons = [(btn("payment.check", payloads.do("check")),)]
+    if ctx.settings.payment.simulator:
+        buttons.append((btn("payment.simulate", payloads.do("simulate")),))
+    buttons.append((btn("btn.menu", payloads.menu("home")),))
+    message = replace(message, buttons=tuple(buttons))
+    data = SubmissionData(dossier_id=dossier.id)
+    return Turn(NAME, SubmissionState.AWAITING_PAYMENT, data, (*before, message))
+
+
+async def _step_payment(ctx: Context, data: SubmissionData, event: Incoming) -> Turn | None:
+    dossier = await ctx.repos.dossiers.get(data.dossier_id)
+    if dossier is None or dossier.payment is None:
+        return home.show()
+    action = _action(event)
+    if dossier.phase is Phase.SUBMITTED:
+        return home.show(receipt_message(ctx.catalog, dossier))
+    expired = ctx.clock.now() >= dossier.payment.expires_at
+    match action:
+        case "check":
+            if expired:
+                return _expired(data)
+            return _awaiting_payment(ctx, dossier, say("payment.not_yet"))
+        case "renew":
+            renewed = replace(
+                dossier,
+                payment=payment_request(dossier.code, dossier.payment.amount, ctx.clock.now()),
+            )
+            await ctx.repos.dossiers.update(renewed)
+            return _awaiting_payment(ctx, renewed, say("payment.renewed"))
+        case "simulate" if ctx.simulator is not None and ctx.settings.payment.simulator:
+            await ctx.simulator.simulate(dossier.payment.reference, dossier.payment.amount)
+            return _awaiting_payment(ctx, dossier, say("payment.simulating"))
+    return None
+
+
+def _expired(data: SubmissionData) -> Turn:
+    buttons = (
+        (btn("payment.renew", payloads.do("renew")),),
+        (btn("btn.menu", payloads.menu("home")),),
+    )
+    return Turn(NAME, SubmissionState.AWAITING_PAYMENT, data, (say("payment.expired", buttons),))
+
+
+async def show_payment(ctx: Context, dossier: Dossier) -> Turn:
+    """The payment screen of a dossier still waiting for its fee."""
+    if dossier.payment and ctx.clock.now() >= dossier.payment.expires_at:
+        return _expired(SubmissionData(dossier_id=dossier.id))
+    return _awaiting_payment(ctx, dossier)
+
+
+async def _prompt_summary(ctx: Context, data: SubmissionData) -> Turn:
+    loaded = await _load_draft(ctx, data)
+    return await summary(ctx, *loaded) if loaded else home.show()
+
+
+async def _prompt_commit(ctx: Context, data: SubmissionData) -> Turn:
+    return _commitment(data)
+
+
+async def _prompt_payment(ctx: Context, data: SubmissionData) -> Turn:
+    dossier = await ctx.repos.dossiers.get(data.dossier_id)
+    if dossier is None:
+        return home.show()
+    if dossier.phase is Phase.SUBMITTED:
+        return home.show(receipt_message(ctx.catalog, dossier))
+    return await show_payment(ctx, dossier)
+
+
+FLOW: Flow[SubmissionData] = Flow(
+    name=NAME,
+    data_type=SubmissionData,
+    steps={
+        SubmissionState.SUMMARY: _step_summary,
+        SubmissionState.COMMITTING: _step_commit,
+        SubmissionState.AWAITING_PAYMENT: _step_payment,
+    },
+    prompts={
+        SubmissionState.SUMMARY: _prompt_summary,
+        SubmissionState.COMMITTING: _prompt_commit,
+        SubmissionState.AWAITING_PAYMENT: _prompt_payment,
+    },
+)
