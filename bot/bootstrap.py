@@ -5,21 +5,26 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.keys import storage_keys
+from bot.keys import derive, master_secret, storage_keys
+from bot.media_resolver import MediaResolver
+from bot.payment_simulator import LocalBankSimulator
 from bot.registry_http import HttpCitizenRegistry
-from bot.settings import RegistryBackend, Settings, SmsBackend
+from bot.settings import Environment, RegistryBackend, Settings, SmsBackend
 from bot.sms import DevSms, DevSmsInbox, HttpSmsGateway
 from bot.system import RandomIds, SystemClock
+from conversations.flow import PaymentAccount
 from conversations.flow import Settings as FlowSettings
-from conversations.router import Identity, Router
+from conversations.router import Filing, Identity, Router
 from conversations.texts import TextCatalog
 from services.agencies import Agencies
 from services.catalog_index import Catalog
 from services.citizens import CitizenRegistry
 from services.clock import Clock
+from services.keyed_hash import KeyedHasher
 from services.otp import OtpPolicy, SmsSender
 from services.places import Places
 from services.ports import IdGenerator
@@ -28,9 +33,11 @@ from storage.admin_units import load_places
 from storage.catalog_repository import load_catalog
 from storage.database import create_engine, session_factory
 from storage.demo_registry import DemoCitizenRegistry, load_people
+from storage.file_store import LocalFileStore
 from storage.migrate import upgrade
 from storage.seed import all_agencies, load_catalog_data, seed_catalog
 from storage.sqlite_inline import InlineSqliteUnitOfWorkFactory
+from storage.staging import LocalStaging
 from storage.unit_of_work import SqlUnitOfWorkFactory, StorageKeys
 
 log = logging.getLogger(__name__)
@@ -50,6 +57,12 @@ class Application:
     texts: TextCatalog
     clock: Clock
     sms: SmsSender
+    files: LocalFileStore
+    staging: LocalStaging
+    media: MediaResolver
+    payment_secrets: PaymentSecrets
+    signer: KeyedHasher  # signs media URLs and other links handed to browsers
+    simulator: LocalBankSimulator | None = None
 
     async def start(self) -> None:
         """Start background work (SMS delivery)."""
@@ -60,6 +73,8 @@ class Application:
         """Stop background work and release the database connections."""
         if isinstance(self.sms, HttpSmsGateway):
             await self.sms.stop()
+        if self.simulator is not None:
+            await self.simulator.close()
         if isinstance(self.uow_factory, InlineSqliteUnitOfWorkFactory):
             self.uow_factory.dispose()
         await self.engine.dispose()
@@ -92,6 +107,30 @@ def build_registry(settings: Settings, places: Places) -> CitizenRegistry:
         )
         return HttpCitizenRegistry(settings.citizen_registry_url, token)
     return DemoCitizenRegistry(load_people(places))
+
+
+@dataclass(frozen=True)
+class PaymentSecrets:
+    """How bank notifications are authenticated."""
+
+    sepay_hmac: str | None
+    sepay_api_key: str | None
+    casso: str | None
+
+
+def payment_secrets(settings: Settings, master: bytes) -> PaymentSecrets:
+    """The configured secrets; in development SePay's HMAC secret defaults to a derived one,
+    so the demo's simulated bank signs like the real one."""
+    sepay = (
+        settings.sepay_webhook_secret.get_secret_value() if settings.sepay_webhook_secret else None
+    )
+    if sepay is None and settings.environment is Environment.DEVELOPMENT:
+        sepay = derive(master, "sepay-demo").hex()
+    api_key = settings.sepay_api_key.get_secret_value() if settings.sepay_api_key else None
+    casso = (
+        settings.casso_webhook_secret.get_secret_value() if settings.casso_webhook_secret else None
+    )
+    return PaymentSecrets(sepay, api_key, casso)
 
 
 def otp_policy(settings: Settings) -> OtpPolicy:
@@ -138,6 +177,17 @@ async def build(
         engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     keys = storage_keys(settings)
+    master = master_secret(settings)
+    files = LocalFileStore(Path(settings.data_dir) / "files")
+    staging = LocalStaging(Path(settings.data_dir) / "incoming", files)
+    secrets = payment_secrets(settings, master)
+    simulator = None
+    if settings.payment_simulator and secrets.sepay_hmac:
+        simulator = LocalBankSimulator(
+            f"http://127.0.0.1:{settings.port}/payments/webhook",
+            secrets.sepay_hmac,
+            settings.payment_account_number,
+        )
     uow_factory = unit_of_work_factory(engine, keys)
     data, agencies = await load_catalog(sessions)
     catalog = Catalog(data, Agencies(agencies))
@@ -162,7 +212,14 @@ async def build(
             province_code=settings.province_code,
             page_size=settings.page_size,
             session_idle_minutes=settings.session_idle_minutes,
+            payment=PaymentAccount(
+                bank_bin=settings.payment_bank_bin,
+                number=settings.payment_account_number,
+                holder=settings.payment_account_holder,
+                simulator=simulator is not None,
+            ),
         ),
+        filing=Filing(uploads=staging, simulator=simulator),
         default_lang=settings.default_language,
     )
     return Application(
@@ -176,4 +233,10 @@ async def build(
         texts=TextCatalog(strict=strict_texts),
         clock=clock,
         sms=sms,
+        files=files,
+        staging=staging,
+        media=MediaResolver(uow_factory, catalog, files),
+        payment_secrets=secrets,
+        signer=KeyedHasher(derive(master, "links")),
+        simulator=simulator,
     )

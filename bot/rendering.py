@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from conversations.messages import Outgoing
 from conversations.texts import TextCatalog
 
 
-def web_message(message: Outgoing, lang: str, texts: TextCatalog) -> dict[str, Any]:
-    """A JSON-ready message: safe HTML (only <b>, <i>, <code> and <br>), and buttons."""
+def web_message(
+    message: Outgoing,
+    lang: str,
+    texts: TextCatalog,
+    media_url: Callable[[str], str] | None = None,
+) -> dict[str, Any]:
+    """A JSON-ready message: safe HTML (only <b>, <i>, <code> and <br>), buttons, and the
+    URL of its image or document (signed for this chat)."""
     html = texts.render(message.text, lang).replace("\n", "<br>")
     return {
         "key": message.text.key,
@@ -19,6 +26,7 @@ def web_message(message: Outgoing, lang: str, texts: TextCatalog) -> dict[str, A
             [{"label": texts.plain(b.label, lang), "payload": b.payload} for b in row]
             for row in message.buttons
         ],
-        "media": message.media_ref or None,
+        "media": media_url(message.media_ref) if message.media_ref and media_url else None,
+        "media_name": message.media_name or None,
         "request_contact": message.request_contact,
     }

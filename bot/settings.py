@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.vietqr import bank_by_bin
+
 
 class Environment(StrEnum):
     """Where the bot runs; production refuses development-only parts."""
@@ -69,6 +71,13 @@ class Settings(BaseSettings):
         "DVC Cao Bang: ma xac thuc cua ban la {code}, hieu luc {minutes} phut. "
         "Khong chia se ma nay voi bat ky ai."
     )
+    payment_bank_bin: str = "970415"
+    payment_account_number: str = "1234567890"
+    payment_account_holder: str = "THU PHI DICH VU CONG CAO BANG"
+    sepay_webhook_secret: SecretStr | None = None
+    sepay_api_key: SecretStr | None = None
+    casso_webhook_secret: SecretStr | None = None
+    payment_simulator: bool = True
     citizen_registry: RegistryBackend = RegistryBackend.DEMO
     citizen_registry_url: str = ""
     citizen_registry_token: SecretStr | None = None
@@ -85,6 +94,8 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "CITIZEN_REGISTRY=demo holds fictional people: refused in production"
                 )
+            if self.payment_simulator:
+                raise ValueError("PAYMENT_SIMULATOR fakes bank transfers: refused in production")
         if self.sms_backend is SmsBackend.HTTP and not self.sms_gateway_url:
             raise ValueError("SMS_BACKEND=http needs SMS_GATEWAY_URL")
         if self.citizen_registry is RegistryBackend.HTTP and not self.citizen_registry_url:
@@ -102,6 +113,20 @@ class Settings(BaseSettings):
     def _known_language(cls, value: str) -> str:
         if value not in ("vi", "en"):
             raise ValueError("DEFAULT_LANGUAGE must be vi or en")
+        return value
+
+    @field_validator("payment_bank_bin")
+    @classmethod
+    def _known_bank(cls, value: str) -> str:
+        if bank_by_bin(value) is None:
+            raise ValueError("PAYMENT_BANK_BIN is not the NAPAS BIN of a known bank")
+        return value
+
+    @field_validator("payment_account_number")
+    @classmethod
+    def _account(cls, value: str) -> str:
+        if not (value.isascii() and value.isalnum() and 1 <= len(value) <= 19):
+            raise ValueError("PAYMENT_ACCOUNT_NUMBER must be 1 to 19 letters or digits")
         return value
 
     @field_validator("province_code")

@@ -7,6 +7,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from bot.bootstrap import Application
 from bot.web.chat import chat_router
+from bot.web.chat_media import chat_media_router
+from bot.web.payments import payments_router
 
 
 def create_http_app(app: Application) -> FastAPI:
@@ -17,8 +19,10 @@ def create_http_app(app: Application) -> FastAPI:
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    http.include_router(payments_router(app))
     if app.settings.web_chat_enabled:
         http.include_router(chat_router(app))
+        http.include_router(chat_media_router(app))
 
         @http.get("/", include_in_schema=False)
         async def root() -> RedirectResponse:

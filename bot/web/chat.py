@@ -6,6 +6,7 @@ an increasing sequence number, which is the update id, so a retried request is a
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from pathlib import Path
@@ -18,6 +19,7 @@ from pydantic import BaseModel, Field
 from bot.bootstrap import Application
 from bot.rendering import web_message
 from bot.sms import DevSms
+from bot.web.chat_media import media_signer
 from conversations.messages import (
     ChatAddress,
     Incoming,
@@ -28,12 +30,13 @@ from conversations.messages import (
     Upload,
 )
 from conversations.router import Update
+from services.files import MAX_FILE_BYTES
 from services.identity import mask_phone
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 CHAT_ID = r"^[A-Za-z0-9_-]{8,64}$"
-MAX_UPLOAD = 25 * 1024 * 1024  # read at most this much; the documents step applies its own cap
+MAX_UPLOAD = MAX_FILE_BYTES  # larger files are refused by size, without being kept
 MAX_TEXT = 100_000
 
 
@@ -77,10 +80,12 @@ def chat_router(app: Application) -> APIRouter:
     ) -> JSONResponse:
         content = await file.read(MAX_UPLOAD + 1)
         name = Path(file.filename or "file").name[:200]
-        ref = hashlib.sha256(content).hexdigest()
+        size = max(len(content), file.size or 0)
+        # A file over the per-file limit is never staged: the documents step refuses it by size.
+        ref = await asyncio.to_thread(app.staging.stage, content) if size <= MAX_UPLOAD else ""
         incoming = Incoming(
             IncomingKind.UPLOAD,
-            upload=Upload(ref=ref, name=name, size=len(content), mime=file.content_type or ""),
+            upload=Upload(ref=ref, name=name, size=size, mime=file.content_type or ""),
         )
         return await _handle(app, chat_id, seq, incoming)
 
@@ -106,7 +111,7 @@ def update_id(seq: int, incoming: Incoming) -> str:
     duplicated by the browser (same chat id and counter) sending something else is not
     mistaken for a retry.
     """
-    upload = incoming.upload.ref if incoming.upload else ""
+    upload = f"{incoming.upload.ref}:{incoming.upload.size}" if incoming.upload else ""
     content = "|".join((incoming.kind, incoming.command, incoming.text, incoming.payload, upload))
     return f"{seq}-{hashlib.sha256(content.encode()).hexdigest()[:12]}"
 
@@ -121,7 +126,8 @@ async def _handle(app: Application, chat_id: str, seq: int, incoming: Incoming) 
         lang = await _lang_or_default(app, address)
         error = web_message(Outgoing(Text("common.error")), lang, app.texts)
         return JSONResponse({"messages": [error], "lang": lang}, 503)
-    messages = [web_message(m, reply.lang, app.texts) for m in reply.messages]
+    sign = media_signer(app, address)
+    messages = [web_message(m, reply.lang, app.texts, sign) for m in reply.messages]
     return JSONResponse({"messages": messages, "lang": reply.lang})
 
 

@@ -1,0 +1,83 @@
+"""The web chat's pushed messages (from the outbox) and its media (QR codes, receipts, files).
+
+Media URLs are signed for one chat: a link copied out of one conversation opens nothing in
+another, and a reference cannot be guessed into a file.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi.responses import JSONResponse
+
+from bot.bootstrap import Application
+from bot.rendering import web_message
+from conversations.messages import ChatAddress, Outgoing, Platform
+from services.codec import CodecError, from_json
+from services.outbox import OutboxStatus
+
+CHAT_ID = r"^[A-Za-z0-9_-]{8,64}$"
+
+
+def _signature(app: Application, chat_key: str, ref: str) -> str:
+    return app.signer.digest("media", f"{chat_key}|{ref}")[:32]
+
+
+def media_signer(app: Application, address: ChatAddress) -> Callable[[str], str]:
+    """Turns a media reference into a URL this chat's page may load."""
+
+    def url(ref: str) -> str:
+        query = {"chat_id": address.chat_id, "ref": ref, "sig": _signature(app, address.key, ref)}
+        return "/chat/media?" + urlencode(query)
+
+    return url
+
+
+def chat_media_router(app: Application) -> APIRouter:
+    """GET /chat/api/events and GET /chat/media."""
+    router = APIRouter()
+
+    @router.get("/chat/api/events", include_in_schema=False)
+    async def events(
+        chat_id: Annotated[str, Query(pattern=CHAT_ID)],
+        after: Annotated[int, Query(ge=0)] = 0,
+    ) -> JSONResponse:
+        """Messages pushed to this chat after `after`; those up to `after` are acknowledged."""
+        address = ChatAddress(Platform.WEB, chat_id)
+        async with app.uow_factory() as uow:
+            for item in await uow.outbox.pending(address.key, 0):
+                if item.id <= after:
+                    await uow.outbox.mark(item.id, OutboxStatus.SENT, app.clock.now())
+            fresh = await uow.outbox.pending(address.key, after)
+            await uow.commit()
+        lang = await app.router.lang_of(address)
+        sign = media_signer(app, address)
+        out = []
+        for item in fresh:
+            try:
+                message = from_json(Outgoing, item.message)
+            except CodecError:
+                continue
+            out.append({"id": item.id, "message": web_message(message, lang, app.texts, sign)})
+        return JSONResponse({"events": out})
+
+    @router.get("/chat/media", include_in_schema=False)
+    async def media(
+        chat_id: Annotated[str, Query(pattern=CHAT_ID)],
+        ref: Annotated[str, Query(max_length=600)],
+        sig: Annotated[str, Query(max_length=64)],
+    ) -> Response:
+        address = ChatAddress(Platform.WEB, chat_id)
+        if not hmac.compare_digest(sig, _signature(app, address.key, ref)):
+            raise HTTPException(404)
+        found = await app.media.resolve(ref, await app.router.lang_of(address))
+        if found is None:
+            raise HTTPException(404)
+        headers = {"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"}
+        return Response(found.content, media_type=found.mime, headers=headers)
+
+    return router
