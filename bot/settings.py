@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     sepay_webhook_secret: SecretStr | None = None
     sepay_api_key: SecretStr | None = None
     casso_webhook_secret: SecretStr | None = None
-    payment_simulator: bool = True
+    payment_simulator: bool | None = None  # None: on in development, off in production
     citizen_registry: RegistryBackend = RegistryBackend.DEMO
     citizen_registry_url: str = ""
     citizen_registry_token: SecretStr | None = None
@@ -96,6 +96,8 @@ class Settings(BaseSettings):
                 )
             if self.payment_simulator:
                 raise ValueError("PAYMENT_SIMULATOR fakes bank transfers: refused in production")
+        if self.payment_simulator is None:
+            self.payment_simulator = self.environment is Environment.DEVELOPMENT
         if self.sms_backend is SmsBackend.HTTP and not self.sms_gateway_url:
             raise ValueError("SMS_BACKEND=http needs SMS_GATEWAY_URL")
         if self.citizen_registry is RegistryBackend.HTTP and not self.citizen_registry_url:

@@ -6,7 +6,6 @@ from conversations.messages import Incoming, IncomingKind, OutgoingKind, Upload
 from services.dossier import DossierStatus, parse_code
 from services.dossiers import Phase
 from services.vietqr import decode
-
 from tests.chat import ChatDriver
 from tests.fakes import FakeClock, MemoryStaging, MemoryUnitOfWorkFactory, RecordingSms
 from tests.unit.test_login_flow import login
