@@ -32,6 +32,13 @@ class RegistryBackend(StrEnum):
     HTTP = "http"  # an HTTP adapter to the population registry
 
 
+class BotFramework(StrEnum):
+    """Which Telegram library carries the updates (both are thin transports)."""
+
+    PTB = "ptb"
+    AIOGRAM = "aiogram"
+
+
 class LogFormat(StrEnum):
     """How log lines look."""
 
@@ -78,6 +85,17 @@ class Settings(BaseSettings):
     sepay_api_key: SecretStr | None = None
     casso_webhook_secret: SecretStr | None = None
     payment_simulator: bool | None = None  # None: on in development, off in production
+    telegram_bot_token: SecretStr | None = None
+    bot_framework: BotFramework = BotFramework.PTB
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+    zalo_app_id: str = ""
+    zalo_oa_secret_key: SecretStr | None = None
+    zalo_app_secret: SecretStr | None = None
+    zalo_refresh_token: SecretStr | None = None
+    zalo_api_base_url: str = "https://openapi.zalo.me"
+    zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
     citizen_registry: RegistryBackend = RegistryBackend.DEMO
     citizen_registry_url: str = ""
     citizen_registry_token: SecretStr | None = None

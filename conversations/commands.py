@@ -31,7 +31,7 @@ async def global_turn(
 ) -> Turn | None:
     """The turn for a global command or button, or None to let the current flow decide."""
     if event.kind is IncomingKind.COMMAND:
-        return await command(ctx, chat, event.command, reprompt)
+        return await command(ctx, chat, event.command, reprompt, event.text)
     action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
     if action is None:
         return None
@@ -75,8 +75,10 @@ async def _login(ctx: Context) -> Turn:
     return await login.start(ctx)
 
 
-async def command(ctx: Context, chat: ChatState, name: str, reprompt: Reprompt) -> Turn:
-    """A typed command."""
+async def command(
+    ctx: Context, chat: ChatState, name: str, reprompt: Reprompt, argument: str = ""
+) -> Turn:
+    """A typed command; `argument` is what follows it ("/status H04.101-251125-0001")."""
     match name:
         case "start":
             return home.show(say("common.welcome"))
@@ -104,6 +106,8 @@ async def command(ctx: Context, chat: ChatState, name: str, reprompt: Reprompt) 
             return await profile.show_mydata(ctx)
         case "deletemydata":
             return profile.confirm_erase()
+        case "status":
+            return await dossiers.status(ctx, argument)
         case "mydossiers" | "dossiers":
             return await dossiers.show(ctx)
         case "documents":

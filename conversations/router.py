@@ -68,10 +68,16 @@ _NOT_UNDERSTOOD = {
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What to send back for one update, and in which language to render it."""
+    """What to send back for one update, and in which language to render it.
+
+    `duplicate` marks an update applied before: its replies are the recorded ones. A channel
+    whose platform redelivers (Telegram, Zalo webhooks) sends nothing again; the web chat,
+    whose page retries after a lost response, shows them.
+    """
 
     lang: str
     messages: tuple[Outgoing, ...]
+    duplicate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +142,7 @@ class Router:
             stored = await uow.conversations.load(key, update.update_id)
             chat = state.load(stored.state, self._default_lang)
             if stored.replies is not None:
-                return Reply(chat.lang, _decode_replies(stored.replies))
+                return Reply(chat.lang, _decode_replies(stored.replies), duplicate=True)
             chat, messages = await self._apply(uow, update, chat)
             await uow.conversations.save(key, state.dump(chat))
             await uow.conversations.record(key, update.update_id, [to_json(m) for m in messages])

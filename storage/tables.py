@@ -260,3 +260,38 @@ class OutboxRow(SQLModel, table=True):
     attempts: int = Field(default=0)
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+
+
+class ChatStatusRow(SQLModel, table=True):
+    """Whether a chat can still be reached (a user who blocked the bot is marked inactive)."""
+
+    __tablename__ = "chat_status"
+
+    chat_key: str = Field(primary_key=True, max_length=120)
+    active: bool = Field(default=True)
+    reason: str = Field(default="", max_length=60)
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class ZaloTokenRow(SQLModel, table=True):
+    """The OA's access and refresh tokens (sealed); the refresh token is single-use."""
+
+    __tablename__ = "zalo_token"
+
+    app_id: str = Field(primary_key=True, max_length=40)
+    tokens: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class ZaloUserRow(SQLModel, table=True):
+    """A Zalo user's messaging window: replies are free for 48 h after their last message,
+    at most 8 of them; outside it a push needs another channel."""
+
+    __tablename__ = "zalo_user"
+
+    user_id: str = Field(primary_key=True, max_length=40)
+    last_inbound_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    replies_since: int = Field(default=0)
+    following: bool = Field(default=True)
+    menu: Any = Field(default=None, sa_column=Column(JsonColumn, nullable=True))

@@ -27,7 +27,7 @@ from conversations.messages import (
 )
 from conversations.payloads import Verb
 from conversations.picker import list_buttons
-from services.dossier import DossierStatus
+from services.dossier import AgencyForm, DossierStatus, parse_code
 from services.dossiers import Dossier, Phase
 
 NAME = "dossiers"
@@ -163,6 +163,40 @@ async def _step_view(ctx: Context, data: DossiersData, event: Incoming) -> Turn 
     if action.arg == "pay" and dossier is not None and dossier.phase is Phase.AWAITING_PAYMENT:
         return await submission.show_payment(ctx, dossier)
     return None
+
+
+async def status(ctx: Context, text: str) -> Turn:
+    """`/status CODE` for anyone: a non-owner sees procedure, agency, status and dates only."""
+    parsed = parse_code(text)
+    if parsed is None:
+        return home.show(say("status.bad_code", example="000.01.50.H04-251125-0001"))
+    code = parsed.text
+    if parsed.form is AgencyForm.SHORT:  # typed with the short agency form (H04.101)
+        agency = next((a for a in ctx.catalog.agencies if a.short_code == parsed.agency), None)
+        if agency is None:
+            return home.show(say("status.not_found", code=code))
+        code = f"{agency.code}-{parsed.day:%y%m%d}-{parsed.sequence:04d}"
+    dossier = await ctx.repos.dossiers.by_code(code)
+    if dossier is None:
+        return home.show(say("status.not_found", code=code))
+    mine = dossier.owner == ctx.address.key or (
+        ctx.citizen_id is not None and dossier.citizen_id == ctx.citizen_id
+    )
+    if mine:
+        return _card(ctx, dossier)
+    agency = ctx.catalog.agencies.get(dossier.agency_id)
+    text_out = Text(
+        "status.public",
+        {
+            "code": dossier.code,
+            "procedure": _procedure(ctx, dossier),
+            "agency": Text("raw_both", {"text": both(agency.name)}) if agency else "",
+            "status": status_text(dossier),
+            "submitted": Day(dossier.submitted_at.date()) if dossier.submitted_at else "—",
+            "due": Day(dossier.due_date) if dossier.due_date else "—",
+        },
+    )
+    return home.show(Outgoing(text_out))
 
 
 async def show_documents(ctx: Context) -> Turn:

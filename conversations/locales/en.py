@@ -447,4 +447,14 @@ MESSAGES: dict[str, str] = {
     "documents.none": "Your document store is empty.",
     "documents.list": "<b>Document store</b> ({count} documents):\n{lines}",
     "documents.line": "• {label}: {name} ({day})",
+    # ------------------------------------------------------------------ status lookup
+    "status.bad_code": (
+        "That is not a dossier code. A code looks like <code>{example}</code> (agency - day "
+        "received - number). Example: /status {example}"
+    ),
+    "status.not_found": "No dossier has the code <b>{code}</b>. Please check the code on your receipt.",
+    "status.public": (
+        "<b>Dossier {code}</b>\nProcedure: {procedure}\nAgency: {agency}\nStatus: <b>{status}</b>\n"
+        "Submitted: {submitted}\nResult due: {due}"
+    ),
 }

@@ -454,4 +454,14 @@ MESSAGES: dict[str, str] = {
     "documents.none": "Kho dữ liệu của bạn chưa có giấy tờ nào.",
     "documents.list": "<b>Kho dữ liệu</b> ({count} giấy tờ):\n{lines}",
     "documents.line": "• {label}: {name} ({day})",
+    # ------------------------------------------------------------------ status lookup
+    "status.bad_code": (
+        "Mã hồ sơ chưa đúng. Mã có dạng <code>{example}</code> (mã cơ quan - ngày nhận - số thứ tự). "
+        "Ví dụ: /status {example}"
+    ),
+    "status.not_found": "Không tìm thấy hồ sơ có mã <b>{code}</b>. Vui lòng kiểm tra lại mã trên biên nhận.",
+    "status.public": (
+        "<b>Hồ sơ {code}</b>\nThủ tục: {procedure}\nCơ quan: {agency}\nTrạng thái: <b>{status}</b>\n"
+        "Ngày nộp: {submitted}\nNgày hẹn trả: {due}"
+    ),
 }
