@@ -32,6 +32,13 @@ class RegistryBackend(StrEnum):
     HTTP = "http"  # an HTTP adapter to the population registry
 
 
+class DossierSystemBackend(StrEnum):
+    """Where dossier statuses change."""
+
+    EMBEDDED = "embedded"  # our own database: officers use /api/v1 and admin chat commands
+    HTTP = "http"  # a remote provincial one-stop system, read by cursor
+
+
 class BotFramework(StrEnum):
     """Which Telegram library carries the updates (both are thin transports)."""
 
@@ -99,6 +106,19 @@ class Settings(BaseSettings):
     citizen_registry: RegistryBackend = RegistryBackend.DEMO
     citizen_registry_url: str = ""
     citizen_registry_token: SecretStr | None = None
+    officer_api_keys: dict[str, str] = Field(default_factory=dict)  # key → agency id or "*"
+    admin_chats: list[str] = Field(default_factory=list)  # chat keys, e.g. telegram:12345
+    scheduler: bool = True  # run the scheduler in this process (dvc-bot run)
+    status_sync_seconds: int = Field(default=15, ge=1, le=3600)
+    reminders_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    telegram_rate_per_second: float = Field(default=29.5, gt=0, le=1000)
+    telegram_chat_interval_seconds: float = Field(default=1.0, ge=0, le=60)
+    zalo_rate_per_second: float = Field(default=10.0, gt=0, le=1000)
+    sender_concurrency: int = Field(default=8, ge=1, le=64)
+    sender_claim_timeout_seconds: float = Field(default=120.0, ge=1, le=3600)
+    dossier_system: DossierSystemBackend = DossierSystemBackend.EMBEDDED
+    dossier_system_url: str = ""
+    dossier_system_token: SecretStr | None = None
 
     @model_validator(mode="after")
     def _production_is_safe(self) -> Settings:
@@ -120,6 +140,15 @@ class Settings(BaseSettings):
             raise ValueError("SMS_BACKEND=http needs SMS_GATEWAY_URL")
         if self.citizen_registry is RegistryBackend.HTTP and not self.citizen_registry_url:
             raise ValueError("CITIZEN_REGISTRY=http needs CITIZEN_REGISTRY_URL")
+        if self.dossier_system is DossierSystemBackend.HTTP and not self.dossier_system_url:
+            raise ValueError("DOSSIER_SYSTEM=http needs DOSSIER_SYSTEM_URL")
+        weak = [key for key in self.officer_api_keys if len(key) < 24]
+        if weak:
+            raise ValueError("each OFFICER_API_KEYS key must be at least 24 characters")
+        for chat in self.admin_chats:
+            platform, _, chat_id = chat.partition(":")
+            if platform not in ("telegram", "zalo", "web") or not chat_id:
+                raise ValueError(f"ADMIN_CHATS: {chat!r} is not a chat key like telegram:12345")
         try:
             sample = self.sms_template.format(code="000000", minutes=5)
         except (KeyError, IndexError, ValueError):

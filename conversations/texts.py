@@ -11,7 +11,7 @@ import html
 import string
 from collections.abc import Mapping
 
-from conversations.locales import en, vi
+from conversations.locales import CATALOGS
 from conversations.messages import At, Both, Day, Lines, Money, Text
 from services.clock import VIETNAM
 
@@ -31,7 +31,7 @@ class TextCatalog:
         catalogs: Mapping[str, Mapping[str, str]] | None = None,
         strict: bool = False,
     ) -> None:
-        self._catalogs = catalogs or {"vi": vi.MESSAGES, "en": en.MESSAGES}
+        self._catalogs = catalogs or CATALOGS
         self._strict = strict
 
     def keys(self, lang: str) -> set[str]:

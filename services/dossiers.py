@@ -22,6 +22,9 @@ from services.dossier import DossierStatus, format_code, payment_reference
 PAYMENT_VALIDITY = timedelta(hours=24)
 
 
+OPEN_STATUSES: frozenset[int] = frozenset({1, 2, 4, 5, 6, 7})  # the agency still has it
+
+
 class Phase(StrEnum):
     """Before the national statuses: is the dossier waiting for its fee?"""
 
@@ -53,6 +56,18 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A status change as the dossier system reports it, in order (`id` is the cursor)."""
+
+    id: int
+    dossier_id: str
+    status: int
+    at: datetime
+    actor: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Dossier:
     """A submitted (or awaiting-payment) dossier."""
 
@@ -73,6 +88,11 @@ class Dossier:
     payment: PaymentRequest | None = None
     history: tuple[HistoryEntry, ...] = field(default_factory=tuple)
     refund: Mapping[str, str] = field(default_factory=dict)
+    supplement: tuple[str, ...] = ()  # components the officer asked for (status 5)
+    supplement_note: str = ""
+    supplement_at: datetime | None = None
+    results: tuple[Attachment, ...] = ()  # result files returned by the agency
+    overdue: bool = False  # a flag officers set, not a status (FACTS §1.3)
 
     def with_status(
         self, status: DossierStatus, at: datetime, actor: str, note: str = ""
@@ -107,6 +127,53 @@ class DossierRepository(Protocol):
 
     async def next_sequence(self, agency_code: str, day: date) -> int:
         """The next number of the agency's daily sequence (atomic across workers)."""
+        ...
+
+    async def search(
+        self,
+        agency_ids: Sequence[str] | None,
+        status: int | None = None,
+        overdue: bool | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Sequence[Dossier]:
+        """Submitted dossiers of some agencies (all when None), oldest due first."""
+        ...
+
+    async def record_change(self, change: StatusChange) -> int:
+        """Append a status change to the log (not pushed yet); returns its id."""
+        ...
+
+    async def unpushed_changes(self, limit: int) -> Sequence[StatusChange]:
+        """Changes whose messages are not queued yet, oldest first."""
+        ...
+
+    async def mark_pushed(self, change_ids: Sequence[int]) -> None:
+        """Their messages are queued."""
+        ...
+
+    async def history_changes(self, dossier_id: str) -> Sequence[StatusChange]:
+        """Every logged change of one dossier, oldest first."""
+        ...
+
+    async def awaiting_payment(self, created_before: datetime) -> Sequence[Dossier]:
+        """Dossiers still waiting for their fee, created before a moment."""
+        ...
+
+    async def open_due(self, until: date, overdue: bool | None = None) -> Sequence[Dossier]:
+        """Submitted dossiers not finished (status 1, 2, 4, 5, 6, 7) due on or before `until`."""
+        ...
+
+    async def follow(self, dossier_id: str, chat_key: str, at: datetime) -> None:
+        """A chat follows a dossier's status changes."""
+        ...
+
+    async def unfollow(self, dossier_id: str, chat_key: str) -> bool:
+        """A chat stops following; False when it was not following."""
+        ...
+
+    async def followers(self, dossier_id: str) -> Sequence[str]:
+        """Chats following a dossier (besides its owner)."""
         ...
 
 

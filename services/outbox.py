@@ -1,8 +1,15 @@
-"""The outbox: messages not sent as direct replies (receipts, status pushes, broadcasts).
+"""The outbox: messages not sent as direct replies (receipts, status pushes, reminders,
+broadcasts).
 
 Each message is queued in the same transaction as the change that caused it, with an event
 key; (recipient, event) is unique, so a change applied twice never queues a message twice.
-Senders drain the outbox per platform.
+One paced sender per platform drains the outbox (services.sending); the web chat's page
+collects its own messages.
+
+A row's life: pending → sending (claimed, committed before the platform is called) → sent,
+or back to pending with a later `not_before` (rate limit, transient failure), or failed /
+undeliverable. A row found `sending` after a crash may or may not have reached the chat; it
+becomes `unknown` and is never sent again.
 """
 
 from __future__ import annotations
@@ -18,9 +25,28 @@ class OutboxStatus(StrEnum):
     """Where a queued message stands."""
 
     PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender, the platform being called
     SENT = "sent"
-    FAILED = "failed"  # gave up after retries
-    UNDELIVERABLE = "undeliverable"  # the platform will not take it (blocked, window closed)
+    FAILED = "failed"  # gave up after retries, or the platform refused it for good
+    UNDELIVERABLE = "undeliverable"  # blocked by the user, or outside the platform's window
+    UNKNOWN = "unknown"  # the sender died while calling the platform: never sent again
+    CANCELLED = "cancelled"  # a broadcast cancelled before this row went out
+
+
+FINAL = frozenset(
+    {
+        OutboxStatus.SENT,
+        OutboxStatus.FAILED,
+        OutboxStatus.UNDELIVERABLE,
+        OutboxStatus.UNKNOWN,
+        OutboxStatus.CANCELLED,
+    }
+)
+
+
+def platform_of(recipient: str) -> str:
+    """The platform part of a chat key ("telegram:42" → "telegram")."""
+    return recipient.partition(":")[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +60,19 @@ class OutboxItem:
     created_at: datetime
     status: OutboxStatus = OutboxStatus.PENDING
     attempts: int = 0
+    batch: str | None = None  # the broadcast it belongs to
 
 
 class Outbox(Protocol):
     """Queue and drain outgoing messages."""
 
     async def enqueue(
-        self, recipient: str, event: str, message: Mapping[str, Any], at: datetime
+        self,
+        recipient: str,
+        event: str,
+        message: Mapping[str, Any],
+        at: datetime,
+        batch: str | None = None,
     ) -> bool:
         """Queue a message; False when (recipient, event) was queued before."""
         ...
@@ -51,4 +83,36 @@ class Outbox(Protocol):
 
     async def mark(self, item_id: int, status: OutboxStatus, at: datetime) -> None:
         """Record a delivery outcome."""
+        ...
+
+    async def due(self, platform: str, now: datetime, limit: int) -> Sequence[OutboxItem]:
+        """Pending messages of one platform that may be sent now, oldest first."""
+        ...
+
+    async def claim(self, item_id: int, now: datetime) -> bool:
+        """pending → sending; False when another sender took it (or it was cancelled)."""
+        ...
+
+    async def settle(
+        self,
+        item_id: int,
+        status: OutboxStatus,
+        at: datetime,
+        error: str = "",
+        retry_at: datetime | None = None,
+    ) -> None:
+        """The outcome of a claimed row; PENDING with `retry_at` to try again later."""
+        ...
+
+    async def abandon_claims(self, platform: str, claimed_before: datetime, at: datetime) -> int:
+        """Rows claimed before `claimed_before` and still `sending` (their sender died: no
+        call to a platform lasts that long) become UNKNOWN; returns how many."""
+        ...
+
+    async def counts(self, batch: str) -> Mapping[OutboxStatus, int]:
+        """How many rows of a broadcast are in each status."""
+        ...
+
+    async def cancel(self, batch: str, at: datetime) -> int:
+        """A broadcast's rows not yet claimed become CANCELLED; returns how many."""
         ...

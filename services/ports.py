@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from services.broadcasts import BroadcastRepository, ChatDirectory
 from services.citizens import Citizen
 from services.consent import Consent
 from services.documents import DocumentRepository
@@ -107,6 +108,10 @@ class CitizenRepository(Protocol):
         """Chats where the citizen is logged in."""
         ...
 
+    async def citizen_of(self, chat_key: str) -> str | None:
+        """The citizen logged in on a chat, if any."""
+        ...
+
     async def erase(self, citizen_id: str) -> Sequence[str]:
         """Delete the citizen and their chat links; returns every chat key they used."""
         ...
@@ -128,6 +133,18 @@ class ConsentRepository(Protocol):
         ...
 
 
+class JobCursors(Protocol):
+    """How far each scheduled job has read its log."""
+
+    async def get(self, name: str) -> int:
+        """The position (0 when the job never ran)."""
+        ...
+
+    async def set(self, name: str, position: int, at: datetime) -> None:
+        """Store the new position."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through its repositories commits or rolls back."""
 
@@ -140,6 +157,9 @@ class UnitOfWork(Protocol):
     documents: DocumentRepository
     payments: PaymentEventRepository
     outbox: Outbox
+    broadcasts: BroadcastRepository
+    chats: ChatDirectory
+    cursors: JobCursors
 
     async def __aenter__(self) -> Self: ...
 
@@ -169,6 +189,7 @@ __all__ = [
     "DossierRepository",
     "DraftRepository",
     "IdGenerator",
+    "JobCursors",
     "OtpStore",
     "Outbox",
     "PaymentEventRepository",

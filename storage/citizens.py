@@ -93,12 +93,18 @@ class SqlCitizenRepository:
         statement = _insert(self._connection, CITIZEN).values(
             id=citizen.id,
             id_hash=self._hasher.digest("id", citizen.person.id_number),
+            ward_code=citizen.person.address.ward_code,
             profile=profile,
             created_at=at,
             updated_at=at,
         )
         statement = statement.on_conflict_do_update(
-            index_elements=["id"], set_={"profile": profile, "updated_at": at}
+            index_elements=["id"],
+            set_={
+                "profile": profile,
+                "ward_code": citizen.person.address.ward_code,
+                "updated_at": at,
+            },
         )
         await self._connection.execute(statement)
 
@@ -126,6 +132,12 @@ class SqlCitizenRepository:
             .order_by(LINK.c.linked_at)
         )
         return list((await self._connection.execute(query)).scalars())
+
+    async def citizen_of(self, chat_key: str) -> str | None:
+        query = select(LINK.c.citizen_id).where(
+            LINK.c.chat_key == chat_key, LINK.c.active.is_(True)
+        )
+        return (await self._connection.execute(query)).scalars().first()
 
     async def erase(self, citizen_id: str) -> Sequence[str]:
         query = select(LINK.c.chat_key).where(LINK.c.citizen_id == citizen_id)

@@ -6,18 +6,26 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.codec import from_json, to_json
-from services.dossiers import Dossier
+from services.dossiers import OPEN_STATUSES, Dossier, Phase, StatusChange
 from storage.crypto import JsonCipher
-from storage.tables import DossierRow, DossierSequenceRow, PaymentEventRow
+from storage.tables import (
+    DossierFollowerRow,
+    DossierRow,
+    DossierSequenceRow,
+    PaymentEventRow,
+    StatusChangeRow,
+)
 
 DOSSIER = DossierRow.__table__  # type: ignore[attr-defined]
 SEQUENCE = DossierSequenceRow.__table__  # type: ignore[attr-defined]
 EVENT = PaymentEventRow.__table__  # type: ignore[attr-defined]
+CHANGE = StatusChangeRow.__table__  # type: ignore[attr-defined]
+FOLLOWER = DossierFollowerRow.__table__  # type: ignore[attr-defined]
 _BODY = "dossier.body"
 
 
@@ -45,6 +53,7 @@ class SqlDossierRepository:
             "created_at": dossier.created_at,
             "submitted_at": dossier.submitted_at,
             "due_date": dossier.due_date,
+            "overdue": dossier.overdue,
             "body": self._cipher.seal(to_json(dossier), _BODY),
         }
 
@@ -91,6 +100,111 @@ class SqlDossierRepository:
             .returning(SEQUENCE.c.last)
         )
         return int((await self._connection.execute(statement)).scalar_one())
+
+    async def search(
+        self,
+        agency_ids: Sequence[str] | None,
+        status: int | None = None,
+        overdue: bool | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Sequence[Dossier]:
+        query = select(DOSSIER).where(DOSSIER.c.phase == Phase.SUBMITTED.value)
+        if agency_ids is not None:
+            query = query.where(DOSSIER.c.agency_id.in_(list(agency_ids)))
+        if status is not None:
+            query = query.where(DOSSIER.c.status == status)
+        if overdue is not None:
+            query = query.where(DOSSIER.c.overdue.is_(overdue))
+        query = (
+            query.order_by(DOSSIER.c.due_date.is_(None), DOSSIER.c.due_date, DOSSIER.c.code)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [self._dossier(row) for row in (await self._connection.execute(query)).all()]
+
+    async def record_change(self, change: StatusChange) -> int:
+        statement = CHANGE.insert().values(
+            dossier_id=change.dossier_id,
+            status=change.status,
+            actor=change.actor[:80],
+            pushed=False,
+            body=self._cipher.seal({"note": change.note}, "status_change.body"),
+            at=change.at,
+        )
+        result = await self._connection.execute(statement)
+        return int(result.inserted_primary_key[0])
+
+    def _change(self, row: Any) -> StatusChange:
+        return StatusChange(
+            id=row.id,
+            dossier_id=row.dossier_id,
+            status=row.status,
+            at=row.at,
+            actor=row.actor,
+            note=str(self._cipher.open(row.body, "status_change.body").get("note", "")),
+        )
+
+    async def unpushed_changes(self, limit: int) -> Sequence[StatusChange]:
+        query = select(CHANGE).where(CHANGE.c.pushed.is_(False)).order_by(CHANGE.c.id).limit(limit)
+        return [self._change(row) for row in (await self._connection.execute(query)).all()]
+
+    async def mark_pushed(self, change_ids: Sequence[int]) -> None:
+        if change_ids:
+            await self._connection.execute(
+                CHANGE.update().where(CHANGE.c.id.in_(list(change_ids))).values(pushed=True)
+            )
+
+    async def history_changes(self, dossier_id: str) -> Sequence[StatusChange]:
+        query = select(CHANGE).where(CHANGE.c.dossier_id == dossier_id).order_by(CHANGE.c.id)
+        return [self._change(row) for row in (await self._connection.execute(query)).all()]
+
+    async def awaiting_payment(self, created_before: datetime) -> Sequence[Dossier]:
+        query = (
+            select(DOSSIER)
+            .where(
+                DOSSIER.c.phase == Phase.AWAITING_PAYMENT.value,
+                DOSSIER.c.created_at < created_before,
+            )
+            .order_by(DOSSIER.c.created_at)
+        )
+        return [self._dossier(row) for row in (await self._connection.execute(query)).all()]
+
+    async def open_due(self, until: date, overdue: bool | None = None) -> Sequence[Dossier]:
+        query = select(DOSSIER).where(
+            DOSSIER.c.phase == Phase.SUBMITTED.value,
+            DOSSIER.c.status.in_(list(OPEN_STATUSES)),
+            DOSSIER.c.due_date <= until,
+        )
+        if overdue is not None:
+            query = query.where(DOSSIER.c.overdue.is_(overdue))
+        query = query.order_by(DOSSIER.c.due_date, DOSSIER.c.code)
+        return [self._dossier(row) for row in (await self._connection.execute(query)).all()]
+
+    async def follow(self, dossier_id: str, chat_key: str, at: datetime) -> None:
+        statement = (
+            _dialect(self._connection)
+            .insert(FOLLOWER)
+            .values(dossier_id=dossier_id, chat_key=chat_key, created_at=at)
+            .on_conflict_do_nothing(index_elements=["dossier_id", "chat_key"])
+        )
+        await self._connection.execute(statement)
+
+    async def unfollow(self, dossier_id: str, chat_key: str) -> bool:
+        result = await self._connection.execute(
+            delete(FOLLOWER).where(
+                FOLLOWER.c.dossier_id == dossier_id, FOLLOWER.c.chat_key == chat_key
+            )
+        )
+        return bool(result.rowcount)
+
+    async def followers(self, dossier_id: str) -> Sequence[str]:
+        query = (
+            select(FOLLOWER.c.chat_key)
+            .where(FOLLOWER.c.dossier_id == dossier_id)
+            .order_by(FOLLOWER.c.chat_key)
+        )
+        return list((await self._connection.execute(query)).scalars())
 
 
 class SqlPaymentEventRepository:

@@ -1,4 +1,4 @@
-"""The outbox on SQL: queued once per (recipient, event), sealed, drained in order."""
+"""The outbox on SQL: queued once per (recipient, event), sealed, claimed one row at a time."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.outbox import OutboxItem, OutboxStatus
+from services.outbox import OutboxItem, OutboxStatus, platform_of
 from storage.crypto import JsonCipher
 from storage.tables import OutboxRow
 
@@ -25,17 +25,37 @@ class SqlOutbox:
         self._connection, self._cipher = connection, cipher
         self._dialect: Any = postgresql if connection.dialect.name == "postgresql" else sqlite
 
+    def _item(self, row: Any) -> OutboxItem:
+        return OutboxItem(
+            id=row.id,
+            recipient=row.recipient,
+            event=row.event,
+            message=self._cipher.open(row.message, _MESSAGE),
+            created_at=row.created_at,
+            status=OutboxStatus(row.status),
+            attempts=row.attempts,
+            batch=row.batch,
+        )
+
     async def enqueue(
-        self, recipient: str, event: str, message: Mapping[str, Any], at: datetime
+        self,
+        recipient: str,
+        event: str,
+        message: Mapping[str, Any],
+        at: datetime,
+        batch: str | None = None,
     ) -> bool:
         statement = (
             self._dialect.insert(OUTBOX)
             .values(
                 recipient=recipient,
+                platform=platform_of(recipient),
                 event=event,
+                batch=batch,
                 message=self._cipher.seal(dict(message), _MESSAGE),
                 status=OutboxStatus.PENDING.value,
                 attempts=0,
+                error="",
                 created_at=at,
             )
             .on_conflict_do_nothing(index_elements=["recipient", "event"])
@@ -54,18 +74,7 @@ class SqlOutbox:
             .order_by(OUTBOX.c.id)
             .limit(limit)
         )
-        return [
-            OutboxItem(
-                id=row.id,
-                recipient=row.recipient,
-                event=row.event,
-                message=self._cipher.open(row.message, _MESSAGE),
-                created_at=row.created_at,
-                status=OutboxStatus(row.status),
-                attempts=row.attempts,
-            )
-            for row in (await self._connection.execute(query)).all()
-        ]
+        return [self._item(row) for row in (await self._connection.execute(query)).all()]
 
     async def mark(self, item_id: int, status: OutboxStatus, at: datetime) -> None:
         await self._connection.execute(
@@ -73,3 +82,73 @@ class SqlOutbox:
             .where(OUTBOX.c.id == item_id)
             .values(status=status.value, sent_at=at, attempts=OUTBOX.c.attempts + 1)
         )
+
+    async def due(self, platform: str, now: datetime, limit: int) -> Sequence[OutboxItem]:
+        query = (
+            select(OUTBOX)
+            .where(
+                OUTBOX.c.platform == platform,
+                OUTBOX.c.status == OutboxStatus.PENDING.value,
+                or_(OUTBOX.c.not_before.is_(None), OUTBOX.c.not_before <= now),
+            )
+            .order_by(OUTBOX.c.id)
+            .limit(limit)
+        )
+        return [self._item(row) for row in (await self._connection.execute(query)).all()]
+
+    async def claim(self, item_id: int, now: datetime) -> bool:
+        result = await self._connection.execute(
+            OUTBOX.update()
+            .where(OUTBOX.c.id == item_id, OUTBOX.c.status == OutboxStatus.PENDING.value)
+            .values(status=OutboxStatus.SENDING.value, sent_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def settle(
+        self,
+        item_id: int,
+        status: OutboxStatus,
+        at: datetime,
+        error: str = "",
+        retry_at: datetime | None = None,
+    ) -> None:
+        await self._connection.execute(
+            OUTBOX.update()
+            .where(OUTBOX.c.id == item_id)
+            .values(
+                status=status.value,
+                sent_at=at,
+                error=error[:80],
+                not_before=retry_at,
+                attempts=OUTBOX.c.attempts + 1,
+            )
+        )
+
+    async def abandon_claims(self, platform: str, claimed_before: datetime, at: datetime) -> int:
+        result = await self._connection.execute(
+            OUTBOX.update()
+            .where(
+                OUTBOX.c.platform == platform,
+                OUTBOX.c.status == OutboxStatus.SENDING.value,
+                OUTBOX.c.sent_at < claimed_before,
+            )
+            .values(status=OutboxStatus.UNKNOWN.value, error="sender stopped mid-call", sent_at=at)
+        )
+        return int(result.rowcount)
+
+    async def counts(self, batch: str) -> Mapping[OutboxStatus, int]:
+        query = (
+            select(OUTBOX.c.status, func.count())
+            .where(OUTBOX.c.batch == batch)
+            .group_by(OUTBOX.c.status)
+        )
+        rows = (await self._connection.execute(query)).all()
+        return {OutboxStatus(status): int(count) for status, count in rows}
+
+    async def cancel(self, batch: str, at: datetime) -> int:
+        result = await self._connection.execute(
+            OUTBOX.update()
+            .where(OUTBOX.c.batch == batch, OUTBOX.c.status == OutboxStatus.PENDING.value)
+            .values(status=OutboxStatus.CANCELLED.value, sent_at=at)
+        )
+        return int(result.rowcount)

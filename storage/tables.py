@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import JsonColumn, UtcDateTime
@@ -109,6 +109,7 @@ class CitizenRow(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=40)
     id_hash: str = Field(max_length=64, unique=True)
+    ward_code: str = Field(default="", max_length=10, index=True)  # for broadcasts to a ward
     profile: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
@@ -200,7 +201,61 @@ class DossierRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     submitted_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
     due_date: date | None = Field(default=None)
+    overdue: bool = Field(default=False)
     body: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
+
+
+class StatusChangeRow(SQLModel, table=True):
+    """The log of status changes; the status sync pushes those not pushed yet, in order."""
+
+    __tablename__ = "status_change"
+    __table_args__ = (Index("ix_status_change_unpushed", "pushed", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: str = Field(max_length=40, index=True)
+    status: int
+    actor: str = Field(max_length=80)
+    pushed: bool = Field(default=False)  # its messages are in the outbox
+    body: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))  # sealed note
+    at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class DossierFollowerRow(SQLModel, table=True):
+    """A chat following a dossier's status (besides its owner's chats)."""
+
+    __tablename__ = "dossier_follower"
+
+    dossier_id: str = Field(primary_key=True, max_length=40)
+    chat_key: str = Field(primary_key=True, max_length=120, index=True)
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class JobCursorRow(SQLModel, table=True):
+    """How far a scheduled job has read a log (status sync: the last change pushed)."""
+
+    __tablename__ = "job_cursor"
+
+    name: str = Field(primary_key=True, max_length=60)
+    position: int = Field(default=0, sa_type=BigInteger)
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class BroadcastRow(SQLModel, table=True):
+    """An admin's broadcast: the message (sealed), the audience, and where it stands."""
+
+    __tablename__ = "broadcast"
+
+    id: str = Field(primary_key=True, max_length=40)
+    created_by: str = Field(max_length=120)
+    audience: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
+    message: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
+    state: str = Field(max_length=20)
+    total: int = Field(default=0)
+    progress: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JsonColumn, nullable=False)
+    )
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
 
 
 class DossierSequenceRow(SQLModel, table=True):
@@ -250,14 +305,20 @@ class OutboxRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("recipient", "event", name="uq_outbox_recipient_event"),
         Index("ix_outbox_pending", "status", "recipient", "id"),
+        Index("ix_outbox_due", "platform", "status", "id"),
+        Index("ix_outbox_batch", "batch", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     recipient: str = Field(max_length=120)
+    platform: str = Field(default="", max_length=20)
     event: str = Field(max_length=120)
+    batch: str | None = Field(default=None, max_length=40)
     message: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
     status: str = Field(max_length=20)
     attempts: int = Field(default=0)
+    not_before: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    error: str = Field(default="", max_length=80)
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
 

@@ -13,6 +13,7 @@ from typing import Any, Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
 from services.keyed_hash import KeyedHasher
+from storage.broadcasts import SqlBroadcastRepository, SqlChatDirectory, SqlJobCursors
 from storage.citizens import SqlCitizenRepository, SqlConsentRepository
 from storage.conversations import SqlConversationStore
 from storage.crypto import JsonCipher
@@ -44,6 +45,9 @@ class Repositories:
         self.documents = SqlDocumentRepository(connection, keys.cipher)
         self.payments = SqlPaymentEventRepository(connection, keys.cipher)
         self.outbox = SqlOutbox(connection, keys.cipher)
+        self.broadcasts = SqlBroadcastRepository(connection, keys.cipher)
+        self.chats = SqlChatDirectory(connection)
+        self.cursors = SqlJobCursors(connection)
 
 
 class SqlUnitOfWork(Repositories):

@@ -9,13 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
+from services.broadcasts import Audience, AudienceKind, Broadcast, BroadcastState
 from services.citizens import Citizen, Person
 from services.consent import Consent
 from services.documents import StoredDocument
-from services.dossiers import Dossier
+from services.dossiers import OPEN_STATUSES, Dossier, Phase, StatusChange
 from services.drafts import Draft, DraftStatus
 from services.otp import Challenge, Lockout
-from services.outbox import OutboxItem, OutboxStatus
+from services.outbox import OutboxItem, OutboxStatus, platform_of
 from services.ports import StoredConversation
 from tests.privacy import note_codes
 
@@ -62,6 +63,14 @@ class MemoryDatabase:
     documents: dict[str, StoredDocument] = field(default_factory=dict)
     payment_events: dict[tuple[str, str], str] = field(default_factory=dict)
     outbox: list[OutboxItem] = field(default_factory=list)
+    changes: list[tuple[StatusChange, bool]] = field(default_factory=list)
+    followers: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    broadcasts: dict[str, Broadcast] = field(default_factory=dict)
+    chat_status: dict[str, bool] = field(default_factory=dict)
+    cursors: dict[str, int] = field(default_factory=dict)
+    not_before: dict[int, datetime] = field(default_factory=dict)
+    claimed_at: dict[int, datetime] = field(default_factory=dict)
+    errors: dict[int, str] = field(default_factory=dict)
     commits: int = 0
 
     def copy(self) -> MemoryDatabase:
@@ -70,7 +79,10 @@ class MemoryDatabase:
             dict(self.conversations), dict(self.processed), dict(self.drafts),
             dict(self.citizens), dict(self.links), dict(self.consents), dict(self.challenges),
             list(self.sends), dict(self.lockouts), dict(self.dossiers), dict(self.sequences),
-            dict(self.documents), dict(self.payment_events), list(self.outbox), self.commits,
+            dict(self.documents), dict(self.payment_events), list(self.outbox),
+            list(self.changes), dict(self.followers), dict(self.broadcasts),
+            dict(self.chat_status), dict(self.cursors), dict(self.not_before),
+            dict(self.claimed_at), dict(self.errors), self.commits,
         )  # fmt: skip
 
 
@@ -172,6 +184,11 @@ class MemoryCitizenRepository:
         found = [(at, k[1]) for k, (at, on) in self._db.links.items() if k[0] == citizen_id and on]
         return [chat for _, chat in sorted(found)]
 
+    async def citizen_of(self, chat_key: str) -> str | None:
+        return next(
+            (k[0] for k, (_, on) in self._db.links.items() if k[1] == chat_key and on), None
+        )
+
     async def erase(self, citizen_id: str) -> Sequence[str]:
         keys = [k[1] for k in self._db.links if k[0] == citizen_id]
         for key in [k for k in self._db.links if k[0] == citizen_id]:
@@ -263,6 +280,64 @@ class MemoryDossierRepository:
         self._db.sequences[(agency_code, day)] = number
         return number
 
+    async def search(
+        self,
+        agency_ids: Sequence[str] | None,
+        status: int | None = None,
+        overdue: bool | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Sequence[Dossier]:
+        found = [
+            d for d in self._db.dossiers.values()
+            if d.phase is Phase.SUBMITTED
+            and (agency_ids is None or d.agency_id in agency_ids)
+            and (status is None or d.status == status)
+            and (overdue is None or d.overdue == overdue)
+        ]  # fmt: skip
+        found.sort(key=lambda d: (d.due_date is None, d.due_date or date.min, d.code))
+        return found[offset : offset + limit]
+
+    async def record_change(self, change: StatusChange) -> int:
+        number = len(self._db.changes) + 1
+        self._db.changes.append((replace(change, id=number), False))
+        return number
+
+    async def unpushed_changes(self, limit: int) -> Sequence[StatusChange]:
+        return [c for c, pushed in self._db.changes if not pushed][:limit]
+
+    async def mark_pushed(self, change_ids: Sequence[int]) -> None:
+        self._db.changes = [(c, pushed or c.id in change_ids) for c, pushed in self._db.changes]
+
+    async def history_changes(self, dossier_id: str) -> Sequence[StatusChange]:
+        return [c for c, _ in self._db.changes if c.dossier_id == dossier_id]
+
+    async def awaiting_payment(self, created_before: datetime) -> Sequence[Dossier]:
+        found = [
+            d for d in self._db.dossiers.values()
+            if d.phase is Phase.AWAITING_PAYMENT and d.created_at < created_before
+        ]  # fmt: skip
+        return sorted(found, key=lambda d: d.created_at)
+
+    async def open_due(self, until: date, overdue: bool | None = None) -> Sequence[Dossier]:
+        found = [
+            d for d in self._db.dossiers.values()
+            if d.phase is Phase.SUBMITTED and d.status is not None
+            and int(d.status) in OPEN_STATUSES
+            and d.due_date is not None and d.due_date <= until
+            and (overdue is None or d.overdue == overdue)
+        ]  # fmt: skip
+        return sorted(found, key=lambda d: (d.due_date or date.min, d.code))
+
+    async def follow(self, dossier_id: str, chat_key: str, at: datetime) -> None:
+        self._db.followers.setdefault((dossier_id, chat_key), at)
+
+    async def unfollow(self, dossier_id: str, chat_key: str) -> bool:
+        return self._db.followers.pop((dossier_id, chat_key), None) is not None
+
+    async def followers(self, dossier_id: str) -> Sequence[str]:
+        return sorted(chat for d, chat in self._db.followers if d == dossier_id)
+
 
 class MemoryDocumentRepository:
     def __init__(self, db: MemoryDatabase) -> None:
@@ -314,14 +389,25 @@ class MemoryOutbox:
     def __init__(self, db: MemoryDatabase) -> None:
         self._db = db
 
+    def _set(self, item_id: int, **changes: Any) -> None:
+        self._db.outbox = [replace(i, **changes) if i.id == item_id else i for i in self._db.outbox]
+
     async def enqueue(
-        self, recipient: str, event: str, message: Mapping[str, Any], at: datetime
+        self,
+        recipient: str,
+        event: str,
+        message: Mapping[str, Any],
+        at: datetime,
+        batch: str | None = None,
     ) -> bool:
         if any(i.recipient == recipient and i.event == event for i in self._db.outbox):
             return False
         self._db.outbox.append(
-            OutboxItem(len(self._db.outbox) + 1, recipient, event, copy.deepcopy(dict(message)), at)
-        )
+            OutboxItem(
+                len(self._db.outbox) + 1, recipient, event, copy.deepcopy(dict(message)), at,
+                batch=batch,
+            )
+        )  # fmt: skip
         return True
 
     async def pending(self, recipient: str, after: int, limit: int = 50) -> Sequence[OutboxItem]:
@@ -335,6 +421,132 @@ class MemoryOutbox:
             replace(i, status=status, attempts=i.attempts + 1) if i.id == item_id else i
             for i in self._db.outbox
         ]
+
+    async def due(self, platform: str, now: datetime, limit: int) -> Sequence[OutboxItem]:
+        return [
+            i for i in self._db.outbox
+            if platform_of(i.recipient) == platform and i.status is OutboxStatus.PENDING
+            and self._db.not_before.get(i.id, now) <= now
+        ][:limit]  # fmt: skip
+
+    async def claim(self, item_id: int, now: datetime) -> bool:
+        item = next((i for i in self._db.outbox if i.id == item_id), None)
+        if item is None or item.status is not OutboxStatus.PENDING:
+            return False
+        self._set(item_id, status=OutboxStatus.SENDING)
+        self._db.claimed_at[item_id] = now
+        return True
+
+    async def settle(
+        self,
+        item_id: int,
+        status: OutboxStatus,
+        at: datetime,
+        error: str = "",
+        retry_at: datetime | None = None,
+    ) -> None:
+        item = next(i for i in self._db.outbox if i.id == item_id)
+        self._set(item_id, status=status, attempts=item.attempts + 1)
+        self._db.errors[item_id] = error
+        if retry_at is None:
+            self._db.not_before.pop(item_id, None)
+        else:
+            self._db.not_before[item_id] = retry_at
+
+    async def abandon_claims(self, platform: str, claimed_before: datetime, at: datetime) -> int:
+        stale = [
+            i.id for i in self._db.outbox
+            if platform_of(i.recipient) == platform and i.status is OutboxStatus.SENDING
+            and self._db.claimed_at.get(i.id, at) < claimed_before
+        ]  # fmt: skip
+        for item_id in stale:
+            self._set(item_id, status=OutboxStatus.UNKNOWN)
+        return len(stale)
+
+    async def counts(self, batch: str) -> Mapping[OutboxStatus, int]:
+        counted: dict[OutboxStatus, int] = {}
+        for item in self._db.outbox:
+            if item.batch == batch:
+                counted[item.status] = counted.get(item.status, 0) + 1
+        return counted
+
+    async def cancel(self, batch: str, at: datetime) -> int:
+        pending = [
+            i.id for i in self._db.outbox
+            if i.batch == batch and i.status is OutboxStatus.PENDING
+        ]  # fmt: skip
+        for item_id in pending:
+            self._set(item_id, status=OutboxStatus.CANCELLED)
+        return len(pending)
+
+
+class MemoryBroadcasts:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def add(self, broadcast: Broadcast) -> None:
+        self._db.broadcasts[broadcast.id] = broadcast
+
+    async def get(self, broadcast_id: str) -> Broadcast | None:
+        return self._db.broadcasts.get(broadcast_id)
+
+    async def update(self, broadcast: Broadcast) -> None:
+        self._db.broadcasts[broadcast.id] = broadcast
+
+    async def active(self) -> Sequence[Broadcast]:
+        live = (BroadcastState.QUEUING, BroadcastState.SENDING)
+        found = [b for b in self._db.broadcasts.values() if b.state in live]
+        return sorted(found, key=lambda b: (b.created_at, b.id))
+
+
+class MemoryChatDirectory:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    def _keys(self, audience: Audience) -> set[str]:
+        db, value = self._db, audience.value
+        if audience.kind is AudienceKind.ALL:
+            return set(db.conversations)
+        if audience.kind is AudienceKind.PLATFORM:
+            return {k for k in db.conversations if k.startswith(value + ":")}
+        if audience.kind is AudienceKind.WARD:
+            return {
+                chat for (citizen, chat), (_, on) in db.links.items()
+                if on and citizen in db.citizens
+                and db.citizens[citizen].person.address.ward_code == value
+            }  # fmt: skip
+        ids = {d.id for d in db.dossiers.values() if d.procedure_id == value}
+        citizens = {d.citizen_id for d in db.dossiers.values() if d.procedure_id == value}
+        keys = {d.owner for d in db.dossiers.values() if d.procedure_id == value}
+        keys |= {chat for (c, chat), (_, on) in db.links.items() if on and c in citizens}
+        keys |= {chat for (d, chat) in db.followers if d in ids}
+        return keys
+
+    def _reachable(self, audience: Audience) -> list[str]:
+        return sorted(k for k in self._keys(audience) if self._db.chat_status.get(k, True))
+
+    async def audience(self, audience: Audience, after: str, limit: int) -> Sequence[str]:
+        return [k for k in self._reachable(audience) if k > after][:limit]
+
+    async def count(self, audience: Audience) -> int:
+        return len(self._reachable(audience))
+
+    async def set_active(self, chat_key: str, active: bool, reason: str, at: datetime) -> None:
+        self._db.chat_status[chat_key] = active
+
+    async def is_active(self, chat_key: str) -> bool:
+        return self._db.chat_status.get(chat_key, True)
+
+
+class MemoryCursors:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def get(self, name: str) -> int:
+        return self._db.cursors.get(name, 0)
+
+    async def set(self, name: str, position: int, at: datetime) -> None:
+        self._db.cursors[name] = position
 
 
 class MemoryUnitOfWork:
@@ -354,6 +566,9 @@ class MemoryUnitOfWork:
         self.documents = MemoryDocumentRepository(self._work)
         self.payments = MemoryPaymentEvents(self._work)
         self.outbox = MemoryOutbox(self._work)
+        self.broadcasts = MemoryBroadcasts(self._work)
+        self.chats = MemoryChatDirectory(self._work)
+        self.cursors = MemoryCursors(self._work)
         return self
 
     async def __aexit__(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conversations.locales import en, vi
+from conversations.locales import CATALOGS
 from conversations.messages import Both, Day, Lines, Money, Text, raw
 from conversations.texts import TextCatalog, placeholders, strip_markup
 
@@ -21,13 +21,13 @@ ALLOWED_TAGS = re.compile(r"</?(?:b|i|code)>")
 
 
 def test_both_languages_have_the_same_ids_and_parameters() -> None:
-    assert set(vi.MESSAGES) == set(en.MESSAGES)
-    for key, template in vi.MESSAGES.items():
-        assert placeholders(template) == placeholders(en.MESSAGES[key]), key
+    assert set(CATALOGS["vi"]) == set(CATALOGS["en"])
+    for key, template in CATALOGS["vi"].items():
+        assert placeholders(template) == placeholders(CATALOGS["en"][key]), key
 
 
 def test_only_the_neutral_markup_is_used() -> None:
-    for catalog in (vi.MESSAGES, en.MESSAGES):
+    for catalog in (CATALOGS["vi"], CATALOGS["en"]):
         for key, template in catalog.items():
             stripped = ALLOWED_TAGS.sub("", template)
             assert "<" not in stripped and ">" not in stripped, key
@@ -46,7 +46,7 @@ def test_every_message_id_the_code_uses_exists() -> None:
                                         "email", "select", "yesno", "address", "account",
                                         "holder")}  # fmt: skip
     used |= {f"form.hint.date_{r}" for r in ("past", "future", "any")}
-    missing = sorted(key for key in used if key not in vi.MESSAGES)
+    missing = sorted(key for key in used if key not in CATALOGS["vi"])
     assert not missing
     assert len(used) > 100
 

@@ -1,0 +1,3 @@
+"""English messages of the admin feature (officer and admin commands, broadcast, stats)."""
+
+MESSAGES: dict[str, str] = {}

@@ -1,0 +1,3 @@
+"""English messages of the status feature (lookup, follow, pushes, reminders, supplements)."""
+
+MESSAGES: dict[str, str] = {}

@@ -1,0 +1,3 @@
+"""Vietnamese messages of the status feature (lookup, follow, pushes, reminders, supplements)."""
+
+MESSAGES: dict[str, str] = {}

@@ -1,0 +1,318 @@
+"""The paced sender: one per platform, it drains the outbox within the platform's limits.
+
+For each row: claim it (pending → sending, committed), call the platform, record the outcome
+(committed). A row is never sent twice: a claim that another sender won is skipped, and a row
+whose sender died mid-call becomes UNKNOWN instead of being retried. Limits: a global rate
+(Telegram: 30 messages/s), a minimum interval per chat (1 s), a global pause when the
+platform answers 429 with `retry_after`, exponential backoff for transient failures, and
+blocked users marked inactive so nothing more is tried for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from services.clock import Clock
+from services.outbox import OutboxItem, OutboxStatus
+from services.ports import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    """What the platform did with one message."""
+
+    SENT = "sent"
+    RATE_LIMITED = "rate_limited"  # 429: wait `retry_after`, then send again
+    TRANSIENT = "transient"  # network error, 5xx: retry with backoff
+    BLOCKED = "blocked"  # the user blocked the bot / left: mark the chat inactive
+    NOT_DELIVERABLE = "not_deliverable"  # outside the platform's messaging window
+    REJECTED = "rejected"  # the platform refused this message for good (400)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A platform's answer to one message."""
+
+    outcome: Outcome
+    retry_after: float = 0.0
+    error: str = ""
+
+
+class Transport(Protocol):
+    """Delivers one outbox message on one platform (renders it in the chat's language)."""
+
+    platform: str
+
+    async def deliver(self, item: OutboxItem) -> Delivery:
+        """Send it; never raises for a platform's refusal (returns the outcome)."""
+        ...
+
+
+class Timer(Protocol):
+    """Monotonic time and sleeping (a virtual one in tests)."""
+
+    def monotonic(self) -> float:
+        """Seconds, only ever increasing."""
+        ...
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait."""
+        ...
+
+
+class LoopTimer:
+    """The event loop's clock."""
+
+    def monotonic(self) -> float:
+        """The loop's time."""
+        return asyncio.get_running_loop().time()
+
+    async def sleep(self, seconds: float) -> None:
+        """asyncio.sleep."""
+        await asyncio.sleep(seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """A platform's sending limits and the sender's retry policy."""
+
+    per_second: float = 29.5  # under Telegram's 30/s so jitter never trips it
+    chat_interval: float = 1.0  # seconds between two messages to one chat
+    concurrency: int = 8  # calls in flight (each started on its own paced slot)
+    max_attempts: int = 5  # transient failures before a row is FAILED
+    backoff: float = 2.0  # seconds, doubled at each transient failure
+    max_backoff: float = 300.0
+    claim_timeout: float = 120.0  # a claim older than this belongs to a dead sender
+    batch: int = 200  # rows read per query
+
+
+@dataclass
+class Pacer:
+    """Spaces calls: one slot every 1/per_second, later while the platform asked to wait."""
+
+    timer: Timer
+    per_second: float
+    chat_interval: float
+    _next_slot: float = 0.0
+    _chat_ready: dict[str, float] = field(default_factory=dict)
+
+    def chat_ready_in(self, chat: str) -> float:
+        """Seconds until this chat may receive another message (0 when it may now)."""
+        return max(0.0, self._chat_ready.get(chat, 0.0) - self.timer.monotonic())
+
+    def pause(self, seconds: float) -> None:
+        """The platform said 429: no slot before `seconds` from now."""
+        self._next_slot = max(self._next_slot, self.timer.monotonic() + seconds)
+
+    async def slot(self, chat: str) -> None:
+        """Wait for the next global slot and take it for this chat."""
+        now = self.timer.monotonic()
+        start = max(now, self._next_slot)
+        self._next_slot = start + 1.0 / self.per_second
+        self._chat_ready[chat] = start + self.chat_interval
+        if start > now:
+            await self.timer.sleep(start - now)
+
+    def forget_idle(self) -> None:
+        """Drop chats whose interval has passed (memory stays bounded)."""
+        now = self.timer.monotonic()
+        self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
+
+
+@dataclass
+class SenderStats:
+    """What one sender did since it started."""
+
+    sent: int = 0
+    rate_limited: int = 0
+    retried: int = 0
+    blocked: int = 0
+    failed: int = 0
+    not_deliverable: int = 0
+    lost_claims: int = 0
+    abandoned: int = 0
+
+
+Fallback = Callable[[OutboxItem], Awaitable[None]]
+
+
+class PacedSender:
+    """Drains one platform's outbox rows."""
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        transport: Transport,
+        clock: Clock,
+        limits: Limits | None = None,
+        timer: Timer | None = None,
+        fallback: Fallback | None = None,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._transport = transport
+        self._clock = clock
+        self.limits = limits or Limits()
+        self._timer = timer or LoopTimer()
+        self._pacer = Pacer(self._timer, self.limits.per_second, self.limits.chat_interval)
+        self._fallback = fallback
+        self._in_flight: set[str] = set()
+        self.stats = SenderStats()
+
+    @property
+    def platform(self) -> str:
+        """The platform this sender serves."""
+        return self._transport.platform
+
+    async def abandon_dead_claims(self) -> int:
+        """Rows claimed by a sender that died: UNKNOWN (never sent again)."""
+        now = self._clock.now()
+        async with self._uow_factory() as uow:
+            count = await uow.outbox.abandon_claims(
+                self.platform, now - timedelta(seconds=self.limits.claim_timeout), now
+            )
+            await uow.commit()
+        if count:
+            log.warning(
+                "%s: %d message(s) were in flight when a sender stopped", self.platform, count
+            )
+        self.stats.abandoned += count
+        return count
+
+    async def _due(self) -> Sequence[OutboxItem]:
+        async with self._uow_factory() as uow:
+            return await uow.outbox.due(self.platform, self._clock.now(), self.limits.batch)
+
+    async def run_once(self) -> int:
+        """Send every row due now (paced); returns how many rows were settled."""
+        settled = 0
+        gate = asyncio.Semaphore(self.limits.concurrency)
+        tasks: set[asyncio.Task[bool]] = set()
+        while True:
+            items = [i for i in await self._due() if i.recipient not in self._in_flight]
+            ready = [i for i in items if self._pacer.chat_ready_in(i.recipient) == 0.0]
+            if not ready:
+                if tasks:  # wait for calls in flight before deciding there is nothing left
+                    done, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                    settled += sum(1 for t in done if t.result())
+                    continue
+                waits = [self._pacer.chat_ready_in(i.recipient) for i in items]
+                if waits:  # rows exist but their chats got a message less than a second ago
+                    await self._timer.sleep(min(waits))
+                    continue
+                break
+            seen: set[str] = set()
+            for item in ready:
+                if item.recipient in seen or item.recipient in self._in_flight:
+                    continue  # one message per chat per slot; the next round takes the rest
+                seen.add(item.recipient)
+                await gate.acquire()
+                await self._pacer.slot(item.recipient)
+                self._in_flight.add(item.recipient)
+                task = asyncio.create_task(self._one(item))
+                task.add_done_callback(lambda _t: gate.release())
+                tasks.add(task)
+            self._pacer.forget_idle()
+        return settled
+
+    async def _one(self, item: OutboxItem) -> bool:
+        try:
+            return await self._send(item)
+        finally:
+            self._in_flight.discard(item.recipient)
+
+    async def _send(self, item: OutboxItem) -> bool:
+        async with self._uow_factory() as uow:
+            if not await uow.outbox.claim(item.id, self._clock.now()):
+                self.stats.lost_claims += 1
+                return False
+            reachable = await uow.chats.is_active(item.recipient)
+            if not reachable:
+                await uow.outbox.settle(
+                    item.id, OutboxStatus.UNDELIVERABLE, self._clock.now(), "chat inactive"
+                )
+            await uow.commit()
+        if not reachable:
+            self.stats.blocked += 1
+            return True
+        try:
+            delivery = await self._transport.deliver(item)
+        except Exception as error:  # a bug in rendering must not stop the whole queue
+            log.exception("%s: delivery of outbox row %d failed", self.platform, item.id)
+            delivery = Delivery(Outcome.TRANSIENT, error=type(error).__name__)
+        await self._settle(item, delivery)
+        return True
+
+    async def _settle(self, item: OutboxItem, delivery: Delivery) -> None:
+        now = self._clock.now()
+        status, retry_at, error = OutboxStatus.SENT, None, delivery.error
+        outcome = delivery.outcome
+        if outcome is Outcome.RATE_LIMITED:
+            self._pacer.pause(delivery.retry_after)
+            status, retry_at = OutboxStatus.PENDING, now + timedelta(seconds=delivery.retry_after)
+            self.stats.rate_limited += 1
+        elif outcome is Outcome.TRANSIENT:
+            if item.attempts + 1 >= self.limits.max_attempts:
+                status = OutboxStatus.FAILED
+                self.stats.failed += 1
+            else:
+                delay = min(self.limits.max_backoff, self.limits.backoff * 2**item.attempts)
+                status, retry_at = OutboxStatus.PENDING, now + timedelta(seconds=delay)
+                self.stats.retried += 1
+        elif outcome is Outcome.BLOCKED:
+            status = OutboxStatus.UNDELIVERABLE
+            self.stats.blocked += 1
+        elif outcome is Outcome.NOT_DELIVERABLE:
+            status = OutboxStatus.UNDELIVERABLE
+            self.stats.not_deliverable += 1
+        elif outcome is Outcome.REJECTED:
+            status = OutboxStatus.FAILED
+            self.stats.failed += 1
+        else:
+            self.stats.sent += 1
+        async with self._uow_factory() as uow:
+            await uow.outbox.settle(item.id, status, now, error or outcome.value, retry_at)
+            if outcome is Outcome.BLOCKED:
+                await uow.chats.set_active(item.recipient, False, error or "blocked", now)
+            await uow.commit()
+        if outcome is Outcome.NOT_DELIVERABLE and self._fallback is not None:
+            await self._fallback(item)
+
+    async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
+        """Drain until `stop` is set, polling every `idle` seconds when nothing is due."""
+        await self.abandon_dead_claims()
+        last_sweep = self._timer.monotonic()
+        while not stop.is_set():
+            try:
+                await self.run_once()
+                if self._timer.monotonic() - last_sweep > self.limits.claim_timeout:
+                    await self.abandon_dead_claims()
+                    last_sweep = self._timer.monotonic()
+            except Exception:  # the database went away for a moment: try again later
+                log.exception("%s sender: a round failed", self.platform)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), idle)
+
+
+async def other_channels(uow_factory: UnitOfWorkFactory, item: OutboxItem, clock: Clock) -> int:
+    """A message one chat cannot receive (Zalo's window closed) goes to the citizen's other
+    chats, under the same event key (so a chat that had it queued does not get it twice)."""
+    async with uow_factory() as uow:
+        citizen = await uow.citizens.citizen_of(item.recipient)
+        if citizen is None:
+            return 0
+        queued = 0
+        for chat in await uow.citizens.chats(citizen):
+            if chat != item.recipient and await uow.outbox.enqueue(
+                chat, item.event, item.message, clock.now(), item.batch
+            ):
+                queued += 1
+        await uow.commit()
+    return queued

@@ -1,0 +1,171 @@
+"""Status pushes and reminders: scheduled jobs turn the status-change log and the calendar
+into outbox messages.
+
+Pushing: every change not pushed yet becomes one message per chat that should hear of it —
+the owner's chat, every chat where the owner is logged in, every follower and every chat of
+a follower's citizen — queued with the event key `status:<change id>`, and the change marked
+pushed in the same transaction. A job that runs twice, dies part-way or catches up after
+downtime queues nothing twice: (recipient, event) is unique in the outbox. The cost of a
+sweep grows with the changes, not with the dossiers.
+
+Reminders are keyed the same way (`remind:<kind>:<dossier>:<what>`), so each is sent once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from services.clock import VIETNAM, Clock
+from services.dossiers import Dossier, StatusChange
+from services.ports import UnitOfWork, UnitOfWorkFactory
+
+
+class Reminder(StrEnum):
+    """What a reminder is about."""
+
+    PAYMENT = "payment"  # the fee is still unpaid a day after filing
+    SUPPLEMENT = "supplement"  # the officer's request for documents is still unanswered
+    DUE_TOMORROW = "due_tomorrow"  # the result is due tomorrow
+    OVERDUE = "overdue"  # the due date has passed (the dossier is flagged overdue)
+
+
+class PushMessages(Protocol):
+    """Builds the messages (as JSON) — the dialogue layer knows the words."""
+
+    def status(self, dossier: Dossier, change: StatusChange, owner: bool) -> Mapping[str, Any]:
+        """A status change; `owner` is False for a follower (no personal data then)."""
+        ...
+
+    def reminder(self, kind: Reminder, dossier: Dossier) -> Mapping[str, Any]:
+        """A reminder to the owner."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SweepResult:
+    """What one sweep did."""
+
+    changes: int = 0
+    queued: int = 0
+
+
+async def owner_chats(uow: UnitOfWork, dossier: Dossier) -> list[str]:
+    """The owner's chat and every chat where the owner is logged in."""
+    chats = {dossier.owner}
+    if dossier.citizen_id:
+        chats.update(await uow.citizens.chats(dossier.citizen_id))
+    return sorted(chats)
+
+
+async def follower_chats(uow: UnitOfWork, dossier: Dossier, owners: Sequence[str]) -> list[str]:
+    """Followers, each on every chat where their citizen is logged in (owners excluded)."""
+    chats: set[str] = set()
+    for chat in await uow.dossiers.followers(dossier.id):
+        chats.add(chat)
+        citizen = await uow.citizens.citizen_of(chat)
+        if citizen is not None:
+            chats.update(await uow.citizens.chats(citizen))
+    return sorted(chats - set(owners))
+
+
+async def push_status_changes(
+    uow_factory: UnitOfWorkFactory,
+    messages: PushMessages,
+    clock: Clock,
+    batch: int = 200,
+    max_batches: int | None = None,
+) -> SweepResult:
+    """Queue the messages of every change not pushed yet, `batch` changes per transaction."""
+    total = SweepResult()
+    rounds = 0
+    while max_batches is None or rounds < max_batches:
+        rounds += 1
+        async with uow_factory() as uow:
+            changes = await uow.dossiers.unpushed_changes(batch)
+            if not changes:
+                break
+            queued = 0
+            cache: dict[str, Dossier | None] = {}
+            for change in changes:
+                if change.dossier_id not in cache:
+                    cache[change.dossier_id] = await uow.dossiers.get(change.dossier_id)
+                dossier = cache[change.dossier_id]
+                if dossier is None:  # erased at the citizen's request: nobody to tell
+                    continue
+                event, now = f"status:{change.id}", clock.now()
+                owners = await owner_chats(uow, dossier)
+                for chat in owners:
+                    queued += await uow.outbox.enqueue(
+                        chat, event, messages.status(dossier, change, True), now
+                    )
+                for chat in await follower_chats(uow, dossier, owners):
+                    queued += await uow.outbox.enqueue(
+                        chat, event, messages.status(dossier, change, False), now
+                    )
+            await uow.dossiers.mark_pushed([c.id for c in changes])
+            await uow.commit()
+        total = SweepResult(total.changes + len(changes), total.queued + queued)
+        if len(changes) < batch:
+            break
+    return total
+
+
+async def _remind(
+    uow: UnitOfWork,
+    messages: PushMessages,
+    kind: Reminder,
+    dossier: Dossier,
+    key: str,
+    at: datetime,
+) -> int:
+    queued = 0
+    for chat in await owner_chats(uow, dossier):
+        queued += await uow.outbox.enqueue(
+            chat, f"remind:{kind.value}:{dossier.id}:{key}", messages.reminder(kind, dossier), at
+        )
+    return queued
+
+
+async def send_reminders(
+    uow_factory: UnitOfWorkFactory,
+    messages: PushMessages,
+    clock: Clock,
+    supplement_after: timedelta = timedelta(days=3),
+) -> dict[Reminder, int]:
+    """Queue the reminders due now (each once) and flag overdue dossiers."""
+    now = clock.now()
+    today = now.astimezone(VIETNAM).date()
+    counts = dict.fromkeys(Reminder, 0)
+    async with uow_factory() as uow:
+        for dossier in await uow.dossiers.awaiting_payment(now - timedelta(hours=24)):
+            payment = dossier.payment
+            if payment is not None and payment.expires_at > now:
+                counts[Reminder.PAYMENT] += await _remind(
+                    uow, messages, Reminder.PAYMENT, dossier, payment.reference, now
+                )
+        for dossier in await uow.dossiers.search(None, status=5, limit=10_000):
+            asked = dossier.supplement_at
+            if asked is not None and now - asked >= supplement_after:
+                counts[Reminder.SUPPLEMENT] += await _remind(
+                    uow, messages, Reminder.SUPPLEMENT, dossier, asked.isoformat(), now
+                )
+        tomorrow = today + timedelta(days=1)
+        for dossier in await uow.dossiers.open_due(tomorrow, overdue=False):
+            if dossier.due_date == tomorrow:
+                counts[Reminder.DUE_TOMORROW] += await _remind(
+                    uow, messages, Reminder.DUE_TOMORROW, dossier, tomorrow.isoformat(), now
+                )
+        for dossier in await uow.dossiers.open_due(today - timedelta(days=1), overdue=False):
+            if dossier.status is not None and int(dossier.status) == 5:
+                continue  # the legal clock is paused while the citizen supplements
+            flagged = replace(dossier, overdue=True)
+            await uow.dossiers.update(flagged)
+            counts[Reminder.OVERDUE] += await _remind(
+                uow, messages, Reminder.OVERDUE, flagged, str(dossier.due_date), now
+            )
+        await uow.commit()
+    return counts
