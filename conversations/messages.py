@@ -162,7 +162,12 @@ class OutgoingKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One message from the bot; `buttons` are rows of buttons."""
+    """One message from the bot; `buttons` are rows of buttons.
+
+    `replaces`: a key naming a message that updates in place (a broadcast's live progress).
+    A later message with the same key in the same chat replaces the earlier one where the
+    platform can (Telegram edits it, the web chat swaps it); elsewhere it is sent anew.
+    """
 
     text: Text
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -170,6 +175,7 @@ class Outgoing:
     media_ref: str = ""
     media_name: str = ""
     request_contact: bool = False
+    replaces: str = ""
 
 
 def say(key: str, buttons: tuple[tuple[Button, ...], ...] = (), **params: object) -> Outgoing:
