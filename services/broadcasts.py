@@ -6,12 +6,13 @@ twice. Progress is read from the outbox; cancelling stops the rows not yet claim
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from services.clock import Clock
 from services.outbox import FINAL, Outbox, OutboxStatus
 
 
@@ -59,6 +60,7 @@ class Broadcast:
     cursor: str = ""
     progress_chat: str = ""  # where the live progress message goes ("" for none)
     progress_seq: int = 0
+    progress_shown: str = ""  # the figures last shown there (unchanged figures: no update)
 
     @property
     def event(self) -> str:
@@ -190,3 +192,77 @@ async def cancel(stores: BroadcastStores, broadcast: Broadcast, now: datetime) -
     updated = replace(broadcast, state=BroadcastState.CANCELLED, updated_at=now)
     await stores.broadcasts.update(updated)
     return updated
+
+
+ProgressMessage = Callable[[Broadcast, Progress], Mapping[str, Any]]
+
+
+async def start(
+    uow: BroadcastStores,
+    broadcast_id: str,
+    created_by: str,
+    audience: Audience,
+    message: Mapping[str, Any],
+    now: datetime,
+    progress_chat: str = "",
+) -> Broadcast:
+    """Record a confirmed broadcast (QUEUING); the scheduler queues and sends it."""
+    broadcast = Broadcast(
+        id=broadcast_id,
+        created_by=created_by,
+        audience=audience,
+        message=dict(message),
+        state=BroadcastState.QUEUING,
+        created_at=now,
+        updated_at=now,
+        progress_chat=progress_chat,
+    )
+    await uow.broadcasts.add(broadcast)
+    return broadcast
+
+
+async def advance(
+    uow_factory: Callable[[], Any],
+    clock: Clock,
+    progress_message: ProgressMessage | None = None,
+    page: int = 1000,
+) -> list[Progress]:
+    """One scheduler tick: queue the next page of each queuing broadcast, finish those with
+    nothing left, and update each admin's live progress message (one per tick at most)."""
+    results: list[Progress] = []
+    async with uow_factory() as uow:
+        live = list(await uow.broadcasts.active())
+    for broadcast in live:
+        async with uow_factory() as uow:
+            current = await uow.broadcasts.get(broadcast.id)
+            if current is None or current.state not in (
+                BroadcastState.QUEUING,
+                BroadcastState.SENDING,
+            ):
+                continue
+            now = clock.now()
+            current = await queue_page(uow, current, now, page)
+            figures = await progress(uow, current)
+            if current.state is BroadcastState.SENDING and figures.remaining == 0:
+                current = replace(current, state=BroadcastState.DONE, updated_at=now)
+                figures = replace(figures, state=BroadcastState.DONE)
+            shown = f"{figures.sent}/{figures.failed}/{figures.blocked}/{figures.remaining}"
+            shown += f"/{figures.state.value}"
+            if (
+                progress_message is not None
+                and current.progress_chat
+                and shown != current.progress_shown
+            ):
+                current = replace(
+                    current, progress_seq=current.progress_seq + 1, progress_shown=shown
+                )
+                await uow.outbox.enqueue(
+                    current.progress_chat,
+                    f"broadcast-progress:{current.id}:{current.progress_seq}",
+                    progress_message(current, figures),
+                    now,
+                )
+            await uow.broadcasts.update(current)
+            await uow.commit()
+        results.append(figures)
+    return results

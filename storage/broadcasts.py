@@ -57,6 +57,7 @@ class SqlBroadcastRepository:
                 "cursor": broadcast.cursor,
                 "progress_chat": broadcast.progress_chat,
                 "progress_seq": broadcast.progress_seq,
+                "progress_shown": broadcast.progress_shown,
             },
             "created_at": broadcast.created_at,
             "updated_at": broadcast.updated_at,
