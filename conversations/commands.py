@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from conversations import payloads
+from conversations import payloads, status_messages
 from conversations.flow import Context, Turn
-from conversations.flows import dossiers, drafts, form, home, login, profile, search
+from conversations.flows import (
+    dossiers,
+    drafts,
+    form,
+    home,
+    login,
+    profile,
+    search,
+    supplement,
+)
 from conversations.messages import Button, Incoming, IncomingKind, Outgoing, btn, say
 from conversations.payloads import Verb
 from conversations.state import ChatState
@@ -40,6 +49,22 @@ async def global_turn(
         return replace(turn.saying(say("lang.changed")), lang=action.arg)
     if action.verb is Verb.MENU:
         return await menu_item(ctx, chat, action.arg, reprompt)
+    if action.verb is Verb.PICK:
+        return await _dossier_button(ctx, action.args[0], action.args[1])
+    return None
+
+
+async def _dossier_button(ctx: Context, kind: str, dossier_id: str) -> Turn | None:
+    """The buttons under a status push or reminder, pressed from any state."""
+    match kind:
+        case status_messages.OPEN:
+            return await dossiers.open_mine(ctx, dossier_id)
+        case status_messages.SUPPLEMENT:
+            return await supplement.start(ctx, dossier_id)
+        case status_messages.FOLLOW:
+            return await dossiers.follow(ctx, "", dossier_id)
+        case status_messages.UNFOLLOW:
+            return await dossiers.unfollow(ctx, "", dossier_id)
     return None
 
 
@@ -112,4 +137,8 @@ async def command(
             return await dossiers.show(ctx)
         case "documents":
             return await dossiers.show_documents(ctx)
+        case "follow":
+            return await dossiers.follow(ctx, argument)
+        case "unfollow":
+            return await dossiers.unfollow(ctx, argument)
     return (await reprompt(ctx, chat)).saying(say("common.unknown_command"))

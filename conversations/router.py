@@ -28,6 +28,7 @@ from conversations.flows import (
     profile,
     search,
     submission,
+    supplement,
 )
 from conversations.messages import ChatAddress, Incoming, IncomingKind, Outgoing, say
 from conversations.state import ChatState
@@ -54,6 +55,7 @@ FLOWS: Mapping[str, Flow[Any]] = {
         documents.FLOW,
         submission.FLOW,
         dossiers.FLOW,
+        supplement.FLOW,
     )
 }
 MAX_TEXT = 4000

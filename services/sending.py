@@ -113,13 +113,20 @@ class Pacer:
         self._next_slot = max(self._next_slot, self.timer.monotonic() + seconds)
 
     async def slot(self, chat: str) -> None:
-        """Wait for the next global slot and take it for this chat."""
-        now = self.timer.monotonic()
-        start = max(now, self._next_slot)
-        self._next_slot = start + 1.0 / self.per_second
-        self._chat_ready[chat] = start + self.chat_interval
-        if start > now:
-            await self.timer.sleep(start - now)
+        """Wait for the next global slot and take it for this chat (one caller: the
+        dispatcher). A pause the platform asks for while waiting is honoured too."""
+        while True:
+            now = self.timer.monotonic()
+            if self._next_slot <= now:
+                spacing = 1.0 / self.per_second  # a late wake-up keeps the schedule; idle
+                self._next_slot = max(self._next_slot, now - spacing) + spacing  # time is lost
+                self._chat_ready[chat] = now + self.chat_interval
+                return
+            await self.timer.sleep(self._next_slot - now)
+
+    def calling(self, chat: str) -> None:
+        """The platform is being called for this chat now: its interval starts now."""
+        self._chat_ready[chat] = self.timer.monotonic() + self.chat_interval
 
     def forget_idle(self) -> None:
         """Drop chats whose interval has passed (memory stays bounded)."""
@@ -242,6 +249,7 @@ class PacedSender:
         if not reachable:
             self.stats.blocked += 1
             return True
+        self._pacer.calling(item.recipient)
         try:
             delivery = await self._transport.deliver(item)
         except Exception as error:  # a bug in rendering must not stop the whole queue

@@ -21,17 +21,21 @@ from conversations.messages import (
     IncomingKind,
     Lines,
     Outgoing,
+    OutgoingKind,
     Text,
     btn,
     say,
 )
 from conversations.payloads import Verb
 from conversations.picker import list_buttons
-from services.dossier import AgencyForm, DossierStatus, parse_code
+from conversations.status_messages import FOLLOW, UNFOLLOW, resolve_code
+from services.documents import DocumentSource
+from services.dossier import DossierStatus
 from services.dossiers import Dossier, Phase
 
 NAME = "dossiers"
 DOSSIERS = "ds"
+RESULTS_SENT = 5  # the latest result files are sent along with the list
 
 
 class DossiersState(StrEnum):
@@ -133,12 +137,7 @@ def _card(ctx: Context, dossier: Dossier) -> Turn:
 
 async def _mine(ctx: Context, dossier_id: str) -> Dossier | None:
     dossier = await ctx.repos.dossiers.get(dossier_id)
-    if dossier is None:
-        return None
-    mine = dossier.owner == ctx.address.key or (
-        ctx.citizen_id is not None and dossier.citizen_id == ctx.citizen_id
-    )
-    return dossier if mine else None
+    return dossier if dossier is not None and is_mine(ctx, dossier) else None
 
 
 async def _step_list(ctx: Context, data: DossiersData, event: Incoming) -> Turn | None:
@@ -167,23 +166,26 @@ async def _step_view(ctx: Context, data: DossiersData, event: Incoming) -> Turn 
 
 async def status(ctx: Context, text: str) -> Turn:
     """`/status CODE` for anyone: a non-owner sees procedure, agency, status and dates only."""
-    parsed = parse_code(text)
-    if parsed is None:
+    code = resolve_code(ctx.catalog, text)
+    if code is None:
         return home.show(say("status.bad_code", example="000.01.50.H04-251125-0001"))
-    code = parsed.text
-    if parsed.form is AgencyForm.SHORT:  # typed with the short agency form (H04.101)
-        agency = next((a for a in ctx.catalog.agencies if a.short_code == parsed.agency), None)
-        if agency is None:
-            return home.show(say("status.not_found", code=code))
-        code = f"{agency.code}-{parsed.day:%y%m%d}-{parsed.sequence:04d}"
     dossier = await ctx.repos.dossiers.by_code(code)
     if dossier is None:
         return home.show(say("status.not_found", code=code))
-    mine = dossier.owner == ctx.address.key or (
+    if is_mine(ctx, dossier):
+        return _card(ctx, dossier)
+    return home.show(await public_card(ctx, dossier))
+
+
+def is_mine(ctx: Context, dossier: Dossier) -> bool:
+    """Filed from this chat, or by the citizen logged in here."""
+    return dossier.owner == ctx.address.key or (
         ctx.citizen_id is not None and dossier.citizen_id == ctx.citizen_id
     )
-    if mine:
-        return _card(ctx, dossier)
+
+
+async def public_card(ctx: Context, dossier: Dossier) -> Outgoing:
+    """What anyone may see of a dossier, with a follow (or unfollow) button."""
     agency = ctx.catalog.agencies.get(dossier.agency_id)
     text_out = Text(
         "status.public",
@@ -196,7 +198,57 @@ async def status(ctx: Context, text: str) -> Turn:
             "due": Day(dossier.due_date) if dossier.due_date else "—",
         },
     )
-    return home.show(Outgoing(text_out))
+    following = ctx.address.key in await ctx.repos.dossiers.followers(dossier.id)
+    button = (
+        btn("push.unfollow", payloads.pick(UNFOLLOW, dossier.id))
+        if following
+        else btn("follow.button", payloads.pick(FOLLOW, dossier.id))
+    )
+    return Outgoing(text_out, ((button,),))
+
+
+async def follow(ctx: Context, typed: str, dossier_id: str = "") -> Turn:
+    """`/follow CODE` (or the follow button): status pushes for a dossier of someone else."""
+    dossier = await _find(ctx, typed, dossier_id)
+    if isinstance(dossier, Turn):
+        return dossier
+    if is_mine(ctx, dossier):
+        return home.show(say("follow.own", code=dossier.code))
+    if ctx.address.key in await ctx.repos.dossiers.followers(dossier.id):
+        return home.show(say("follow.already", code=dossier.code))
+    await ctx.repos.dossiers.follow(dossier.id, ctx.address.key, ctx.clock.now())
+    return home.show(say("follow.done", code=dossier.code))
+
+
+async def unfollow(ctx: Context, typed: str, dossier_id: str = "") -> Turn:
+    """`/unfollow CODE` (or the unfollow button under a push)."""
+    dossier = await _find(ctx, typed, dossier_id, usage="unfollow.usage")
+    if isinstance(dossier, Turn):
+        return dossier
+    if not await ctx.repos.dossiers.unfollow(dossier.id, ctx.address.key):
+        return home.show(say("unfollow.not_following", code=dossier.code))
+    return home.show(say("unfollow.done", code=dossier.code))
+
+
+async def _find(
+    ctx: Context, typed: str, dossier_id: str, usage: str = "follow.usage"
+) -> Dossier | Turn:
+    if dossier_id:
+        found = await ctx.repos.dossiers.get(dossier_id)
+        return found if found else home.show(say("status.not_found", code="—"))
+    if not typed.strip():
+        return home.show(say(usage, example="000.01.50.H04-251125-0001"))
+    code = resolve_code(ctx.catalog, typed)
+    if code is None:
+        return home.show(say("status.bad_code", example="000.01.50.H04-251125-0001"))
+    found = await ctx.repos.dossiers.by_code(code)
+    return found if found else home.show(say("status.not_found", code=code))
+
+
+async def open_mine(ctx: Context, dossier_id: str) -> Turn | None:
+    """The card of one of my dossiers (the button under a push); None if not mine."""
+    dossier = await _mine(ctx, dossier_id)
+    return _card(ctx, dossier) if dossier else None
 
 
 async def show_documents(ctx: Context) -> Turn:
@@ -213,7 +265,17 @@ async def show_documents(ctx: Context) -> Turn:
             for d in stored
         )
     )
-    return home.show(say("documents.list", count=len(stored), lines=lines))
+    results = [
+        Outgoing(
+            Text("documents.result_caption", {"name": d.name}),
+            kind=OutgoingKind.DOCUMENT,
+            media_ref=d.ref,
+            media_name=d.name,
+        )
+        for d in stored
+        if d.source is DocumentSource.RESULT
+    ][:RESULTS_SENT]
+    return home.show(say("documents.list", count=len(stored), lines=lines), *results)
 
 
 async def _prompt_list(ctx: Context, data: DossiersData) -> Turn:

@@ -21,7 +21,9 @@ MESSAGES: dict[str, str] = {
         "• In a form, fields marked <b>*</b> are required; use the Back, Skip and Cancel "
         "buttons when you need them.\n"
         "• The form is saved automatically after every answer.\n"
-        "Commands: /start start over · /menu main menu · /cancel cancel · "
+        "• Look a dossier up: /status CODE · follow it: /follow CODE · stop: /unfollow CODE.\n"
+        "Commands: /start start over · /menu main menu · /mydossiers my dossiers · "
+        "/documents document store · /login log in · /cancel cancel · "
         "/lang change language · /help this help"
     ),
     "common.cancelled": "Cancelled.",

@@ -20,7 +20,9 @@ MESSAGES: dict[str, str] = {
         "• Khi điền tờ khai, trường có dấu <b>*</b> là bắt buộc; dùng các nút "
         "Quay lại, Bỏ qua, Hủy khi cần.\n"
         "• Tờ khai được lưu tự động sau mỗi câu trả lời.\n"
-        "Các lệnh: /start bắt đầu lại · /menu danh mục chính · /cancel hủy thao tác · "
+        "• Tra cứu hồ sơ: /status MÃ-HỒ-SƠ · theo dõi: /follow MÃ · bỏ theo dõi: /unfollow MÃ.\n"
+        "Các lệnh: /start bắt đầu lại · /menu danh mục chính · /mydossiers hồ sơ của tôi · "
+        "/documents kho dữ liệu · /login đăng nhập · /cancel hủy thao tác · "
         "/lang đổi ngôn ngữ · /help hướng dẫn"
     ),
     "common.cancelled": "Đã hủy thao tác.",
