@@ -7,7 +7,10 @@ bubble) rather than sleeping.
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Locator, Page
 
@@ -23,6 +26,9 @@ _MESSAGES_JS = """(from) => Array.from(document.querySelectorAll('.msg.bot')).sl
         key: el.dataset.key,
         text: el.querySelector('.text').innerText,
         buttons: Array.from(el.querySelectorAll('.buttons button'), (b) => b.textContent),
+        media: el.querySelector('img.media')?.getAttribute('src')
+            ?? el.querySelector('a.doc-link')?.getAttribute('href') ?? '',
+        event_id: el.dataset.eventId ?? '',
     }))"""
 _REPLIED_JS = """(count) => document.body.dataset.state === 'idle'
     && document.querySelectorAll('.msg.bot').length > count"""
@@ -32,6 +38,28 @@ _SMS_JS = """() => Array.from(document.querySelectorAll('#phone-panel .sms'), (e
     shown_code: el.querySelector('.sms-code-digits')?.innerText ?? '',
 }))"""
 _SMS_COUNT_JS = "(n) => document.querySelectorAll('#phone-panel .sms').length >= n"
+# Records every state an upload bubble goes through ("sending", "sent", "refused"…) with the
+# line under the file name, so that a test sees the short-lived "uploading" state too.
+_WATCH_UPLOADS_JS = """() => {
+    if (window.__uploads) return;
+    window.__uploads = [];
+    const note = (el) => window.__uploads.push({
+        name: el.querySelector('.text').innerText,
+        state: el.dataset.state,
+        meta: el.querySelector('.meta')?.innerText ?? '',
+        warning: el.querySelector('.warning')?.innerText ?? '',
+    });
+    new MutationObserver((records) => {
+        for (const r of records) {
+            const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+            const bubble = el && el.closest('.msg.user.upload');
+            if (bubble) note(bubble);
+        }
+    }).observe(document.getElementById('log'),
+        { subtree: true, childList: true, characterData: true, attributes: true,
+          attributeFilter: ['data-state'] });
+}"""
+_IMAGE_LOADED_JS = "(img) => img.complete && img.naturalWidth > 0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +69,8 @@ class BotMessage:
     key: str
     text: str
     buttons: tuple[str, ...]
+    media: str = ""  # the URL of its image or document, as the page has it
+    event_id: str = ""  # set when the message was pushed (not a reply)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +88,16 @@ class Sms:
         if match is None:
             raise AssertionError(f"no 6-digit code in the SMS {self.text!r}")
         return match.group(1)
+
+
+@dataclass(frozen=True, slots=True)
+class UploadState:
+    """One state an upload bubble showed: the file name, its state and the line under it."""
+
+    name: str
+    state: str
+    meta: str
+    warning: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +210,20 @@ class ChatPage:
         chooser.value.set_files({"name": name, "mimeType": mime, "buffer": content})
         return self._await_replies(before)
 
+    def attach(self, path: Path) -> list[BotMessage]:
+        """Send the file at `path` through the page's file input (a real browser upload, read
+        from disk), recording the states its bubble goes through, and return the bot's reply."""
+        self.wait_idle()
+        self.page.evaluate(_WATCH_UPLOADS_JS)
+        before = self.bot_count()
+        self.page.locator("#file").set_input_files(path)
+        return self._await_replies(before)
+
+    def upload_states(self) -> list[UploadState]:
+        """What the upload bubbles showed, in order, since the first `attach`."""
+        rows = self.page.evaluate("() => window.__uploads ?? []")
+        return [UploadState(r["name"], r["state"], r["meta"], r["warning"]) for r in rows]
+
     # ------------------------------------------------------------------ reading
 
     def bot_count(self) -> int:
@@ -179,7 +233,29 @@ class ChatPage:
     def messages(self, since: int = 0) -> list[BotMessage]:
         """The bot's bubbles from index `since` on."""
         rows = self.page.evaluate(_MESSAGES_JS, since)
-        return [BotMessage(r["key"], r["text"], tuple(r["buttons"])) for r in rows]
+        return [
+            BotMessage(r["key"], r["text"], tuple(r["buttons"]), r["media"], r["event_id"])
+            for r in rows
+        ]
+
+    def wait_for_event(self, key: str, timeout: float = 15_000) -> BotMessage:
+        """Wait for a pushed message (not a reply) with message id `key` and return it."""
+        selector = f'{BOT}[data-key="{key}"][data-event-id]'
+        self.page.locator(selector).last.wait_for(state="attached", timeout=timeout)
+        return [m for m in self.messages() if m.key == key and m.event_id][-1]
+
+    def image(self, key: str) -> Locator:
+        """The image of the newest bot message `key`, once the browser has loaded it."""
+        img = self.page.locator(f'{BOT}[data-key="{key}"] img.media').last
+        img.wait_for(state="visible")
+        self.page.wait_for_function(_IMAGE_LOADED_JS, arg=img.element_handle())
+        return img
+
+    def fetch(self, url: str) -> bytes:
+        """GET a URL the page shows (relative to the page), with the page's cookies."""
+        response = self.page.request.get(f"{self.base_url}{url}" if url.startswith("/") else url)
+        assert response.ok, (url, response.status)
+        return response.body()
 
     def last(self, key: str | None = None) -> BotMessage:
         """The newest bot message (with message id `key`, if given)."""
@@ -259,6 +335,27 @@ class ChatPage:
         """The number on the phone button's badge ("" when it shows none)."""
         badge = self.page.locator("#phone-badge")
         return badge.inner_text() if badge.is_visible() else ""
+
+    def set_visible(self, visible: bool) -> None:
+        """Pretend the tab went to the background (or came back)."""
+        self.page.evaluate(
+            """(state) => {
+                Object.defineProperty(document, 'visibilityState', {
+                    configurable: true, get: () => state });
+                Object.defineProperty(document, 'hidden', {
+                    configurable: true, get: () => state === 'hidden' });
+                document.dispatchEvent(new Event('visibilitychange'));
+            }""",
+            "visible" if visible else "hidden",
+        )
+
+    def wait_until(self, condition: Callable[[], bool], seconds: float = 5) -> None:
+        """Let the page run until `condition` holds (its events reach Python meanwhile)."""
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError("the condition did not hold in time")
+            self.page.wait_for_timeout(50)
 
     def screenshot(self, path: str) -> None:
         """Save what the tab shows."""

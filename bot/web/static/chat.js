@@ -3,6 +3,9 @@
 // Every request carries the chat id and an increasing sequence number (the update id), both
 // kept in sessionStorage; the server applies a given seq once, so a retry reuses the seq of the
 // request it repeats. Requests go one at a time, in the order the citizen made them.
+//
+// Messages that are not replies (a receipt once the bank confirms a payment) are pushed: the
+// page polls /chat/api/events with the id of the last one it showed, which acknowledges it.
 "use strict";
 
 (() => {
@@ -10,6 +13,22 @@
   const STORE_ID = "dvc.chat.id";
   const STORE_SEQ = "dvc.chat.seq";
   const REQUEST_TIMEOUT_MS = 45000;
+  const UPLOAD_IDLE_MS = 45000; // an upload is given up when no byte moves for this long
+  const MAX_FILE_BYTES = 10 * 1024 * 1024; // the server's limit, for a warning only
+  const ACCEPTED_FILE = /\.(pdf|jpe?g|png)$/i;
+  // The first reply to an upload that means the file was not kept.
+  const UPLOAD_REFUSED = new Set([
+    "docs.rejected",
+    "docs.none_needed",
+    "common.unexpected_upload",
+  ]);
+  // Messages whose <code> parts (account number, transfer reference) are copied on a tap.
+  const COPYABLE = new Set(["payment.request"]);
+  const STORE_EVENTS = "dvc.chat.events";
+  const EVENTS_POLL_MS = 2000;
+  const EVENTS_HIDDEN_MS = 30000; // a tab in the background looks far less often
+  const EVENTS_MAX_MS = 30000; // the longest wait after failures
+  const EVENTS_TIMEOUT_MS = 10000;
   const MAX_INPUT_HEIGHT = 140;
   const STORE_PHONE_SEEN = "dvc.phone.seen";
   const PHONE_POLL_MS = 3000;
@@ -32,6 +51,20 @@
       retry: "🔄 Thử lại",
       document: "📄 Tải tệp",
       image: "Hình ảnh",
+      imageQr: "Mã QR thanh toán",
+      imageReceipt: "Biên nhận hồ sơ",
+      imageOpen: "chạm để xem cỡ lớn",
+      imageFailed: "Không tải được hình ảnh — chạm để mở",
+      copy: "Chạm để chép",
+      copied: "Đã chép",
+      uploading: "Đang tải lên…",
+      uploadWaiting: "Đang chờ gửi…",
+      uploadRefused: "không được nhận",
+      uploadFailed: "chưa gửi được",
+      uploadLarge: "Tệp lớn hơn 10 MB, có thể bị từ chối.",
+      uploadType: "Chỉ nhận PDF, JPG, PNG; tệp này có thể bị từ chối.",
+      tooLarge: "Tệp quá lớn nên không gửi được (tối đa 10 MB mỗi tệp). Hãy gửi tệp nhỏ hơn.",
+      numberLocale: "vi-VN",
       phone: "Điện thoại (demo)",
       phoneTitle: "Điện thoại (demo)",
       phoneHint: "Điện thoại (demo) — chỉ dùng khi phát triển",
@@ -55,6 +88,20 @@
       retry: "🔄 Try again",
       document: "📄 Download file",
       image: "Image",
+      imageQr: "Payment QR code",
+      imageReceipt: "Dossier receipt",
+      imageOpen: "tap to view full size",
+      imageFailed: "The image could not be loaded — tap to open it",
+      copy: "Tap to copy",
+      copied: "Copied",
+      uploading: "Uploading…",
+      uploadWaiting: "Waiting to send…",
+      uploadRefused: "not accepted",
+      uploadFailed: "not sent",
+      uploadLarge: "Larger than 10 MB: it may be refused.",
+      uploadType: "Only PDF, JPG and PNG are accepted: this file may be refused.",
+      tooLarge: "The file is too large to send (10 MB at most per file). Send a smaller one.",
+      numberLocale: "en-GB",
       phone: "Phone (demo)",
       phoneTitle: "Phone (demo)",
       phoneHint: "Phone (demo) — development only",
@@ -80,6 +127,8 @@
   let queue = Promise.resolve();
   let typing = null;
   let atEnd = true; // the citizen is reading the newest messages
+  let placedAt = 0; // where the page itself last scrolled the list to
+  let revealed = null; // the first message of the newest reply (or pushed batch)
 
   // ------------------------------------------------------------------ session
 
@@ -182,14 +231,23 @@
 
   function scrollToEnd() {
     log.scrollTop = log.scrollHeight;
+    placedAt = log.scrollTop;
+  }
+
+  // The citizen has not scrolled since the page placed the list: new content may move it.
+  function following() {
+    return atEnd || Math.abs(log.scrollTop - placedAt) < 2;
   }
 
   // Show a reply from its beginning when it is taller than the screen (a long summary).
   function reveal(first) {
+    revealed = first || null;
     if (!first) return scrollToEnd();
     const top = first.offsetTop - 8; // .log is the offset parent (position: relative)
-    if (log.scrollHeight - top > log.clientHeight) log.scrollTop = top;
-    else scrollToEnd();
+    if (log.scrollHeight - top > log.clientHeight) {
+      log.scrollTop = top;
+      placedAt = log.scrollTop;
+    } else scrollToEnd();
   }
 
   function addUserBubble(text) {
@@ -204,6 +262,55 @@
     return el;
   }
 
+  function formatSize(bytes) {
+    const units = ["B", "KB", "MB", "GB"];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit += 1;
+    }
+    const digits = unit === 0 || value >= 100 ? 0 : 1;
+    const shown = new Intl.NumberFormat(t("numberLocale"), { maximumFractionDigits: digits });
+    return `${shown.format(value)} ${units[unit]}`;
+  }
+
+  // The citizen's file: its name (as the bubble's text), then its size and where it stands.
+  function addUploadBubble(file) {
+    const el = addUserBubble(`📎 ${file.name}`);
+    el.classList.add("upload");
+    const meta = document.createElement("div");
+    meta.className = "meta";
+    meta.setAttribute("aria-live", "polite");
+    el.append(meta);
+    let warning = "";
+    if (file.size > MAX_FILE_BYTES) warning = t("uploadLarge");
+    else if (!ACCEPTED_FILE.test(file.name)) warning = t("uploadType");
+    if (warning) {
+      const note = document.createElement("div");
+      note.className = "warning";
+      note.textContent = `⚠️ ${warning}`;
+      el.append(note);
+    }
+    setUploadState(el, file, pending > 0 ? "waiting" : "sending");
+    return el;
+  }
+
+  function setUploadState(el, file, state, progress) {
+    el.dataset.state = state;
+    const size = formatSize(file.size);
+    const meta = el.querySelector(".meta");
+    let text = size;
+    if (state === "waiting") text = `${t("uploadWaiting")} · ${size}`;
+    else if (state === "sending") {
+      const percent = progress === undefined ? "" : ` ${Math.floor(progress * 100)}%`;
+      text = `${t("uploading")}${percent} · ${size}`;
+    } else if (state === "sent") text = `✓ ${size}`;
+    else if (state === "refused") text = `✕ ${size} · ${t("uploadRefused")}`;
+    else if (state === "failed") text = `${size} · ${t("uploadFailed")}`;
+    meta.textContent = text;
+  }
+
   // Only plain links and images: a relative path, http(s), or an inline image.
   function safeUrl(value, allowDataImage) {
     if (typeof value !== "string" || !value) return null;
@@ -216,30 +323,71 @@
     }
   }
 
+  // What an image shows, for screen readers: from its file name, else from the message id.
+  function mediaAlt(message) {
+    const name = typeof message.media_name === "string" ? message.media_name : "";
+    const key = message.key || "";
+    if (/^vietqr/i.test(name) || key.startsWith("payment.")) return t("imageQr");
+    if (/^(bien-nhan|receipt)/i.test(name) || key.startsWith("receipt.")) return t("imageReceipt");
+    return t("image");
+  }
+
+  function renderImage(message) {
+    const src = safeUrl(message.media, true);
+    if (!src) return null;
+    const alt = mediaAlt(message);
+    const img = document.createElement("img");
+    img.className = "media";
+    if (alt === t("imageQr")) img.classList.add("qr");
+    img.src = src;
+    img.alt = alt;
+    img.decoding = "async";
+    const opens = /^https?:/i.test(src); // a browser refuses to open data: URLs in a tab
+    const frame = document.createElement(opens ? "a" : "div");
+    frame.className = "media-frame";
+    if (opens) {
+      frame.href = src; // tap: the image at full size, to zoom or save
+      frame.target = "_blank";
+      frame.rel = "noopener";
+      frame.title = `${alt} — ${t("imageOpen")}`;
+    }
+    frame.append(img);
+    img.addEventListener(
+      "load",
+      () => {
+        // Taller now: keep the citizen at the newest message if that is where they were.
+        if (following()) reveal(revealed && revealed.isConnected ? revealed : img.closest(".msg"));
+      },
+      { once: true },
+    );
+    img.addEventListener(
+      "error",
+      () => {
+        frame.classList.add("broken");
+        frame.textContent = `🖼️ ${alt}. ${t("imageFailed")}`;
+      },
+      { once: true },
+    );
+    return frame;
+  }
+
+  function renderDocument(message) {
+    const href = safeUrl(message.media, false);
+    if (!href) return null;
+    const name = typeof message.media_name === "string" ? message.media_name : "";
+    const link = document.createElement("a");
+    link.className = "doc-link";
+    link.href = href;
+    link.rel = "noopener";
+    link.target = "_blank";
+    link.setAttribute("download", name);
+    link.textContent = name ? `📄 ${name}` : t("document");
+    return link;
+  }
+
   function renderMedia(message) {
-    if (message.kind === "image") {
-      const src = safeUrl(message.media, true);
-      if (!src) return null;
-      const img = document.createElement("img");
-      img.className = "media";
-      img.src = src;
-      img.alt = t("image");
-      img.loading = "lazy";
-      img.addEventListener("load", () => reveal(img.closest(".msg")), { once: true });
-      return img;
-    }
-    if (message.kind === "document") {
-      const href = safeUrl(message.media, false);
-      if (!href) return null;
-      const link = document.createElement("a");
-      link.className = "document";
-      link.href = href;
-      link.rel = "noopener";
-      link.target = "_blank";
-      link.setAttribute("download", "");
-      link.textContent = t("document");
-      return link;
-    }
+    if (message.kind === "image") return renderImage(message);
+    if (message.kind === "document") return renderDocument(message);
     return null;
   }
 
@@ -266,26 +414,46 @@
     const el = document.createElement("div");
     el.className = "msg bot";
     el.dataset.key = message.key || "";
-    if (message.kind && message.kind !== "text") el.classList.add(message.kind);
+    if (message.kind === "image" || message.kind === "document") el.classList.add(message.kind);
     const media = renderMedia(message);
     if (media) el.append(media);
     const text = document.createElement("div");
     text.className = "text";
     text.innerHTML = message.html || ""; // the server sends only <b>, <i>, <code>, <br>
     el.append(text);
+    if (COPYABLE.has(el.dataset.key)) {
+      for (const code of text.querySelectorAll("code")) {
+        code.classList.add("copy");
+        code.tabIndex = 0;
+        code.setAttribute("role", "button");
+        code.title = t("copy");
+      }
+    }
     const buttons = renderButtons(message.buttons);
     if (buttons) {
       el.classList.add("with-buttons");
       el.append(buttons);
     }
+    // A message that updates in place (a live progress): the newer one takes the older's spot.
+    const replaces = typeof message.replaces === "string" ? message.replaces : "";
+    if (replaces) {
+      el.dataset.replaces = replaces;
+      const older = Array.from(log.querySelectorAll(".msg.bot[data-replaces]")).find(
+        (m) => m.dataset.replaces === replaces,
+      );
+      if (older) {
+        older.replaceWith(el);
+        return el;
+      }
+    }
     append(el);
     return el;
   }
 
-  function addLocalError() {
-    const el = addBotMessage({ key: "client.send_failed", kind: "text", html: "" });
+  function addLocalError(key = "client.send_failed", text = t("failed")) {
+    const el = addBotMessage({ key, kind: "text", html: "" });
     el.classList.add("error");
-    el.querySelector(".text").textContent = t("failed");
+    el.querySelector(".text").textContent = text;
     return el;
   }
 
@@ -329,6 +497,7 @@
   }
 
   async function post(request) {
+    if (request.onProgress) return postWithProgress(request);
     const controller = new AbortController();
     const timer = window.setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
     try {
@@ -345,27 +514,69 @@
       } catch {
         data = null;
       }
-      return { ok: response.ok && data !== null, data };
+      return { ok: response.ok && data !== null, data, status: response.status };
     } catch {
-      return { ok: false, data: null }; // offline, refused, timed out
+      return { ok: false, data: null, status: 0 }; // offline, refused, timed out
     } finally {
       window.clearTimeout(timer);
     }
   }
 
+  // An upload: XMLHttpRequest reports how much has been sent (fetch does not). It is given up
+  // when nothing moves for a while, however long a slow line takes for a large file.
+  function postWithProgress(request) {
+    return new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      let idle = null;
+      const done = (result) => {
+        window.clearTimeout(idle);
+        resolve(result);
+      };
+      const watch = () => {
+        window.clearTimeout(idle);
+        idle = window.setTimeout(() => xhr.abort(), UPLOAD_IDLE_MS);
+      };
+      xhr.open("POST", request.url);
+      xhr.responseType = "json";
+      xhr.upload.addEventListener("progress", (event) => {
+        watch();
+        if (event.lengthComputable && event.total > 0) {
+          request.onProgress(event.loaded / event.total);
+        }
+      });
+      xhr.addEventListener("load", () => {
+        const data = xhr.response && typeof xhr.response === "object" ? xhr.response : null;
+        const ok = xhr.status >= 200 && xhr.status < 300 && data !== null;
+        done({ ok, data, status: xhr.status });
+      });
+      for (const failure of ["error", "abort", "timeout"]) {
+        xhr.addEventListener(failure, () => done({ ok: false, data: null, status: 0 }));
+      }
+      watch();
+      xhr.send(request.body());
+    });
+  }
+
   // One request, answered by bot messages; on failure, an apology with a retry (same seq).
   async function deliver(request) {
-    const { ok, data } = await post(request);
+    if (request.onStart) request.onStart();
+    const { ok, data, status } = await post(request);
     // A failure answers in the server's default language, not necessarily the chat's.
     if (ok && typeof data.lang === "string") setLanguage(data.lang);
     const messages = data && Array.isArray(data.messages) ? data.messages : [];
     const shown = messages.map(addBotMessage);
-    if (!ok) {
+    // A file refused by a proxy for its size (413) before the bot saw it: trying again is
+    // pointless, so say why instead of offering a retry.
+    const tooLarge = !ok && status === 413 && Boolean(request.onProgress);
+    if (tooLarge && !shown.length) shown.push(addLocalError("client.too_large", t("tooLarge")));
+    else if (!ok) {
       if (!shown.length) shown.push(addLocalError());
       shown[shown.length - 1].append(retryButton(() => deliver(request)));
     }
+    if (request.onDone) request.onDone(ok, messages, tooLarge);
     reveal(shown[0]);
     phone.refresh();
+    events.refresh(); // a reply may have caused a pushed message (the simulated bank)
   }
 
   function messageRequest(fields) {
@@ -378,11 +589,20 @@
     };
   }
 
-  function uploadRequest(file) {
+  function uploadRequest(file, bubble) {
     const seq = nextSeq();
     return {
       url: `${API}/upload`,
       headers: {},
+      onStart: () => setUploadState(bubble, file, "sending"),
+      onProgress: (part) => setUploadState(bubble, file, "sending", part),
+      onDone: (ok, messages, tooLarge) => {
+        const first = messages.length ? messages[0].key : "";
+        let state = "sent";
+        if (tooLarge || (ok && UPLOAD_REFUSED.has(first))) state = "refused";
+        else if (!ok) state = "failed";
+        setUploadState(bubble, file, state);
+      },
       body: () => {
         const data = new FormData();
         data.append("chat_id", chatId);
@@ -466,13 +686,53 @@
     sendPayload(button.textContent, button.dataset.payload);
   });
 
+  // The account number or the transfer reference, to paste into a banking app.
+  async function copyCode(code) {
+    const value = code.textContent;
+    let done = false;
+    try {
+      await navigator.clipboard.writeText(value);
+      done = true;
+    } catch {
+      const range = document.createRange(); // at least selected, for the system's copy
+      range.selectNodeContents(code);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      done = document.execCommand && document.execCommand("copy");
+    }
+    if (!done) return;
+    code.classList.add("copied");
+    code.title = t("copied");
+    window.setTimeout(() => {
+      code.classList.remove("copied");
+      code.title = t("copy");
+    }, 1500);
+  }
+
+  log.addEventListener("click", (event) => {
+    const code = event.target.closest("code.copy");
+    if (code && log.contains(code)) copyCode(code);
+  });
+
+  log.addEventListener("keydown", (event) => {
+    const code = event.target.closest && event.target.closest("code.copy");
+    if (code && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      copyCode(code);
+    }
+  });
+
   attachButton.addEventListener("click", () => fileInput.click());
 
   fileInput.addEventListener("change", () => {
     const file = fileInput.files && fileInput.files[0];
     fileInput.value = "";
     if (!file) return;
-    send(`📎 ${file.name}`, () => uploadRequest(file));
+    // The server checks type and size and says why it refuses a file: nothing is blocked here.
+    clearRetries();
+    const bubble = addUploadBubble(file);
+    enqueue(() => deliver(uploadRequest(file, bubble)));
   });
 
 
@@ -708,7 +968,95 @@
     return { refresh, translate };
   })();
 
+  // ------------------------------------------------------------------ pushed messages
+
+  // Messages the server sends on its own (the receipt once the bank confirms a payment). The
+  // id of the last one shown is kept for the tab: asking for what comes after it also
+  // acknowledges it, so a reload never shows a message twice.
+  const events = (() => {
+    let last = Number.parseInt(store.get(STORE_EVENTS) ?? "0", 10) || 0;
+    let timer = null;
+    let inFlight = false;
+    let again = false;
+    let failures = 0;
+
+    function delay() {
+      if (document.visibilityState !== "visible") return EVENTS_HIDDEN_MS;
+      return Math.min(EVENTS_POLL_MS * 2 ** failures, EVENTS_MAX_MS);
+    }
+
+    function schedule() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, delay());
+    }
+
+    function show(list) {
+      const valid = (e) =>
+        e && Number.isSafeInteger(e.id) && e.message && typeof e.message === "object";
+      const fresh = list.filter(valid).sort((a, b) => a.id - b.id);
+      const shown = [];
+      for (const event of fresh) {
+        if (event.id <= last) continue; // shown already (a poll and a refresh crossed)
+        const el = addBotMessage(event.message);
+        el.dataset.eventId = String(event.id);
+        el.classList.add("pushed");
+        last = event.id;
+        shown.push(el);
+      }
+      if (!shown.length) return;
+      store.set(STORE_EVENTS, String(last));
+      if (following()) reveal(shown[0]); // unless the citizen scrolled up to read
+    }
+
+    async function fetchEvents() {
+      const controller = new AbortController();
+      const abort = window.setTimeout(() => controller.abort(), EVENTS_TIMEOUT_MS);
+      try {
+        const query = `chat_id=${encodeURIComponent(chatId)}&after=${last}`;
+        const response = await fetch(`${API}/events?${query}`, {
+          credentials: "same-origin",
+          cache: "no-store",
+          signal: controller.signal,
+        });
+        const data = response.ok ? await response.json() : null;
+        if (!data || !Array.isArray(data.events)) throw new Error(`events: ${response.status}`);
+        failures = 0;
+        show(data.events);
+      } catch {
+        failures = Math.min(failures + 1, 6); // offline or failing: wait longer each time
+      } finally {
+        window.clearTimeout(abort);
+      }
+    }
+
+    async function refresh() {
+      if (inFlight) {
+        again = true; // one more look once the current request is answered
+        return;
+      }
+      inFlight = true;
+      window.clearTimeout(timer);
+      try {
+        do {
+          again = false;
+          await fetchEvents();
+        } while (again);
+      } finally {
+        inFlight = false;
+        schedule();
+      }
+    }
+
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") refresh();
+      else if (!inFlight) schedule(); // the slower pace of a hidden tab
+    });
+
+    return { refresh };
+  })();
+
   // ------------------------------------------------------------------ start
 
   sendCommand(reloaded ? "/resume" : "/start");
+  events.refresh();
 })();
