@@ -29,4 +29,5 @@ def web_message(
         "media": media_url(message.media_ref) if message.media_ref and media_url else None,
         "media_name": message.media_name or None,
         "request_contact": message.request_contact,
+        "replaces": message.replaces or None,
     }

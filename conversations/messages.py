@@ -124,9 +124,10 @@ class Both:
 
 @dataclass(frozen=True, slots=True)
 class Lines:
-    """Several texts rendered one per line."""
+    """Several texts rendered one per line (or joined by another separator)."""
 
     items: tuple[Text, ...]
+    separator: str = "\n"
 
 
 @dataclass(frozen=True, slots=True)

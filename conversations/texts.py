@@ -66,7 +66,7 @@ class TextCatalog:
         if isinstance(value, Text):
             return self.render(value, lang)
         if isinstance(value, Lines):
-            return "\n".join(self.render(item, lang) for item in value.items)
+            return value.separator.join(self.render(item, lang) for item in value.items)
         if isinstance(value, Money):
             return format_money(value.amount, lang)
         if isinstance(value, Day):

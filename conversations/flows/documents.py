@@ -33,6 +33,7 @@ from conversations.messages import (
 )
 from conversations.payloads import Verb
 from conversations.picker import list_buttons
+from conversations.upload_texts import rejection
 from services.catalog import DocumentSpec, Procedure
 from services.documents import Attachment, StoredDocument
 from services.drafts import Draft
@@ -170,9 +171,7 @@ async def _receive(
     except UploadRejected as refused:
         if upload.ref:
             ctx.uploads.reject(upload.ref)
-        reason = Text(
-            f"docs.rejected_{refused.reason}", {k: str(v) for k, v in refused.params.items()}
-        )
+        reason = rejection(refused)
         return (await checklist(ctx, proc, draft, data)).saying(say("docs.rejected", reason=reason))
     stored_ref = ctx.uploads.accept(upload.ref)
     name = sanitise_name(upload.name)

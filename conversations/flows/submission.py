@@ -20,7 +20,16 @@ from conversations.cards import agency_text, fee_text, procedure_name
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import documents, form, home, login
 from conversations.form_fields import display
-from conversations.messages import Incoming, IncomingKind, Lines, Outgoing, Text, btn, say
+from conversations.messages import (
+    Button,
+    Incoming,
+    IncomingKind,
+    Lines,
+    Outgoing,
+    Text,
+    btn,
+    say,
+)
 from conversations.notifications import payment_request_message, receipt_message
 from conversations.payloads import Verb
 from services.catalog import Procedure
@@ -170,15 +179,26 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     return home.show(say("submission.submitted", code=code), receipt)
 
 
-def _awaiting_payment(ctx: Context, dossier: Dossier, *before: Outgoing) -> Turn:
-    message = payment_request_message(ctx.settings.payment, dossier)
+def _payment_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
     buttons = [(btn("payment.check", payloads.do("check")),)]
     if ctx.settings.payment.simulator:
         buttons.append((btn("payment.simulate", payloads.do("simulate")),))
     buttons.append((btn("btn.menu", payloads.menu("home")),))
-    message = replace(message, buttons=tuple(buttons))
+    return tuple(buttons)
+
+
+def _awaiting_payment(ctx: Context, dossier: Dossier, *before: Outgoing) -> Turn:
+    message = payment_request_message(ctx.settings.payment, dossier)
+    message = replace(message, buttons=_payment_buttons(ctx))
     data = SubmissionData(dossier_id=dossier.id)
     return Turn(NAME, SubmissionState.AWAITING_PAYMENT, data, (*before, message))
+
+
+def _payment_note(ctx: Context, dossier: Dossier, key: str) -> Turn:
+    """A short answer under the QR already on screen (the QR is not sent again)."""
+    data = SubmissionData(dossier_id=dossier.id)
+    note = say(key, _payment_buttons(ctx))
+    return Turn(NAME, SubmissionState.AWAITING_PAYMENT, data, (note,))
 
 
 async def _step_payment(ctx: Context, data: SubmissionData, event: Incoming) -> Turn | None:
@@ -193,7 +213,7 @@ async def _step_payment(ctx: Context, data: SubmissionData, event: Incoming) -> 
         case "check":
             if expired:
                 return _expired(data)
-            return _awaiting_payment(ctx, dossier, say("payment.not_yet"))
+            return _payment_note(ctx, dossier, "payment.not_yet")
         case "renew":
             renewed = replace(
                 dossier,
@@ -203,7 +223,7 @@ async def _step_payment(ctx: Context, data: SubmissionData, event: Incoming) -> 
             return _awaiting_payment(ctx, renewed, say("payment.renewed"))
         case "simulate" if ctx.simulator is not None and ctx.settings.payment.simulator:
             await ctx.simulator.simulate(dossier.payment.reference, dossier.payment.amount)
-            return _awaiting_payment(ctx, dossier, say("payment.simulating"))
+            return _payment_note(ctx, dossier, "payment.simulating")
     return None
 
 

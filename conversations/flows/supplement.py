@@ -30,6 +30,7 @@ from conversations.messages import (
 )
 from conversations.payloads import Verb
 from conversations.status_messages import component_name, status_label
+from conversations.upload_texts import rejection
 from services.catalog import Procedure
 from services.documents import Attachment, StoredDocument
 from services.dossier import DossierStatus, TransitionError
@@ -150,9 +151,7 @@ async def _receive(ctx: Context, dossier: Dossier, data: SupplementData, event: 
     except UploadRejected as refused:
         if upload.ref:
             ctx.uploads.reject(upload.ref)
-        reason = Text(
-            f"docs.rejected_{refused.reason}", {k: str(v) for k, v in refused.params.items()}
-        )
+        reason = rejection(refused)
         return await _checklist(ctx, dossier, data, say("docs.rejected", reason=reason))
     document = StoredDocument(
         id=ctx.ids.new_id(),

@@ -375,6 +375,17 @@ MESSAGES: dict[str, str] = {
         "The file “{name}” is not a JPG/PNG image or a PDF (its real content is: {detected}). "
         "Accepted: {accepted}."
     ),
+    "filetype.program": "a program ({kind})",
+    "filetype.archive": "an archive ({kind})",
+    "filetype.office": "an old Word/Excel document",
+    "filetype.image": "a {kind} image",
+    "filetype.heic": "an iPhone {kind} photo — take it again or choose JPG",
+    "filetype.video": "a video",
+    "filetype.web": "a web page or script",
+    "filetype.unknown": "unrecognised",
+    "filetype.pdf": "PDF",
+    "filetype.jpeg": "JPG image",
+    "filetype.png": "PNG image",
     "docs.rejected_dossier_full": (
         "The dossier would exceed {max_mb} MB in total ({used_mb} MB used, this file "
         "{size_mb} MB). Remove a file or send a smaller one."

@@ -382,6 +382,17 @@ MESSAGES: dict[str, str] = {
         "Tệp “{name}” không phải ảnh JPG/PNG hoặc PDF (nội dung thực là: {detected}). "
         "Chỉ nhận: {accepted}."
     ),
+    "filetype.program": "tệp chương trình ({kind})",
+    "filetype.archive": "tệp nén ({kind})",
+    "filetype.office": "tài liệu Word/Excel cũ",
+    "filetype.image": "ảnh {kind}",
+    "filetype.heic": "ảnh {kind} của iPhone — hãy chụp lại hoặc chọn định dạng JPG",
+    "filetype.video": "video",
+    "filetype.web": "trang web hoặc mã lệnh",
+    "filetype.unknown": "không xác định được",
+    "filetype.pdf": "PDF",
+    "filetype.jpeg": "ảnh JPG",
+    "filetype.png": "ảnh PNG",
     "docs.rejected_dossier_full": (
         "Tổng dung lượng hồ sơ sẽ vượt {max_mb} MB (đã dùng {used_mb} MB, tệp này {size_mb} MB). "
         "Hãy gỡ bớt tệp hoặc gửi tệp nhỏ hơn."

@@ -85,9 +85,9 @@ async def test_attach_refuse_reuse_submit_and_pay(
     assert "tờ khai điện tử đã điền" in checklist  # CT01 is the e-form just filled in
     # A renamed executable, an empty file, a zip and a 25 MB file are refused with reasons.
     for content, name, size, why in (
-        (EXE, "photo.jpg", None, "exe"),
+        (EXE, "photo.jpg", None, "tệp chương trình (EXE)"),
         (b"", "empty.pdf", 0, "0 byte"),
-        (ZIP, "giay-to.zip", None, "zip"),
+        (ZIP, "giay-to.zip", None, "tệp nén (ZIP)"),
         (b"", "video.pdf", 25 * 1024 * 1024, "25"),
     ):
         await send_file(chat, staging, content, name, size)
@@ -131,7 +131,8 @@ async def test_attach_refuse_reuse_submit_and_pay(
     assert {a.name for a in dossier.attachments} == {"chung-minh-cho-o.pdf", "anh-nha.jpg"}
     assert dossier.answers["hinh_thuc_nhan_kq"] == "buu_chinh" and "tk_so" not in dossier.answers
     await chat.press("kiểm tra")
-    assert chat.keys == ["payment.not_yet", "payment.request"]
+    assert chat.keys == ["payment.not_yet"]  # a short note: the QR is not sent again
+    assert "kiểm tra" in " ".join(chat.label(b) for b in chat.buttons())
 
 
 async def test_mandatory_documents_are_required(chat: ChatDriver, sms: RecordingSms) -> None:
