@@ -3,6 +3,7 @@ disk): uploads may be up to UPLOAD_LIMIT, everything else up to DEFAULT_LIMIT.""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -54,10 +55,8 @@ class BodyLimit:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        try:
+        with contextlib.suppress(BodyTooLarge):
             await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            pass
         if over and not started:
             await _too_large(send)
 
