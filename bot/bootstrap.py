@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.channels.zalo import ZaloChannel, build_zalo_channel
 from bot.keys import derive, master_secret, storage_keys
 from bot.media_resolver import MediaResolver
 from bot.payment_simulator import LocalBankSimulator
@@ -63,6 +64,7 @@ class Application:
     payment_secrets: PaymentSecrets
     signer: KeyedHasher  # signs media URLs and other links handed to browsers
     simulator: LocalBankSimulator | None = None
+    zalo: ZaloChannel | None = None
 
     async def start(self) -> None:
         """Start background work (SMS delivery)."""
@@ -71,6 +73,8 @@ class Application:
 
     async def close(self) -> None:
         """Stop background work and release the database connections."""
+        if self.zalo is not None:
+            await self.zalo.close()
         if isinstance(self.sms, HttpSmsGateway):
             await self.sms.stop()
         if self.simulator is not None:
@@ -218,11 +222,12 @@ async def build(
                 holder=settings.payment_account_holder,
                 simulator=simulator is not None,
             ),
+            admin_chats=tuple(settings.admin_chats),
         ),
         filing=Filing(uploads=staging, simulator=simulator),
         default_lang=settings.default_language,
     )
-    return Application(
+    application = Application(
         settings=settings,
         engine=engine,
         uow_factory=uow_factory,
@@ -240,3 +245,5 @@ async def build(
         signer=KeyedHasher(derive(master, "links")),
         simulator=simulator,
     )
+    application.zalo = build_zalo_channel(application)
+    return application

@@ -38,6 +38,7 @@ class Settings:
     page_size: int = 6
     session_idle_minutes: int = 30
     payment: PaymentAccount = field(default_factory=PaymentAccount)
+    admin_chats: tuple[str, ...] = ()  # chat keys allowed the officer and admin commands
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,11 @@ class Context:
     def citizen_id(self) -> str | None:
         """The logged-in citizen's id, if any."""
         return self.citizen.id if self.citizen else None
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether this chat is one of the configured admin chats."""
+        return self.address.key in self.settings.admin_chats
 
 
 @dataclass(frozen=True, slots=True)

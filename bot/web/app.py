@@ -6,20 +6,28 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from bot.bootstrap import Application
+from bot.channels.zalo import zalo_webhook_router
 from bot.web.chat import chat_router
 from bot.web.chat_media import chat_media_router
+from bot.web.limits import BodyLimit
+from bot.web.officer_api import officer_router
 from bot.web.payments import payments_router
 
 
 def create_http_app(app: Application) -> FastAPI:
     """The FastAPI application over a built `Application`."""
-    http = FastAPI(title="dvc-bot", version="0.1.0")
+    # Only the officer API is in the schema: every other route sets include_in_schema=False.
+    http = FastAPI(title="dvc-bot", version="0.1.0", docs_url="/docs", openapi_url="/openapi.json")
 
     @http.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    http.add_middleware(BodyLimit)
     http.include_router(payments_router(app))
+    http.include_router(officer_router(app))
+    if app.zalo is not None:
+        http.include_router(zalo_webhook_router(app.zalo))
     if app.settings.web_chat_enabled:
         http.include_router(chat_router(app))
         http.include_router(chat_media_router(app))

@@ -1,0 +1,184 @@
+"""Turn a Telegram update (the Bot API's JSON) into a neutral one. Pure: no library, no I/O.
+
+Both transports hand over the same dict: PTB's `update.to_dict()` and aiogram's
+`update.model_dump(mode="json", exclude_none=True, by_alias=True)`.
+
+What is served: private chats only. A citizen's data has no place in a group, so group and
+channel messages, edited messages and anything else are ignored (a callback query is still
+answered, so that no button spins forever). In a private chat, content the bot cannot use
+(a sticker, a voice note, a video…) is flagged `unsupported`: the channel answers it with
+"common.not_understood" instead of leaving the citizen without an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from conversations.messages import (
+    ChatAddress,
+    Contact,
+    Incoming,
+    IncomingKind,
+    Platform,
+    Upload,
+)
+
+# What the bot asks Telegram for (getUpdates and setWebhook).
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+PHOTO_NAME = "anh.jpg"  # Telegram photos have no file name
+PHOTO_MIME = "image/jpeg"  # Telegram re-encodes photos as JPEG
+DOCUMENT_NAME = "tep"
+# Message content a citizen sends on purpose that the bot has no use for.
+UNSUPPORTED_CONTENT = frozenset(
+    {
+        "sticker",
+        "animation",
+        "audio",
+        "voice",
+        "video",
+        "video_note",
+        "dice",
+        "poll",
+        "game",
+        "story",
+        "paid_media",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FileToFetch:
+    """A file to download with getFile before the update can be applied."""
+
+    file_id: str
+    name: str
+    size: int  # as Telegram declared it (0 when it did not)
+    mime: str
+
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """What the channel does besides applying the update."""
+
+    callback_id: str = ""  # a callback query to answer
+    file: FileToFetch | None = None  # an upload to fetch first
+    unsupported: bool = False  # private-chat content the bot cannot use
+    member: bool | None = None  # my_chat_member: False blocked the bot, True (re)started it
+
+
+class Inbound(NamedTuple):
+    """One Telegram update, neutral: where, which update, what the user did, and extras."""
+
+    address: ChatAddress
+    update_id: str
+    incoming: Incoming | None
+    extras: Extras
+
+
+def parse_update(update: Mapping[str, Any]) -> Inbound | None:
+    """The neutral update, or None for one that concerns no private chat of ours."""
+    update_id = str(update.get("update_id", ""))
+    if isinstance(update.get("callback_query"), Mapping):
+        return _callback(update_id, update["callback_query"])
+    if isinstance(update.get("message"), Mapping):
+        return _message(update_id, update["message"])
+    if isinstance(update.get("my_chat_member"), Mapping):
+        return _membership(update_id, update["my_chat_member"])
+    return None
+
+
+def _sender(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    sender = obj.get("from", obj.get("from_user"))  # from_user: a dump without by_alias
+    return sender if isinstance(sender, Mapping) else {}
+
+
+def _private_chat(message: Mapping[str, Any]) -> ChatAddress | None:
+    chat = message.get("chat")
+    if not isinstance(chat, Mapping) or chat.get("type") != "private" or "id" not in chat:
+        return None
+    return ChatAddress(Platform.TELEGRAM, str(chat["id"]))
+
+
+def _callback(update_id: str, query: Mapping[str, Any]) -> Inbound | None:
+    extras = Extras(callback_id=str(query.get("id", "")))
+    message = query.get("message")
+    if isinstance(message, Mapping):
+        address = _private_chat(message)
+    elif "id" in _sender(query):  # a button of an inline-mode message: no chat given
+        address = ChatAddress(Platform.TELEGRAM, str(_sender(query)["id"]))
+    else:
+        address = None
+    if address is None:
+        group = message.get("chat", {}) if isinstance(message, Mapping) else {}
+        chat_id = str(group.get("id", "")) if isinstance(group, Mapping) else ""
+        return Inbound(ChatAddress(Platform.TELEGRAM, chat_id), update_id, None, extras)
+    data = query.get("data")
+    incoming = Incoming.button(data) if isinstance(data, str) and data else None
+    return Inbound(address, update_id, incoming, extras)
+
+
+def _message(update_id: str, message: Mapping[str, Any]) -> Inbound | None:
+    address = _private_chat(message)
+    if address is None:
+        return None
+    incoming, file = _content(message)
+    unsupported = incoming is None and not UNSUPPORTED_CONTENT.isdisjoint(message)
+    return Inbound(address, update_id, incoming, Extras(file=file, unsupported=unsupported))
+
+
+def _content(message: Mapping[str, Any]) -> tuple[Incoming | None, FileToFetch | None]:
+    text = message.get("text")
+    if isinstance(text, str):
+        return Incoming.from_text(text), None
+    contact = message.get("contact")
+    if isinstance(contact, Mapping) and contact.get("phone_number"):
+        sender_id = _sender(message).get("id")
+        own = sender_id is not None and contact.get("user_id") == sender_id
+        shared = Contact(str(contact["phone_number"]), own=own)
+        return Incoming(IncomingKind.CONTACT, contact=shared), None
+    file = _photo(message.get("photo")) or _document(message.get("document"))
+    if file is not None:
+        upload = Upload(ref="", name=file.name, size=file.size, mime=file.mime)
+        return Incoming(IncomingKind.UPLOAD, upload=upload), file
+    if isinstance(message.get("location"), Mapping):  # also sent with a venue
+        return Incoming(IncomingKind.LOCATION), None
+    return None, None
+
+
+def _photo(sizes: Any) -> FileToFetch | None:
+    if not isinstance(sizes, list):
+        return None
+    usable = [s for s in sizes if isinstance(s, Mapping) and s.get("file_id")]
+    if not usable:
+        return None
+    largest = max(
+        usable,
+        key=lambda s: (int(s.get("width", 0)) * int(s.get("height", 0)), _size(s)),
+    )
+    return FileToFetch(str(largest["file_id"]), PHOTO_NAME, _size(largest), PHOTO_MIME)
+
+
+def _document(document: Any) -> FileToFetch | None:
+    if not isinstance(document, Mapping) or not document.get("file_id"):
+        return None
+    name = str(document.get("file_name") or DOCUMENT_NAME)
+    mime = str(document.get("mime_type") or "")
+    return FileToFetch(str(document["file_id"]), name, _size(document), mime)
+
+
+def _size(obj: Mapping[str, Any]) -> int:
+    size = obj.get("file_size")
+    return size if isinstance(size, int) and size > 0 else 0
+
+
+def _membership(update_id: str, change: Mapping[str, Any]) -> Inbound | None:
+    """The user blocked (status "kicked") or restarted ("member") the bot in a private chat."""
+    address = _private_chat(change)
+    new = change.get("new_chat_member")
+    if address is None or not isinstance(new, Mapping):
+        return None
+    status = new.get("status")
+    member = True if status == "member" else False if status == "kicked" else None
+    return Inbound(address, update_id, None, Extras(member=member))

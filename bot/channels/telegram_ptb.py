@@ -1,0 +1,248 @@
+"""python-telegram-bot 22 as a thin transport: the Bot API client, and polling.
+
+Polling is an `Application` with one `TypeHandler` that hands every update, as the Bot API's
+JSON, to the channel; no ConversationHandler, no persistence: the router keeps all state.
+`concurrent_updates(False)` keeps each chat's updates in order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import warnings
+from collections.abc import Iterator
+
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_api import (
+    ApiFailure,
+    ChatUnreachable,
+    CommandsByLang,
+    RetryLater,
+    unreachable_reason,
+)
+from bot.channels.telegram_inbound import ALLOWED_UPDATES
+from bot.channels.telegram_render import (
+    ContactKeyboard,
+    InlineKeyboard,
+    RemoveKeyboard,
+    ReplyMarkup,
+)
+
+PtbMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def ptb_markup(markup: ReplyMarkup | None) -> PtbMarkup | None:
+    """The library's markup for a neutral one."""
+    if isinstance(markup, InlineKeyboard):
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in row]
+                for row in markup.rows
+            ]
+        )
+    if isinstance(markup, ContactKeyboard):
+        button = KeyboardButton(markup.label, request_contact=True)
+        return ReplyKeyboardMarkup([[button]], one_time_keyboard=True, resize_keyboard=True)
+    if isinstance(markup, RemoveKeyboard):
+        return ReplyKeyboardRemove()
+    return None
+
+
+@contextlib.contextmanager
+def _normalised() -> Iterator[None]:
+    """PTB's errors as the channel's."""
+    try:
+        yield
+    except Forbidden as exc:
+        raise ChatUnreachable(unreachable_reason(exc.message) or "forbidden") from exc
+    except RetryAfter as exc:
+        raise RetryLater(_seconds(exc)) from exc
+    except BadRequest as exc:
+        reason = unreachable_reason(exc.message)
+        if reason is not None:
+            raise ChatUnreachable(reason) from exc
+        raise ApiFailure(type(exc).__name__, 400) from exc
+    except TelegramError as exc:
+        raise ApiFailure(type(exc).__name__) from exc
+
+
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the int form will become a timedelta
+        warnings.simplefilter("ignore")
+        wait = exc.retry_after
+    return wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+
+
+class PtbApi:
+    """TelegramApi over `telegram.Bot`."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send_text(self, chat_id: int, html: str, reply_markup: ReplyMarkup | None) -> int:
+        """sendMessage in HTML parse mode."""
+        with _normalised():
+            sent = await self._bot.send_message(
+                chat_id, html, parse_mode=ParseMode.HTML, reply_markup=ptb_markup(reply_markup)
+            )
+        return int(sent.message_id)
+
+    async def edit_text(
+        self, chat_id: int, message_id: int, html: str, reply_markup: ReplyMarkup | None
+    ) -> None:
+        """editMessageText in HTML parse mode."""
+        markup = ptb_markup(reply_markup)
+        with _normalised():
+            await self._bot.edit_message_text(
+                html,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+            )
+
+    async def send_photo(
+        self,
+        chat_id: int,
+        content: bytes,
+        name: str,
+        caption_html: str,
+        reply_markup: ReplyMarkup | None,
+    ) -> None:
+        """sendPhoto, uploading `content`."""
+        with _normalised():
+            await self._bot.send_photo(
+                chat_id,
+                InputFile(content, filename=name),
+                caption=caption_html or None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=ptb_markup(reply_markup),
+            )
+
+    async def send_document(
+        self,
+        chat_id: int,
+        content: bytes,
+        name: str,
+        caption_html: str,
+        reply_markup: ReplyMarkup | None,
+    ) -> None:
+        """sendDocument, uploading `content`."""
+        with _normalised():
+            await self._bot.send_document(
+                chat_id,
+                InputFile(content, filename=name),
+                caption=caption_html or None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=ptb_markup(reply_markup),
+            )
+
+    async def answer_callback(self, callback_id: str) -> None:
+        """answerCallbackQuery."""
+        with _normalised():
+            await self._bot.answer_callback_query(callback_id)
+
+    async def file_bytes(self, file_id: str) -> bytes:
+        """getFile and download."""
+        with _normalised():
+            file = await self._bot.get_file(file_id)
+            return bytes(await file.download_as_bytearray())
+
+    async def set_commands(self, commands_by_lang: CommandsByLang) -> None:
+        """setMyCommands per language."""
+        with _normalised():
+            for lang, commands in commands_by_lang.items():
+                await self._bot.set_my_commands(
+                    [BotCommand(name, text) for name, text in commands], language_code=lang or None
+                )
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        """setWebhook."""
+        with _normalised():
+            await self._bot.set_webhook(
+                url, secret_token=secret or None, allowed_updates=list(ALLOWED_UPDATES)
+            )
+
+    async def delete_webhook(self) -> None:
+        """deleteWebhook."""
+        with _normalised():
+            await self._bot.delete_webhook()
+
+
+def ptb_bot(token: str, api_base_url: str) -> Bot:
+    """A Bot talking to `api_base_url` (https://api.telegram.org, or a local Bot API server)."""
+    base = api_base_url.rstrip("/")
+    return Bot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
+
+
+class PtbPolling:
+    """Long polling with PTB inside the caller's event loop: `await start()`, `await stop()`."""
+
+    def __init__(self, application: Application, poll_timeout: float = 10.0) -> None:  # type: ignore[type-arg]
+        self.application = application
+        self._poll_timeout = poll_timeout
+        self._channel: TelegramChannel | None = None
+
+    def attach(self, channel: TelegramChannel) -> None:
+        """Route every update to `channel` (one TypeHandler; PTB keeps no state)."""
+        self._channel = channel
+
+        async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            await channel.handle_or_apologise(update.to_dict())
+
+        self.application.add_handler(TypeHandler(Update, on_update))
+
+    async def start(self) -> None:
+        """Initialise, register the commands (removing any webhook), and start polling."""
+        if self._channel is None:
+            raise RuntimeError("attach a channel first")
+        await self.application.initialize()
+        await self._channel.startup()
+        await self.application.start()
+        updater = self.application.updater
+        assert updater is not None  # built with one
+        await updater.start_polling(
+            timeout=dt.timedelta(seconds=self._poll_timeout),
+            allowed_updates=list(ALLOWED_UPDATES),
+        )
+
+    async def stop(self) -> None:
+        """Stop polling and release the HTTP client."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+
+def ptb_polling(
+    token: str, api_base_url: str, poll_timeout: float = 10.0
+) -> tuple[PtbApi, PtbPolling]:
+    """The API client and the polling transport of one PTB Application (attach the channel)."""
+    base = api_base_url.rstrip("/")
+    application = (
+        Application.builder()
+        .token(token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .concurrent_updates(False)
+        .job_queue(None)
+        .build()
+    )
+    return PtbApi(application.bot), PtbPolling(application, poll_timeout)
