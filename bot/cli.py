@@ -1,4 +1,4 @@
-"""The `dvc-bot` command: run, migrate, seed, search."""
+"""The `dvc-bot` command: run, scheduler, broadcast, migrate, seed, search."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from bot.scheduler_lock import SchedulerBusy
 from bot.settings import Settings
 from conversations.texts import format_money
 from services.catalog import Procedure
@@ -22,6 +24,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dvc-bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="migrate, seed and serve the bot (web chat on 127.0.0.1)")
+    commands.add_parser(
+        "scheduler", help="run only the scheduler (pushes, reminders, senders): one per database"
+    )
+    broadcast = commands.add_parser("broadcast", help="send a message to many chats")
+    broadcast.add_argument("--text", default="", help="the message (at most 1000 characters)")
+    broadcast.add_argument(
+        "--audience",
+        default="all",
+        help="all | platform:telegram|zalo|web | ward:<code> | procedure:<id or code>",
+    )
+    broadcast.add_argument("--image", type=Path, default=None, help="a JPEG or PNG to attach")
+    broadcast.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    broadcast.add_argument("--resume", default="", metavar="ID", help="watch/send it again")
+    broadcast.add_argument("--cancel", default="", metavar="ID", help="cancel a broadcast")
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("seed", help="load the procedure catalogue into the database")
     search = commands.add_parser("search", help="search the catalogue like a citizen would")
@@ -36,6 +52,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from bot.runner import run
 
                 asyncio.run(run(settings))
+            case "scheduler":
+                from bot.runner import run_scheduler
+
+                asyncio.run(run_scheduler(settings))
+            case "broadcast":
+                from bot.broadcast_cli import broadcast_command
+
+                return asyncio.run(
+                    broadcast_command(
+                        settings, args.text, args.audience, args.image, args.yes,
+                        args.resume, args.cancel,
+                    )
+                )  # fmt: skip
             case "migrate":
                 asyncio.run(_migrate(settings))
             case "seed":
@@ -45,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogError as error:
         print(f"dvc-bot: {error}", file=sys.stderr)
         return 2
+    except SchedulerBusy as error:
+        print(f"dvc-bot: {error}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130
     return 0

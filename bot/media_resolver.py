@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from typing import Literal, cast
 
 from bot.media import Receipt, qr_png, receipt_png
+from bot.stats_chart import ChartTexts, stats_png
+from conversations.flows import stats
 from conversations.notifications import RECEIPT_PREFIX, VIETQR_PREFIX
+from conversations.texts import TextCatalog
 from services.catalog_index import Catalog
 from services.file_store_port import FileMissing, FileStore
 from services.ports import UnitOfWorkFactory
@@ -25,8 +28,15 @@ class Media:
 class MediaResolver:
     """Renders on demand what a media reference names."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, catalog: Catalog, files: FileStore) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        catalog: Catalog,
+        files: FileStore,
+        texts: TextCatalog | None = None,
+    ) -> None:
         self._uow_factory, self._catalog, self._files = uow_factory, catalog, files
+        self._texts = texts or TextCatalog()
 
     async def resolve(self, ref: str, lang: str) -> Media | None:
         """The media, or None for a reference that names nothing (or nothing any more)."""
@@ -38,6 +48,8 @@ class MediaResolver:
                 return None
         if ref.startswith(RECEIPT_PREFIX):
             return await self._receipt(ref[len(RECEIPT_PREFIX) :], lang)
+        if ref.startswith(stats.PREFIX):
+            return await self._stats(ref, lang)
         if ref.startswith("sha256:"):
             try:
                 content = await asyncio.to_thread(self._files.get, ref)
@@ -67,6 +79,24 @@ class MediaResolver:
         )
         png = await asyncio.to_thread(receipt_png, receipt)
         return Media(png, "image/png", f"bien-nhan-{dossier.code}.png")
+
+    async def _stats(self, ref: str, lang: str) -> Media | None:
+        """The /thongke chart of the period the reference names, drawn from the database."""
+        period = stats.parse_ref(ref)
+        if period is None:
+            return None
+        since, until = period
+        async with self._uow_factory() as uow:
+            counts = await uow.dossiers.daily_counts(since)
+        report = stats.report(counts, since, until)
+        title, subtitle, groups = stats.chart_texts(report)
+        texts = ChartTexts(
+            self._texts.plain(title, lang),
+            self._texts.plain(subtitle, lang),
+            tuple(self._texts.plain(group, lang) for group in groups),
+        )
+        png = await asyncio.to_thread(stats_png, report, texts)
+        return Media(png, "image/png", f"thong-ke-{until:%Y%m%d}.png")
 
 
 def _mime(content: bytes) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from conversations import payloads, status_messages
+from conversations import broadcast_messages, payloads, status_messages
 from conversations.flow import Context, Turn
 from conversations.flows import (
+    admin,
+    broadcast,
     dossiers,
     drafts,
     form,
@@ -49,6 +51,8 @@ async def global_turn(
         return replace(turn.saying(say("lang.changed")), lang=action.arg)
     if action.verb is Verb.MENU:
         return await menu_item(ctx, chat, action.arg, reprompt)
+    if action.verb is Verb.PICK and action.args[0] == broadcast_messages.CANCEL:
+        return keep(chat, *await broadcast.stop(ctx, action.args[1]))
     if action.verb is Verb.PICK:
         return await _dossier_button(ctx, action.args[0], action.args[1])
     return None
@@ -80,7 +84,8 @@ async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt
         case "drafts":
             return await drafts.show(ctx)
         case "help":
-            return (await reprompt(ctx, chat)).saying(say("common.help"))
+            help_ = (say("common.help"), *admin.help_messages(ctx))
+            return (await reprompt(ctx, chat)).saying(*help_)
         case "lang":
             return keep(chat, say("lang.choose", language_buttons()))
         case "profile":
@@ -110,7 +115,8 @@ async def command(
         case "menu":
             return home.show()
         case "help":
-            return (await reprompt(ctx, chat)).saying(say("common.help"))
+            help_ = (say("common.help"), *admin.help_messages(ctx))
+            return (await reprompt(ctx, chat)).saying(*help_)
         case "cancel":
             if chat.flow == form.NAME:
                 return home.show(say("form.cancelled_saved"))
@@ -141,4 +147,8 @@ async def command(
             return await dossiers.follow(ctx, argument)
         case "unfollow":
             return await dossiers.unfollow(ctx, argument)
+    if name in admin.COMMANDS:  # officer and admin commands: admin chats only
+        if not ctx.is_admin:
+            return (await reprompt(ctx, chat)).saying(say("admin.refused"))
+        return await admin.COMMANDS[name](ctx, argument)
     return (await reprompt(ctx, chat)).saying(say("common.unknown_command"))

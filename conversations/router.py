@@ -18,6 +18,8 @@ from conversations import commands, state
 from conversations.chat_locks import ChatLocks
 from conversations.flow import Context, Flow, Settings, Turn
 from conversations.flows import (
+    admin,
+    broadcast,
     documents,
     dossiers,
     drafts,
@@ -56,6 +58,8 @@ FLOWS: Mapping[str, Flow[Any]] = {
         submission.FLOW,
         dossiers.FLOW,
         supplement.FLOW,
+        admin.FLOW,
+        broadcast.FLOW,
     )
 }
 MAX_TEXT = 4000

@@ -53,6 +53,7 @@ class HistoryEntry:
     at: datetime
     actor: str
     note: str = ""
+    remote_id: str = ""  # the remote dossier system's id of the change (applied once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,25 @@ class Dossier:
         """A copy in `status`, with the change in its history."""
         entry = HistoryEntry(int(status), at, actor, note)
         return replace(self, status=status, history=(*self.history, entry))
+
+
+FINISHED_STATUSES: frozenset[int] = frozenset({9, 10})  # processing ended with a result
+
+
+@dataclass(frozen=True, slots=True)
+class DayCounts:
+    """Dossiers submitted on one day (Vietnam time): how many are in each status now, and of
+    those finished (9, 10), how many ended processing on or before their due date."""
+
+    day: date
+    by_status: Mapping[int, int]
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every dossier submitted that day."""
+        return sum(self.by_status.values())
 
 
 class DossierRepository(Protocol):
@@ -162,6 +182,15 @@ class DossierRepository(Protocol):
 
     async def open_due(self, until: date, overdue: bool | None = None) -> Sequence[Dossier]:
         """Submitted dossiers not finished (status 1, 2, 4, 5, 6, 7) due on or before `until`."""
+        ...
+
+    async def daily_counts(
+        self, since: date, agency_ids: Sequence[str] | None = None
+    ) -> Sequence[DayCounts]:
+        """Submitted dossiers of some agencies (all when None) per submission day from `since`
+        (Vietnam time), oldest first, days without dossiers left out. A finished dossier is on
+        time when the first logged change to 9 or 10 falls on or before its due date (FACTS
+        §1.3); with no such change logged, when it is not flagged overdue."""
         ...
 
     async def follow(self, dossier_id: str, chat_key: str, at: datetime) -> None:

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import bindparam, delete, or_, select
+from sqlalchemy import Date, and_, bindparam, case, cast, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.clock import VIETNAM
 from services.codec import from_json, to_json
-from services.dossiers import OPEN_STATUSES, Dossier, Phase, StatusChange
+from services.dossiers import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    DayCounts,
+    Dossier,
+    Phase,
+    StatusChange,
+)
 from storage.crypto import JsonCipher
 from storage.tables import (
     DossierFollowerRow,
@@ -180,6 +188,69 @@ class SqlDossierRepository:
             query = query.where(DOSSIER.c.overdue.is_(overdue))
         query = query.order_by(DOSSIER.c.due_date, DOSSIER.c.code)
         return [self._dossier(row) for row in (await self._connection.execute(query)).all()]
+
+    def _local_day(self, column: Any) -> Any:
+        """The calendar day in Vietnam (no daylight saving) of a UTC timestamp column."""
+        if self._is_pg:
+            return cast(func.timezone(VIETNAM.tzname(None), column), Date)
+        return func.date(column, "+7 hours")  # SQLite keeps UTC as text: a 'YYYY-MM-DD' text
+
+    async def daily_counts(
+        self, since: date, agency_ids: Sequence[str] | None = None
+    ) -> Sequence[DayCounts]:
+        finished_codes = sorted(FINISHED_STATUSES)
+        ended = (
+            select(CHANGE.c.dossier_id, func.min(CHANGE.c.at).label("at"))
+            .where(CHANGE.c.status.in_(finished_codes))
+            .group_by(CHANGE.c.dossier_id)
+            .subquery()
+        )
+        finished = DOSSIER.c.status.in_(finished_codes)
+        in_time = or_(
+            and_(ended.c.at.is_(None), DOSSIER.c.overdue.is_(False)),
+            and_(
+                ended.c.at.is_not(None),
+                or_(
+                    DOSSIER.c.due_date.is_(None), self._local_day(ended.c.at) <= DOSSIER.c.due_date
+                ),
+            ),
+        )
+        per_dossier = (
+            select(
+                self._local_day(DOSSIER.c.submitted_at).label("day"),
+                DOSSIER.c.status.label("status"),
+                case((finished, 1), else_=0).label("finished"),
+                case((and_(finished, in_time), 1), else_=0).label("on_time"),
+            )
+            .select_from(DOSSIER.outerjoin(ended, ended.c.dossier_id == DOSSIER.c.id))
+            .where(
+                DOSSIER.c.phase == Phase.SUBMITTED.value,
+                DOSSIER.c.status.is_not(None),
+                DOSSIER.c.submitted_at >= datetime.combine(since, time(), VIETNAM),
+            )
+        )
+        if agency_ids is not None:
+            per_dossier = per_dossier.where(DOSSIER.c.agency_id.in_(list(agency_ids)))
+        rows = per_dossier.subquery()
+        query = (
+            select(
+                rows.c.day,
+                rows.c.status,
+                func.count().label("count"),
+                func.sum(rows.c.finished).label("finished"),
+                func.sum(rows.c.on_time).label("on_time"),
+            )
+            .group_by(rows.c.day, rows.c.status)
+            .order_by(rows.c.day, rows.c.status)
+        )
+        days: dict[date, tuple[dict[int, int], list[int]]] = {}
+        for row in (await self._connection.execute(query)).all():
+            day = row.day if isinstance(row.day, date) else date.fromisoformat(row.day)
+            by_status, timing = days.setdefault(day, ({}, [0, 0]))
+            by_status[int(row.status)] = int(row.count)
+            timing[0] += int(row.on_time or 0)
+            timing[1] += int(row.finished or 0) - int(row.on_time or 0)
+        return [DayCounts(day, s, t[0], t[1]) for day, (s, t) in sorted(days.items())]
 
     async def follow(self, dossier_id: str, chat_key: str, at: datetime) -> None:
         statement = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -11,9 +12,17 @@ from typing import Any, Self
 
 from services.broadcasts import Audience, AudienceKind, Broadcast, BroadcastState
 from services.citizens import Citizen, Person
+from services.clock import VIETNAM
 from services.consent import Consent
 from services.documents import StoredDocument
-from services.dossiers import OPEN_STATUSES, Dossier, Phase, StatusChange
+from services.dossiers import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    DayCounts,
+    Dossier,
+    Phase,
+    StatusChange,
+)
 from services.drafts import Draft, DraftStatus
 from services.otp import Challenge, Lockout
 from services.outbox import OutboxItem, OutboxStatus, platform_of
@@ -300,7 +309,8 @@ class MemoryDossierRepository:
 
     async def record_change(self, change: StatusChange) -> int:
         number = len(self._db.changes) + 1
-        self._db.changes.append((replace(change, id=number), False))
+        stored = replace(change, id=number, actor=change.actor[:80])  # the column's width
+        self._db.changes.append((stored, False))
         return number
 
     async def unpushed_changes(self, limit: int) -> Sequence[StatusChange]:
@@ -328,6 +338,32 @@ class MemoryDossierRepository:
             and (overdue is None or d.overdue == overdue)
         ]  # fmt: skip
         return sorted(found, key=lambda d: (d.due_date or date.min, d.code))
+
+    async def daily_counts(
+        self, since: date, agency_ids: Sequence[str] | None = None
+    ) -> Sequence[DayCounts]:
+        finished: dict[str, datetime] = {}
+        for change, _ in self._db.changes:
+            if change.status in FINISHED_STATUSES:
+                first = finished.get(change.dossier_id)
+                finished[change.dossier_id] = min(first, change.at) if first else change.at
+        days: dict[date, tuple[dict[int, int], list[int]]] = {}
+        for d in self._db.dossiers.values():
+            if d.phase is not Phase.SUBMITTED or d.status is None or d.submitted_at is None:
+                continue
+            day = d.submitted_at.astimezone(VIETNAM).date()
+            if day < since or (agency_ids is not None and d.agency_id not in agency_ids):
+                continue
+            by_status, timing = days.setdefault(day, ({}, [0, 0]))
+            by_status[int(d.status)] = by_status.get(int(d.status), 0) + 1
+            if int(d.status) in FINISHED_STATUSES:
+                end = finished.get(d.id)
+                if end is None:
+                    on_time = not d.overdue
+                else:
+                    on_time = d.due_date is None or end.astimezone(VIETNAM).date() <= d.due_date
+                timing[0 if on_time else 1] += 1
+        return [DayCounts(day, s, t[0], t[1]) for day, (s, t) in sorted(days.items())]
 
     async def follow(self, dossier_id: str, chat_key: str, at: datetime) -> None:
         self._db.followers.setdefault((dossier_id, chat_key), at)
@@ -550,12 +586,16 @@ class MemoryCursors:
 
 
 class MemoryUnitOfWork:
-    """Works on a copy of the database; commit swaps the copy in."""
+    """Works on a copy of the database; commit swaps the copy in. Units of work of one
+    factory run one at a time, as on SQLite: two at once would each commit their own copy,
+    and the first one's writes would be lost (PostgreSQL makes the second wait for the row)."""
 
-    def __init__(self, db: MemoryDatabase) -> None:
+    def __init__(self, db: MemoryDatabase, lock: asyncio.Lock | None = None) -> None:
         self._db = db
+        self._lock = lock or asyncio.Lock()
 
     async def __aenter__(self) -> Self:
+        await self._lock.acquire()
         self._work = self._db.copy()
         self.conversations = MemoryConversationStore(self._work)
         self.drafts = MemoryDraftRepository(self._work)
@@ -577,7 +617,7 @@ class MemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        return None
+        self._lock.release()
 
     async def commit(self) -> None:
         self._work.commits = self._db.commits + 1
@@ -587,9 +627,10 @@ class MemoryUnitOfWork:
 class MemoryUnitOfWorkFactory:
     def __init__(self, db: MemoryDatabase | None = None) -> None:
         self.db = db or MemoryDatabase()
+        self._lock = asyncio.Lock()
 
     def __call__(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.db)
+        return MemoryUnitOfWork(self.db, self._lock)
 
 
 class FakeRegistry:

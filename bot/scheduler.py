@@ -1,0 +1,183 @@
+"""The scheduler: APScheduler jobs, each a thin call into a service function, and one paced
+sender per platform draining the outbox.
+
+Exactly one scheduler runs per database: it holds a lock for its lifetime (a PostgreSQL
+advisory lock, or a lock file next to the SQLite database). `dvc-bot run` starts it in
+process (SCHEDULER=true); with several web workers, run `dvc-bot scheduler` once instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.bootstrap import Application
+from bot.scheduler_lock import SchedulerLock, acquire_scheduler_lock
+from conversations.broadcast_messages import progress_message
+from conversations.status_messages import StatusMessages
+from services.broadcasts import advance
+from services.remote_changes import DossierSystem, ingest
+from services.sending import Limits, PacedSender, Transport, other_channels
+from services.status_pushes import push_status_changes, send_reminders
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT = "scheduler:heartbeat"
+BROADCAST_TICK_SECONDS = 2.0
+
+
+@dataclass
+class Jobs:
+    """The job functions, bound to one application (tests call them directly)."""
+
+    app: Application
+    remote: DossierSystem | None = None
+    messages: StatusMessages = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.messages = StatusMessages(self.app.catalog)
+
+    async def status_sync(self) -> None:
+        """Read the remote system's changes (when there is one), then push every change."""
+        if self.remote is not None:
+            result = await ingest(
+                self.app.uow_factory, self.remote, self.app.clock, name="one-stop"
+            )
+            if result.applied:
+                log.info("remote dossier system: %d change(s) applied", result.applied)
+        pushed = await push_status_changes(self.app.uow_factory, self.messages, self.app.clock)
+        if pushed.changes:
+            log.info(
+                "status sync: %d change(s), %d message(s) queued", pushed.changes, pushed.queued
+            )
+
+    async def reminders(self) -> None:
+        """Payment, supplement, due-tomorrow and overdue reminders (each once)."""
+        counts = await send_reminders(self.app.uow_factory, self.messages, self.app.clock)
+        queued = {kind.value: n for kind, n in counts.items() if n}
+        if queued:
+            log.info("reminders queued: %s", queued)
+
+    async def broadcasts(self) -> None:
+        """Queue the next recipients of each broadcast and update its progress message."""
+        await advance(self.app.uow_factory, self.app.clock, progress_message)
+
+    async def heartbeat(self) -> None:
+        """Tell `dvc-bot broadcast` (and /readyz) that a scheduler is alive."""
+        async with self.app.uow_factory() as uow:
+            await uow.cursors.set(
+                HEARTBEAT, int(self.app.clock.now().timestamp()), self.app.clock.now()
+            )
+            await uow.commit()
+
+
+def sender_limits(app: Application, platform: str) -> Limits:
+    """The limits of one platform, from settings."""
+    settings = app.settings
+    if platform == "telegram":
+        rate, interval = settings.telegram_rate_per_second, settings.telegram_chat_interval_seconds
+    else:
+        rate, interval = settings.zalo_rate_per_second, 0.0
+    return Limits(
+        per_second=rate,
+        chat_interval=interval,
+        concurrency=settings.sender_concurrency,
+        claim_timeout=settings.sender_claim_timeout_seconds,
+    )
+
+
+class Scheduler:
+    """The jobs and the senders of one process."""
+
+    def __init__(
+        self,
+        app: Application,
+        transports: Sequence[Transport] = (),
+        remote: DossierSystem | None = None,
+    ) -> None:
+        self.app = app
+        self.transports = list(transports)
+        self.jobs = Jobs(app, remote)
+        self.senders = [
+            PacedSender(
+                app.uow_factory,
+                transport,
+                app.clock,
+                sender_limits(app, transport.platform),
+                fallback=self._fallback,
+            )
+            for transport in transports
+        ]
+        self._lock: SchedulerLock | None = None
+        self._scheduler: AsyncIOScheduler | None = None
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def _fallback(self, item: Any) -> None:
+        await other_channels(self.app.uow_factory, item, self.app.clock)
+
+    def _add(self, job: Callable[[], Awaitable[None]], seconds: float, name: str) -> None:
+        assert self._scheduler is not None
+
+        async def run() -> None:
+            try:
+                await job()
+            except Exception:  # a job failing once must not stop the scheduler
+                log.exception("scheduled job %s failed; it runs again at its next tick", name)
+
+        self._scheduler.add_job(
+            run,
+            "interval",
+            seconds=seconds,
+            id=name,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=max(1, int(seconds)),
+        )
+
+    async def start(self) -> None:
+        """Take the lock (or raise SchedulerBusy), run the jobs once, then on their timers."""
+        self._lock = await acquire_scheduler_lock(self.app.settings)
+        settings = self.app.settings
+        self._scheduler = AsyncIOScheduler()
+        self._add(self.jobs.status_sync, settings.status_sync_seconds, "status_sync")
+        self._add(self.jobs.reminders, settings.reminders_minutes * 60, "reminders")
+        self._add(self.jobs.broadcasts, BROADCAST_TICK_SECONDS, "broadcasts")
+        self._add(self.jobs.heartbeat, 10, "heartbeat")
+        self._scheduler.start()
+        await self.jobs.heartbeat()
+        self._tasks = [asyncio.create_task(s.run(self._stop)) for s in self.senders]
+        self._tasks.append(asyncio.create_task(self.run_all_once()))  # catch up after downtime
+        log.info(
+            "scheduler started (senders: %s)", ", ".join(s.platform for s in self.senders) or "none"
+        )
+
+    async def run_all_once(self) -> None:
+        """Every job once, now (start-up catch-up; tests)."""
+        for job in (self.jobs.status_sync, self.jobs.broadcasts, self.jobs.reminders):
+            try:
+                await job()
+            except Exception:
+                log.exception("catch-up job failed")
+
+    async def stop(self) -> None:
+        """Stop the jobs and the senders (rows in flight finish first), release the lock."""
+        self._stop.set()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            self._tasks = []
+        for closable in (*self.transports, self.jobs.remote):
+            close = getattr(closable, "close", None)
+            if close is not None:
+                await close()
+        if self._lock is not None:
+            await self._lock.release()
+            self._lock = None

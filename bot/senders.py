@@ -1,0 +1,163 @@
+"""The platforms' transports for the paced senders: one outbox row → one platform call,
+its outcome in the terms of services.sending."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from bot.bootstrap import Application
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_api import ApiFailure, ChatUnreachable, RetryLater, TelegramApi
+from bot.channels.telegram_render import SendText, render_reply
+from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_delivery import Outcome as ZaloOutcome
+from bot.settings import BotFramework
+from conversations.messages import ChatAddress, Outgoing, Platform
+from services.codec import CodecError, from_json
+from services.outbox import OutboxItem
+from services.sending import Delivery, Outcome, Transport
+
+log = logging.getLogger(__name__)
+
+
+def _message(item: OutboxItem) -> Outgoing | None:
+    try:
+        return from_json(Outgoing, item.message)
+    except CodecError:
+        log.error("outbox row %d holds a message this version cannot read", item.id)
+        return None
+
+
+class ZaloTransport:
+    """Pushes through the Zalo OA channel, inside the user's messaging window."""
+
+    platform = "zalo"
+
+    def __init__(self, app: Application, channel: ZaloChannel) -> None:
+        self._app, self._channel = app, channel
+
+    async def deliver(self, item: OutboxItem) -> Delivery:
+        """One push; outside the 48-hour window (or its 8 replies) it is not deliverable."""
+        message = _message(item)
+        if message is None:
+            return Delivery(Outcome.REJECTED, error="unreadable message")
+        user_id = item.recipient.partition(":")[2]
+        lang = await self._app.router.lang_of(ChatAddress(Platform.ZALO, user_id))
+        outcome = await self._channel.push_outcome(user_id, message, lang)
+        if outcome is ZaloOutcome.SENT:
+            return Delivery(Outcome.SENT)
+        if outcome is ZaloOutcome.FAILED:
+            return Delivery(Outcome.TRANSIENT, error="zalo failed")
+        return Delivery(Outcome.NOT_DELIVERABLE, error=f"zalo {outcome.value}")
+
+
+class TelegramTransport:
+    """Sends through the Bot API (its own client; works in the scheduler role too).
+
+    A message with `replaces` (a broadcast's live progress) is sent once and then edited:
+    the id Telegram gave it is kept under the key `tg:<chat>:<hash of the key>`.
+    """
+
+    platform = "telegram"
+
+    def __init__(self, app: Application, api: TelegramApi, close: Callable[[], Awaitable[None]]):
+        self._app, self._api, self._close = app, api, close
+        self._channel = TelegramChannel(app, api)
+
+    async def close(self) -> None:
+        """Release the HTTP client."""
+        await self._close()
+
+    async def _kept_id(self, chat: str, key: str) -> tuple[str, int]:
+        name = "tg:" + hashlib.sha256(f"{chat}|{key}".encode()).hexdigest()[:40]
+        async with self._app.uow_factory() as uow:
+            return name, await uow.cursors.get(name)
+
+    async def _keep_id(self, name: str, message_id: int) -> None:
+        async with self._app.uow_factory() as uow:
+            await uow.cursors.set(name, message_id, self._app.clock.now())
+            await uow.commit()
+
+    async def deliver(self, item: OutboxItem) -> Delivery:
+        """Render in the chat's language and send (or edit); the API's refusals mapped."""
+        message = _message(item)
+        if message is None:
+            return Delivery(Outcome.REJECTED, error="unreadable message")
+        chat_id = int(item.recipient.partition(":")[2])
+        lang = await self._app.router.lang_of(ChatAddress(Platform.TELEGRAM, str(chat_id)))
+        operations = render_reply((message,), lang, self._app.texts)
+        done = 0
+        try:
+            if message.replaces and len(operations) == 1 and isinstance(operations[0], SendText):
+                await self._replace(chat_id, item.recipient, message.replaces, operations[0])
+                return Delivery(Outcome.SENT)
+            for op in operations:
+                await self._channel.perform(chat_id, op, lang)
+                done += 1
+        except ChatUnreachable as refused:
+            return Delivery(Outcome.BLOCKED, error=refused.reason)
+        except RetryLater as wait:
+            if done:  # part of a long message went out: never send that part twice
+                log.warning("telegram flood control after part of a message; rest dropped")
+                return Delivery(Outcome.SENT, error="partly sent")
+            return Delivery(Outcome.RATE_LIMITED, retry_after=wait.seconds)
+        except ApiFailure as failure:
+            if done:
+                return Delivery(Outcome.SENT, error="partly sent")
+            if failure.status == 400:
+                return Delivery(Outcome.REJECTED, error=f"bad request {failure.kind}")
+            return Delivery(Outcome.TRANSIENT, error=failure.kind)
+        except (httpx.HTTPError, OSError) as error:
+            return Delivery(Outcome.TRANSIENT, error=type(error).__name__)
+        return Delivery(Outcome.SENT)
+
+    async def _replace(self, chat_id: int, chat: str, key: str, op: SendText) -> None:
+        name, message_id = await self._kept_id(chat, key)
+        if message_id:
+            try:
+                await self._api.edit_text(chat_id, message_id, op.html, op.reply_markup)
+                return
+            except ApiFailure as failure:  # deleted by the user, too old: send a new one
+                if failure.status != 400:
+                    raise
+        await self._keep_id(name, await self._api.send_text(chat_id, op.html, op.reply_markup))
+
+
+async def telegram_api(
+    app: Application,
+) -> tuple[TelegramApi, Callable[[], Awaitable[None]]] | None:
+    """A Bot API client of the configured library, or None without a token."""
+    settings = app.settings
+    if settings.telegram_bot_token is None:
+        return None
+    token = settings.telegram_bot_token.get_secret_value()
+    base = settings.telegram_api_base_url
+    if settings.bot_framework is BotFramework.AIOGRAM:
+        from bot.channels.telegram_aiogram import AiogramApi, aiogram_bot
+
+        aiogram = AiogramApi(aiogram_bot(token, base))
+        return aiogram, aiogram.close
+    from bot.channels.telegram_ptb import PtbApi, ptb_bot
+
+    bot = ptb_bot(token, base)
+    await bot.initialize()
+
+    async def close() -> None:
+        await bot.shutdown()
+
+    return PtbApi(bot), close
+
+
+async def build_transports(app: Application) -> list[Transport]:
+    """A transport for every platform configured (the web chat collects its own)."""
+    transports: list[Transport] = []
+    api = await telegram_api(app)
+    if api is not None:
+        transports.append(TelegramTransport(app, *api))
+    if app.zalo is not None:
+        transports.append(ZaloTransport(app, app.zalo))
+    return transports

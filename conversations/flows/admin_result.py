@@ -1,0 +1,114 @@
+"""Recording a dossier's result: the officer sends the file as an ordinary chat attachment.
+
+AWAITING_RESULT ──file──▶ checked like a citizen's upload (real type, size) ──▶ stored in
+                the citizen's document store (source RESULT, component "ket_qua"),
+                kept on the dossier; 4 → 9 when still processing ──▶ the card
+                ──back──▶ the card
+"""
+
+from __future__ import annotations
+
+from conversations import payloads
+from conversations.flow import Context, Turn
+from conversations.flows.admin_state import (
+    NAME,
+    AdminData,
+    AdminState,
+    actor,
+    gone,
+    load,
+    not_submitted,
+    viewing,
+)
+from conversations.messages import Incoming, IncomingKind, Outgoing, btn, say
+from conversations.officer_card import RESULT_STATUSES, status_option
+from conversations.payloads import Verb
+from conversations.upload_texts import rejection
+from services.documents import Attachment, DocumentSource, StoredDocument
+from services.dossiers import Dossier, Phase
+from services.files import ACCEPTED, MAX_FILE_BYTES, UploadRejected, check_upload, sanitise_name
+from services.status_changes import record_result
+
+RESULT_COMPONENT = "ket_qua"
+RESULT_LABEL = "Kết quả giải quyết"  # the store's label, like a component's Vietnamese name
+
+
+def _awaiting(dossier: Dossier, data: AdminData, *before: Outgoing) -> Turn:
+    ask = say(
+        "admin.result_ask",
+        ((btn("btn.back", payloads.do("back")),),),
+        code=dossier.code,
+        max_mb=MAX_FILE_BYTES // (1024 * 1024),
+    )
+    return Turn(NAME, AdminState.AWAITING_RESULT, data, (*before, ask))
+
+
+def start(ctx: Context, dossier: Dossier, note: str) -> Turn:
+    """Wait for the result file (only while processing, 4, or with the result ready, 9)."""
+    if dossier.phase is not Phase.SUBMITTED or dossier.status is None:
+        return viewing(ctx, dossier, not_submitted(dossier))
+    if dossier.status not in RESULT_STATUSES:
+        refusal = say(
+            "admin.result_not_now", code=dossier.code, status=status_option(dossier.status)
+        )
+        return viewing(ctx, dossier, refusal)
+    return _awaiting(dossier, AdminData(dossier.id, note=note))
+
+
+async def _receive(ctx: Context, dossier: Dossier, data: AdminData, event: Incoming) -> Turn:
+    upload = event.upload
+    assert upload is not None
+    head = ctx.uploads.head(upload.ref) if upload.ref else b""
+    try:
+        kind = check_upload(upload.name, upload.size, head, ACCEPTED, MAX_FILE_BYTES)
+    except UploadRejected as refused:
+        if upload.ref:
+            ctx.uploads.reject(upload.ref)
+        return _awaiting(dossier, data, say("docs.rejected", reason=rejection(refused)))
+    now = ctx.clock.now()
+    document = StoredDocument(
+        id=ctx.ids.new_id(),
+        owner=dossier.owner,
+        citizen_id=dossier.citizen_id,
+        component=RESULT_COMPONENT,
+        name=sanitise_name(upload.name),
+        kind=kind,
+        size=upload.size,
+        ref=ctx.uploads.accept(upload.ref),
+        created_at=now,
+        source=DocumentSource.RESULT,
+        label=RESULT_LABEL,
+    )
+    await ctx.repos.documents.add(document)
+    attachment = Attachment(
+        RESULT_COMPONENT, document.id, document.name, kind, document.size, document.ref
+    )
+    updated = await record_result(
+        ctx.repos.dossiers, dossier, attachment, actor(ctx), data.note, now
+    )
+    status = status_option(updated.status) if updated.status else "—"
+    done = say("admin.result_recorded", code=dossier.code, name=document.name, status=status)
+    return viewing(ctx, updated, done)
+
+
+async def step(ctx: Context, data: AdminData, event: Incoming) -> Turn | None:
+    """A file, or back to the card."""
+    dossier = await load(ctx, data)
+    if dossier is None:
+        return gone()
+    if event.kind is IncomingKind.UPLOAD and event.upload is not None:
+        if dossier.status not in RESULT_STATUSES:  # changed meanwhile by someone else
+            if event.upload.ref:
+                ctx.uploads.reject(event.upload.ref)
+            return start(ctx, dossier, data.note)
+        return await _receive(ctx, dossier, data, event)
+    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
+    if action is not None and action.verb is Verb.DO and action.arg == "back":
+        return viewing(ctx, dossier)
+    return None
+
+
+async def prompt(ctx: Context, data: AdminData) -> Turn:
+    """Ask for the file again."""
+    dossier = await load(ctx, data)
+    return _awaiting(dossier, data) if dossier else gone()

@@ -1,0 +1,241 @@
+"""The outbox as the paced senders and broadcasts use it: the fake and both SQL adapters behave
+the same, and a row is claimed by one sender only, also when two claim it at once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.outbox import OutboxStatus
+from storage.unit_of_work import SqlUnitOfWorkFactory
+from tests.contract.conftest import KEYS
+
+T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+WAIT_SECONDS = 10  # bounds a wait for something that takes milliseconds
+P = OutboxStatus
+
+
+def message(n: int = 1) -> dict[str, Any]:
+    return {"text": {"id": "push.status", "params": {"n": n, "note": "đã tiếp nhận"}}}
+
+
+async def queue(uow_factory: Any, *rows: tuple[str, str], batch: str | None = None) -> list[int]:
+    """Queue (recipient, event) rows in one transaction; their ids, in order."""
+    async with uow_factory() as uow:
+        for n, (recipient, event) in enumerate(rows):
+            assert await uow.outbox.enqueue(recipient, event, message(n), T0, batch)
+        await uow.commit()
+    async with uow_factory() as uow:
+        ids = []
+        for recipient, event in rows:
+            found = await uow.outbox.pending(recipient, 0, 100)
+            ids += [i.id for i in found if i.event == event]
+    return ids
+
+
+async def test_due_lists_pending_rows_of_one_platform_oldest_first(uow_factory: Any) -> None:
+    ids = await queue(
+        uow_factory,
+        ("telegram:1", "status:1"), ("zalo:9", "status:1"), ("telegram:2", "status:1"),
+        ("web:abc", "status:1"), ("telegram:1", "status:2"),
+    )  # fmt: skip
+    async with uow_factory() as uow:
+        due = await uow.outbox.due("telegram", T0, 10)
+        assert [(i.id, i.recipient, i.event) for i in due] == [
+            (ids[0], "telegram:1", "status:1"),
+            (ids[2], "telegram:2", "status:1"),
+            (ids[4], "telegram:1", "status:2"),
+        ]
+        assert due[0].message == message(0) and due[0].status is P.PENDING
+        assert due[0].attempts == 0 and due[0].batch is None and due[0].created_at == T0
+        assert [i.id for i in await uow.outbox.due("telegram", T0, 2)] == [ids[0], ids[2]]
+        assert [i.id for i in await uow.outbox.due("zalo", T0, 10)] == [ids[1]]
+        assert await uow.outbox.due("sms", T0, 10) == []
+
+
+async def test_a_message_is_queued_once_per_recipient_and_event(uow_factory: Any) -> None:
+    await queue(uow_factory, ("telegram:1", "status:1"))
+    async with uow_factory() as uow:
+        assert not await uow.outbox.enqueue("telegram:1", "status:1", message(9), T0)
+        assert await uow.outbox.enqueue("telegram:2", "status:1", message(9), T0, "b1")
+        await uow.commit()
+    async with uow_factory() as uow:
+        due = await uow.outbox.due("telegram", T0, 10)
+    assert [(i.recipient, i.message, i.batch) for i in due] == [
+        ("telegram:1", message(0), None),
+        ("telegram:2", message(9), "b1"),
+    ]
+
+
+async def test_a_claimed_row_is_not_due_and_cannot_be_claimed_again(uow_factory: Any) -> None:
+    first, second = await queue(uow_factory, ("telegram:1", "e1"), ("telegram:2", "e1"))
+    async with uow_factory() as uow:
+        assert await uow.outbox.claim(first, T0) is True
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.claim(first, T0) is False
+        assert await uow.outbox.claim(10_000, T0) is False  # no such row
+        assert [i.id for i in await uow.outbox.due("telegram", T0, 10)] == [second]
+        await uow.outbox.settle(first, P.SENT, T0 + timedelta(seconds=1))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.claim(first, T0) is False  # sent rows stay sent
+        assert [i.id for i in await uow.outbox.due("telegram", T0 + timedelta(days=1), 10)] == [
+            second
+        ]
+
+
+async def test_two_claims_at_once_one_wins(uow_factory: Any) -> None:
+    (item,) = await queue(uow_factory, ("telegram:1", "e1"))
+    started = asyncio.Event()
+
+    async def second_sender() -> bool:
+        started.set()
+        async with uow_factory() as uow:  # waits for the first sender's transaction
+            won = bool(await uow.outbox.claim(item, T0))
+            await uow.commit()
+            return won
+
+    async with uow_factory() as uow:
+        assert await uow.outbox.claim(item, T0) is True
+        other = asyncio.create_task(second_sender())
+        await started.wait()
+        await asyncio.sleep(0)  # let it reach its transaction
+        await uow.commit()
+    assert await asyncio.wait_for(other, WAIT_SECONDS) is False
+
+
+async def _blocked_backends(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        query = text(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return int((await connection.execute(query)).scalar_one())
+
+
+async def test_on_postgresql_the_second_claim_waits_for_the_row_and_loses(
+    postgres_engine: AsyncEngine,
+) -> None:
+    """Both transactions are open at once and reach the row: the second blocks on the row
+    lock until the first commits, then sees the row taken."""
+    factory = SqlUnitOfWorkFactory(postgres_engine, KEYS)
+    (item,) = await queue(factory, ("telegram:1", "e1"))
+    async with factory() as first, factory() as second:
+        assert await first.outbox.claim(item, T0) is True
+        contender = asyncio.create_task(second.outbox.claim(item, T0))
+        async with asyncio.timeout(WAIT_SECONDS):
+            while await _blocked_backends(postgres_engine) == 0:  # noqa: ASYNC110 - polled
+                await asyncio.sleep(0.01)
+        assert not contender.done()
+        await first.commit()
+        assert await asyncio.wait_for(contender, WAIT_SECONDS) is False
+        await second.commit()
+    async with factory() as uow:
+        assert await uow.outbox.due("telegram", T0, 10) == []
+
+
+async def test_many_senders_share_the_rows_without_overlap(uow_factory: Any) -> None:
+    rows = [(f"telegram:{n}", "e1") for n in range(12)]
+    ids = await queue(uow_factory, *rows)
+
+    async def sender() -> list[int]:
+        won = []
+        for item in ids:
+            async with uow_factory() as uow:
+                if await uow.outbox.claim(item, T0):
+                    won.append(item)
+                await uow.commit()
+            await asyncio.sleep(0)
+        return won
+
+    claimed = await asyncio.gather(*(sender() for _ in range(4)))
+    assert sorted(i for won in claimed for i in won) == sorted(ids)
+
+
+async def test_settle_with_retry_at_hides_a_row_until_then(uow_factory: Any) -> None:
+    (item,) = await queue(uow_factory, ("zalo:9", "e1"))
+    retry_at = T0 + timedelta(seconds=30)
+    async with uow_factory() as uow:
+        assert await uow.outbox.claim(item, T0)
+        await uow.outbox.settle(item, P.PENDING, T0, "429", retry_at=retry_at)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.due("zalo", T0 + timedelta(seconds=29), 10) == []
+        (again,) = await uow.outbox.due("zalo", retry_at, 10)
+        assert again.id == item and again.attempts == 1 and again.status is P.PENDING
+        assert await uow.outbox.claim(item, retry_at)
+        await uow.outbox.settle(item, P.PENDING, retry_at, "timeout")  # no retry_at: at once
+        await uow.commit()
+    async with uow_factory() as uow:
+        (again,) = await uow.outbox.due("zalo", retry_at, 10)
+        assert again.attempts == 2
+        assert await uow.outbox.claim(item, retry_at)
+        await uow.outbox.settle(item, P.FAILED, retry_at, "x" * 500)  # long errors are cut
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.due("zalo", retry_at + timedelta(days=1), 10) == []
+        assert await uow.outbox.pending("zalo:9", 0) == []
+
+
+async def test_abandon_claims_touches_only_rows_claimed_before_the_cutoff(
+    uow_factory: Any,
+) -> None:
+    old, recent, waiting, other = await queue(
+        uow_factory,
+        ("telegram:1", "e1"), ("telegram:2", "e1"), ("telegram:3", "e1"), ("zalo:1", "e1"),
+        batch="b1",
+    )  # fmt: skip
+    async with uow_factory() as uow:
+        assert await uow.outbox.claim(old, T0)
+        assert await uow.outbox.claim(recent, T0 + timedelta(minutes=5))
+        assert await uow.outbox.claim(other, T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        cutoff, now = T0 + timedelta(minutes=2), T0 + timedelta(minutes=6)
+        assert await uow.outbox.abandon_claims("telegram", cutoff, now) == 1
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.counts("b1") == {P.UNKNOWN: 1, P.SENDING: 2, P.PENDING: 1}
+        assert await uow.outbox.claim(old, now) is False  # never sent again
+        assert [i.id for i in await uow.outbox.due("telegram", now, 10)] == [waiting]
+        assert await uow.outbox.abandon_claims("telegram", cutoff, now) == 0
+        await uow.outbox.settle(recent, P.SENT, now)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.counts("b1") == {
+            P.UNKNOWN: 1, P.SENT: 1, P.SENDING: 1, P.PENDING: 1,
+        }  # fmt: skip
+
+
+async def test_counts_and_cancel_are_per_batch(uow_factory: Any) -> None:
+    a1, a2, a3, a4 = await queue(
+        uow_factory,
+        ("telegram:1", "broadcast:a"), ("telegram:2", "broadcast:a"),
+        ("zalo:1", "broadcast:a"), ("web:x", "broadcast:a"),
+        batch="a",
+    )  # fmt: skip
+    (b1,) = await queue(uow_factory, ("telegram:1", "broadcast:b"), batch="b")
+    async with uow_factory() as uow:
+        assert await uow.outbox.claim(a1, T0)
+        await uow.outbox.settle(a1, P.SENT, T0)
+        assert await uow.outbox.claim(a2, T0)  # in flight while the admin cancels
+        await uow.outbox.settle(a4, P.UNDELIVERABLE, T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.counts("a") == {P.SENT: 1, P.SENDING: 1, P.PENDING: 1,
+                                                P.UNDELIVERABLE: 1}  # fmt: skip
+        assert await uow.outbox.cancel("a", T0 + timedelta(minutes=1)) == 1
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.counts("a") == {P.SENT: 1, P.SENDING: 1, P.CANCELLED: 1,
+                                                P.UNDELIVERABLE: 1}  # fmt: skip
+        assert await uow.outbox.counts("b") == {P.PENDING: 1}
+        assert await uow.outbox.counts("nope") == {}
+        assert await uow.outbox.claim(a3, T0) is False  # cancelled rows are never claimed
+        assert await uow.outbox.cancel("a", T0) == 0
+        assert [i.id for i in await uow.outbox.due("telegram", T0, 10)] == [b1]
