@@ -27,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser(
         "scheduler", help="run only the scheduler (pushes, reminders, senders): one per database"
     )
+    web = commands.add_parser(
+        "web", help="serve webhooks, the web chat and the officer API with N worker processes"
+    )
+    web.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     broadcast = commands.add_parser("broadcast", help="send a message to many chats")
     broadcast.add_argument("--text", default="", help="the message (at most 1000 characters)")
     broadcast.add_argument(
@@ -52,6 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from bot.runner import run
 
                 asyncio.run(run(settings))
+            case "web":
+                from bot.runner import run_web
+
+                run_web(settings, max(1, args.workers))
             case "scheduler":
                 from bot.runner import run_scheduler
 

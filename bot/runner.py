@@ -70,8 +70,13 @@ async def run(settings: Settings) -> None:
         await app.close()
 
 
-async def run_scheduler(settings: Settings) -> None:
-    """The scheduler role: jobs and senders, no web server, until SIGINT/SIGTERM."""
+STANDBY_SECONDS = 5.0
+
+
+async def run_scheduler(settings: Settings, standby: float = STANDBY_SECONDS) -> None:
+    """The scheduler role: jobs and senders, no web server, until SIGINT/SIGTERM. While
+    another scheduler holds the database's lock this one waits on standby, and takes over
+    when that one stops or dies (never two at once)."""
     configure_logging(settings.log_level, settings.log_format is LogFormat.JSON)
     app = await build(settings)
     stop = asyncio.Event()
@@ -79,17 +84,59 @@ async def run_scheduler(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    scheduler: Scheduler | None = None
     try:
-        scheduler = Scheduler(app, await build_transports(app), build_dossier_system(settings))
-        try:
-            await scheduler.start()
-        except SchedulerBusy:
-            await scheduler.stop()
-            raise
-        log.info("scheduler running; stop with Ctrl-C")
-        try:
+        waiting_said = False
+        while not stop.is_set():
+            candidate = Scheduler(app, await build_transports(app), build_dossier_system(settings))
+            try:
+                await candidate.start()
+            except SchedulerBusy:
+                await candidate.stop()
+                if not waiting_said:
+                    log.info("another scheduler runs on this database: standing by")
+                    waiting_said = True
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), standby)
+                continue
+            scheduler = candidate
+            log.info("scheduler running; stop with Ctrl-C")
             await stop.wait()
-        finally:
+    finally:
+        if scheduler is not None:
             await scheduler.stop()
+        await app.close()
+
+
+def run_web(settings: Settings, workers: int) -> None:
+    """`dvc-bot web --workers N`: N web worker processes on one port (uvicorn), no scheduler.
+
+    The database is migrated and seeded once here, and the Telegram webhook registered once;
+    each worker then builds the app on start-up. Several workers need PostgreSQL (SQLite
+    admits one writer) and Telegram in webhook mode (polling cannot be shared)."""
+    configure_logging(settings.log_level, settings.log_format is LogFormat.JSON)
+    if workers > 1 and not settings.database_url.startswith("postgresql"):
+        raise SystemExit("dvc-bot web --workers N>1 needs DATABASE_URL=postgresql+asyncpg://…")
+    if settings.telegram_bot_token is not None and not settings.telegram_webhook_url:
+        raise SystemExit("dvc-bot web serves Telegram by webhook: set TELEGRAM_WEBHOOK_URL")
+    asyncio.run(_prepare_web(settings))
+    uvicorn.run(
+        "bot.web.asgi:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
+
+
+async def _prepare_web(settings: Settings) -> None:
+    app = await build(settings)  # migrates and seeds once, before the workers start
+    try:
+        telegram = build_telegram(app)
+        if telegram is not None:
+            await telegram.start()  # registers the webhook and the commands, once
+            await telegram.stop()
     finally:
         await app.close()

@@ -38,6 +38,7 @@ class TelegramRuntime:
     secret: str
     _start: Callable[[], Awaitable[None]]
     _stop: Callable[[], Awaitable[None]]
+    _open: Callable[[], Awaitable[None]] | None = None
 
     @property
     def webhook(self) -> bool:
@@ -51,6 +52,12 @@ class TelegramRuntime:
     async def start(self) -> None:
         """Register the commands and the webhook, or start polling."""
         await self._start()
+
+    async def open(self) -> None:
+        """Webhook mode in one of several web workers: ready the client to answer updates,
+        without registering anything (`dvc-bot web` registers the webhook once)."""
+        if self._open is not None:
+            await self._open()
 
     async def stop(self) -> None:
         """Stop polling and close the HTTP client (a webhook stays set for other workers)."""
@@ -93,7 +100,7 @@ def _ptb(
             await bot.initialize()
             await channel.startup(url, secret)
 
-        return TelegramRuntime(channel, url, secret, start, bot.shutdown)
+        return TelegramRuntime(channel, url, secret, start, bot.shutdown, bot.initialize)
     api, polling = ptb_polling(token, base, poll_timeout)
     channel = TelegramChannel(app, api, sleep)
     polling.attach(channel)
