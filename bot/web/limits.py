@@ -10,7 +10,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_LIMIT = 2 * 1024 * 1024
-UPLOAD_LIMIT = 25 * 1024 * 1024  # a 10 MB file plus the form's overhead, with room to spare
+UPLOAD_LIMIT = 32 * 1024 * 1024  # beyond any real scan; the chat refuses files over 10 MB itself
 UPLOAD_PATHS = ("/chat/api/upload", "/api/v1/dossiers/")
 
 
