@@ -306,7 +306,11 @@ def test_file_pay_and_receive_the_receipt(
 
 REFUSED = (
     # name, content (or a size for a large PDF), what the bot must say
-    ("photo.jpg", b"MZ\x90\x00\x03\x00\x00\x00" + bytes(200), "nội dung thực là: tệp chương trình (EXE)"),
+    (
+        "photo.jpg",
+        b"MZ\x90\x00\x03\x00\x00\x00" + bytes(200),
+        "nội dung thực là: tệp chương trình (EXE)",
+    ),
     ("trong.pdf", b"", "Tệp “trong.pdf” trống (0 byte)."),
     ("giay-to.zip", b"PK\x03\x04\x14\x00\x00\x00" + bytes(200), "nội dung thực là: tệp nén (ZIP)"),
     ("ban-scan.pdf", 25 * 1024 * 1024, "quá lớn (25 MB, tối đa 10 MB mỗi tệp)"),
