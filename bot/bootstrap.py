@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.channels.zalo import ZaloChannel, build_zalo_channel
 from bot.keys import derive, master_secret, storage_keys
 from bot.media_resolver import MediaResolver
+from bot.metrics import MeteredRouter, Metrics
 from bot.payment_simulator import LocalBankSimulator
 from bot.registry_http import HttpCitizenRegistry
 from bot.settings import Environment, RegistryBackend, Settings, SmsBackend
@@ -65,6 +66,7 @@ class Application:
     signer: KeyedHasher  # signs media URLs and other links handed to browsers
     simulator: LocalBankSimulator | None = None
     zalo: ZaloChannel | None = None
+    metrics: Metrics = field(default_factory=Metrics.from_environment)
 
     async def start(self) -> None:
         """Start background work (SMS delivery)."""
@@ -205,7 +207,9 @@ async def build(
         policy=otp_policy(settings),
         sms_template=settings.sms_template,
     )
-    router = Router(
+    metrics = Metrics.from_environment()
+    router = MeteredRouter(
+        metrics=metrics,
         uow_factory=uow_factory,
         catalog=catalog,
         places=places,
@@ -244,6 +248,7 @@ async def build(
         payment_secrets=secrets,
         signer=KeyedHasher(derive(master, "links")),
         simulator=simulator,
+        metrics=metrics,
     )
     application.zalo = build_zalo_channel(application)
     return application

@@ -15,11 +15,13 @@ from bot.bootstrap import Application, build
 from bot.channels.telegram_runtime import TelegramRuntime, build_telegram
 from bot.dossier_system_http import build_dossier_system
 from bot.log_setup import configure_logging
+from bot.metrics import worker_metrics
 from bot.scheduler import Scheduler
 from bot.scheduler_lock import SchedulerBusy
 from bot.senders import build_transports
 from bot.settings import LogFormat, Settings
 from bot.web.app import create_http_app
+from bot.web.ops import serving_ops
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,16 @@ async def run_scheduler(settings: Settings, standby: float = STANDBY_SECONDS) ->
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    try:
+        async with serving_ops(app):  # /metrics on METRICS_PORT, if set
+            await _hold_the_role(app, stop, standby)
+    finally:
+        await app.close()
+
+
+async def _hold_the_role(app: Application, stop: asyncio.Event, standby: float) -> None:
+    """Run the scheduler until `stop`, standing by while another one holds the lock."""
+    settings = app.settings
     scheduler: Scheduler | None = None
     try:
         waiting_said = False
@@ -105,7 +117,6 @@ async def run_scheduler(settings: Settings, standby: float = STANDBY_SECONDS) ->
     finally:
         if scheduler is not None:
             await scheduler.stop()
-        await app.close()
 
 
 def run_web(settings: Settings, workers: int) -> None:
@@ -120,15 +131,19 @@ def run_web(settings: Settings, workers: int) -> None:
     if settings.telegram_bot_token is not None and not settings.telegram_webhook_url:
         raise SystemExit("dvc-bot web serves Telegram by webhook: set TELEGRAM_WEBHOOK_URL")
     asyncio.run(_prepare_web(settings))
-    uvicorn.run(
-        "bot.web.asgi:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=workers,
-        log_config=None,
-        access_log=False,
-    )
+    with worker_metrics(settings.data_dir, workers):  # counters add up across the workers
+        uvicorn.run(
+            "bot.web.asgi:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=workers,
+            log_config=None,
+            access_log=False,
+            # A worker starting on a busy host may miss uvicorn's default 5 s health check
+            # and be killed and started again (seen under load); give it more time.
+            timeout_worker_healthcheck=30,
+        )
 
 
 async def _prepare_web(settings: Settings) -> None:

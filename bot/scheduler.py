@@ -17,6 +17,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import Application
+from bot.metrics import MeteredTransport
 from bot.scheduler_lock import SchedulerLock, acquire_scheduler_lock
 from conversations.broadcast_messages import progress_message
 from conversations.status_messages import StatusMessages
@@ -106,7 +107,7 @@ class Scheduler:
         self.senders = [
             PacedSender(
                 app.uow_factory,
-                transport,
+                MeteredTransport(transport, app.metrics),  # dvcbot_sends_total
                 app.clock,
                 sender_limits(app, transport.platform),
                 fallback=self._fallback,

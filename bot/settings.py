@@ -119,6 +119,8 @@ class Settings(BaseSettings):
     dossier_system: DossierSystemBackend = DossierSystemBackend.EMBEDDED
     dossier_system_url: str = ""
     dossier_system_token: SecretStr | None = None
+    metrics_token: SecretStr | None = None  # bearer token for /metrics; open when unset
+    metrics_port: int = Field(default=0, ge=0, le=65535)  # the scheduler role's /metrics
 
     @model_validator(mode="after")
     def _production_is_safe(self) -> Settings:

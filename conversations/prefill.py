@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.answers import JsonValue, parse_holder
+from services.answers import AnswerError, JsonValue, parse_holder
 from services.catalog import FieldSpec, FieldType, PrefillSource, Procedure
 from services.citizens import Person
 
@@ -11,11 +11,12 @@ def prefill_value(spec: FieldSpec, person: Person) -> JsonValue | None:
     """The value of one field taken from the registry, if the field has a prefill source."""
     match spec.prefill:
         case PrefillSource.FULL_NAME:
-            return (
-                parse_holder(person.full_name)
-                if spec.type is FieldType.HOLDER
-                else (person.full_name)
-            )
+            if spec.type is not FieldType.HOLDER:
+                return person.full_name
+            try:
+                return parse_holder(person.full_name)
+            except AnswerError:  # e.g. "H'Hen Niê": the citizen types it as the bank prints it
+                return None
         case PrefillSource.BIRTH_DATE:
             return person.birth_date.isoformat()
         case PrefillSource.ID_NUMBER:

@@ -36,7 +36,8 @@ class ConversationStore(Protocol):
 
     async def load(self, key: str, update_id: str) -> StoredConversation:
         """The chat's state, locked against concurrent writers until commit, and the replies
-        recorded for `update_id` if it was applied before (one round trip)."""
+        recorded for `update_id` if it was applied before — read once the lock is held, so a
+        delivery of the same update that committed while this one waited counts as applied."""
         ...
 
     async def save(self, key: str, state: Mapping[str, Json]) -> None:

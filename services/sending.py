@@ -6,6 +6,13 @@ whose sender died mid-call becomes UNKNOWN instead of being retried. Limits: a g
 (Telegram: 30 messages/s), a minimum interval per chat (1 s), a global pause when the
 platform answers 429 with `retry_after`, exponential backoff for transient failures, and
 blocked users marked inactive so nothing more is tried for them.
+
+The platform counts messages where they arrive, in a sliding one-second window. A call
+arrives somewhere between its start and its answer, so besides spacing the slots, the
+pacer never lets more than ceil(per_second) calls be in flight or answered within the
+last second: however late the claim, the rendering or the network make a call, no window
+at the platform can hold more (see bench/broadcast_throughput.py for why spacing alone is
+not enough).
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -96,13 +105,28 @@ class Limits:
 
 @dataclass
 class Pacer:
-    """Spaces calls: one slot every 1/per_second, later while the platform asked to wait."""
+    """Spaces calls: one slot every 1/per_second, later while the platform asked to wait,
+    and never more than ceil(per_second) calls that could arrive within one second."""
 
     timer: Timer
     per_second: float
     chat_interval: float
+    window: float = 1.0  # the platform's counting window, in seconds
     _next_slot: float = 0.0
     _chat_ready: dict[str, float] = field(default_factory=dict)
+    _open: int = 0  # slots taken whose call has not finished
+    _finished: deque[float] = field(default_factory=deque)  # ends of calls, oldest first
+
+    def _window_wait(self, now: float) -> float:
+        """Seconds until one more call cannot put ceil(per_second) + 1 in a window: calls
+        in flight and calls answered less than `window` ago may still be counted there."""
+        while self._finished and self._finished[0] <= now - self.window:
+            self._finished.popleft()
+        if self._open + len(self._finished) < math.ceil(self.per_second):
+            return 0.0
+        if self._finished:
+            return self._finished[0] + self.window - now
+        return 1.0 / self.per_second  # all of them in flight: look again after one spacing
 
     def chat_ready_in(self, chat: str) -> float:
         """Seconds until this chat may receive another message (0 when it may now)."""
@@ -117,16 +141,26 @@ class Pacer:
         dispatcher). A pause the platform asks for while waiting is honoured too."""
         while True:
             now = self.timer.monotonic()
-            if self._next_slot <= now:
+            wait = max(self._next_slot - now, self._window_wait(now))
+            if wait <= 0:
                 spacing = 1.0 / self.per_second  # a late wake-up keeps the schedule; idle
                 self._next_slot = max(self._next_slot, now - spacing) + spacing  # time is lost
                 self._chat_ready[chat] = now + self.chat_interval
+                self._open += 1
                 return
-            await self.timer.sleep(self._next_slot - now)
+            await self.timer.sleep(wait)
 
     def calling(self, chat: str) -> None:
         """The platform is being called for this chat now: its interval starts now."""
         self._chat_ready[chat] = self.timer.monotonic() + self.chat_interval
+
+    def finished(self, chat: str) -> None:
+        """The call of a slot is over (or was never made): it may have arrived until now,
+        so it counts in the window for one more `window`; the chat's interval runs from now."""
+        now = self.timer.monotonic()
+        self._open -= 1
+        self._finished.append(now)
+        self._chat_ready[chat] = max(self._chat_ready.get(chat, 0.0), now + self.chat_interval)
 
     def forget_idle(self) -> None:
         """Drop chats whose interval has passed (memory stays bounded)."""
@@ -234,6 +268,7 @@ class PacedSender:
             return await self._send(item)
         finally:
             self._in_flight.discard(item.recipient)
+            self._pacer.finished(item.recipient)
 
     async def _send(self, item: OutboxItem) -> bool:
         async with self._uow_factory() as uow:

@@ -25,6 +25,7 @@ _REPLIES = (
 )
 _STATE = select(CONVERSATION.c.state).where(CONVERSATION.c.key == bindparam("k")).scalar_subquery()
 _SELECT_BOTH = select(_STATE.label("state"), _REPLIES.label("replies"))
+_SELECT_REPLIES = select(_REPLIES.label("replies"))
 _INSERT_PROCESSED = PROCESSED.insert()
 
 
@@ -37,13 +38,11 @@ def _upserts(dialect: Any) -> tuple[Any, Any]:
     )
     # On PostgreSQL, creating-or-touching the row locks it until commit: concurrent workers
     # handling the same chat queue here, so its updates are applied one at a time.
-    locked = (
+    lock = (
         insert.values(key=bindparam("k"), state={}, updated_at=bindparam("now"))
         .on_conflict_do_update(index_elements=["key"], set_={"key": insert.excluded.key})
         .returning(CONVERSATION.c.state)
-        .cte("locked")
     )
-    lock = select(locked.c.state, _REPLIES.label("replies"))
     return lock, save
 
 
@@ -63,13 +62,19 @@ class SqlConversationStore:
         params = {"k": key, "u": update_id}
         if self._is_pg:
             params["now"] = datetime.now(UTC)  # type: ignore[assignment]
-            row = (await self._connection.execute(_PG_LOCK, params)).one()
+            sealed = (await self._connection.execute(_PG_LOCK, params)).scalar_one()
+            # A second statement, so a second snapshot, taken once the lock is held: a
+            # delivery of the same update that committed while this one waited for the lock
+            # is seen here (one statement would read processed_update as of before the wait,
+            # apply the update again and fail on its primary key at commit).
+            seen = (await self._connection.execute(_SELECT_REPLIES, params)).scalar_one()
         else:  # SQLite: the transaction already holds the database's write lock
             row = (await self._connection.execute(_SELECT_BOTH, params)).one()
-        state = self._cipher.open(row.state, "conversation.state") if row.state else None
+            sealed, seen = row.state, row.replies
+        state = self._cipher.open(sealed, "conversation.state") if sealed else None
         replies = None
-        if row.replies is not None:
-            replies = list(self._cipher.open(row.replies, "processed_update.replies"))
+        if seen is not None:
+            replies = list(self._cipher.open(seen, "processed_update.replies"))
         return StoredConversation(key, state or None, replies)
 
     async def save(self, key: str, state: Mapping[str, Any]) -> None:

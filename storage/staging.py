@@ -5,9 +5,8 @@ left behind (an abandoned upload) is swept after an hour."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
 import re
+import secrets
 import time
 from pathlib import Path
 
@@ -30,14 +29,14 @@ class LocalStaging:
         return self._root / match.group(1) if match else None
 
     def stage(self, content: bytes) -> str:
-        """Keep received bytes for checking; returns the staging reference."""
+        """Keep received bytes for checking; returns the staging reference, one per upload:
+        two chats sending the same file at once must not share (and remove) one staged copy."""
         self._root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        digest = hashlib.sha256(content).hexdigest()
-        path = self._root / digest
-        temporary = self._root / f".tmp-{digest}-{os.getpid()}"
+        name = secrets.token_hex(32)
+        temporary = self._root / f".tmp-{name}"
         temporary.write_bytes(content)
-        temporary.replace(path)
-        return PREFIX + digest
+        temporary.replace(self._root / name)
+        return PREFIX + name
 
     def head(self, ref: str, size: int = 64) -> bytes:
         """The first bytes of a staged file (b"" when it is gone)."""

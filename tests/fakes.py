@@ -672,9 +672,9 @@ class MemoryStaging:
         self.stored: dict[str, bytes] = {}
 
     def stage(self, content: bytes) -> str:
-        import hashlib
+        import secrets
 
-        ref = "staging:" + hashlib.sha256(content).hexdigest()
+        ref = "staging:" + secrets.token_hex(32)  # one per upload, as LocalStaging
         self.staged[ref] = content
         return ref
 

@@ -18,7 +18,6 @@ from dataclasses import replace
 from typing import Any
 
 from bot.bootstrap import Application
-from bot.channels.chat_status import set_active
 from bot.channels.telegram_api import (
     ChatUnreachable,
     RetryLater,
@@ -28,6 +27,7 @@ from bot.channels.telegram_api import (
 from bot.channels.telegram_commands import commands_by_lang
 from bot.channels.telegram_inbound import FileToFetch, Inbound, parse_update
 from bot.channels.telegram_render import Operation, SendMedia, SendText, render_reply
+from bot.metrics import Metrics
 from conversations.chat_locks import ChatLocks
 from conversations.messages import ChatAddress, Incoming, Outgoing, Text
 from conversations.router import Reply, Update
@@ -55,6 +55,11 @@ class TelegramChannel:
         """The Bot API client."""
         return self._api
 
+    @property
+    def metrics(self) -> Metrics:
+        """The process's counters (the webhook route counts its refusals)."""
+        return self._app.metrics
+
     async def startup(self, webhook_url: str = "", secret: str = "") -> None:
         """Register the command menu; set the webhook, or remove it for polling."""
         await self._api.set_commands(commands_by_lang(self._app.settings.default_language))
@@ -63,13 +68,18 @@ class TelegramChannel:
         else:
             await self._api.delete_webhook()
 
-    async def handle(self, update: Mapping[str, Any]) -> None:
-        """Apply one update and send the reply; a router failure propagates."""
+    async def handle(self, update: Mapping[str, Any], answer: bool = True) -> str:
+        """Apply one update and send the reply; a router failure propagates.
+
+        With `answer=False` a button press is not answered here: its callback query id is
+        returned, and the webhook answers it in its HTTP response (one Bot API call fewer).
+        """
         inbound = parse_update(update)
         if inbound is None:
-            return
+            return ""
         async with self._order.hold(inbound.address.key):
-            await self._handle(inbound)
+            await self._handle(inbound, answer)
+        return "" if answer else inbound.extras.callback_id
 
     async def handle_or_apologise(self, update: Mapping[str, Any]) -> None:
         """`handle`, for polling: a failure is logged (masked) and the citizen gets an apology."""
@@ -81,13 +91,13 @@ class TelegramChannel:
             if inbound is not None and inbound.address.chat_id:
                 await self._apologise(inbound.address)
 
-    async def _handle(self, inbound: Inbound) -> None:
+    async def _handle(self, inbound: Inbound, answer: bool = True) -> None:
         address, update_id, incoming, extras = inbound
-        if extras.callback_id:
+        if extras.callback_id and answer:
             await self._answer(extras.callback_id)
         if extras.member is not None:
             reason = "" if extras.member else "blocked"
-            await set_active(self._app.engine, address.key, extras.member, reason)
+            await self._mark(address.key, extras.member, reason)
         if incoming is None:
             if extras.unsupported:
                 await self._say(address, Outgoing(Text("common.not_understood")))
@@ -137,7 +147,7 @@ class TelegramChannel:
                 await self._perform_with_retry(chat_id, op, reply.lang)
             except ChatUnreachable as exc:
                 log.info("telegram chat unreachable (%s): marked inactive", exc.reason)
-                await set_active(self._app.engine, address.key, False, exc.reason)
+                await self._mark(address.key, False, exc.reason)
                 return
             except RetryLater as exc:
                 log.warning("telegram flood control: rest of the reply dropped (%s)", exc)
@@ -179,6 +189,13 @@ class TelegramChannel:
             await self._api.send_document(
                 chat_id, media.content, name, op.caption_html, op.reply_markup
             )
+
+    async def _mark(self, chat_key: str, active: bool, reason: str) -> None:
+        """Record whether the chat can be reached (through the unit of work, like every write:
+        on SQLite it must not hold the write lock across other work)."""
+        async with self._app.uow_factory() as uow:
+            await uow.chats.set_active(chat_key, active, reason, self._app.clock.now())
+            await uow.commit()
 
     async def _say(self, address: ChatAddress, message: Outgoing) -> None:
         """A message outside the router (not recorded): an apology or "not understood"."""

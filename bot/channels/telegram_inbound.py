@@ -96,9 +96,14 @@ def _sender(obj: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _private_chat(message: Mapping[str, Any]) -> ChatAddress | None:
     chat = message.get("chat")
-    if not isinstance(chat, Mapping) or chat.get("type") != "private" or "id" not in chat:
+    if not isinstance(chat, Mapping) or chat.get("type") != "private":
         return None
-    return ChatAddress(Platform.TELEGRAM, str(chat["id"]))
+    return _address(chat.get("id"))
+
+
+def _address(chat_id: Any) -> ChatAddress | None:
+    """A chat's address; Telegram's ids are integers (replies go to `int(chat_id)`)."""
+    return ChatAddress(Platform.TELEGRAM, str(chat_id)) if type(chat_id) is int else None
 
 
 def _callback(update_id: str, query: Mapping[str, Any]) -> Inbound | None:
@@ -107,7 +112,7 @@ def _callback(update_id: str, query: Mapping[str, Any]) -> Inbound | None:
     if isinstance(message, Mapping):
         address = _private_chat(message)
     elif "id" in _sender(query):  # a button of an inline-mode message: no chat given
-        address = ChatAddress(Platform.TELEGRAM, str(_sender(query)["id"]))
+        address = _address(_sender(query)["id"])
     else:
         address = None
     if address is None:
@@ -115,7 +120,7 @@ def _callback(update_id: str, query: Mapping[str, Any]) -> Inbound | None:
         chat_id = str(group.get("id", "")) if isinstance(group, Mapping) else ""
         return Inbound(ChatAddress(Platform.TELEGRAM, chat_id), update_id, None, extras)
     data = query.get("data")
-    incoming = Incoming.button(data) if isinstance(data, str) and data else None
+    incoming = Incoming.button(_text(data)) if isinstance(data, str) and data else None
     return Inbound(address, update_id, incoming, extras)
 
 
@@ -131,12 +136,12 @@ def _message(update_id: str, message: Mapping[str, Any]) -> Inbound | None:
 def _content(message: Mapping[str, Any]) -> tuple[Incoming | None, FileToFetch | None]:
     text = message.get("text")
     if isinstance(text, str):
-        return Incoming.from_text(text), None
+        return Incoming.from_text(_text(text)), None
     contact = message.get("contact")
     if isinstance(contact, Mapping) and contact.get("phone_number"):
         sender_id = _sender(message).get("id")
         own = sender_id is not None and contact.get("user_id") == sender_id
-        shared = Contact(str(contact["phone_number"]), own=own)
+        shared = Contact(_text(str(contact["phone_number"])), own=own)
         return Incoming(IncomingKind.CONTACT, contact=shared), None
     file = _photo(message.get("photo")) or _document(message.get("document"))
     if file is not None:
@@ -153,24 +158,32 @@ def _photo(sizes: Any) -> FileToFetch | None:
     usable = [s for s in sizes if isinstance(s, Mapping) and s.get("file_id")]
     if not usable:
         return None
-    largest = max(
-        usable,
-        key=lambda s: (int(s.get("width", 0)) * int(s.get("height", 0)), _size(s)),
-    )
+    largest = max(usable, key=lambda s: (_count(s, "width") * _count(s, "height"), _size(s)))
     return FileToFetch(str(largest["file_id"]), PHOTO_NAME, _size(largest), PHOTO_MIME)
 
 
 def _document(document: Any) -> FileToFetch | None:
     if not isinstance(document, Mapping) or not document.get("file_id"):
         return None
-    name = str(document.get("file_name") or DOCUMENT_NAME)
+    name = _text(str(document.get("file_name") or DOCUMENT_NAME))
     mime = str(document.get("mime_type") or "")
     return FileToFetch(str(document["file_id"]), name, _size(document), mime)
 
 
+def _text(value: str) -> str:
+    """Text that can be stored and sent on: JSON may carry a lone surrogate ("\\ud800"),
+    which no database or UTF-8 encoder takes; it becomes U+FFFD."""
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def _size(obj: Mapping[str, Any]) -> int:
-    size = obj.get("file_size")
-    return size if isinstance(size, int) and size > 0 else 0
+    return _count(obj, "file_size")
+
+
+def _count(obj: Mapping[str, Any], key: str) -> int:
+    """A positive integer field (a size in pixels or bytes), 0 when missing or not one."""
+    value = obj.get(key)
+    return value if type(value) is int and value > 0 else 0
 
 
 def _membership(update_id: str, change: Mapping[str, Any]) -> Inbound | None:

@@ -175,6 +175,7 @@ def _with_markup(op: Operation, markup: ReplyMarkup) -> Operation:
 # -- splitting HTML ---------------------------------------------------------------------------
 
 _ATOM = re.compile(r"<[^>]*>|&#?\w+;|\n|[ \t]+|[^<&\s]+|.", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +228,8 @@ def split_html(markup: str, limit: int) -> list[str]:
     """Cut HTML into pieces of at most `limit` visible characters: at a line end if possible,
     else at a space, else anywhere between characters — never inside a tag or an entity. Tags
     open at a cut are closed at the end of the piece and opened again at the next."""
+    if _width(markup) <= limit:  # fits as it is (tags and entities only shorten what shows)
+        return _whole(markup)
     atoms = _atoms(markup, limit)
     opened = _open_tags(atoms)
     pieces: list[str] = []
@@ -240,6 +243,23 @@ def split_html(markup: str, limit: int) -> list[str]:
             pieces.append((head + body + tail).strip())
         start = resume
     return pieces
+
+
+def _whole(markup: str) -> list[str]:
+    """What cutting gives for a text that fits in one piece, without tokenising it (most
+    messages; tokenising cost more than the rest of rendering): the text with the tags left
+    open closed, or nothing when it shows only spaces."""
+    tags = _TAG.findall(markup)
+    if not _TAG.sub("", markup).strip():
+        return []
+    stack: list[str] = []
+    for tag in tags:
+        if tag.startswith("</"):
+            if stack:
+                stack.pop()
+        elif not tag.endswith("/>"):
+            stack.append(tag)
+    return [(markup + "".join(f"</{_tag_name(tag)}>" for tag in reversed(stack))).strip()]
 
 
 def _cut(atoms: list[_Atom], start: int, limit: int) -> tuple[int, int]:

@@ -82,6 +82,7 @@ class ZaloChannel:
         if not (self._oa_secret and self._app_id):
             return 503, {"error": "not_configured"}
         if len(raw_body) > MAX_BODY:
+            self._app.metrics.webhook_rejected("zalo", "too_large")
             return 413, {"error": "too_large"}
         try:
             event = read_event(
@@ -89,6 +90,7 @@ class ZaloChannel:
             )
         except ZaloRejected as rejected:
             log.warning("zalo event refused: %s", rejected.reason)
+            self._app.metrics.webhook_rejected("zalo", rejected.reason)
             return (400 if rejected.reason == "malformed" else 401), {"error": rejected.reason}
         if event.kind is EventKind.IGNORED or event.address is None:
             return 200, {"ok": True, "result": "ignored"}
@@ -203,8 +205,8 @@ def zalo_webhook_router(channel: ZaloChannel) -> APIRouter:
         body = bytearray()
         async for chunk in request.stream():
             body.extend(chunk)
-            if len(body) > MAX_BODY:
-                return JSONResponse({"error": "too_large"}, 413)
+            if len(body) > MAX_BODY:  # the channel refuses it (and counts the refusal)
+                break
         status, answer = await channel.handle(bytes(body), dict(request.headers))
         return JSONResponse(answer, status)
 

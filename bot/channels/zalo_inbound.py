@@ -29,6 +29,9 @@ SIGNATURE_HEADER = "x-zevent-signature"
 MAX_SKEW = timedelta(minutes=5)
 MAX_UPDATE_ID = 80  # processed_update.update_id
 _USER_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
+# ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+_TIMESTAMP = re.compile(r"[0-9]{1,16}")
+_SIZE = re.compile(r"[0-9]{1,30}")
 _UPLOAD_EVENTS = {"user_send_image": "image", "user_send_file": "file"}
 
 
@@ -104,17 +107,18 @@ def verify(
         raise ZaloRejected("unsigned")
     try:
         event = json.loads(raw_body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON, or absurd nesting
         raise ZaloRejected("malformed") from None
     if not isinstance(event, dict):
         raise ZaloRejected("malformed")
     timestamp = event.get("timestamp")
     if isinstance(timestamp, int) and not isinstance(timestamp, bool):
         timestamp = str(timestamp)
-    if not (isinstance(timestamp, str) and timestamp.isdigit() and len(timestamp) <= 16):
+    if not (isinstance(timestamp, str) and _TIMESTAMP.fullmatch(timestamp)):
         raise ZaloRejected("malformed")
     expected = signature(app_id, raw_body, timestamp, oa_secret)
-    if not hmac.compare_digest(given.strip().lower().encode(), expected.encode()):
+    presented = given.strip().lower().encode("utf-8", "surrogatepass")
+    if not hmac.compare_digest(presented, expected.encode()):
         raise ZaloRejected("bad_signature")
     if str(event.get("app_id", "")) != app_id:  # signed with our secret, yet for another app
         raise ZaloRejected("wrong_app")
@@ -153,6 +157,7 @@ def parse_event(event: Mapping[str, Any]) -> ZaloEvent:
 def _text_event(name: str, address: ChatAddress, msg_id: str, text: Any) -> ZaloEvent:
     if not isinstance(text, str) or not text.strip():
         return ZaloEvent(EventKind.IGNORED, name, address, msg_id)
+    text = _storable(text)
     stripped = text.strip()
     if stripped.startswith(QUERY_PREFIX):
         body = stripped[len(QUERY_PREFIX) :]
@@ -167,7 +172,7 @@ def _attachment(kind: str, item: Any) -> Incoming | Fetch | None:
     """A file to fetch, or — declared over the size limit — an upload refused unread."""
     payload = _dict(_dict(item).get("payload"))
     url = payload.get("url")
-    if not (isinstance(url, str) and urlsplit(url).scheme in ("http", "https")):
+    if not (isinstance(url, str) and _storable(url) == url and _web_url(url)):
         return None
     name = _file_name(payload.get("name"), url, kind)
     mime = "image/jpeg" if kind == "image" else ""
@@ -179,7 +184,7 @@ def _attachment(kind: str, item: Any) -> Incoming | Fetch | None:
 
 def _file_name(given: Any, url: str, kind: str) -> str:
     if isinstance(given, str) and given.strip():
-        name = given.strip()
+        name = _storable(given.strip())
     else:
         name = unquote(PurePosixPath(urlsplit(url).path).name)
     name = name.replace("\\", "/").rsplit("/", 1)[-1][:200]
@@ -190,11 +195,25 @@ def _file_name(given: Any, url: str, kind: str) -> str:
     return name
 
 
+def _storable(text: str) -> str:
+    """Text that can be stored and sent on: JSON may carry a lone surrogate ("\\ud800"),
+    which no database or UTF-8 encoder takes; it becomes U+FFFD."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def _web_url(url: str) -> bool:
+    """An http(s) URL that urllib can take apart ("http://[::1" cannot)."""
+    try:
+        return urlsplit(url).scheme in ("http", "https")
+    except ValueError:
+        return False
+
+
 def _size(value: Any) -> int | None:
     """Zalo sends the size as a string of digits."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and _SIZE.fullmatch(value.strip()):
         return int(value.strip())
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from bot.bootstrap import Application
@@ -11,7 +12,9 @@ from bot.web.chat import chat_router
 from bot.web.chat_media import chat_media_router
 from bot.web.limits import BodyLimit
 from bot.web.officer_api import officer_router
+from bot.web.ops import ops_router
 from bot.web.payments import payments_router
+from bot.web.validation_errors import validation_refused
 
 
 def create_http_app(app: Application) -> FastAPI:
@@ -24,6 +27,8 @@ def create_http_app(app: Application) -> FastAPI:
         return JSONResponse({"status": "ok"})
 
     http.add_middleware(BodyLimit)
+    http.add_exception_handler(RequestValidationError, validation_refused)
+    http.include_router(ops_router(app))  # /readyz, /metrics
     http.include_router(payments_router(app))
     http.include_router(officer_router(app))
     if app.zalo is not None:

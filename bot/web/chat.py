@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +37,7 @@ from services.identity import mask_phone
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 CHAT_ID = r"^[A-Za-z0-9_-]{8,64}$"
+STATIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}\.[a-z0-9]{1,8}")  # chat.js, chat.css, …
 MAX_UPLOAD = MAX_FILE_BYTES  # larger files are refused by size, without being kept
 MAX_TEXT = 100_000
 
@@ -59,6 +61,8 @@ def chat_router(app: Application) -> APIRouter:
 
     @router.get("/chat/static/{name}", include_in_schema=False)
     async def static(name: str) -> FileResponse:
+        if not STATIC_NAME.fullmatch(name):  # also keeps NUL and overlong names off the disk
+            raise HTTPException(404)
         path = (STATIC / name).resolve()
         if path.parent != STATIC.resolve() or not path.is_file():
             raise HTTPException(404)

@@ -44,7 +44,7 @@ def chat_media_router(app: Application) -> APIRouter:
     @router.get("/chat/api/events", include_in_schema=False)
     async def events(
         chat_id: Annotated[str, Query(pattern=CHAT_ID)],
-        after: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,  # a database integer
     ) -> JSONResponse:
         """Messages pushed to this chat after `after`; those up to `after` are acknowledged."""
         address = ChatAddress(Platform.WEB, chat_id)

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from bot.bootstrap import Application
 from bot.web.officer_auth import Officer, OfficerKeys, officer_dependency
-from bot.web.officer_errors import ErrorResponse, refusal
+from bot.web.officer_errors import ErrorResponse, UnreadableBody, ValidationResponse, refusal
 from bot.web.officer_files import (
     MIME,
     RESULT_FORM,
@@ -66,8 +66,10 @@ CodePath = Annotated[
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for refusals with an `ErrorResponse` body."""
-    return {code: {"model": ErrorResponse} for code in codes}
+    """OpenAPI entries for refusals with an `ErrorResponse` body; a 422 may also be FastAPI's
+    list for a malformed request, a 400 its answer to a body it cannot read."""
+    models: dict[int, Any] = {400: UnreadableBody, 422: ErrorResponse | ValidationResponse}
+    return {code: {"model": models.get(code, ErrorResponse)} for code in codes}
 
 
 def officer_router(app: Application) -> APIRouter:
@@ -140,7 +142,7 @@ def _add_reads(router: APIRouter, app: Application, caller: Any) -> None:
 def _add_changes(router: APIRouter, app: Application, caller: Any) -> None:
     """POST: status, supplement request, overdue flag."""
 
-    @router.post("/dossiers/{code}/status", responses=_errors(409, 422))
+    @router.post("/dossiers/{code}/status", responses=_errors(400, 409, 422))
     async def set_status(
         code: CodePath, body: StatusChangeIn, officer: Officer = caller
     ) -> DossierDetail:
@@ -159,7 +161,7 @@ def _add_changes(router: APIRouter, app: Application, caller: Any) -> None:
 
         return await _act(app, code, officer, action)
 
-    @router.post("/dossiers/{code}/supplement", responses=_errors(409, 422))
+    @router.post("/dossiers/{code}/supplement", responses=_errors(400, 409, 422))
     async def ask_supplement(
         code: CodePath, body: SupplementIn, officer: Officer = caller
     ) -> DossierDetail:
@@ -175,7 +177,7 @@ def _add_changes(router: APIRouter, app: Application, caller: Any) -> None:
 
         return await _act(app, code, officer, action)
 
-    @router.post("/dossiers/{code}/overdue", responses=_errors(409))
+    @router.post("/dossiers/{code}/overdue", responses=_errors(400, 409))
     async def set_overdue(
         code: CodePath, body: OverdueIn, officer: Officer = caller
     ) -> DossierDetail:
@@ -196,7 +198,7 @@ def _add_result(router: APIRouter, app: Application, caller: Any) -> None:
     @router.post(
         "/dossiers/{code}/result",
         openapi_extra=RESULT_FORM,
-        responses=_errors(409, 413, 415, 422),
+        responses=_errors(400, 409, 413, 415, 422),
     )
     async def upload_result(
         code: CodePath, request: Request, officer: Officer = caller

@@ -6,6 +6,7 @@ statuses allowed next). Validation errors keep FastAPI's own 422 body.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from fastapi import HTTPException
 from pydantic import BaseModel, Field
@@ -34,6 +35,28 @@ class ErrorResponse(BaseModel):
     """The body of every refusal (a malformed request gets FastAPI's 422 list instead)."""
 
     detail: ErrorDetail
+
+
+class FieldProblem(BaseModel):
+    """One thing wrong with a malformed request, as FastAPI reports it."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+    input: Any = None
+    ctx: dict[str, Any] | None = None
+
+
+class ValidationResponse(BaseModel):
+    """The 422 body of a malformed request (a path, query or body the schema refuses)."""
+
+    detail: list[FieldProblem]
+
+
+class UnreadableBody(BaseModel):
+    """The 400 body of a request whose body cannot even be read (not UTF-8, not JSON)."""
+
+    detail: str
 
 
 MESSAGES: dict[str, tuple[str, str]] = {

@@ -96,11 +96,13 @@ def payments_router(app: Application) -> APIRouter:
     async def webhook(request: Request) -> JSONResponse:
         body = await request.body()
         if len(body) > MAX_BODY:
+            app.metrics.webhook_rejected("payments", "too_large")
             return JSONResponse({"success": False, "error": "too_large"}, 413)
         try:
             transfer = verify_and_parse(app, dict(request.headers), body)
         except WebhookRejected as rejected:
             log.warning("payment notification refused: %s", rejected.reason)
+            app.metrics.webhook_rejected("payments", rejected.reason)
             status = 400 if rejected.reason == "malformed" else 401
             return JSONResponse({"success": False, "error": rejected.reason}, status)
         try:

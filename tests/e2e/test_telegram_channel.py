@@ -27,7 +27,6 @@ from pydantic import SecretStr
 from telegram import Update as PtbUpdate
 
 from bot.bootstrap import Application, build, prepare_database
-from bot.channels.chat_status import is_active
 from bot.channels.telegram_commands import COMMANDS
 from bot.channels.telegram_inbound import parse_update
 from bot.channels.telegram_runtime import TelegramRuntime, build_telegram
@@ -389,13 +388,18 @@ async def test_a_blocked_chat_is_marked_inactive_and_the_bot_carries_on(
 
         tg.unblock_chat(CHAT)
         await tg.deliver(member_update(tg, CHAT, "member"))
-        await eventually(lambda: is_active(app.engine, key))
+        await eventually(lambda: _active(app, key))
         await tg.deliver(member_update(tg, CHAT, "kicked"))
         await eventually(lambda: _inactive(app, key))
 
 
 async def _inactive(app: Application, key: str) -> bool:
-    return not await is_active(app.engine, key)
+    return not await _active(app, key)
+
+
+async def _active(app: Application, key: str) -> bool:
+    async with app.uow_factory() as uow:
+        return await uow.chats.is_active(key)
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

@@ -1,0 +1,234 @@
+"""Prometheus metrics: the counters of this process, and gauges read from the database when
+scraped (so that they are right however many processes there are).
+
+Every label is a closed set — platform, outcome, outbox status, webhook source and refusal
+reason — never a chat id, a phone number or an ID number. With `dvc-bot web --workers N` each
+worker writes its counters to files in PROMETHEUS_MULTIPROC_DIR (prometheus_client's
+multiprocess mode, chosen when the library is imported) and a scrape, whichever worker answers
+it, adds them all up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.exposition import choose_encoder
+from prometheus_client.multiprocess import MultiProcessCollector
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from conversations.messages import Platform
+from conversations.router import Reply, Router, Update
+from services.outbox import OutboxItem, OutboxStatus
+from services.sending import Delivery, Transport
+from storage.tables import JobCursorRow, OutboxRow
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+PLATFORMS = tuple(p.value for p in Platform if p is not Platform.CONSOLE)
+_LABEL = re.compile(r"^[a-z][a-z_]{0,31}$")
+OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
+CURSOR = JobCursorRow.__table__  # type: ignore[attr-defined]
+
+
+def _closed(value: str) -> str:
+    """A label value from code (a reason, an outcome); anything else becomes "other"."""
+    return value if _LABEL.match(value) else "other"
+
+
+class Metrics:
+    """The counters and the histogram of one process, in a registry of their own."""
+
+    def __init__(self, multiprocess_dir: Path | None = None) -> None:
+        self.multiprocess_dir = multiprocess_dir
+        self.registry = CollectorRegistry()
+        self.updates = Counter(
+            "dvcbot_updates",
+            "Chat updates applied by the router (handled, duplicate = a redelivery, error).",
+            ("platform", "outcome"),
+            registry=self.registry,
+        )
+        self.step_seconds = Histogram(
+            "dvcbot_step_seconds",
+            "Time the router took to apply one update (chat lock, step and commit).",
+            ("platform",),
+            registry=self.registry,
+        )
+        self.sends = Counter(
+            "dvcbot_sends",
+            "Outbox messages handed to a platform by this process's senders, by result.",
+            ("platform", "outcome"),
+            registry=self.registry,
+        )
+        self.webhook_rejections = Counter(
+            "dvcbot_webhook_rejections",
+            "Webhook requests refused before anything was applied, by source and reason.",
+            ("source", "reason"),
+            registry=self.registry,
+        )
+
+    @classmethod
+    def from_environment(cls) -> Metrics:
+        """Multiprocess mode when PROMETHEUS_MULTIPROC_DIR is set (as `dvc-bot web` does)."""
+        directory = os.environ.get(MULTIPROC_ENV)
+        return cls(Path(directory) if directory else None)
+
+    def update_applied(self, platform: str, outcome: str, seconds: float) -> None:
+        """Count one update the router applied (or failed to)."""
+        self.updates.labels(_closed(platform), outcome).inc()
+        self.step_seconds.labels(_closed(platform)).observe(seconds)
+
+    def delivered(self, platform: str, outcome: str) -> None:
+        """Count one platform call of a sender."""
+        self.sends.labels(_closed(platform), _closed(outcome)).inc()
+
+    def webhook_rejected(self, source: str, reason: str) -> None:
+        """Count one refused webhook request (wrong secret or signature, stale, malformed…)."""
+        self.webhook_rejections.labels(_closed(source), _closed(reason)).inc()
+
+    def exposition(self, extra: Sequence[Metric] = (), accept: str = "") -> tuple[bytes, str]:
+        """This process's metrics (every worker's, in multiprocess mode) and `extra` families
+        computed for this scrape, in the format the scraper accepts: (body, content type)."""
+        registry = CollectorRegistry()
+        if self.multiprocess_dir is not None:
+            MultiProcessCollector(registry, path=str(self.multiprocess_dir))
+        else:
+            registry.register(_Families(self.registry.collect()))
+        registry.register(_Families(extra))
+        encoder, content_type = choose_encoder(accept)
+        return encoder(registry), content_type
+
+
+class _Families:
+    """A collector that yields families collected beforehand."""
+
+    def __init__(self, families: Iterable[Metric]) -> None:
+        self._families = list(families)
+
+    def collect(self) -> Iterable[Metric]:
+        return self._families
+
+
+class MeteredRouter(Router):
+    """The router, counting each update by platform and outcome and timing it."""
+
+    def __init__(self, *args: Any, metrics: Metrics, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._metrics = metrics
+
+    async def handle(self, update: Update) -> Reply:
+        """`Router.handle`, measured."""
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            reply = await super().handle(update)
+            outcome = "duplicate" if reply.duplicate else "handled"
+            return reply
+        finally:
+            elapsed = time.perf_counter() - started
+            self._metrics.update_applied(update.address.platform.value, outcome, elapsed)
+
+
+class MeteredTransport:
+    """A sender's transport, counting each platform call by its outcome."""
+
+    def __init__(self, inner: Transport, metrics: Metrics) -> None:
+        self._inner = inner
+        self._metrics = metrics
+        self.platform = inner.platform
+
+    async def deliver(self, item: OutboxItem) -> Delivery:
+        """Deliver through the wrapped transport; a raising call counts as "error"."""
+        try:
+            delivery = await self._inner.deliver(item)
+        except Exception:
+            self._metrics.delivered(self.platform, "error")
+            raise
+        self._metrics.delivered(self.platform, delivery.outcome.value)
+        return delivery
+
+
+async def database_families(engine: AsyncEngine, heartbeat: str) -> list[Metric]:
+    """Gauges read now from the database: the outbox by platform and status (its depth is
+    the pending rows), and the time of the scheduler's last heartbeat."""
+    async with engine.connect() as connection:
+        counts = (
+            await connection.execute(
+                select(OUTBOX.c.platform, OUTBOX.c.status, func.count()).group_by(
+                    OUTBOX.c.platform, OUTBOX.c.status
+                )
+            )
+        ).all()
+        beat = (
+            await connection.execute(select(CURSOR.c.position).where(CURSOR.c.name == heartbeat))
+        ).scalar_one_or_none()
+    by_key = {(str(p), str(s)): int(n) for p, s, n in counts}
+    depth = GaugeMetricFamily(
+        "dvcbot_outbox_depth", "Outbox rows waiting to be sent (pending).", labels=("platform",)
+    )
+    rows = GaugeMetricFamily(
+        "dvcbot_outbox_rows",
+        "Outbox rows by platform and status: sends by result, across all processes.",
+        labels=("platform", "status"),
+    )
+    for platform in PLATFORMS:
+        depth.add_metric((platform,), by_key.get((platform, OutboxStatus.PENDING.value), 0))
+        for status in OutboxStatus:
+            rows.add_metric((platform, status.value), by_key.get((platform, status.value), 0))
+    families: list[Metric] = [depth, rows]
+    if beat is not None:
+        families.append(
+            GaugeMetricFamily(
+                "dvcbot_scheduler_heartbeat_timestamp_seconds",
+                "When the active scheduler last wrote its heartbeat (Unix time).",
+                value=float(beat),
+            )
+        )
+    return families
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def worker_metrics(data_dir: Path, workers: int) -> Iterator[Path | None]:
+    """Around the start of several web workers: PROMETHEUS_MULTIPROC_DIR set to a fresh
+    directory under DATA_DIR/metrics (the workers inherit it), removed afterwards. Left
+    behind by a `dvc-bot web` that was killed, such a directory is removed on the next start."""
+    if workers <= 1:
+        yield None
+        return
+    root = Path(data_dir) / "metrics"
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.glob("web-*"):
+        pid = old.name.removeprefix("web-")
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    path = root / f"web-{os.getpid()}"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir()
+    previous = os.environ.get(MULTIPROC_ENV)
+    os.environ[MULTIPROC_ENV] = str(path)
+    try:
+        yield path
+    finally:
+        if previous is None:
+            os.environ.pop(MULTIPROC_ENV, None)
+        else:
+            os.environ[MULTIPROC_ENV] = previous
+        shutil.rmtree(path, ignore_errors=True)
