@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -11,11 +12,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from bot.bootstrap import prepare_database
 from bot.settings import Settings
 from tests.privacy import SERVER_LOGS
 
@@ -187,3 +190,22 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     ctx.set_default_timeout(15_000)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated and seeded SQLite file that tests copy (seeding takes seconds)."""
+    folder = tmp_path_factory.mktemp("seeded")
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{folder}/db.sqlite3",
+        data_dir=folder,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+    async def prepare() -> None:
+        engine = await prepare_database(settings)
+        await engine.dispose()
+
+    with ThreadPoolExecutor(1) as pool:  # its own event loop, whatever runs in this thread
+        pool.submit(asyncio.run, prepare()).result()
+    return folder / "db.sqlite3"

@@ -19,7 +19,6 @@ first path to run is the reference, every other must file the same dossier.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import io
@@ -38,7 +37,7 @@ import zxingcpp
 from PIL import Image
 from pydantic import SecretStr
 
-from bot.bootstrap import Application, build, prepare_database
+from bot.bootstrap import Application, build
 from bot.channels.telegram_runtime import TelegramRuntime, build_telegram
 from bot.channels.telegram_webhook import PATH
 from bot.scheduler import Scheduler
@@ -70,19 +69,6 @@ FEE = 7000
 
 
 # -- the six paths -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated and seeded database, copied for each path (seeding takes seconds)."""
-    path = tmp_path_factory.mktemp("journey-seed") / "db.sqlite3"
-
-    async def prepare() -> None:
-        engine = await prepare_database(settings_for(path.parent))
-        await engine.dispose()
-
-    asyncio.run(prepare())
-    return path
 
 
 def settings_for(folder: Path) -> Settings:

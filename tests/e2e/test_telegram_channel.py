@@ -26,7 +26,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 from telegram import Update as PtbUpdate
 
-from bot.bootstrap import Application, build, prepare_database
+from bot.bootstrap import Application, build
 from bot.channels.telegram_commands import COMMANDS
 from bot.channels.telegram_inbound import parse_update
 from bot.channels.telegram_runtime import TelegramRuntime, build_telegram
@@ -70,24 +70,6 @@ STICKER = {
 async def tg() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram(webhook_retries=2, retry_delay=0.05) as fake:
         yield fake
-
-
-@pytest.fixture(scope="module")
-def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated and seeded database, copied for each test (faster than seeding each time)."""
-    folder = tmp_path_factory.mktemp("telegram-seed")
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder}/db.sqlite3",
-        data_dir=folder,
-        _env_file=None,  # type: ignore[call-arg]
-    )
-
-    async def prepare() -> None:
-        engine = await prepare_database(settings)
-        await engine.dispose()
-
-    asyncio.run(prepare())
-    return folder / "db.sqlite3"
 
 
 @pytest.fixture

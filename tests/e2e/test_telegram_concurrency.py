@@ -26,7 +26,7 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
 
-from bot.bootstrap import Application, build, prepare_database
+from bot.bootstrap import Application, build
 from bot.channels.telegram_runtime import TelegramRuntime, build_telegram
 from bot.channels.telegram_webhook import PATH
 from bot.settings import BotFramework, Settings
@@ -60,24 +60,6 @@ def reply_of(sent: SentMessage) -> Reply:
 
 
 # -- the app behind a webhook -------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated and seeded database, copied for each test."""
-    folder = tmp_path_factory.mktemp("telegram-concurrency-seed")
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder}/db.sqlite3",
-        data_dir=folder,
-        _env_file=None,  # type: ignore[call-arg]
-    )
-
-    async def prepare() -> None:
-        engine = await prepare_database(settings)
-        await engine.dispose()
-
-    asyncio.run(prepare())
-    return folder / "db.sqlite3"
 
 
 @pytest.fixture

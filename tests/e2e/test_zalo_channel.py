@@ -21,7 +21,7 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import select, text
 
-from bot.bootstrap import Application, build, prepare_database
+from bot.bootstrap import Application, build
 from bot.channels.zalo import ZaloChannel, build_zalo_channel
 from bot.channels.zalo_api import ZaloApi, build_zalo_api
 from bot.channels.zalo_delivery import Outcome
@@ -35,7 +35,6 @@ from storage.database import create_engine
 from storage.tables import ZaloTokenRow, ZaloUserRow
 from tests.contract.conftest import (
     postgres_url,  # noqa: F401 - the PostgreSQL fixture
-    run_blocking,
 )
 from tests.e2e.fakes import FakeZalo, ZaloDelivery, ZaloSent
 from tests.e2e.fakes.zalo_events import EventSource, SignedEvent, attachment, message_event
@@ -90,20 +89,6 @@ class Bot:
 
     def chat(self, user_id: str) -> ZaloChat:
         return ZaloChat(self, user_id)
-
-
-@pytest.fixture(scope="session")
-def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated, seeded SQLite file that each test copies (seeding takes seconds)."""
-    path = tmp_path_factory.mktemp("zalo-template") / "db.sqlite3"
-
-    async def prepare() -> None:
-        url = f"sqlite+aiosqlite:///{path}"
-        engine = await prepare_database(Settings(database_url=url, _env_file=None))  # type: ignore[call-arg]
-        await engine.dispose()
-
-    run_blocking(prepare())
-    return path
 
 
 @pytest.fixture
