@@ -10,6 +10,7 @@ import logging
 import signal
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from bot.bootstrap import Application, build
 from bot.channels.telegram_runtime import TelegramRuntime, build_telegram
@@ -46,10 +47,11 @@ async def run(settings: Settings) -> None:
     await app.start()
     telegram: TelegramRuntime | None = build_telegram(app)
     http = create_http_app(app)
+    served: ASGIApp = http
     if telegram is not None and telegram.webhook:
-        http.include_router(telegram.webhook_router())
+        served = telegram.serve(http)
     config = uvicorn.Config(
-        http, host=settings.host, port=settings.port, log_config=None, access_log=False
+        served, host=settings.host, port=settings.port, log_config=None, access_log=False
     )
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())

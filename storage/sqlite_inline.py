@@ -11,6 +11,7 @@ is bounded by a short busy timeout. Same tables, same statements, same repositor
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from types import TracebackType
 from typing import Any, Self
 
@@ -55,7 +56,9 @@ def inline_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Straight on the driver's connection: SQLAlchemy's statement machinery cost more than
+        # the statement on every transaction.
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
     return engine
 
@@ -63,23 +66,20 @@ def inline_engine(url: str) -> Engine:
 class InlineSqliteUnitOfWork(Repositories):
     """One transaction on the inline engine; commit explicitly, otherwise it rolls back."""
 
-    def __init__(self, engine: Engine, lock: asyncio.Lock, keys: StorageKeys) -> None:
-        self._engine = engine
-        self._lock = lock
-        self._keys = keys
+    def __init__(self, factory: InlineSqliteUnitOfWorkFactory) -> None:
+        self._factory = factory
         self._connection: Connection | None = None
 
     async def __aenter__(self) -> Self:
-        await self._lock.acquire()
+        await self._factory.lock.acquire()
         try:
-            self._connection = self._engine.connect()
+            self._connection = self._factory.connection()
             self._connection.begin()
         except BaseException:
-            if self._connection is not None:
-                self._connection.close()
-            self._lock.release()
+            self._factory.discard()
+            self._factory.lock.release()
             raise
-        Repositories.__init__(self, InlineConnection(self._connection), self._keys)
+        Repositories.__init__(self, InlineConnection(self._connection), self._factory.keys)
         return self
 
     async def __aexit__(
@@ -92,10 +92,12 @@ class InlineSqliteUnitOfWork(Repositories):
         try:
             if self._connection.in_transaction():
                 self._connection.rollback()
+        except BaseException:
+            self._factory.discard()  # a connection that cannot roll back is not used again
+            raise
         finally:
-            self._connection.close()
             self._connection = None
-            self._lock.release()
+            self._factory.lock.release()
 
     async def commit(self) -> None:
         """Write what is pending and make the work durable."""
@@ -105,16 +107,33 @@ class InlineSqliteUnitOfWork(Repositories):
 
 
 class InlineSqliteUnitOfWorkFactory:
-    """Opens inline units of work on one SQLite file."""
+    """Opens inline units of work on one SQLite file, one at a time, all on one connection
+    kept open (checking a connection out of the pool for each one cost more than a step's
+    statements)."""
 
     def __init__(self, url: str, keys: StorageKeys) -> None:
         self.engine = inline_engine(url)
         self.keys = keys
-        self._lock = asyncio.Lock()
+        self.lock = asyncio.Lock()
+        self._connection: Connection | None = None
 
     def __call__(self) -> InlineSqliteUnitOfWork:
-        return InlineSqliteUnitOfWork(self.engine, self._lock, self.keys)
+        return InlineSqliteUnitOfWork(self)
+
+    def connection(self) -> Connection:
+        """The kept connection (opened on first use, or again after a failure)."""
+        if self._connection is None or self._connection.closed:
+            self._connection = self.engine.connect()
+        return self._connection
+
+    def discard(self) -> None:
+        """Close the kept connection; the next unit of work opens a new one."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.close()
 
     def dispose(self) -> None:
-        """Close the pooled connections."""
+        """Close the kept and the pooled connections."""
+        self.discard()
         self.engine.dispose()

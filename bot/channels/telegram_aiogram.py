@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -64,8 +65,11 @@ HTML = "HTML"
 AiogramMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
+@functools.lru_cache(maxsize=1024)
 def aiogram_markup(markup: ReplyMarkup | None) -> AiogramMarkup | None:
-    """The library's markup for a neutral one."""
+    """The library's markup for a neutral one. Kept for reuse: the same keyboards go to many
+    chats (a form question's options, yes/no, back), building one is validating every button,
+    and aiogram only reads a markup it is given."""
     if isinstance(markup, InlineKeyboard):
         rows = [
             [InlineKeyboardButton(text=b.text, callback_data=b.callback_data) for b in row]

@@ -2,7 +2,7 @@
 
 telegram = build_telegram(app)      # None without TELEGRAM_BOT_TOKEN
 if telegram and telegram.webhook:
-    http.include_router(telegram.webhook_router())
+    served = telegram.serve(http)       # the webhook route, and the webhook in front
 await telegram.start() … await telegram.stop()
 """
 
@@ -12,11 +12,16 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
+from starlette.types import ASGIApp
 
 from bot.bootstrap import Application
 from bot.channels.telegram import Sleep, TelegramChannel
-from bot.channels.telegram_webhook import telegram_webhook_router
+from bot.channels.telegram_webhook import (
+    WebhookFirst,
+    telegram_webhook_endpoint,
+    telegram_webhook_router,
+)
 from bot.keys import derive, master_secret
 from bot.settings import BotFramework, Settings
 
@@ -48,6 +53,11 @@ class TelegramRuntime:
     def webhook_router(self) -> APIRouter:
         """POST /telegram/webhook, for the one ASGI app."""
         return telegram_webhook_router(self.channel, self.secret)
+
+    def serve(self, http: FastAPI) -> ASGIApp:
+        """The ASGI app to serve: `http` with the webhook route, and the webhook in front."""
+        http.include_router(self.webhook_router())
+        return WebhookFirst(http, telegram_webhook_endpoint(self.channel, self.secret))
 
     async def start(self) -> None:
         """Register the commands and the webhook, or start polling."""

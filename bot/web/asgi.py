@@ -35,8 +35,9 @@ class WorkerApp:
         self._telegram = build_telegram(self._app)
         if self._telegram is not None and self._telegram.webhook:
             await self._telegram.open()
-            http.include_router(self._telegram.webhook_router())
-        self._http = http
+            self._http = self._telegram.serve(http)
+        else:
+            self._http = http
 
     async def _shutdown(self) -> None:
         if self._telegram is not None:
