@@ -185,6 +185,7 @@ class Stack:
         self.port = int(env["PORT"])
         self.web: subprocess.Popen[bytes] | None = None
         self.scheduler: subprocess.Popen[bytes] | None = None
+        self._used: dict[str, dict[int, float]] = {}  # CPU seconds last read, by part and pid
 
     @property
     def url(self) -> str:
@@ -250,13 +251,22 @@ class Stack:
 
     def cpu(self) -> CpuSample:
         """CPU seconds used so far by each part (the generator is this process)."""
-        web = sum(cpu_seconds(p) for p in descendants(self.web.pid)) if self.web else 0.0
+        web = self._used_by("web", descendants(self.web.pid)) if self.web else 0.0
         sched = cpu_seconds(self.scheduler.pid) if self.scheduler else 0.0
         return CpuSample(
-            web, sched, sum(cpu_seconds(p) for p in postgres_pids(self.database)),
+            web, sched, self._used_by("postgres", postgres_pids(self.database)),
             time.process_time(),
             time.monotonic(), *machine_ticks(),
         )  # fmt: skip
+
+    def _used_by(self, part: str, pids: list[int]) -> float:
+        """CPU seconds of a part's processes so far, those that ended since included (a
+        PostgreSQL backend closing its connection, a worker replaced): each keeps what it was
+        last seen to have used, so a later sample never counts less."""
+        used = self._used.setdefault(part, {})
+        for pid in pids:
+            used[pid] = max(used.get(pid, 0.0), cpu_seconds(pid))
+        return sum(used.values())
 
     async def stop(self) -> None:
         """SIGTERM, then wait (SIGKILL after 20 s)."""
