@@ -57,10 +57,19 @@ def inline_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Straight on the driver's connection: SQLAlchemy's statement machinery cost more than
-        # the statement on every transaction.
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+        # the statement on every transaction. A transaction SQLite still holds open (a COMMIT
+        # that failed) is rolled back first: it must not block every transaction after it.
+        driver = connection.connection.driver_connection
+        if driver.in_transaction:
+            driver.rollback()
+        driver.execute("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _driver(connection: Connection) -> Any:
+    """The sqlite3 connection under a SQLAlchemy one."""
+    return connection.connection.driver_connection
 
 
 class InlineSqliteUnitOfWork(Repositories):
@@ -90,8 +99,12 @@ class InlineSqliteUnitOfWork(Repositories):
     ) -> None:
         assert self._connection is not None
         try:
-            if self._connection.in_transaction():
+            # Also a transaction whose COMMIT failed: inactive for SQLAlchemy, maybe still
+            # open in SQLite.
+            if self._connection.get_transaction() is not None:
                 self._connection.rollback()
+            if _driver(self._connection).in_transaction:
+                self._factory.discard()
         except BaseException:
             self._factory.discard()  # a connection that cannot roll back is not used again
             raise
@@ -131,6 +144,7 @@ class InlineSqliteUnitOfWorkFactory:
         connection, self._connection = self._connection, None
         if connection is not None:
             with contextlib.suppress(Exception):
+                connection.invalidate()  # its driver connection is closed, not pooled again
                 connection.close()
 
     def dispose(self) -> None:
