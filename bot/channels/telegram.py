@@ -62,7 +62,8 @@ class TelegramChannel:
 
     async def startup(self, webhook_url: str = "", secret: str = "") -> None:
         """Register the command menu; set the webhook, or remove it for polling."""
-        await self._api.set_commands(commands_by_lang(self._app.settings.default_language))
+        commands = commands_by_lang(self._app.texts, self._app.settings.default_language)
+        await self._api.set_commands(commands)
         if webhook_url:
             await self._api.set_webhook(webhook_url, secret)
         else:

@@ -20,13 +20,6 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 SHORT_CAPTION = 200  # the caption of a media whose text is too long for one
 MAX_CALLBACK_DATA = 64  # bytes
-# A message cannot carry an inline keyboard and a reply keyboard at once: when the phone
-# question has inline buttons (back, cancel), the share button comes in a second message.
-# TODO(lead): move to the catalogue as "login.share_phone_hint".
-SHARE_PHONE_HINT = {
-    "vi": "Hoặc bấm nút <b>{label}</b> bên dưới để gửi số điện thoại của bạn.",
-    "en": "Or tap <b>{label}</b> below to send your phone number.",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +155,10 @@ def _share_phone(lang: str, texts: TextCatalog, operations: list[Operation]) -> 
     if last is not None and last.reply_markup is None:
         operations[-1] = _with_markup(last, keyboard)
         return []
-    hint = SHARE_PHONE_HINT.get(lang, SHARE_PHONE_HINT["vi"])
-    return [SendText(hint.format(label=html.escape(keyboard.label, quote=False)), keyboard)]
+    # A message cannot carry an inline keyboard and a reply keyboard at once: when the phone
+    # question has inline buttons (back, cancel), the share button comes in a hint after it.
+    hint = texts.render(Text("login.share_phone_hint", {"label": keyboard.label}), lang)
+    return [SendText(hint, keyboard)]
 
 
 def _with_markup(op: Operation, markup: ReplyMarkup) -> Operation:

@@ -470,4 +470,20 @@ MESSAGES: dict[str, str] = {
         "<b>Dossier {code}</b>\nProcedure: {procedure}\nAgency: {agency}\nStatus: <b>{status}</b>\n"
         "Submitted: {submitted}\nResult due: {due}"
     ),
+    # ------------------------------------------------------------------ chat menus
+    # The command list a chat platform shows in its menu (Telegram's setMyCommands).
+    "command.start": "Start over",
+    "command.menu": "Main menu",
+    "command.help": "How to use the bot",
+    "command.cancel": "Cancel what you are doing",
+    "command.lang": "Change language (Ngôn ngữ)",
+    "command.login": "Log in with a one-time code",
+    "command.logout": "Log out",
+    "command.profile": "Your account",
+    "command.mydossiers": "My dossiers",
+    "command.status": "Look up a dossier's status by its code",
+    "command.documents": "My document store",
+    "command.mydata": "The personal data kept about you",
+    "command.deletemydata": "Delete your personal data",
+    "login.share_phone_hint": "Or tap <b>{label}</b> below to send your phone number.",
 }

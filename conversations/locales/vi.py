@@ -477,4 +477,20 @@ MESSAGES: dict[str, str] = {
         "<b>Hồ sơ {code}</b>\nThủ tục: {procedure}\nCơ quan: {agency}\nTrạng thái: <b>{status}</b>\n"
         "Ngày nộp: {submitted}\nNgày hẹn trả: {due}"
     ),
+    # ------------------------------------------------------------------ chat menus
+    # The command list a chat platform shows in its menu (Telegram's setMyCommands).
+    "command.start": "Bắt đầu lại",
+    "command.menu": "Danh mục chính",
+    "command.help": "Hướng dẫn sử dụng",
+    "command.cancel": "Hủy thao tác đang làm",
+    "command.lang": "Đổi ngôn ngữ (Language)",
+    "command.login": "Đăng nhập bằng mã xác thực",
+    "command.logout": "Đăng xuất",
+    "command.profile": "Thông tin tài khoản",
+    "command.mydossiers": "Hồ sơ của tôi",
+    "command.status": "Tra cứu tình trạng hồ sơ theo mã",
+    "command.documents": "Kho dữ liệu giấy tờ",
+    "command.mydata": "Dữ liệu cá nhân đang được lưu",
+    "command.deletemydata": "Xóa dữ liệu cá nhân",
+    "login.share_phone_hint": "Hoặc bấm nút <b>{label}</b> bên dưới để gửi số điện thoại của bạn.",
 }

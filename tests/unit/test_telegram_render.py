@@ -161,6 +161,8 @@ def test_the_phone_question_gets_the_share_keyboard_after_its_inline_buttons() -
     assert "Chia sẻ số điện thoại của tôi" in shown(hint.html)
     [alone] = render_message(Outgoing(Text("login.ask_phone"), request_contact=True), "en", TEXTS)
     assert alone.reply_markup == ContactKeyboard("📱 Share my phone number")
+    _, english = render_message(asked, "en", TEXTS)
+    assert shown(english.html).startswith("Or tap 📱 Share my phone number below")
 
 
 def test_the_reply_keyboard_is_removed_on_the_first_message_free_to_carry_it() -> None:
