@@ -22,12 +22,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.dossier_system_http import HttpDossierSystem
 from services.keyed_hash import KeyedHasher
 from storage.crypto import JsonCipher
 from storage.database import create_engine
 from storage.migrate import upgrade
 from storage.sqlite_inline import InlineSqliteUnitOfWorkFactory
 from storage.unit_of_work import SqlUnitOfWorkFactory, StorageKeys
+from tests.contract.fake_one_stop import TOKEN, FakeOneStop
 from tests.fakes import MemoryUnitOfWorkFactory
 
 POSTGRES_URL = os.environ.get(
@@ -124,3 +126,21 @@ def uow_factory(request: pytest.FixtureRequest) -> Iterator[object]:
 def sql_engine(request: pytest.FixtureRequest) -> AsyncEngine:
     """A migrated, empty database of each SQL kind."""
     return request.getfixturevalue(f"{request.param}_engine")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def one_stop() -> AsyncIterator[FakeOneStop]:
+    """A fake provincial one-stop system serving its change log over HTTP."""
+    server = FakeOneStop(TOKEN)
+    await server.start()
+    yield server
+    server.release.set()
+    await server.stop()
+
+
+@pytest.fixture
+async def system(one_stop: FakeOneStop) -> AsyncIterator[HttpDossierSystem]:
+    """Our HTTP adapter, pointed at the fake one-stop system."""
+    adapter = HttpDossierSystem(one_stop.base_url, TOKEN)
+    yield adapter
+    await adapter.close()

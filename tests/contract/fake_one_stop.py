@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
+from services.remote_changes import cursor_key
 from tests.contract.fake_http_servers import LocalServer
 
 TOKEN = "one-stop-token-for-tests-0123456789"
@@ -106,3 +107,12 @@ class FakeOneStop(LocalServer):
         if fault is Fault.OPAQUE_CURSOR:
             body["next"] = "eyJwb3MiOiA0Mn0="
         return web.json_response(body)
+
+
+NAME = "igate"  # the remote system's name in our settings and cursor key
+
+
+async def stored_cursor(uow_factory: Any) -> int:
+    """Where our reading of the fake's change log stands, as stored."""
+    async with uow_factory() as uow:
+        return int(await uow.cursors.get(cursor_key(NAME)))

@@ -4,7 +4,6 @@ is applied, on the fake, SQLite and PostgreSQL stores."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -18,42 +17,20 @@ from services.remote_changes import (
     DossierSystemUnavailable,
     MalformedPage,
     RemoteChange,
-    cursor_key,
     ingest,
 )
 from tests.contract.dossier_samples import T0, code, dossier, store, stored
 from tests.contract.fake_http_servers import closed_port_url
-from tests.contract.fake_one_stop import TOKEN, FakeOneStop, Fault
+from tests.contract.fake_one_stop import NAME, TOKEN, FakeOneStop, Fault
+from tests.contract.fake_one_stop import stored_cursor as cursor
 from tests.fakes import FakeClock
 
-NAME = "igate"
 S = DossierStatus
-
-
-@pytest.fixture
-async def one_stop() -> AsyncIterator[FakeOneStop]:
-    server = FakeOneStop(TOKEN)
-    await server.start()
-    yield server
-    server.release.set()
-    await server.stop()
-
-
-@pytest.fixture
-async def system(one_stop: FakeOneStop) -> AsyncIterator[HttpDossierSystem]:
-    adapter = HttpDossierSystem(one_stop.base_url, TOKEN)
-    yield adapter
-    await adapter.close()
 
 
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(T0 + timedelta(days=1))
-
-
-async def cursor(uow_factory: Any) -> int:
-    async with uow_factory() as uow:
-        return int(await uow.cursors.get(cursor_key(NAME)))
 
 
 async def test_the_adapter_speaks_the_documented_protocol(

@@ -5,7 +5,7 @@ a crash, and pushed to the citizen's chats like changes made here."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from types import TracebackType
 from typing import Any
@@ -23,38 +23,17 @@ from services.remote_changes import (
 )
 from services.status_pushes import Reminder, push_status_changes
 from tests.contract.dossier_samples import T0, citizen, code, dossier, store, stored
-from tests.contract.fake_one_stop import TOKEN, FakeOneStop, Fault
+from tests.contract.fake_one_stop import NAME, TOKEN, FakeOneStop, Fault
+from tests.contract.fake_one_stop import stored_cursor as cursor
 from tests.fakes import FakeClock
 
-NAME = "igate"
 ACTOR = "remote:igate"
 S = DossierStatus
 
 
 @pytest.fixture
-async def one_stop() -> AsyncIterator[FakeOneStop]:
-    server = FakeOneStop(TOKEN)
-    await server.start()
-    yield server
-    server.release.set()
-    await server.stop()
-
-
-@pytest.fixture
-async def system(one_stop: FakeOneStop) -> AsyncIterator[HttpDossierSystem]:
-    adapter = HttpDossierSystem(one_stop.base_url, TOKEN)
-    yield adapter
-    await adapter.close()
-
-
-@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(T0 + timedelta(days=1))
-
-
-async def cursor(uow_factory: Any) -> int:
-    async with uow_factory() as uow:
-        return int(await uow.cursors.get(cursor_key(NAME)))
 
 
 async def test_ingest_applies_changes_in_order_and_advances_the_cursor(
