@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
+from services.fee_rules import Exemption, PriceCase, Quantity, Tier, Visit
+from services.local_text import LocalText
 
-@dataclass(frozen=True, slots=True)
-class LocalText:
-    """A text in Vietnamese and English; Vietnamese is the reference wording."""
-
-    vi: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        """Return the text in `lang`, falling back to Vietnamese."""
-        return self.en if lang == "en" and self.en else self.vi
 
 
 class FieldType(StrEnum):
@@ -134,6 +127,22 @@ class FeeItem:
     name: LocalText
     amount: int | None
     online_amount: int | None = None
+    # The rule parts (services.fee_rules); services.fees.quote_fee applies them to answers.
+    per: Quantity | None = None
+    times: Quantity | None = None  # a second multiplier, e.g. copies of a priced page count
+    tiers: tuple[Tier, ...] = ()
+    cap: int | None = None  # at most this much per `times` unit (or in all)
+    cases: tuple[PriceCase, ...] = ()
+    exemptions: tuple[Exemption, ...] = ()
+    valid_from: date | None = None
+    valid_until: date | None = None
+    source: str = ""
+    inferred: bool = False
+
+    @property
+    def depends_on_answers(self) -> bool:
+        """Whether the amount changes with the answers (so the card shows a rule)."""
+        return bool(self.per or self.times or self.exemptions or any(c.when for c in self.cases))
 
     @property
     def payable_online(self) -> int | None:
@@ -175,6 +184,11 @@ class Procedure:
     fee_note: LocalText | None = None
     code_inferred: bool = False
     inferred: bool = False
+    # What the procedure really offers: result forms (values of the delivery select; empty:
+    # every form) and the in-person visits it needs even when filed online.
+    result_forms: tuple[str, ...] = ()
+    visits: tuple[Visit, ...] = ()
+    source: str = ""
 
     def field(self, key: str) -> FieldSpec | None:
         """Return the field with `key`, if the form has one."""
@@ -189,7 +203,7 @@ class Procedure:
 
     @property
     def online_fee(self) -> int | None:
-        """Total due online, or None when some amount is only set at reception."""
+        """The base total online, before any rule (services.fees.quote_fee gives the real one)."""
         amounts = [item.payable_online for item in self.fees]
         if any(amount is None for amount in amounts):
             return None
@@ -197,7 +211,7 @@ class Procedure:
 
     @property
     def counter_fee(self) -> int | None:
-        """Total due at the counter, or None when some amount is only set at reception."""
+        """The base total at the counter, before any rule (see services.fees.quote_fee)."""
         amounts = [item.amount for item in self.fees]
         if any(amount is None for amount in amounts):
             return None

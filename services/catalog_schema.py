@@ -19,7 +19,6 @@ from services.catalog import (
     AgencyKind,
     DateRange,
     DocumentSpec,
-    FeeItem,
     FieldSpec,
     FieldType,
     Level,
@@ -29,16 +28,19 @@ from services.catalog import (
     Procedure,
     Sector,
 )
+from services.fee_schema import check_fee_fields, parse_fees
+from services.offer_schema import parse_result_forms, parse_visits, restrict_delivery
 from services.vietqr import BANKS
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CODE_RE = re.compile(r"^\d\.\d{6}$")
+DELIVERY = "hinh_thuc_nhan_kq"  # the delivery select of blocks.yaml
 FILE_KINDS = ("pdf", "jpeg", "png")
 _E = TypeVar("_E", bound=StrEnum)
 PROCEDURE_KEYS = frozenset(
     {"id", "code", "code_inferred", "inferred", "name", "aliases", "summary", "sector", "level",
      "agency", "blocks", "fields", "documents", "fees", "fee_note", "processing_days",
-     "processing_note", "result", "provenance", "note"}
+     "processing_note", "result", "provenance", "note", "result_forms", "visits", "source"}
 )  # fmt: skip
 FIELD_KEYS = frozenset(
     {"key", "label", "type", "required", "help", "options", "options_ref", "date_range", "min",
@@ -46,7 +48,6 @@ FIELD_KEYS = frozenset(
      "show_if"}
 )  # fmt: skip
 DOCUMENT_KEYS = frozenset({"key", "name", "required", "accepted", "hint", "inferred", "note"})
-FEE_KEYS = frozenset({"key", "name", "amount", "online_amount", "inferred", "note"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,31 +352,6 @@ def _documents(reader: _Reader, raw: Any) -> tuple[DocumentSpec, ...]:
     return tuple(documents)
 
 
-def _fees(reader: _Reader, raw: Any) -> tuple[FeeItem, ...]:
-    fees: list[FeeItem] = []
-    seen: set[str] = set()
-    for index, item in enumerate(reader.seq(raw, "fees")):
-        key_raw = item.get("key") if isinstance(item, Mapping) else None
-        path = f"fees[{key_raw}]" if isinstance(key_raw, str) else f"fees[{index}]"
-        body = reader.mapping(item, path, FEE_KEYS)
-        key = reader.text(body, "key", path)
-        if key in seen:
-            reader.fail(path, "duplicate fee key")
-        seen.add(key)
-        name = reader.local(body, "name", path)
-        amount = reader.integer(body, "amount", path)
-        online = reader.integer(body, "online_amount", path)
-        if "amount" not in body:
-            reader.fail(path, "amount is missing (use null when set at reception)")
-        if (amount is not None and amount < 0) or (online is not None and online < 0):
-            reader.fail(path, "amounts cannot be negative")
-        if online is not None and amount is None:
-            reader.fail(path, "online_amount given without amount")
-        if key and name:
-            fees.append(FeeItem(key, name, amount, online))
-    return tuple(fees)
-
-
 def _agency(reader: _Reader, raw: Any) -> tuple[AgencyKind | None, str | None]:
     if isinstance(raw, Mapping) and "provincial" in raw:
         agency_id = raw["provincial"]
@@ -421,19 +397,22 @@ def parse_procedure(
             fields.extend(blocks[block])
     fields.extend(parse_fields(reader, body.get("fields"), "fields", named_options))
     documents = _documents(reader, body.get("documents"))
-    fees = _fees(reader, body.get("fees"))
-    # Closing blocks, the same for every procedure: how to receive the result, and — when a
-    # fee is paid online — where to refund it if the dossier is refused.
-    fields.extend(blocks.get("delivery", ()))
+    fees = parse_fees(reader, body.get("fees"))
+    # Closing blocks, the same for every procedure: how to receive the result (only the forms
+    # the procedure offers), and — when a fee is paid online — where to refund it.
+    result_forms = parse_result_forms(reader, body.get("result_forms"))
+    fields.extend(restrict_delivery(reader, blocks.get("delivery", ()), DELIVERY, result_forms))
     if any((fee.payable_online or 0) > 0 for fee in fees):
         fields.extend(blocks.get("refund", ()))
     _check_field_links(reader, fields)
+    check_fee_fields(reader, fees, fields)
     days = reader.integer(body, "processing_days", "")
     if days is None or days < 0 or days > 365:
         reader.fail("processing_days", "must be a whole number of working days, 0 to 365")
     aliases = tuple(str(a) for a in reader.seq(body.get("aliases"), "aliases"))
     processing_note = reader.local(body, "processing_note", "")
     result = reader.local(body, "result", "")
+    visits = parse_visits(reader, body.get("visits"))
     if len(problems) > start:
         return None
     assert name and summary and level and kind and processing_note and result and days is not None
@@ -456,6 +435,9 @@ def parse_procedure(
         fee_note=reader.local(body, "fee_note", "", required=False),
         code_inferred=reader.boolean(body, "code_inferred", "", default=False),
         inferred=reader.boolean(body, "inferred", "", default=False),
+        result_forms=result_forms,
+        visits=visits,
+        source=str(body.get("source") or ""),
     )
 
 
