@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from conversations.fee_texts import has_rule, result_forms_text, rule_text, visits_text
 from conversations.flow import Context
 from conversations.messages import Both, Lines, Money, Text
 from services.catalog import Agency, AgencyKind, LocalText, Procedure
+from services.clock import today
 
 
 def both(text: LocalText) -> Both:
@@ -70,7 +72,7 @@ def documents_text(proc: Procedure) -> Lines:
 
 
 def card(proc: Procedure, ctx: Context) -> Text:
-    """The procedure card: purpose, agency, documents, fee, processing time, result."""
+    """The procedure card: purpose, agency, documents, fee rule, time, result and visits."""
     sector = ctx.catalog.sector(proc.sector_id)
     return Text(
         "proc.card",
@@ -80,12 +82,19 @@ def card(proc: Procedure, ctx: Context) -> Text:
             "summary": both(proc.summary),
             "agency": agency_kind_text(proc, ctx),
             "documents": documents_text(proc),
-            "fee": fee_text(proc),
+            "fee": rule_text(proc, today(ctx.clock)) if has_rule(proc) else fee_text(proc),
             "fee_note": Text("proc.fee_note", {"note": both(proc.fee_note)})
             if proc.fee_note
             else "",
             "days": processing_text(proc),
-            "result": both(proc.result),
+            "result": Text(
+                "fees.result",
+                {
+                    "result": both(proc.result),
+                    "forms": result_forms_text(proc),
+                    "visits": visits_text(proc),
+                },
+            ),
         },
     )
 

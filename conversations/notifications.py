@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from conversations import payloads
 from conversations.cards import both
+from conversations.fee_texts import breakdown, informative
 from conversations.flow import PaymentAccount
-from conversations.messages import At, Day, Money, Outgoing, OutgoingKind, Text, btn
+from conversations.messages import At, Day, Lines, Money, Outgoing, OutgoingKind, Text, btn
 from services.catalog_index import Catalog
+from services.clock import VIETNAM
 from services.dossiers import Dossier
+from services.fees import quote_fee
 from services.vietqr import bank_by_bin, encode
 
 RECEIPT_PREFIX = "receipt:"
@@ -54,8 +57,11 @@ def receipt_message(catalog: Catalog, dossier: Dossier) -> Outgoing:
     )
 
 
-def payment_request_message(account: PaymentAccount, dossier: Dossier) -> Outgoing:
-    """The VietQR code to scan, with the account and the exact reference as text."""
+def payment_request_message(
+    account: PaymentAccount, dossier: Dossier, catalog: Catalog | None = None
+) -> Outgoing:
+    """The VietQR code to scan, with the account and the exact reference as text; given the
+    catalogue, the fee's breakdown too when it says more than the amount."""
     assert dossier.payment is not None
     payment = dossier.payment
     payload = encode(account.bank_bin, account.number, payment.amount, payment.reference)
@@ -72,9 +78,24 @@ def payment_request_message(account: PaymentAccount, dossier: Dossier) -> Outgoi
             "expires": At(payment.expires_at),
         },
     )
+    lines = fee_breakdown(catalog, dossier) if catalog is not None else None
+    if lines is not None:
+        text = Text("fees.payment_request", {"request": text, "lines": lines})
     return Outgoing(
         text, kind=OutgoingKind.IMAGE, media_ref=VIETQR_PREFIX + payload, media_name="vietqr.png"
     )
+
+
+def fee_breakdown(catalog: Catalog, dossier: Dossier) -> Lines | None:
+    """The dossier's fee computed again from its answers on its filing day (Vietnam's date),
+    when it explains the amount (several lines, copies, an exemption) and still matches it."""
+    proc = catalog.procedure(dossier.procedure_id)
+    if proc is None:
+        return None
+    quote = quote_fee(proc, dossier.answers, dossier.created_at.astimezone(VIETNAM).date())
+    if quote.total != dossier.fee or not informative(quote):
+        return None
+    return breakdown(quote)
 
 
 def underpaid_message(dossier: Dossier, paid: int) -> Outgoing:

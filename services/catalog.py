@@ -8,8 +8,7 @@ from datetime import date
 from enum import StrEnum
 
 from services.fee_rules import Exemption, PriceCase, Quantity, Tier, Visit
-from services.local_text import LocalText
-
+from services.local_text import LocalText as LocalText  # re-exported
 
 
 class FieldType(StrEnum):

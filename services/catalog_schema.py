@@ -28,7 +28,7 @@ from services.catalog import (
     Procedure,
     Sector,
 )
-from services.fee_schema import check_fee_fields, parse_fees
+from services.fee_schema import check_fee_fields, parse_fees, surely_charged_online
 from services.offer_schema import parse_result_forms, parse_visits, restrict_delivery
 from services.vietqr import BANKS
 
@@ -402,7 +402,7 @@ def parse_procedure(
     # the procedure offers), and — when a fee is paid online — where to refund it.
     result_forms = parse_result_forms(reader, body.get("result_forms"))
     fields.extend(restrict_delivery(reader, blocks.get("delivery", ()), DELIVERY, result_forms))
-    if any((fee.payable_online or 0) > 0 for fee in fees):
+    if surely_charged_online(fees, fields):
         fields.extend(blocks.get("refund", ()))
     _check_field_links(reader, fields)
     check_fee_fields(reader, fees, fields)

@@ -41,23 +41,23 @@ QUANTITY_KEYS = frozenset({"field", "unit", "beyond"})
 class Reader(Protocol):
     """What this module needs of services.catalog_schema's reader (it collects problems)."""
 
-    def fail(self, where: str, message: str) -> None: ...  # noqa: D102
+    def fail(self, where: str, message: str) -> None: ...
 
-    def mapping(  # noqa: D102
+    def mapping(
         self, value: Any, where: str, allowed: frozenset[str] | None = None
     ) -> Mapping[str, Any]: ...
 
-    def seq(self, value: Any, where: str) -> Sequence[Any]: ...  # noqa: D102
+    def seq(self, value: Any, where: str) -> Sequence[Any]: ...
 
-    def text(self, raw: Mapping[str, Any], key: str, where: str, required: bool = True) -> str: ...  # noqa: D102,E501
+    def text(self, raw: Mapping[str, Any], key: str, where: str, required: bool = True) -> str: ...
 
-    def local(  # noqa: D102
+    def local(
         self, raw: Mapping[str, Any], key: str, where: str, required: bool = True
     ) -> LocalText | None: ...
 
-    def boolean(self, raw: Mapping[str, Any], key: str, where: str, default: bool) -> bool: ...  # noqa: D102,E501
+    def boolean(self, raw: Mapping[str, Any], key: str, where: str, default: bool) -> bool: ...
 
-    def integer(self, raw: Mapping[str, Any], key: str, where: str) -> int | None: ...  # noqa: D102
+    def integer(self, raw: Mapping[str, Any], key: str, where: str) -> int | None: ...
 
 
 def parse_fees(reader: Reader, raw: Any) -> tuple[FeeItem, ...]:
@@ -84,7 +84,10 @@ def _fee(reader: Reader, body: Mapping[str, Any], path: str, key: str) -> FeeIte
     name = reader.local(body, "name", path)
     amount, online = _amounts(reader, body, path)
     start, end = _period(reader, body, path)
-    tiers = tuple(_tier(reader, t, f"{path}.tiers[{i}]") for i, t in enumerate(reader.seq(body.get("tiers"), f"{path}.tiers")))  # noqa: E501
+    tiers = tuple(
+        _tier(reader, t, f"{path}.tiers[{i}]")
+        for i, t in enumerate(reader.seq(body.get("tiers"), f"{path}.tiers"))
+    )
     per = _quantity(reader, body.get("per"), f"{path}.per")
     if tiers and per is None:
         reader.fail(f"{path}.tiers", "tiers price the units of `per`: add per")
@@ -241,9 +244,9 @@ def _check_conditions(
         if spec is None:
             reader.fail(f"{where}.field", f"no field {condition.field!r} in this form")
             continue
-        if condition.age_under is not None or condition.age_from is not None:
-            if spec.type is not FieldType.DATE:
-                reader.fail(f"{where}.field", f"an age needs a date field; {spec.key!r} is {spec.type}")  # noqa: E501
+        aged = condition.age_under is not None or condition.age_from is not None
+        if aged and spec.type is not FieldType.DATE:
+            reader.fail(f"{where}.field", f"an age needs a date field; {spec.key!r} is {spec.type}")
         if condition.values:
             _check_values(reader, spec, condition.values, f"{where}.in")
 
@@ -258,4 +261,18 @@ def _check_values(reader: Reader, spec: FieldSpec, values: Sequence[str], where:
         return
     for value in values:
         if value not in allowed:
-            reader.fail(where, f"field {spec.key!r} has no option {value!r}; it has {sorted(allowed)}")  # noqa: E501
+            reader.fail(
+                where, f"field {spec.key!r} has no option {value!r}; it has {sorted(allowed)}"
+            )
+
+
+def surely_charged_online(fees: Sequence[FeeItem], fields: Sequence[FieldSpec]) -> bool:
+    """Whether some online payment is due whatever the optional answers (the form then asks
+    for a refund account): a positive price not tied to an optional quantity."""
+    required = {spec.key for spec in fields if spec.required and spec.show_if is None}
+    for fee in fees:
+        quantities = [q for q in (fee.per, fee.times) if q is not None]
+        tied = any(q.field not in required or q.beyond for q in quantities)
+        if (fee.payable_online or 0) > 0 and not tied:
+            return True
+    return False

@@ -125,9 +125,7 @@ def _tier_lines(item: FeeItem, count: int, times: int) -> list[FeeLine]:
     return lines
 
 
-def _exempt(
-    line: FeeLine, item: FeeItem, answers: Mapping[str, JsonValue], day: date
-) -> FeeLine:
+def _exempt(line: FeeLine, item: FeeItem, answers: Mapping[str, JsonValue], day: date) -> FeeLine:
     """The first exemption whose conditions hold takes its percentage off the line."""
     for exemption in item.exemptions:
         if all_hold(exemption.when, answers, day):

@@ -43,7 +43,9 @@ def parse_visits(reader: Reader, raw: Any) -> tuple[Visit, ...]:
     return tuple(visits)
 
 
-def _enum(reader: Reader, kind: type[VisitPurpose] | type[VisitWhen], value: Any, where: str) -> Any:  # noqa: E501
+def _enum(
+    reader: Reader, kind: type[VisitPurpose] | type[VisitWhen], value: Any, where: str
+) -> Any:
     try:
         return kind(value)
     except ValueError:
@@ -64,7 +66,9 @@ def restrict_delivery(
             values = {option.value for option in spec.options}
             for form in forms:
                 if form not in values:
-                    reader.fail("result_forms", f"{form!r} is not a delivery option; use {sorted(values)}")  # noqa: E501
+                    reader.fail(
+                        "result_forms", f"{form!r} is not a delivery option; use {sorted(values)}"
+                    )
             spec = replace(spec, options=tuple(o for o in spec.options if o.value in forms))
         result.append(spec)
     return tuple(result)

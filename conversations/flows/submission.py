@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from conversations import payloads
-from conversations.cards import agency_text, fee_text, procedure_name
+from conversations.cards import agency_text, procedure_name
+from conversations.fee_texts import quote_text, visits_text
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import documents, form, home, login
 from conversations.form_fields import display
@@ -32,11 +33,13 @@ from conversations.messages import (
 )
 from conversations.notifications import payment_request_message, receipt_message
 from conversations.payloads import Verb
+from services.answers import JsonValue
 from services.catalog import Procedure
 from services.clock import today
 from services.codec import to_json
 from services.dossiers import Dossier, Phase, dossier_code, payment_request, submitted
 from services.drafts import Draft, DraftStatus
+from services.fees import quote_fee
 
 NAME = "submission"
 DELIVERY = "hinh_thuc_nhan_kq"
@@ -75,7 +78,13 @@ async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
             "answers": len([s for s in proc.shown_fields(draft.answers) if s.key in draft.answers]),
             "documents": attached,
             "delivery": display(delivery, draft.answers.get(DELIVERY)) if delivery else "—",
-            "fee": fee_text(proc),
+            "fee": Text(
+                "fees.summary_fee",
+                {
+                    "quote": quote_text(quote_fee(proc, _shown(proc, draft), today(ctx.clock))),
+                    "visits": visits_text(proc, "fees.summary_visits"),
+                },
+            ),
         },
     )
     buttons = (
@@ -88,6 +97,12 @@ async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     )
     data = SubmissionData(draft_id=draft.id)
     return Turn(NAME, SubmissionState.SUMMARY, data, (Outgoing(text, buttons),))
+
+
+def _shown(proc: Procedure, draft: Draft) -> dict[str, JsonValue]:
+    """The answers of the fields that apply (a hidden field's old answer does not count)."""
+    shown = {s.key for s in proc.shown_fields(draft.answers)}
+    return {k: v for k, v in draft.answers.items() if k in shown}
 
 
 def _commitment(data: SubmissionData) -> Turn:
@@ -150,10 +165,9 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     now, day = ctx.clock.now(), today(ctx.clock)
     sequence = await ctx.repos.dossiers.next_sequence(agency.code, day)
     code = dossier_code(agency.code, day, sequence)
-    shown = {s.key for s in proc.shown_fields(draft.answers)}
-    answers = {k: v for k, v in draft.answers.items() if k in shown}
+    answers = _shown(proc, draft)
     refund = {k: str(answers[k]) for k in REFUND if k in answers}
-    fee = proc.online_fee
+    fee = quote_fee(proc, answers, day).total
     dossier = Dossier(
         id=ctx.ids.new_id(),
         code=code,
@@ -188,7 +202,7 @@ def _payment_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
 
 
 def _awaiting_payment(ctx: Context, dossier: Dossier, *before: Outgoing) -> Turn:
-    message = payment_request_message(ctx.settings.payment, dossier)
+    message = payment_request_message(ctx.settings.payment, dossier, ctx.catalog)
     message = replace(message, buttons=_payment_buttons(ctx))
     data = SubmissionData(dossier_id=dossier.id)
     return Turn(NAME, SubmissionState.AWAITING_PAYMENT, data, (*before, message))
