@@ -7,14 +7,17 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.scheduler_lock import SchedulerBusy
 from bot.settings import Settings
-from conversations.texts import format_money
+from conversations.fee_texts import has_rule, rule_text
+from conversations.texts import TextCatalog, format_money
 from services.catalog import Procedure
 from services.catalog_index import Catalog
 from services.catalog_schema import CatalogError
+from services.clock import VIETNAM
 from storage.database import create_engine
 from storage.migrate import upgrade
 
@@ -43,7 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     broadcast.add_argument("--resume", default="", metavar="ID", help="watch/send it again")
     broadcast.add_argument("--cancel", default="", metavar="ID", help="cancel a broadcast")
     commands.add_parser("migrate", help="bring the database schema up to date")
-    commands.add_parser("seed", help="load the procedure catalogue into the database")
+    seed = commands.add_parser("seed", help="load the procedure catalogue into the database")
+    seed.add_argument(
+        "--report", action="store_true", help="also print how much of it is still inferred"
+    )
     search = commands.add_parser("search", help="search the catalogue like a citizen would")
     search.add_argument("query")
     search.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -77,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 asyncio.run(_migrate(settings))
             case "seed":
                 asyncio.run(_seed(settings))
+                if args.report:
+                    _print_report()
             case "search":
                 asyncio.run(_search(settings, args.query, args.limit, args.json))
     except CatalogError as error:
@@ -107,6 +115,16 @@ async def _seed(settings: Settings) -> None:
     print("Catalogue seeded.")
 
 
+def _print_report() -> None:
+    from services.catalog_report import provenance_report
+    from storage.seed import load_catalog_data
+
+    report = provenance_report(load_catalog_data().procedures)
+    print("Catalogue provenance (inferred = not yet checked against a source):")
+    for line in report.lines():
+        print("  " + line)
+
+
 async def _search(settings: Settings, query: str, limit: int, as_json: bool) -> None:
     from bot.bootstrap import build
 
@@ -117,7 +135,10 @@ async def _search(settings: Settings, query: str, limit: int, as_json: bool) -> 
         await app.close()
 
 
-def _fee(proc: Procedure) -> str:
+def _fee(proc: Procedure, day: date) -> str:
+    """The card's fee rule as plain text ("8.000 đ/bản"), or the online amount."""
+    if has_rule(proc):
+        return TextCatalog().plain(rule_text(proc, day), "vi").strip().replace("\n", " ")
     if proc.online_fee is None:
         return "HĐND"
     return format_money(proc.online_fee, "vi") if proc.online_fee else "0"
@@ -125,6 +146,7 @@ def _fee(proc: Procedure) -> str:
 
 def _print_hits(catalog: Catalog, query: str, limit: int, as_json: bool) -> None:
     hits = catalog.search(query, limit)
+    day = datetime.now(VIETNAM).date()
     if as_json:
         rows = [
             {
@@ -132,8 +154,9 @@ def _print_hits(catalog: Catalog, query: str, limit: int, as_json: bool) -> None
                 "code": h.procedure.code,
                 "name": h.procedure.name.vi,
                 "level": h.procedure.level.value,
-                "fee_online": h.procedure.online_fee,
-                "fee_counter": h.procedure.counter_fee,
+                "fee_online": None if has_rule(h.procedure) else h.procedure.online_fee,
+                "fee_counter": None if has_rule(h.procedure) else h.procedure.counter_fee,
+                "fee_rule": _fee(h.procedure, day) if has_rule(h.procedure) else None,
                 "score": None if h.score == float("inf") else round(h.score, 3),
             }
             for h in hits
@@ -146,7 +169,7 @@ def _print_hits(catalog: Catalog, query: str, limit: int, as_json: bool) -> None
     for rank, hit in enumerate(hits, 1):
         proc = hit.procedure
         code = proc.code or "—"
-        print(f"{rank:>2}. {code:<9} {proc.level.value:<8} {_fee(proc):>12}  {proc.name.vi}")
+        print(f"{rank:>2}. {code:<9} {proc.level.value:<8} {_fee(proc, day):>12}  {proc.name.vi}")
 
 
 if __name__ == "__main__":

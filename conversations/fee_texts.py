@@ -87,11 +87,14 @@ def _case(case: PriceCase, day: date) -> Text | None:
     return Text("fees.case_when", {"note": note, "amount": amount})
 
 
-def item_rule(item: FeeItem, day: date) -> Text:
-    """One fee item's rule: base price; price cases; exemptions."""
+def item_rule(item: FeeItem, day: date, same_exemptions: bool = False) -> Text:
+    """One fee item's rule: base price; price cases; exemptions (or "as above")."""
     parts = [_base(item)]
     parts.extend(text for case in item.cases if (text := _case(case, day)) is not None)
-    parts.extend(Text("fees.exemption", {"note": _both(e.note)}) for e in item.exemptions)
+    if same_exemptions:
+        parts.append(Text("fees.same_exemptions"))
+    else:
+        parts.extend(Text("fees.exemption", {"note": _both(e.note)}) for e in item.exemptions)
     return Text("fees.lines", {"lines": Lines(tuple(parts), "; ")})
 
 
@@ -100,8 +103,16 @@ def rule_text(proc: Procedure, day: date) -> Text:
     if len(proc.fees) == 1:
         return item_rule(proc.fees[0], day)
     lines = tuple(
-        Text("fees.item", {"name": _both(item.name), "rule": item_rule(item, day)})
-        for item in proc.fees
+        Text(
+            "fees.item",
+            {
+                "name": _both(item.name),
+                "rule": item_rule(
+                    item, day, bool(index and item.exemptions == proc.fees[index - 1].exemptions)
+                ),
+            },
+        )
+        for index, item in enumerate(proc.fees)
     )
     return Text("fees.lines", {"lines": Lines(lines, "")})
 
