@@ -22,8 +22,8 @@ async def open_card(chat: ChatDriver, query: str, name: str) -> str:
     return chat.text()
 
 
-async def fill_extract_copies(chat: ChatDriver, staging: MemoryStaging, copies: str) -> None:
-    """Civil-status extract copies (2.000635), logged in, up to the final summary."""
+async def fill_extract_form(chat: ChatDriver, copies: str) -> None:
+    """Civil-status extract copies (2.000635), logged in, up to the form's review."""
     await chat.send("2.000635")
     await chat.press("Nộp hồ sơ")
     await chat.send("Thục Phán")
@@ -51,6 +51,12 @@ async def fill_extract_copies(chat: ChatDriver, staging: MemoryStaging, copies: 
         kind, value = next((m for label, m in moves.items() if label in text), ("", ""))
         assert kind, text
         await (chat.press(value) if kind == "press" else chat.send(value))
+    assert chat.last.text.key == "form.review", chat.keys
+
+
+async def fill_extract_copies(chat: ChatDriver, staging: MemoryStaging, copies: str) -> None:
+    """The same, with the identity document attached, up to the final summary."""
+    await fill_extract_form(chat, copies)
     await chat.press("Xác nhận tờ khai")
     await send_file(chat, staging, PDF, "cccd.pdf")
     await chat.press("Xong phần giấy tờ")
@@ -111,7 +117,7 @@ async def test_the_identity_card_offers_no_electronic_result_and_says_to_come_in
 async def test_the_cut_is_announced_until_it_ends(chat: ChatDriver, clock: FakeClock) -> None:
     card = await open_card(chat, "cấp lại thẻ căn cước", "Cấp lại thẻ Căn cước")
     assert "giảm 50% đến 31/12/2026: 35.000 đ" in card
-    clock.advance(days=(datetime(2027, 1, 1, 1, tzinfo=UTC) - clock.now()).days)
+    clock.advance(seconds=(datetime(2027, 1, 1, 1, tzinfo=UTC) - clock.now()).total_seconds())
     card = await open_card(chat, "cấp lại thẻ căn cước", "Cấp lại thẻ Căn cước")
     assert "70.000 đ" in card and "giảm 50%" not in card
 
