@@ -4,6 +4,7 @@ something the form does not have (with file, procedure and field, like other pro
 from __future__ import annotations
 
 import copy
+import json
 from functools import cache
 from typing import Any
 
@@ -106,3 +107,11 @@ def test_result_forms_narrow_the_delivery_question() -> None:
     problems = _problems(files)
     assert any("result_forms" in p and "'fax'" in p for p in problems), problems
     assert any("visits[0].purpose" in p and "'dance'" in p for p in problems), problems
+
+
+def test_rules_and_visits_survive_the_databases_json() -> None:
+    from services.catalog import Procedure
+    from services.codec import from_json, to_json
+
+    for proc in build_catalog(_files()).procedures:
+        assert from_json(Procedure, json.loads(json.dumps(to_json(proc)))) == proc, proc.id
