@@ -257,6 +257,15 @@ class OtpService:
             )
         return None
 
+    async def pending(self, chat_key: str, id_number: str, phone: str) -> bool:
+        """Whether the chat holds a live code requested for this very ID number and phone."""
+        challenge = await self._store.open_challenge(chat_key)
+        return (
+            challenge is not None
+            and challenge.account == self._account(id_number, phone)
+            and self._clock.now() < challenge.expires_at
+        )
+
     async def verify(self, chat_key: str, id_number: str, phone: str, code: str) -> VerifyResult:
         """Check a typed code against the chat's live challenge for this ID and phone."""
         now = self._clock.now()
