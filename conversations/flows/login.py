@@ -200,7 +200,7 @@ async def _step_phone(ctx: Context, data: LoginData, event: Incoming) -> Turn | 
 
 
 async def _request(ctx: Context, data: LoginData) -> Turn:
-    result = await ctx.otp.request(ctx.address.key, data.id_number, data.phone)
+    result = await ctx.otp.request(ctx.address.key, data.id_number, data.phone, ctx.source or None)
     if result.status is RequestStatus.SENT:
         sent = say("login.code_sent", phone=mask_phone(data.phone), minutes=result.valid_minutes)
         return _ask_code(data, sent)

@@ -51,3 +51,21 @@ async def stranger_login_attempt(router: Router, chat_id: str, id_number: str) -
     await chat.send(id_number)
     await chat.send(HOA_PHONE)
     return chat
+
+
+async def test_a_stranger_typing_the_owners_phone_in_many_chats_does_not_lock_her_out(
+    router: Router, sms: RecordingSms, clock: FakeClock
+) -> None:
+    for n in range(11):  # wrong ID numbers with Hoa's phone, a fresh chat each time
+        stranger = await stranger_login_attempt(router, f"stranger{n}", f"00409509999{n % 10}")
+        assert stranger.keys == ["login.code_sent", "login.ask_code"]
+        clock.advance(minutes=11)
+    owner = ChatDriver(router, chat_id="hoa")
+    await owner.send("/login")
+    await owner.press("Tôi đồng ý")
+    await owner.send(HOA_ID)
+    await owner.send(HOA_PHONE)
+    assert owner.keys == ["login.code_sent", "login.ask_code"]
+    await owner.send(sms.last_code(HOA_PHONE))
+    assert owner.keys[0] == "login.success"
+    assert [to for to, _, _ in sms.sent] == [HOA_PHONE]  # the strangers got no SMS at all
