@@ -43,7 +43,7 @@ PROCEDURE_KEYS = frozenset(
 FIELD_KEYS = frozenset(
     {"key", "label", "type", "required", "help", "options", "options_ref", "date_range", "min",
      "max", "max_length", "prefill", "birth_date_field", "sex_field", "inferred", "note",
-     "show_if"}
+     "show_if", "identity"}
 )  # fmt: skip
 DOCUMENT_KEYS = frozenset({"key", "name", "required", "accepted", "hint", "inferred", "note"})
 FEE_KEYS = frozenset({"key", "name", "amount", "online_amount", "inferred", "note"})
@@ -303,6 +303,7 @@ def _field(
         birth_date_field=reader.key_ref(body, "birth_date_field", path),
         sex_field=reader.key_ref(body, "sex_field", path),
         inferred=reader.boolean(body, "inferred", path, default=False),
+        identity=reader.boolean(body, "identity", path, default=False),
         show_if=show_if,
     )
 
