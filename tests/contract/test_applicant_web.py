@@ -13,6 +13,7 @@ import pytest
 from bot.bootstrap import Application
 from bot.sms import DevSms
 from bot.web.app import create_http_app
+from bot.web.officer_models import detail
 from tests.contract.test_operations import (  # noqa: F401 (fixtures)
     app,
     database_url,
@@ -133,6 +134,9 @@ async def test_the_wrong_applicant_is_caught_through_the_web_chat(
         (dossier,) = await uow.dossiers.list_for(f"web:{chat.chat_id}", None)
     assert dossier.answers["so_dinh_danh"] == HOA_ID and dossier.subject == dossier.filer
     assert dossier.filer is not None and dossier.filer.id_number == HOA_ID
+    shown = detail(dossier, app.catalog)  # what the officer API answers
+    assert shown.filer is not None and shown.filer.full_name == "Nông Thị Hoa"
+    assert shown.relation == "ban_than" and shown.subject == shown.filer
 
 
 async def test_the_web_chat_caps_codes_per_client_across_tabs(http: httpx.AsyncClient) -> None:
