@@ -34,16 +34,20 @@ Why knowing a phone number is not enough to lock its owner out:
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
 
 from services.citizens import CitizenRegistry, Person
 from services.clock import Clock
 from services.ids import IdGenerator
 from services.keyed_hash import KeyedHasher
+from services.otp_ports import Challenge, Lockout, OtpStore, SmsSender
+
+__all__ = [
+    "Challenge", "Lockout", "OtpPolicy", "OtpService", "OtpStore", "RequestResult",
+    "RequestStatus", "SmsSender", "VerifyResult", "VerifyStatus",
+]  # fmt: skip
 
 MAX_TTL = timedelta(minutes=10)
 
@@ -75,78 +79,6 @@ class OtpPolicy:
             return timedelta(0)
         steps = failures - self.free_failures - 1
         return min(self.backoff_base * (1 << min(steps, 20)), self.backoff_max)
-
-
-@dataclass(frozen=True, slots=True)
-class Challenge:
-    """An issued code, stored as its keyed hash."""
-
-    id: str
-    chat_key: str
-    account: str  # keyed hash of ID number + phone
-    phone_hash: str
-    code_hash: str
-    created_at: datetime
-    expires_at: datetime
-    attempts: int = 0
-    matched: bool = False  # the ID and phone belong to a citizen (never shown to the user)
-    closed: bool = False  # used, superseded, expired or out of attempts
-
-
-@dataclass(frozen=True, slots=True)
-class Lockout:
-    """Consecutive failures of an account and until when it must wait."""
-
-    account: str  # keyed hash of the account and the chat the failures came from
-    failures: int
-    locked_until: datetime | None
-
-
-class OtpStore(Protocol):
-    """Challenges, sent codes and lockouts."""
-
-    async def open_challenge(self, chat_key: str) -> Challenge | None:
-        """The chat's newest challenge that is not closed."""
-        ...
-
-    async def save_challenge(self, challenge: Challenge) -> None:
-        """Insert or replace a challenge."""
-        ...
-
-    async def record_send(self, account: str, chat_key: str, source: str, at: datetime) -> None:
-        """Note that a code was sent (or pretended to be sent) for an account, chat and source."""
-        ...
-
-    async def sends(
-        self,
-        since: datetime,
-        *,
-        account: str | None = None,
-        chat_key: str | None = None,
-        source: str | None = None,
-    ) -> list[datetime]:
-        """Times of sends after `since`, for an account, a chat or a source."""
-        ...
-
-    async def lockout(self, account: str) -> Lockout | None:
-        """A failure record (`account` is the key of an account in one chat)."""
-        ...
-
-    async def save_lockout(self, lockout: Lockout) -> None:
-        """Insert or replace a failure record."""
-        ...
-
-    async def erase(self, chat_keys: Sequence[str]) -> None:
-        """Forget the challenges of these chats."""
-        ...
-
-
-class SmsSender(Protocol):
-    """Sends a text message to a phone; `chat_key` says which chat asked (for demo panels)."""
-
-    async def send(self, phone: str, text: str, chat_key: str) -> None:
-        """Queue the message; delivery happens outside the caller's transaction."""
-        ...
 
 
 class RequestStatus(StrEnum):
