@@ -46,6 +46,9 @@ FIELD_KEYS = frozenset(
      "show_if", "identity"}
 )  # fmt: skip
 DOCUMENT_KEYS = frozenset({"key", "name", "required", "accepted", "hint", "inferred", "note"})
+IDENTITY_SOURCES = frozenset(
+    {PrefillSource.FULL_NAME, PrefillSource.BIRTH_DATE, PrefillSource.SEX, PrefillSource.ID_NUMBER}
+)
 FEE_KEYS = frozenset({"key", "name", "amount", "online_amount", "inferred", "note"})
 
 
@@ -286,6 +289,10 @@ def _field(
     if min_value is not None and max_value is not None and min_value > max_value:
         reader.fail(path, "min is greater than max")
     show_if = _show_if(reader, body.get("show_if"), f"{path}.show_if")
+    identity = reader.boolean(body, "identity", path, default=False)
+    if identity and prefill not in IDENTITY_SOURCES:
+        reader.fail(path, "an identity field is filled from the login: prefill full_name, "
+                    "birth_date, sex or id_number")  # fmt: skip
     if label is None or ftype is None or not key:
         return None
     return FieldSpec(
@@ -303,7 +310,7 @@ def _field(
         birth_date_field=reader.key_ref(body, "birth_date_field", path),
         sex_field=reader.key_ref(body, "sex_field", path),
         inferred=reader.boolean(body, "inferred", path, default=False),
-        identity=reader.boolean(body, "identity", path, default=False),
+        identity=identity,
         show_if=show_if,
     )
 

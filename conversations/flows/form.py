@@ -9,6 +9,9 @@ States and what each awaits:
     REVIEWING         the summary: edit any answer, or confirm              (form_review)
     COMPLETED         the confirmed form (the next steps of filing start from here)
 
+The applicant's identity follows the login (form_identity): locked when filing for oneself,
+typed for someone else, offered from the registry after a login started anywhere in the form.
+
 Every answer is saved to the draft in the same transaction as the chat state, so a restart
 resumes at the same question with earlier answers intact. Back, skip (optional fields only),
 cancel, keep-current and edit are handled once here for every field type.

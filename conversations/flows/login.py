@@ -7,6 +7,10 @@
     AWAITING_CODE ──resend / change phone──▶ AWAITING_CODE / AWAITING_PHONE
 
 "ID and phone match nobody" and "wrong code" get the same answers: see services.otp.
+A refused request goes back to the code question only when a live code was sent for this
+very ID and phone (after "change phone" none was: the phone question is asked again).
+`/login` typed in a form, the documents, the submission or a procedure card comes back to the
+same step; the form then offers the registry's data (conversations.flows.form_identity).
 """
 
 from __future__ import annotations

@@ -334,3 +334,25 @@ async def test_switching_back_to_oneself_takes_the_registry_identity(
     assert not set(IDENTITY) & set(asked)
     (draft,) = uow_factory.db.drafts.values()
     assert draft.answers["so_dinh_danh"] == HOA_ID and draft.answers["ho_ten"] == "Nông Thị Hoa"
+
+
+def test_the_catalogue_marks_the_identity_and_refuses_an_identity_not_from_the_login(
+    catalog: Catalog,
+) -> None:
+    import copy
+
+    from services.catalog_schema import CatalogError, build_catalog
+    from storage.seed import read_catalog_files
+
+    proc = catalog.procedure("khai_sinh")  # the parent files: the applicant is the filer
+    assert proc is not None and proc.field("nop_cho") is None
+    assert [s.key for s in proc.fields if s.identity] == list(IDENTITY)
+    assert catalog.procedure("ly_lich_tu_phap").field("nop_cho") is not None  # type: ignore[union-attr]
+    files = copy.deepcopy(read_catalog_files())
+    files["blocks.yaml"]["blocks"]["applicant"][5]["identity"] = True  # type: ignore[index]
+    try:
+        build_catalog(files)
+    except CatalogError as error:
+        assert "identity field is filled from the login" in str(error.problems[0])
+    else:
+        raise AssertionError("an address marked as identity was accepted")
