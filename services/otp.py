@@ -64,7 +64,7 @@ class OtpPolicy:
     per_phone_per_day: int = 10
     per_chat_per_day: int = 15
     per_source_in_window: int = 10
-    per_source_per_day: int = 30
+    per_source_per_day: int = 50
     free_failures: int = 2
     backoff_base: timedelta = timedelta(seconds=30)
     backoff_max: timedelta = timedelta(hours=1)
