@@ -243,6 +243,20 @@ async def test_login_typed_in_the_middle_of_the_form_returns_to_the_same_questio
     assert field_asked(chat, catalog, HOUSING) == question
 
 
+async def test_login_typed_on_the_summary_returns_to_the_summary(
+    chat: ChatDriver, catalog: Catalog, sms: RecordingSms, staging: MemoryStaging
+) -> None:
+    await open_housing_as_guest(chat)
+    await fill(chat, catalog, HOUSING, NAM)
+    await chat.press("Xác nhận tờ khai")
+    await attach_and_reach_summary(chat, staging)
+    await chat.send("/login")
+    await answer_login(chat, sms, HOA_ID, HOA_PHONE)
+    assert chat.keys == ["login.success", "submission.summary"], chat.keys
+    await chat.press("Nộp hồ sơ")  # her identity replaces the one typed: checked first
+    assert chat.keys == ["identity.replaced", "form.review"]
+
+
 async def test_the_question_on_the_identity_offers_the_login(
     chat: ChatDriver, catalog: Catalog, sms: RecordingSms, uow_factory: MemoryUnitOfWorkFactory
 ) -> None:
