@@ -10,13 +10,16 @@ from conversations.flow import Context, Turn
 from conversations.flows import (
     admin,
     broadcast,
+    documents,
     dossiers,
     drafts,
     form,
+    form_identity,
     home,
     login,
     profile,
     search,
+    submission,
     supplement,
 )
 from conversations.messages import Button, Incoming, IncomingKind, Outgoing, btn, say
@@ -91,7 +94,7 @@ async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt
         case "profile":
             return await profile.show(ctx)
         case "login":
-            return await _login(ctx)
+            return await _login(ctx, chat)
         case "dossiers":
             return await dossiers.show(ctx)
         case "documents":
@@ -99,9 +102,15 @@ async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt
     return None
 
 
-async def _login(ctx: Context) -> Turn:
+# Flows a login returns to, at the same step (the form also offers the registry's data).
+_RESUMABLE = frozenset({form.NAME, submission.NAME, documents.NAME, search.NAME})
+
+
+async def _login(ctx: Context, chat: ChatState) -> Turn:
     if ctx.citizen is not None:
         return home.show(say("login.already", name=ctx.citizen.person.full_name))
+    if chat.flow in _RESUMABLE:
+        return await login.start(ctx, form_identity.resume_here(chat.flow, chat.state, chat.data))
     return await login.start(ctx)
 
 
@@ -126,7 +135,7 @@ async def command(
         case "resume":
             return await reprompt(ctx, chat)
         case "login":
-            return await _login(ctx)
+            return await _login(ctx, chat)
         case "logout":
             if ctx.citizen is None:
                 return home.show(say("login.not_logged_in"))

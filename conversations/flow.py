@@ -59,6 +59,7 @@ class Context:
     simulator: PaymentSimulator | None = None
     settings: Settings = field(default_factory=Settings)
     citizen: Citizen | None = None
+    source: str = ""  # the update's origin, when the channel names one (login code caps)
 
     @property
     def drafts(self) -> DraftRepository:

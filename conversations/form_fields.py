@@ -154,10 +154,13 @@ def summary_lines(proc: Procedure, answers: Mapping[str, JsonValue]) -> Lines:
     )
 
 
-def edit_rows(proc: Procedure, answers: Mapping[str, JsonValue]) -> tuple[tuple[Button, ...], ...]:
-    """One edit button per field, two per row."""
+def edit_rows(
+    proc: Procedure, answers: Mapping[str, JsonValue], fixed: frozenset[str] = frozenset()
+) -> tuple[tuple[Button, ...], ...]:
+    """One edit button per field the citizen may change (not `fixed` ones), two per row."""
     buttons = [
         Button(Text("btn.edit_field", {"label": both(spec.label)}), payloads.edit(spec.key))
         for spec in proc.shown_fields(answers)
+        if spec.key not in fixed
     ]
     return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))

@@ -88,11 +88,16 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class Update:
-    """One update to apply: which chat, its id on the platform, and what the user did."""
+    """One update to apply: which chat, its id on the platform, and what the user did.
+
+    `source` is a stable origin the channel can name (the web client's address), used to cap
+    login codes per origin; empty when the chat itself is the best origin there is.
+    """
 
     address: ChatAddress
     update_id: str
     incoming: Incoming
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -210,7 +215,8 @@ class Router:
         self, uow: UnitOfWork, update: Update, chat: ChatState
     ) -> tuple[ChatState, list[Outgoing]]:
         chat, citizen, notices = await self._session(uow, update.address, chat)
-        ctx = replace(self._context(uow, update.address, chat), citizen=citizen)
+        ctx = self._context(uow, update.address, chat)
+        ctx = replace(ctx, citizen=citizen, source=update.source)
         greeting: tuple[Outgoing, ...] = ()
         event = update.incoming
         if not chat.started:

@@ -92,6 +92,9 @@ class FieldSpec:
     birth_date_field: str | None = None
     sex_field: str | None = None
     inferred: bool = False
+    # One of the applicant's identity fields: filled from the login, locked when filing for
+    # oneself (see services.applicant).
+    identity: bool = False
     # Asked only when another field's answer is one of these values ("*": any answer).
     show_if: tuple[str, tuple[str, ...]] | None = None
 

@@ -45,9 +45,12 @@ PROCEDURE_KEYS = frozenset(
 FIELD_KEYS = frozenset(
     {"key", "label", "type", "required", "help", "options", "options_ref", "date_range", "min",
      "max", "max_length", "prefill", "birth_date_field", "sex_field", "inferred", "note",
-     "show_if"}
+     "show_if", "identity"}
 )  # fmt: skip
 DOCUMENT_KEYS = frozenset({"key", "name", "required", "accepted", "hint", "inferred", "note"})
+IDENTITY_SOURCES = frozenset(
+    {PrefillSource.FULL_NAME, PrefillSource.BIRTH_DATE, PrefillSource.SEX, PrefillSource.ID_NUMBER}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +290,10 @@ def _field(
     if min_value is not None and max_value is not None and min_value > max_value:
         reader.fail(path, "min is greater than max")
     show_if = _show_if(reader, body.get("show_if"), f"{path}.show_if")
+    identity = reader.boolean(body, "identity", path, default=False)
+    if identity and prefill not in IDENTITY_SOURCES:
+        reader.fail(path, "an identity field is filled from the login: prefill full_name, "
+                    "birth_date, sex or id_number")  # fmt: skip
     if label is None or ftype is None or not key:
         return None
     return FieldSpec(
@@ -304,6 +311,7 @@ def _field(
         birth_date_field=reader.key_ref(body, "birth_date_field", path),
         sex_field=reader.key_ref(body, "sex_field", path),
         inferred=reader.boolean(body, "inferred", path, default=False),
+        identity=identity,
         show_if=show_if,
     )
 

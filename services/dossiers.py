@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from services.answers import JsonValue
+from services.applicant import Party
 from services.calendar import add_working_days
 from services.documents import Attachment
 from services.dossier import DossierStatus, format_code, payment_reference
@@ -94,6 +95,11 @@ class Dossier:
     supplement_at: datetime | None = None
     results: tuple[Attachment, ...] = ()  # result files returned by the agency
     overdue: bool = False  # a flag officers set, not a status (FACTS §1.3)
+    # Who filed (the logged-in citizen, from the registry) and whom the dossier is about; the
+    # same person unless `relation` says the filer acts for a child, parent or principal.
+    filer: Party | None = None
+    subject: Party | None = None
+    relation: str = ""
 
     def with_status(
         self, status: DossierStatus, at: datetime, actor: str, note: str = ""

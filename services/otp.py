@@ -3,29 +3,51 @@
 The rules (NIST SP 800-63B §5.1.3 and OWASP ASVS V2.7 in spirit):
 - a 6-digit code from `secrets`, valid `ttl` (5 minutes, never more than 10), single use;
 - a new code kills the previous one; 5 wrong tries kill the code;
-- failures of an account (ID number + phone) back off: from the 3rd failure in a row the
-  account waits 30 s, doubling up to 1 hour; a success resets it;
+- failures back off: from the 3rd failure in a row the account waits 30 s, doubling up to
+  1 hour; a success resets it;
 - a new code no sooner than 60 s after the last one, at most 3 per 10 minutes and 10 per day
-  per phone, and a cap per chat;
+  per phone, and caps per chat and per source;
 - only a keyed hash (HMAC) of the code is stored;
 - an ID number and phone that do not match a citizen are handled exactly like a match (a
   challenge is stored, the same answer is given, every check runs) except that no SMS is
   sent and no code can ever verify: the answer never tells whether a citizen exists.
+
+Why knowing a phone number is not enough to lock its owner out:
+- Every counter is keyed by what the requester typed, never by what the registry says. The
+  "per phone" quota is kept per account (the keyed hash of ID number + phone): only a pair
+  that matches a citizen ever reaches a phone, so for the owner it is their phone's quota,
+  while a stranger who types the owner's phone with any other ID number is charged to that
+  (dead) pair, to their chat and to their source, never to the owner. Counting the same way
+  for matched and unmatched pairs is also what keeps the two indistinguishable.
+- A source is a stable origin the channel can name (the web client's address; on platforms,
+  the platform and chat); without one the chat stands for it. Sources are capped too
+  (`per_source_*`), since a web page can open a new chat per tab. Only a keyed hash of the
+  source is stored.
+- The back-off after wrong codes is kept per (account, chat): a stranger who even knows the
+  owner's ID number and phone only ever locks their own chat, never the owner's, so no one
+  can keep the owner locked out. Guessing from many chats gains nothing: every code needs a
+  request, and the account's quota (10 a day, 5 tries each) bounds the guesses.
+- What a stranger with both the ID number and the phone can still do is use up that day's
+  codes of the account (the cap that protects the owner's phone from an SMS flood).
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
 
 from services.citizens import CitizenRegistry, Person
 from services.clock import Clock
 from services.ids import IdGenerator
 from services.keyed_hash import KeyedHasher
+from services.otp_ports import Challenge, Lockout, OtpStore, SmsSender
+
+__all__ = [
+    "Challenge", "Lockout", "OtpPolicy", "OtpService", "OtpStore", "RequestResult",
+    "RequestStatus", "SmsSender", "VerifyResult", "VerifyStatus",
+]  # fmt: skip
 
 MAX_TTL = timedelta(minutes=10)
 
@@ -41,6 +63,8 @@ class OtpPolicy:
     per_phone_in_window: int = 3
     per_phone_per_day: int = 10
     per_chat_per_day: int = 15
+    per_source_in_window: int = 10
+    per_source_per_day: int = 50
     free_failures: int = 2
     backoff_base: timedelta = timedelta(seconds=30)
     backoff_max: timedelta = timedelta(hours=1)
@@ -55,73 +79,6 @@ class OtpPolicy:
             return timedelta(0)
         steps = failures - self.free_failures - 1
         return min(self.backoff_base * (1 << min(steps, 20)), self.backoff_max)
-
-
-@dataclass(frozen=True, slots=True)
-class Challenge:
-    """An issued code, stored as its keyed hash."""
-
-    id: str
-    chat_key: str
-    account: str  # keyed hash of ID number + phone
-    phone_hash: str
-    code_hash: str
-    created_at: datetime
-    expires_at: datetime
-    attempts: int = 0
-    matched: bool = False  # the ID and phone belong to a citizen (never shown to the user)
-    closed: bool = False  # used, superseded, expired or out of attempts
-
-
-@dataclass(frozen=True, slots=True)
-class Lockout:
-    """Consecutive failures of an account and until when it must wait."""
-
-    account: str
-    failures: int
-    locked_until: datetime | None
-
-
-class OtpStore(Protocol):
-    """Challenges, sent codes and lockouts."""
-
-    async def open_challenge(self, chat_key: str) -> Challenge | None:
-        """The chat's newest challenge that is not closed."""
-        ...
-
-    async def save_challenge(self, challenge: Challenge) -> None:
-        """Insert or replace a challenge."""
-        ...
-
-    async def record_send(self, phone_hash: str, chat_key: str, at: datetime) -> None:
-        """Note that a code was sent (or pretended to be sent) to a phone for a chat."""
-        ...
-
-    async def sends(
-        self, phone_hash: str | None, chat_key: str | None, since: datetime
-    ) -> list[datetime]:
-        """Times of sends after `since`, for a phone or a chat."""
-        ...
-
-    async def lockout(self, account: str) -> Lockout | None:
-        """The account's failure record."""
-        ...
-
-    async def save_lockout(self, lockout: Lockout) -> None:
-        """Insert or replace a failure record."""
-        ...
-
-    async def erase(self, chat_keys: Sequence[str]) -> None:
-        """Forget the challenges of these chats."""
-        ...
-
-
-class SmsSender(Protocol):
-    """Sends a text message to a phone; `chat_key` says which chat asked (for demo panels)."""
-
-    async def send(self, phone: str, text: str, chat_key: str) -> None:
-        """Queue the message; delivery happens outside the caller's transaction."""
-        ...
 
 
 class RequestStatus(StrEnum):
@@ -187,20 +144,30 @@ class OtpService:
     def _account(self, id_number: str, phone: str) -> str:
         return self._hasher.digest("account", f"{id_number}:{phone}")
 
+    def _lock_key(self, account: str, chat_key: str) -> str:
+        return self._hasher.digest("lockout", f"{account}:{chat_key}")
+
     async def _locked(self, account: str, now: datetime) -> int:
         lockout = await self._store.lockout(account)
         if lockout and lockout.locked_until and lockout.locked_until > now:
             return _seconds(lockout.locked_until - now)
         return 0
 
-    async def request(self, chat_key: str, id_number: str, phone: str) -> RequestResult:
-        """Issue a code for the ID number and phone, if the rules allow one now."""
+    async def request(
+        self, chat_key: str, id_number: str, phone: str, source: str | None = None
+    ) -> RequestResult:
+        """Issue a code for the ID number and phone, if the rules allow one now.
+
+        `source` is a stable origin the channel can name (see the module's notes); the chat
+        stands for it when the channel gives none.
+        """
         now, policy = self._clock.now(), self._policy
         account = self._account(id_number, phone)
         phone_hash = self._hasher.digest("phone", phone)
-        if wait := await self._locked(account, now):
+        origin = self._hasher.digest("source", source or chat_key)
+        if wait := await self._locked(self._lock_key(account, chat_key), now):
             return RequestResult(RequestStatus.LOCKED, wait)
-        blocked = await self._rate_limited(phone_hash, chat_key, now)
+        blocked = await self._rate_limited(account, chat_key, origin, now)
         if blocked is not None:
             return blocked
         person = await self._registry.lookup(id_number)
@@ -224,7 +191,7 @@ class OtpService:
                 matched=matched,
             )
         )
-        await self._store.record_send(phone_hash, chat_key, now)
+        await self._store.record_send(account, chat_key, origin, now)
         if matched:
             minutes = int(policy.ttl.total_seconds() // 60)
             await self._sms.send(phone, self._template.format(code=code, minutes=minutes), chat_key)
@@ -233,35 +200,44 @@ class OtpService:
         )
 
     async def _rate_limited(
-        self, phone_hash: str, chat_key: str, now: datetime
+        self, account: str, chat_key: str, origin: str, now: datetime
     ) -> RequestResult | None:
-        policy = self._policy
-        day_ago = now - timedelta(days=1)
-        phone_sends = sorted(await self._store.sends(phone_hash, None, day_ago))
-        chat_sends = sorted(await self._store.sends(None, chat_key, day_ago))
-        last = max(phone_sends[-1:] + chat_sends[-1:], default=None)
+        policy, day = self._policy, timedelta(days=1)
+        store, day_ago = self._store, now - day
+        by_account = sorted(await store.sends(day_ago, account=account))
+        by_chat = sorted(await store.sends(day_ago, chat_key=chat_key))
+        by_source = sorted(await store.sends(day_ago, source=origin))
+        last = max(by_account[-1:] + by_chat[-1:], default=None)
         if last is not None and now - last < policy.resend_after:
             return RequestResult(RequestStatus.WAIT, _seconds(last + policy.resend_after - now))
-        recent = [t for t in phone_sends if now - t < policy.per_phone_window]
-        if len(recent) >= policy.per_phone_in_window:
-            return RequestResult(
-                RequestStatus.LIMIT, _seconds(recent[0] + policy.per_phone_window - now)
-            )
-        if len(phone_sends) >= policy.per_phone_per_day:
-            return RequestResult(
-                RequestStatus.LIMIT, _seconds(phone_sends[0] + timedelta(days=1) - now)
-            )
-        if len(chat_sends) >= policy.per_chat_per_day:
-            return RequestResult(
-                RequestStatus.LIMIT, _seconds(chat_sends[0] + timedelta(days=1) - now)
-            )
+        caps = (
+            (by_account, policy.per_phone_window, policy.per_phone_in_window),
+            (by_account, day, policy.per_phone_per_day),
+            (by_chat, day, policy.per_chat_per_day),
+            (by_source, policy.per_phone_window, policy.per_source_in_window),
+            (by_source, day, policy.per_source_per_day),
+        )
+        for times, span, cap in caps:
+            recent = [t for t in times if now - t < span]
+            if len(recent) >= cap:  # wait until the oldest send that keeps it full leaves
+                return RequestResult(RequestStatus.LIMIT, _seconds(recent[-cap] + span - now))
         return None
+
+    async def pending(self, chat_key: str, id_number: str, phone: str) -> bool:
+        """Whether the chat holds a live code requested for this very ID number and phone."""
+        challenge = await self._store.open_challenge(chat_key)
+        return (
+            challenge is not None
+            and challenge.account == self._account(id_number, phone)
+            and self._clock.now() < challenge.expires_at
+        )
 
     async def verify(self, chat_key: str, id_number: str, phone: str, code: str) -> VerifyResult:
         """Check a typed code against the chat's live challenge for this ID and phone."""
         now = self._clock.now()
         account = self._account(id_number, phone)
-        if wait := await self._locked(account, now):
+        lock_key = self._lock_key(account, chat_key)
+        if wait := await self._locked(lock_key, now):
             return VerifyResult(VerifyStatus.LOCKED, wait)
         challenge = await self._store.open_challenge(chat_key)
         if challenge is None or challenge.account != account:
@@ -272,22 +248,22 @@ class OtpService:
         good = self._hasher.matches("otp", f"{challenge.id}:{code.strip()}", challenge.code_hash)
         if good and challenge.matched:
             await self._store.save_challenge(replace(challenge, closed=True))
-            await self._store.save_lockout(Lockout(account, 0, None))
+            await self._store.save_lockout(Lockout(lock_key, 0, None))
             person = await self._registry.lookup(id_number)
             if person is None:  # the registry changed since the code was sent
                 return VerifyResult(VerifyStatus.EXPIRED)
             return VerifyResult(VerifyStatus.OK, person=person)
-        return await self._failed(challenge, account, now)
+        return await self._failed(challenge, lock_key, now)
 
-    async def _failed(self, challenge: Challenge, account: str, now: datetime) -> VerifyResult:
+    async def _failed(self, challenge: Challenge, lock_key: str, now: datetime) -> VerifyResult:
         policy = self._policy
         attempts = challenge.attempts + 1
         exhausted = attempts >= policy.max_attempts
         await self._store.save_challenge(replace(challenge, attempts=attempts, closed=exhausted))
-        previous = await self._store.lockout(account)
+        previous = await self._store.lockout(lock_key)
         failures = (previous.failures if previous else 0) + 1
         pause = policy.lock_for(failures)
-        await self._store.save_lockout(Lockout(account, failures, now + pause if pause else None))
+        await self._store.save_lockout(Lockout(lock_key, failures, now + pause if pause else None))
         if exhausted:
             return VerifyResult(VerifyStatus.EXHAUSTED)
         return VerifyResult(

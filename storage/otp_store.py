@@ -45,19 +45,26 @@ class SqlOtpStore:
         )
         await self._connection.execute(statement)
 
-    async def record_send(self, phone_hash: str, chat_key: str, at: datetime) -> None:
+    async def record_send(self, account: str, chat_key: str, source: str, at: datetime) -> None:
         await self._connection.execute(
-            SEND.insert().values(phone_hash=phone_hash, chat_key=chat_key, sent_at=at)
+            SEND.insert().values(account=account, chat_key=chat_key, source=source, sent_at=at)
         )
 
     async def sends(
-        self, phone_hash: str | None, chat_key: str | None, since: datetime
+        self,
+        since: datetime,
+        *,
+        account: str | None = None,
+        chat_key: str | None = None,
+        source: str | None = None,
     ) -> list[datetime]:
         query = select(SEND.c.sent_at).where(SEND.c.sent_at > since)
-        if phone_hash is not None:
-            query = query.where(SEND.c.phone_hash == phone_hash)
+        if account is not None:
+            query = query.where(SEND.c.account == account)
         if chat_key is not None:
             query = query.where(SEND.c.chat_key == chat_key)
+        if source is not None:
+            query = query.where(SEND.c.source == source)
         return list((await self._connection.execute(query)).scalars())
 
     async def lockout(self, account: str) -> Lockout | None:

@@ -156,22 +156,24 @@ class OtpChallengeRow(SQLModel, table=True):
 
 
 class OtpSendRow(SQLModel, table=True):
-    """One code sent to a phone for a chat (for the rate limits)."""
+    """One code requested for an account by a chat from a source (for the rate limits)."""
 
     __tablename__ = "otp_send"
     __table_args__ = (
-        Index("ix_otp_send_phone", "phone_hash", "sent_at"),
+        Index("ix_otp_send_account", "account", "sent_at"),
         Index("ix_otp_send_chat", "chat_key", "sent_at"),
+        Index("ix_otp_send_source", "source", "sent_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    phone_hash: str = Field(max_length=64)
+    account: str = Field(max_length=64)  # keyed hash of ID number + phone
     chat_key: str = Field(max_length=120)
+    source: str = Field(default="", max_length=64)  # keyed hash of the request's origin
     sent_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
 
 
 class LoginLockoutRow(SQLModel, table=True):
-    """Consecutive failed codes of an account (ID + phone) and its back-off."""
+    """Consecutive failed codes of an account (ID + phone) in one chat, and its back-off."""
 
     __tablename__ = "login_lockout"
 

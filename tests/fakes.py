@@ -65,7 +65,7 @@ class MemoryDatabase:
     links: dict[tuple[str, str], tuple[datetime, bool]] = field(default_factory=dict)
     consents: dict[str, Consent] = field(default_factory=dict)
     challenges: dict[str, Challenge] = field(default_factory=dict)
-    sends: list[tuple[str, str, datetime]] = field(default_factory=list)
+    sends: list[tuple[str, str, str, datetime]] = field(default_factory=list)
     lockouts: dict[str, Lockout] = field(default_factory=dict)
     dossiers: dict[str, Dossier] = field(default_factory=dict)
     sequences: dict[tuple[str, date], int] = field(default_factory=dict)
@@ -232,18 +232,24 @@ class MemoryOtpStore:
     async def save_challenge(self, challenge: Challenge) -> None:
         self._db.challenges[challenge.id] = challenge
 
-    async def record_send(self, phone_hash: str, chat_key: str, at: datetime) -> None:
-        self._db.sends.append((phone_hash, chat_key, at))
+    async def record_send(self, account: str, chat_key: str, source: str, at: datetime) -> None:
+        self._db.sends.append((account, chat_key, source, at))
 
     async def sends(
-        self, phone_hash: str | None, chat_key: str | None, since: datetime
+        self,
+        since: datetime,
+        *,
+        account: str | None = None,
+        chat_key: str | None = None,
+        source: str | None = None,
     ) -> list[datetime]:
         return [
             at
-            for phone, chat, at in self._db.sends
+            for sent_account, chat, origin, at in self._db.sends
             if at > since
-            and (phone_hash is None or phone == phone_hash)
+            and (account is None or sent_account == account)
             and (chat_key is None or chat == chat_key)
+            and (source is None or origin == source)
         ]
 
     async def lockout(self, account: str) -> Lockout | None:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
@@ -69,15 +69,16 @@ def chat_router(app: Application) -> APIRouter:
         return FileResponse(path)
 
     @router.post("/chat/api/message", include_in_schema=False)
-    async def message(body: MessageIn) -> JSONResponse:
+    async def message(body: MessageIn, request: Request) -> JSONResponse:
         if body.payload:
             incoming = Incoming.button(body.payload)
         else:
             incoming = Incoming.from_text(body.text or "")
-        return await _handle(app, body.chat_id, body.seq, incoming)
+        return await _handle(app, body.chat_id, body.seq, incoming, _source(request))
 
     @router.post("/chat/api/upload", include_in_schema=False)
     async def upload(
+        request: Request,
         chat_id: Annotated[str, Form(pattern=CHAT_ID)],
         seq: Annotated[int, Form(ge=1, le=2**53)],
         file: Annotated[UploadFile, File()],
@@ -91,7 +92,7 @@ def chat_router(app: Application) -> APIRouter:
             IncomingKind.UPLOAD,
             upload=Upload(ref=ref, name=name, size=size, mime=file.content_type or ""),
         )
-        return await _handle(app, chat_id, seq, incoming)
+        return await _handle(app, chat_id, seq, incoming, _source(request))
 
     @router.get("/chat/api/phone", include_in_schema=False)
     async def phone(chat_id: Annotated[str, Query(pattern=CHAT_ID)]) -> JSONResponse:
@@ -120,11 +121,19 @@ def update_id(seq: int, incoming: Incoming) -> str:
     return f"{seq}-{hashlib.sha256(content.encode()).hexdigest()[:12]}"
 
 
-async def _handle(app: Application, chat_id: str, seq: int, incoming: Incoming) -> JSONResponse:
+def _source(request: Request) -> str:
+    """Where the request came from, to cap login codes per origin (every tab is a new chat)."""
+    return f"web:{request.client.host}" if request.client else ""
+
+
+async def _handle(
+    app: Application, chat_id: str, seq: int, incoming: Incoming, source: str = ""
+) -> JSONResponse:
     """The channel's error boundary: whatever happens, the page gets an answer."""
     address = ChatAddress(Platform.WEB, chat_id)
+    update = Update(address, update_id(seq, incoming), incoming, source)
     try:
-        reply = await app.router.handle(Update(address, update_id(seq, incoming), incoming))
+        reply = await app.router.handle(update)
     except Exception:
         log.exception("web chat update failed for %s", address.key)
         lang = await _lang_or_default(app, address)

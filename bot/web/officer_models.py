@@ -14,6 +14,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from bot.web.officer_errors import Label, refusal
+from services.applicant import Party
 from services.catalog import Procedure
 from services.catalog_index import Catalog
 from services.documents import Attachment
@@ -103,6 +104,15 @@ class SupplementOut(BaseModel):
     requested_at: datetime | None
 
 
+class PartyOut(BaseModel):
+    """A person on a dossier: who filed it (logged in) or whom it is about."""
+
+    id_number: str
+    full_name: str
+    birth_date: str = Field(description="ISO date")
+    sex: str = Field(description="nam or nu")
+
+
 class DossierSummary(BaseModel):
     """A dossier in a list."""
 
@@ -129,6 +139,9 @@ class DossierDetail(DossierSummary):
     results: list[FileOut]
     history: list[HistoryOut]
     supplement: SupplementOut | None
+    filer: PartyOut | None = Field(description="The logged-in citizen who filed")
+    subject: PartyOut | None = Field(description="Whom the dossier is about")
+    relation: str = Field(description="ban_than, con, cha_me or uy_quyen (empty: older)")
 
 
 class DossierPage(BaseModel):
@@ -178,6 +191,20 @@ def detail(dossier: Dossier, catalog: Catalog) -> DossierDetail:
             for h in dossier.history
         ],
         supplement=_supplement(dossier, procedure),
+        filer=_party(dossier.filer),
+        subject=_party(dossier.subject),
+        relation=dossier.relation,
+    )
+
+
+def _party(party: Party | None) -> PartyOut | None:
+    if party is None:
+        return None
+    return PartyOut(
+        id_number=party.id_number,
+        full_name=party.full_name,
+        birth_date=party.birth_date,
+        sex=party.sex,
     )
 
 

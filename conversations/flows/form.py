@@ -9,6 +9,9 @@ States and what each awaits:
     REVIEWING         the summary: edit any answer, or confirm              (form_review)
     COMPLETED         the confirmed form (the next steps of filing start from here)
 
+The applicant's identity follows the login (form_identity): locked when filing for oneself,
+typed for someone else, offered from the registry after a login started anywhere in the form.
+
 Every answer is saved to the draft in the same transaction as the chat state, so a restart
 resumes at the same question with earlier answers intact. Back, skip (optional fields only),
 cancel, keep-current and edit are handled once here for every field type.
@@ -20,8 +23,15 @@ from dataclasses import replace
 
 from conversations import payloads
 from conversations.cards import agency_text, procedure_name
-from conversations.flow import Context, Flow, Turn
-from conversations.flows import documents, form_address, form_prefill, form_review, home
+from conversations.flow import Context, Flow, Step, Turn
+from conversations.flows import (
+    documents,
+    form_address,
+    form_identity,
+    form_prefill,
+    form_review,
+    home,
+)
 from conversations.flows.form_state import NAME, FormData, FormState, gone, load, save
 
 __all__ = [
@@ -44,8 +54,8 @@ from conversations.messages import (
     say,
 )
 from conversations.payloads import Action, Verb
-from conversations.prefill import prefilled_answers
 from services.answers import AnswerError, parse_answer
+from services.applicant import RELATION_FIELD
 from services.catalog import Agency, FieldSpec, FieldType, Procedure
 from services.clock import today
 from services.drafts import Draft, DraftStatus
@@ -55,7 +65,7 @@ async def start(ctx: Context, proc: Procedure, agency: Agency) -> Turn:
     """Open a new draft for `proc` at `agency` and ask the first question."""
     now = ctx.clock.now()
     first = proc.fields[0].key if proc.fields else ""
-    answers = prefilled_answers(proc, ctx.citizen.person) if ctx.citizen else {}
+    answers = form_identity.initial_answers(proc, ctx.citizen.person) if ctx.citizen else {}
     draft = Draft(
         id=ctx.ids.new_id(),
         owner=ctx.address.key,
@@ -85,14 +95,17 @@ async def resume(ctx: Context, draft: Draft) -> Turn:
     proc = ctx.catalog.procedure(draft.procedure_id)
     if proc is None:
         return home.show(say("form.procedure_gone"))
-    note = say("form.resumed", procedure=procedure_name(proc))
-    if draft.status is DraftStatus.COMPLETE:
-        return (await documents.start(ctx, proc, draft)).saying(note)
-    if draft.status is DraftStatus.REVIEW or not proc.fields:
-        return (await form_review.review(ctx, proc, draft, FormData(draft.id))).saying(note)
+    notes = [say("form.resumed", procedure=procedure_name(proc))]
+    draft, replaced = await form_identity.reconcile(ctx, proc, draft, offer=False)
+    if replaced:  # begun before a login, or by someone else: the registry's identity now
+        notes.append(form_identity.replaced_message(replaced, draft.answers))
+    if draft.status is DraftStatus.COMPLETE and not replaced:
+        return (await documents.start(ctx, proc, draft)).saying(*notes)
+    if draft.status in (DraftStatus.REVIEW, DraftStatus.COMPLETE) or not proc.fields:
+        return (await form_review.review(ctx, proc, draft, FormData(draft.id))).saying(*notes)
     spec = proc.field(draft.cursor) or _first_unanswered(proc, draft)
     data = FormData(draft.id, spec.key if spec else "")
-    return (await ask(ctx, proc, draft, data)).saying(note)
+    return (await ask(ctx, proc, draft, data)).saying(*notes)
 
 
 def _first_unanswered(proc: Procedure, draft: Draft) -> FieldSpec | None:
@@ -110,12 +123,18 @@ async def ask(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Tu
     spec = proc.field(data.field)
     if spec is None:
         return await form_review.review(ctx, proc, draft, data)
+    if spec.key in form_identity.locked(ctx, proc, draft.answers):  # from the login
+        if data.editing:
+            turn = await form_review.review(ctx, proc, draft, data)
+            return turn.saying(say("identity.locked"))
+        return await next_field(ctx, proc, draft, data)
     if draft.cursor != spec.key and not data.editing:
         draft = replace(draft, cursor=spec.key, updated_at=ctx.clock.now())
         await ctx.drafts.update(draft)
     if spec.type is FieldType.ADDRESS:
         return form_address.ask_province(ctx, proc, draft, replace(data, query="", page=0))
     text, buttons = question(proc, spec, draft.answers, data.editing, data.page)
+    buttons = (*form_identity.login_row(ctx, proc, spec, draft.answers), *buttons)
     return Turn(NAME, FormState.AWAITING_ANSWER, data, (Outgoing(text, buttons),))
 
 
@@ -124,29 +143,37 @@ async def ask(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Tu
 
 async def next_field(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Turn:
     """After an answer: the next field; when editing, back to the summary — unless the
-    answer brought in fields that still need one (postal delivery asks for a recipient)."""
+    answer brought in fields that still need one (postal delivery asks for a recipient).
+    Fields filled from the login are passed over."""
+    if data.field == RELATION_FIELD:
+        draft = await form_identity.apply_relation(ctx, proc, draft)
     shown = proc.shown_fields(draft.answers)
     keys = [spec.key for spec in shown]
     position = keys.index(data.field) if data.field in keys else -1
+    fixed = form_identity.locked(ctx, proc, draft.answers)
     if data.editing:
         revealed = next((s for s in shown[position + 1 :] if s.key not in draft.answers), None)
         if revealed is None:
             return await form_review.review(ctx, proc, draft, data)
         return await ask(ctx, proc, draft, FormData(draft.id, revealed.key, editing=True))
-    if position + 1 >= len(keys):
+    following = [s for s in shown[position + 1 :] if s.key not in fixed]
+    if not following:
         return await form_review.review(ctx, proc, draft, data)
-    return await ask(ctx, proc, draft, FormData(draft.id, keys[position + 1]))
+    return await ask(ctx, proc, draft, FormData(draft.id, following[0].key))
 
 
 async def _back(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Turn:
     if data.editing:
         return await form_review.review(ctx, proc, draft, data)
+    fixed = form_identity.locked(ctx, proc, draft.answers)
     keys = [spec.key for spec in proc.shown_fields(draft.answers)]
     position = keys.index(data.field) if data.field in keys else 0
-    if position == 0:
-        turn = await ask(ctx, proc, draft, FormData(draft.id, keys[0]))
+    earlier = [key for key in keys[:position] if key not in fixed]
+    if not earlier:
+        first = next((key for key in keys if key not in fixed), keys[0])
+        turn = await ask(ctx, proc, draft, FormData(draft.id, first))
         return turn.saying(say("form.first_question"))
-    return await ask(ctx, proc, draft, FormData(draft.id, keys[position - 1]))
+    return await ask(ctx, proc, draft, FormData(draft.id, earlier[-1]))
 
 
 async def navigate(
@@ -170,6 +197,8 @@ async def navigate(
             return await next_field(ctx, proc, await save(ctx, draft, spec, None), data)
         case "keep" if spec.key in draft.answers:
             return await next_field(ctx, proc, draft, data)
+        case "login" if ctx.citizen is None:
+            return await form_identity.start_login(ctx, data)
     return None
 
 
@@ -181,6 +210,8 @@ async def _step_answer(ctx: Context, data: FormData, event: Incoming) -> Turn | 
     spec = proc.field(data.field)
     if spec is None:
         return await form_review.review(ctx, proc, draft, data)
+    if spec.key in form_identity.locked(ctx, proc, draft.answers):
+        return await ask(ctx, proc, draft, data)  # moves on: the login's value stands
     action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
     if event.kind is IncomingKind.TEXT:
         try:
@@ -216,17 +247,31 @@ async def _prompt(ctx: Context, data: FormData) -> Turn:
     return await ask(ctx, proc, draft, data)
 
 
+def _after_login(step: Step[FormData]) -> Step[FormData]:
+    """Every form state takes the action a login replays: offer the registry's data."""
+
+    async def stepped(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
+        if form_identity.wants_registry(event):
+            return await form_identity.offer_registry(ctx, data)
+        return await step(ctx, data, event)
+
+    return stepped
+
+
 FLOW: Flow[FormData] = Flow(
     name=NAME,
     data_type=FormData,
     steps={
-        FormState.CONFIRMING_PREFILL: form_prefill.step_prefill,
-        FormState.AWAITING_ANSWER: _step_answer,
-        FormState.AWAITING_PROVINCE: form_address.step_province,
-        FormState.AWAITING_WARD: form_address.step_ward,
-        FormState.AWAITING_DETAIL: form_address.step_detail,
-        FormState.REVIEWING: form_review.step_review,
-        FormState.COMPLETED: form_review.step_completed,
+        state: _after_login(step)
+        for state, step in (
+            (FormState.CONFIRMING_PREFILL, form_prefill.step_prefill),
+            (FormState.AWAITING_ANSWER, _step_answer),
+            (FormState.AWAITING_PROVINCE, form_address.step_province),
+            (FormState.AWAITING_WARD, form_address.step_ward),
+            (FormState.AWAITING_DETAIL, form_address.step_detail),
+            (FormState.REVIEWING, form_review.step_review),
+            (FormState.COMPLETED, form_review.step_completed),
+        )
     },
     prompts={
         FormState.CONFIRMING_PREFILL: form_prefill.prompt_prefill,

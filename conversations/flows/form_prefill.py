@@ -6,7 +6,7 @@ from conversations import payloads
 from conversations.cards import both, procedure_name
 from conversations.flow import Context, Turn
 from conversations.flows import form as walk
-from conversations.flows import home
+from conversations.flows import form_identity, home
 from conversations.flows.form_review import review
 from conversations.flows.form_state import NAME, FormData, FormState, gone, load
 from conversations.form_fields import display
@@ -16,8 +16,9 @@ from services.catalog import Procedure
 from services.drafts import Draft
 
 
-def confirm_prefill(proc: Procedure, draft: Draft) -> Turn:
-    """Show what the population registry filled in, to confirm in one tap."""
+def confirm_prefill(proc: Procedure, draft: Draft, field: str = "") -> Turn:
+    """Show what the population registry filled in, to confirm in one tap; `field` is the
+    question to go back to afterwards (after a login in the middle of the form)."""
     filled = [spec for spec in proc.shown_fields(draft.answers) if spec.key in draft.answers]
     lines = Lines(
         tuple(
@@ -34,7 +35,8 @@ def confirm_prefill(proc: Procedure, draft: Draft) -> Turn:
         (btn("btn.cancel", payloads.do("cancel")),),
     )
     text = Text("form.prefilled", {"lines": lines})
-    return Turn(NAME, FormState.CONFIRMING_PREFILL, FormData(draft.id), (Outgoing(text, buttons),))
+    data = FormData(draft.id, field)
+    return Turn(NAME, FormState.CONFIRMING_PREFILL, data, (Outgoing(text, buttons),))
 
 
 async def step_prefill(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
@@ -47,12 +49,17 @@ async def step_prefill(ctx: Context, data: FormData, event: Incoming) -> Turn | 
         return None
     if action.arg == "cancel":
         return home.show(say("form.cancelled", procedure=procedure_name(proc)))
-    if action.arg == "prefill_edit":
-        return await walk.ask(ctx, proc, draft, FormData(draft.id, proc.fields[0].key))
+    shown = proc.shown_fields(draft.answers)
+    if action.arg == "prefill_edit":  # from the first field the citizen may change
+        fixed = form_identity.locked(ctx, proc, draft.answers)
+        first = next((f for f in shown if f.key not in fixed), None)
+        if first is None:
+            return await review(ctx, proc, draft, data)
+        return await walk.ask(ctx, proc, draft, FormData(draft.id, first.key))
     if action.arg == "prefill_ok":
-        spec = next(
-            (f for f in proc.shown_fields(draft.answers) if f.key not in draft.answers), None
-        )
+        if data.field and any(f.key == data.field for f in shown):
+            return await walk.ask(ctx, proc, draft, FormData(draft.id, data.field))
+        spec = next((f for f in shown if f.key not in draft.answers), None)
         if spec is None:
             return await review(ctx, proc, draft, data)
         return await walk.ask(ctx, proc, draft, FormData(draft.id, spec.key))
@@ -63,4 +70,4 @@ async def prompt_prefill(ctx: Context, data: FormData) -> Turn:
     loaded = await load(ctx, data)
     if loaded is None:
         return gone()
-    return confirm_prefill(*loaded)
+    return confirm_prefill(*loaded, data.field)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from conversations import payloads
 from conversations.cards import agency_text, procedure_name
 from conversations.flow import Context, Turn
-from conversations.flows import documents, home
+from conversations.flows import documents, form_identity, home
 from conversations.flows import form as walk
 from conversations.flows.form_state import NAME, FormData, FormState, gone, load
 from conversations.form_fields import edit_rows, summary_lines
@@ -28,7 +28,7 @@ async def review(ctx: Context, proc: Procedure, draft: Draft, data: FormData) ->
         {"procedure": procedure_name(proc), "lines": summary_lines(proc, draft.answers)},
     )
     buttons = (
-        *edit_rows(proc, draft.answers),
+        *edit_rows(proc, draft.answers, form_identity.locked(ctx, proc, draft.answers)),
         (btn("btn.confirm_form", payloads.do("confirm")),),
         (btn("btn.cancel", payloads.do("cancel")),),
     )

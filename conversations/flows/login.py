@@ -7,6 +7,10 @@
     AWAITING_CODE ──resend / change phone──▶ AWAITING_CODE / AWAITING_PHONE
 
 "ID and phone match nobody" and "wrong code" get the same answers: see services.otp.
+A refused request goes back to the code question only when a live code was sent for this
+very ID and phone (after "change phone" none was: the phone question is asked again).
+`/login` typed in a form, the documents, the submission or a procedure card comes back to the
+same step; the form then offers the registry's data (conversations.flows.form_identity).
 """
 
 from __future__ import annotations
@@ -200,7 +204,7 @@ async def _step_phone(ctx: Context, data: LoginData, event: Incoming) -> Turn | 
 
 
 async def _request(ctx: Context, data: LoginData) -> Turn:
-    result = await ctx.otp.request(ctx.address.key, data.id_number, data.phone)
+    result = await ctx.otp.request(ctx.address.key, data.id_number, data.phone, ctx.source or None)
     if result.status is RequestStatus.SENT:
         sent = say("login.code_sent", phone=mask_phone(data.phone), minutes=result.valid_minutes)
         return _ask_code(data, sent)
@@ -210,7 +214,9 @@ async def _request(ctx: Context, data: LoginData) -> Turn:
         RequestStatus.LOCKED: "login.locked",
     }[result.status]
     refused = say(key, seconds=result.wait, minutes=-(-result.wait // 60))
-    if data.phone and await ctx.repos.otp.open_challenge(ctx.address.key) is not None:
+    # Back to the code only when a live code was sent for this very ID and phone: after
+    # "change phone" the chat's open code is for the old number, and none went to this one.
+    if await ctx.otp.pending(ctx.address.key, data.id_number, data.phone):
         return _ask_code(data, refused)
     return _ask_phone(data).saying(refused)
 

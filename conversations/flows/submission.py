@@ -19,7 +19,7 @@ from conversations import payloads
 from conversations.cards import agency_text, procedure_name
 from conversations.fee_texts import quote_text, visits_text
 from conversations.flow import Context, Flow, Turn
-from conversations.flows import documents, form, home, login
+from conversations.flows import documents, form, form_identity, home, login
 from conversations.form_fields import display
 from conversations.messages import (
     Button,
@@ -134,7 +134,7 @@ async def _step_summary(ctx: Context, data: SubmissionData, event: Incoming) -> 
             if ctx.citizen is None:  # a dossier belongs to an identified citizen
                 resume = login.Resume(NAME, SubmissionState.SUMMARY, to_json(data), "d:submit")
                 return (await login.start(ctx, resume)).saying(say("submission.login_needed"))
-            return _commitment(data)
+            return await form_identity.recheck(ctx, proc, draft) or _commitment(data)
         case "documents":
             return await documents.start(ctx, proc, draft)
         case "form":
@@ -162,6 +162,10 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     agency = ctx.catalog.agencies.get(draft.agency_id)
     if agency is None:
         return home.show(say("proc.agency_missing"))
+    checked = await form_identity.checked_parties(ctx, proc, draft)
+    if isinstance(checked, Turn):  # the applicant is not who is logged in: not submitted
+        return checked
+    filer, subject, relation = checked
     now, day = ctx.clock.now(), today(ctx.clock)
     sequence = await ctx.repos.dossiers.next_sequence(agency.code, day)
     code = dossier_code(agency.code, day, sequence)
@@ -181,6 +185,9 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
         created_at=now,
         phase=Phase.AWAITING_PAYMENT,
         refund=refund,
+        filer=filer,
+        subject=subject,
+        relation=relation.value,
     )
     await ctx.drafts.update(replace(draft, status=DraftStatus.SUBMITTED, updated_at=now))
     if fee:

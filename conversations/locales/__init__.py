@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from conversations.locales import admin_en, admin_vi, en, fees_en, fees_vi, status_en, status_vi, vi
+from conversations.locales import (
+    admin_en,
+    admin_vi,
+    en,
+    fees_en,
+    fees_vi,
+    identity_en,
+    identity_vi,
+    status_en,
+    status_vi,
+    vi,
+)
 
 
 def _merge(*parts: Mapping[str, str]) -> dict[str, str]:
@@ -19,6 +30,10 @@ def _merge(*parts: Mapping[str, str]) -> dict[str, str]:
 
 
 CATALOGS: dict[str, dict[str, str]] = {
-    "vi": _merge(vi.MESSAGES, status_vi.MESSAGES, admin_vi.MESSAGES, fees_vi.MESSAGES),
-    "en": _merge(en.MESSAGES, status_en.MESSAGES, admin_en.MESSAGES, fees_en.MESSAGES),
+    "vi": _merge(
+        vi.MESSAGES, admin_vi.MESSAGES, fees_vi.MESSAGES, identity_vi.MESSAGES, status_vi.MESSAGES
+    ),
+    "en": _merge(
+        en.MESSAGES, admin_en.MESSAGES, fees_en.MESSAGES, identity_en.MESSAGES, status_en.MESSAGES
+    ),
 }

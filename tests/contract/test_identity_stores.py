@@ -74,17 +74,21 @@ async def test_otp_challenges_sends_and_lockouts(uow_factory: Any) -> None:
         await uow.otp.save_challenge(challenge("a", T0))
         await uow.otp.save_challenge(challenge("b", T0 + timedelta(seconds=1), matched=True))
         for seconds in (0, 30, 90):
-            await uow.otp.record_send("ph", "web:a", T0 + timedelta(seconds=seconds))
-        await uow.otp.record_send("other", "web:b", T0)
+            await uow.otp.record_send("acc", "web:a", "src1", T0 + timedelta(seconds=seconds))
+        await uow.otp.record_send("other", "web:b", "src1", T0)
+        await uow.otp.record_send("other", "web:c", "src2", T0)
         await uow.otp.save_lockout(Lockout("acc", 3, T0 + timedelta(seconds=30)))
         await uow.commit()
     async with uow_factory() as uow:
         newest = await uow.otp.open_challenge("web:a")
         assert newest == challenge("b", T0 + timedelta(seconds=1), matched=True)
         await uow.otp.save_challenge(replace(newest, attempts=2, closed=True))
-        assert len(await uow.otp.sends("ph", None, T0 - timedelta(seconds=1))) == 3
-        assert len(await uow.otp.sends("ph", None, T0)) == 2  # strictly after `since`
-        assert len(await uow.otp.sends(None, "web:b", T0 - timedelta(days=1))) == 1
+        before = T0 - timedelta(seconds=1)
+        assert len(await uow.otp.sends(before, account="acc")) == 3
+        assert len(await uow.otp.sends(T0, account="acc")) == 2  # strictly after `since`
+        assert len(await uow.otp.sends(before, chat_key="web:b")) == 1
+        assert len(await uow.otp.sends(before, source="src1")) == 4
+        assert len(await uow.otp.sends(before, account="other", source="src2")) == 1
         assert await uow.otp.lockout("acc") == Lockout("acc", 3, T0 + timedelta(seconds=30))
         await uow.otp.save_lockout(Lockout("acc", 0, None))
         await uow.commit()
