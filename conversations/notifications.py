@@ -4,12 +4,16 @@ or through the outbox."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from conversations import payloads
 from conversations.cards import both
 from conversations.flow import PaymentAccount
-from conversations.messages import At, Day, Money, Outgoing, OutgoingKind, Text, btn
+from conversations.ledger_texts import account_text, fee_line
+from conversations.messages import At, Day, Money, Outgoing, OutgoingKind, Text, btn, say
 from services.catalog_index import Catalog
 from services.dossiers import Dossier
+from services.ledger import Refund, RefundReason
 from services.vietqr import bank_by_bin, encode
 
 RECEIPT_PREFIX = "receipt:"
@@ -27,19 +31,12 @@ def _dossier_names(catalog: Catalog, dossier: Dossier) -> dict[str, Text | str]:
 
 def receipt_message(catalog: Catalog, dossier: Dossier) -> Outgoing:
     """The receipt (phiếu tiếp nhận): an image with the code and a QR of it, and the text."""
-    fee = (
-        Text("receipt.fee_paid", {"amount": Money(dossier.payment.paid_amount)})
-        if dossier.payment and dossier.payment.paid_at
-        else Text("receipt.fee_none")
-        if not dossier.fee
-        else Text("raw_money", {"amount": Money(dossier.fee)})
-    )
     text = Text(
         "receipt.caption",
         {
             "code": dossier.code,
             **_dossier_names(catalog, dossier),
-            "fee": fee,
+            "fee": fee_line(dossier),
             "submitted": At(dossier.submitted_at) if dossier.submitted_at else "—",
             "due": Day(dossier.due_date) if dossier.due_date else "—",
         },
@@ -54,40 +51,70 @@ def receipt_message(catalog: Catalog, dossier: Dossier) -> Outgoing:
     )
 
 
+def _qr(account: PaymentAccount, amount: int, reference: str) -> dict[str, str]:
+    bank = bank_by_bin(account.bank_bin)
+    return {
+        "payload": encode(account.bank_bin, account.number, amount, reference),
+        "bank": bank.name if bank else account.bank_bin,
+    }
+
+
 def payment_request_message(account: PaymentAccount, dossier: Dossier) -> Outgoing:
-    """The VietQR code to scan, with the account and the exact reference as text."""
+    """The VietQR code to scan for what is still due, with the account and the exact
+    reference as text (and what was already received, after a partial transfer)."""
     assert dossier.payment is not None
     payment = dossier.payment
-    payload = encode(account.bank_bin, account.number, payment.amount, payment.reference)
-    bank = bank_by_bin(account.bank_bin)
+    amount = dossier.due if dossier.fee else payment.amount
+    qr = _qr(account, amount, payment.reference)
+    params: dict[str, Any] = {
+        "code": dossier.code,
+        "bank": qr["bank"],
+        "account": account.number,
+        "holder": account.holder,
+        "amount": Money(amount),
+        "reference": payment.reference,
+        "expires": At(payment.expires_at),
+    }
+    key = "payment.request"
+    if dossier.paid_total and dossier.fee:
+        key = "ledger.request_rest"
+        params.update(paid=Money(dossier.paid_total), fee=Money(dossier.fee))
+    return Outgoing(
+        Text(key, params),
+        kind=OutgoingKind.IMAGE,
+        media_ref=VIETQR_PREFIX + qr["payload"],
+        media_name="vietqr.png",
+    )
+
+
+def partial_message(account: PaymentAccount, dossier: Dossier, received: int) -> Outgoing:
+    """A transfer credited but not enough: what arrived, what remains, and the QR for it."""
+    assert dossier.payment is not None and dossier.fee
+    qr = _qr(account, dossier.due, dossier.payment.reference)
     text = Text(
-        "payment.request",
+        "ledger.partial",
         {
             "code": dossier.code,
-            "bank": bank.name if bank else account.bank_bin,
+            "received": Money(received),
+            "paid": Money(dossier.paid_total),
+            "fee": Money(dossier.fee),
+            "due": Money(dossier.due),
+            "bank": qr["bank"],
             "account": account.number,
             "holder": account.holder,
-            "amount": Money(payment.amount),
-            "reference": payment.reference,
-            "expires": At(payment.expires_at),
+            "reference": dossier.payment.reference,
+            "expires": At(dossier.payment.expires_at),
         },
     )
     return Outgoing(
-        text, kind=OutgoingKind.IMAGE, media_ref=VIETQR_PREFIX + payload, media_name="vietqr.png"
+        text,
+        kind=OutgoingKind.IMAGE,
+        media_ref=VIETQR_PREFIX + qr["payload"],
+        media_name="vietqr.png",
     )
 
 
-def underpaid_message(dossier: Dossier, paid: int) -> Outgoing:
-    """The transfer was less than the fee: kept for an officer, the citizen told."""
-    assert dossier.payment is not None
-    return Outgoing(
-        Text(
-            "payment.underpaid",
-            {"code": dossier.code, "paid": Money(paid), "due": Money(dossier.payment.amount)},
-        )
-    )
-
-
-def already_paid_message(dossier: Dossier, paid: int) -> Outgoing:
-    """A second transfer for a paid dossier: an officer will refund it."""
-    return Outgoing(Text("payment.extra", {"code": dossier.code, "paid": Money(paid)}))
+def refund_message(dossier: Dossier, refund: Refund) -> Outgoing:
+    """Money owed back: paid in excess, or after the fee was settled; to which account."""
+    key = "ledger.overpaid" if refund.reason is RefundReason.OVERPAID else "ledger.extra"
+    return say(key, code=dossier.code, amount=Money(refund.amount), account=account_text(dossier))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from conversations import payloads
 from conversations.flow import Context
 from conversations.flows.home import home_row
+from conversations.ledger_texts import with_ledger
 from conversations.messages import At, Button, Day, Lines, Outgoing, Text, btn
 from conversations.status_messages import procedure_label, status_label, supplement_lines
 from services.dossier import DossierStatus, allowed_next
@@ -76,7 +77,7 @@ def card_text(ctx: Context, dossier: Dossier) -> Text:
     else:
         status = status_option(dossier.status)
     results = ", ".join(r.name for r in dossier.results)
-    return Text(
+    text = Text(
         "admin.card",
         {
             "code": dossier.code,
@@ -93,6 +94,7 @@ def card_text(ctx: Context, dossier: Dossier) -> Text:
             "history": Lines(tuple(_history_line(e) for e in dossier.history)),
         },
     )
+    return with_ledger(text, dossier) if dossier.fee or dossier.payments else text
 
 
 def card_buttons(dossier: Dossier) -> tuple[tuple[Button, ...], ...]:

@@ -175,6 +175,7 @@ class Procedure:
     fee_note: LocalText | None = None
     code_inferred: bool = False
     inferred: bool = False
+    counter_payment: bool = False  # the fee may be paid at the one-stop counter instead
 
     def field(self, key: str) -> FieldSpec | None:
         """Return the field with `key`, if the form has one."""

@@ -38,7 +38,7 @@ _E = TypeVar("_E", bound=StrEnum)
 PROCEDURE_KEYS = frozenset(
     {"id", "code", "code_inferred", "inferred", "name", "aliases", "summary", "sector", "level",
      "agency", "blocks", "fields", "documents", "fees", "fee_note", "processing_days",
-     "processing_note", "result", "provenance", "note"}
+     "processing_note", "result", "provenance", "note", "counter_payment"}
 )  # fmt: skip
 FIELD_KEYS = frozenset(
     {"key", "label", "type", "required", "help", "options", "options_ref", "date_range", "min",
@@ -456,6 +456,7 @@ def parse_procedure(
         fee_note=reader.local(body, "fee_note", "", required=False),
         code_inferred=reader.boolean(body, "code_inferred", "", default=False),
         inferred=reader.boolean(body, "inferred", "", default=False),
+        counter_payment=reader.boolean(body, "counter_payment", "", default=False),
     )
 
 

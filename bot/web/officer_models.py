@@ -14,6 +14,14 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from bot.web.officer_errors import Label, refusal
+from bot.web.officer_ledger import (
+    PaymentOut,
+    RefundAccountOut,
+    RefundOut,
+    payments_out,
+    refund_account_out,
+    refunds_out,
+)
 from services.catalog import Procedure
 from services.catalog_index import Catalog
 from services.documents import Attachment
@@ -116,6 +124,10 @@ class DossierSummary(BaseModel):
     submitted_at: datetime | None
     due_date: date | None
     overdue: bool
+    payment_method: str = Field(description="online (bank transfer) or counter")
+    amount_paid: int = Field(description="VND paid towards the fee so far")
+    amount_due: int = Field(description="VND of the fee still due (0 when paid or free)")
+    refund_due: int = Field(description="VND owed back to the citizen")
 
 
 class DossierDetail(DossierSummary):
@@ -129,6 +141,9 @@ class DossierDetail(DossierSummary):
     results: list[FileOut]
     history: list[HistoryOut]
     supplement: SupplementOut | None
+    payments: list[PaymentOut]
+    refunds: list[RefundOut]
+    refund_account: RefundAccountOut | None
 
 
 class DossierPage(BaseModel):
@@ -178,6 +193,9 @@ def detail(dossier: Dossier, catalog: Catalog) -> DossierDetail:
             for h in dossier.history
         ],
         supplement=_supplement(dossier, procedure),
+        payments=payments_out(dossier),
+        refunds=refunds_out(dossier),
+        refund_account=refund_account_out(dossier),
     )
 
 
@@ -212,6 +230,10 @@ def _summary_fields(dossier: Dossier, procedure: Procedure | None) -> dict[str, 
         "submitted_at": dossier.submitted_at,
         "due_date": dossier.due_date,
         "overdue": dossier.overdue,
+        "payment_method": dossier.payment_method.value,
+        "amount_paid": dossier.paid_total,
+        "amount_due": dossier.due,
+        "refund_due": dossier.refund_total,
     }
 
 

@@ -12,6 +12,7 @@ from conversations import payloads
 from conversations.cards import both
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home, submission
+from conversations.ledger_texts import with_ledger
 from conversations.messages import (
     At,
     Both,
@@ -125,6 +126,8 @@ def _card(ctx: Context, dossier: Dossier) -> Turn:
             "history": history,
         },
     )
+    if dossier.fee or dossier.payments:
+        text = with_ledger(text, dossier)
     buttons: list[tuple[Button, ...]] = []
     if dossier.phase is Phase.AWAITING_PAYMENT:
         buttons.append((btn("dossiers.pay", payloads.do("pay")),))

@@ -431,14 +431,6 @@ MESSAGES: dict[str, str] = {
     "payment.expired": "The payment request has expired. You can create a new one.",
     "payment.renew": "🔁 New payment request",
     "payment.renewed": "A new payment request was created.",
-    "payment.underpaid": (
-        "⚠️ Dossier {code}: received {paid}, less than the {due} due. An officer will contact "
-        "you; please do not transfer more for now."
-    ),
-    "payment.extra": (
-        "Dossier {code} had already been paid; the {paid} just received will be refunded by "
-        "an officer."
-    ),
     "receipt.caption": (
         "🧾 <b>Dossier receipt</b>\nDossier code: <b>{code}</b>\nProcedure: {procedure}\n"
         "Receiving agency: {agency}\nFees: {fee}\nSubmitted: {submitted}\n"

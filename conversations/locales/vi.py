@@ -438,14 +438,6 @@ MESSAGES: dict[str, str] = {
     "payment.expired": "Yêu cầu thanh toán đã hết hạn. Bạn có thể tạo yêu cầu mới.",
     "payment.renew": "🔁 Tạo yêu cầu thanh toán mới",
     "payment.renewed": "Đã tạo yêu cầu thanh toán mới.",
-    "payment.underpaid": (
-        "⚠️ Hồ sơ {code}: đã nhận {paid}, chưa đủ số tiền {due}. Cán bộ sẽ liên hệ để xử lý; "
-        "bạn không cần chuyển thêm lúc này."
-    ),
-    "payment.extra": (
-        "Hồ sơ {code} đã được thanh toán trước đó; khoản {paid} vừa nhận sẽ được cán bộ "
-        "hoàn lại theo quy định."
-    ),
     "receipt.caption": (
         "🧾 <b>Phiếu tiếp nhận hồ sơ</b>\nMã hồ sơ: <b>{code}</b>\nThủ tục: {procedure}\n"
         "Cơ quan tiếp nhận: {agency}\nPhí, lệ phí: {fee}\nThời gian nộp: {submitted}\n"
