@@ -78,7 +78,9 @@ def ledger_lines(dossier: Dossier) -> Lines:
     return Lines((*payments, *(_refund_line(r) for r in dossier.refunds)), separator="")
 
 
-def with_ledger(card: Text, dossier: Dossier) -> Text:
-    """A dossier card followed by its fee line and its ledger."""
-    return Text("ledger.card", {"card": card, "fee": fee_line(dossier),
-                                "lines": ledger_lines(dossier)})  # fmt: skip
+def payment_block(dossier: Dossier) -> Text | str:
+    """The lines a dossier card gets about its fee: the fee line and the ledger ("" when the
+    dossier has no fee and no payment)."""
+    if not dossier.fee and not dossier.payments:
+        return ""
+    return Text("ledger.card", {"fee": fee_line(dossier), "lines": ledger_lines(dossier)})

@@ -12,7 +12,7 @@ from conversations import payloads
 from conversations.cards import both
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home, submission
-from conversations.ledger_texts import with_ledger
+from conversations.ledger_texts import payment_block
 from conversations.messages import (
     At,
     Both,
@@ -124,10 +124,9 @@ def _card(ctx: Context, dossier: Dossier) -> Turn:
             "status": status_text(dossier),
             "due": Day(dossier.due_date) if dossier.due_date else "—",
             "history": history,
+            "payment": payment_block(dossier),
         },
     )
-    if dossier.fee or dossier.payments:
-        text = with_ledger(text, dossier)
     buttons: list[tuple[Button, ...]] = []
     if dossier.phase is Phase.AWAITING_PAYMENT:
         buttons.append((btn("dossiers.pay", payloads.do("pay")),))

@@ -445,7 +445,7 @@ MESSAGES: dict[str, str] = {
     "dossiers.awaiting_payment": "Awaiting payment",
     "dossiers.card": (
         "<b>Dossier {code}</b>\nProcedure: {procedure}\nAgency: {agency}\nStatus: <b>{status}</b>\n"
-        "Result due: {due}\nHistory:\n{history}"
+        "Result due: {due}{payment}\nHistory:\n{history}"
     ),
     "dossiers.history_line": "• {at}: {status}",
     "dossiers.pay": "💳 Pay",

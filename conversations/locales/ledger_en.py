@@ -42,7 +42,7 @@ MESSAGES: dict[str, str] = {
     "ledger.fee_due": "{fee}; paid {paid}; <b>{due}</b> still due",
     "ledger.fee_counter": "{fee}, paid at the one-stop counter; paid {paid}; <b>{due}</b> still due",
     "ledger.fee_refund": "{fee}; {amount} to be refunded to {account}",
-    "ledger.card": "{card}\n<b>Fee</b>: {fee}{lines}",
+    "ledger.card": "\n<b>Fee</b>: {fee}{lines}",
     "ledger.payment_line": "\n• {at}: received {amount} ({provider})",
     "ledger.refund_line": "\n• Refund {amount} ({reason})",
     "ledger.reason_overpaid": "paid in excess",

@@ -44,7 +44,7 @@ MESSAGES: dict[str, str] = {
     "ledger.fee_due": "{fee}; đã nộp {paid}; còn phải nộp <b>{due}</b>",
     "ledger.fee_counter": "{fee}, nộp tại bộ phận một cửa; đã nộp {paid}; còn phải nộp <b>{due}</b>",
     "ledger.fee_refund": "{fee}; hoàn lại {amount} vào {account}",
-    "ledger.card": "{card}\n<b>Phí, lệ phí</b>: {fee}{lines}",
+    "ledger.card": "\n<b>Phí, lệ phí</b>: {fee}{lines}",
     "ledger.payment_line": "\n• {at}: nhận {amount} ({provider})",
     "ledger.refund_line": "\n• Hoàn lại {amount} ({reason})",
     "ledger.reason_overpaid": "chuyển thừa",

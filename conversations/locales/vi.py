@@ -452,7 +452,7 @@ MESSAGES: dict[str, str] = {
     "dossiers.awaiting_payment": "Chờ thanh toán",
     "dossiers.card": (
         "<b>Hồ sơ {code}</b>\nThủ tục: {procedure}\nCơ quan: {agency}\nTrạng thái: <b>{status}</b>\n"
-        "Ngày hẹn trả: {due}\nLịch sử:\n{history}"
+        "Ngày hẹn trả: {due}{payment}\nLịch sử:\n{history}"
     ),
     "dossiers.history_line": "• {at}: {status}",
     "dossiers.pay": "💳 Thanh toán",
