@@ -45,7 +45,7 @@ def fee_line(dossier: Dossier) -> Text:
     elif dossier.due:
         line = Text("ledger.fee_due", {"fee": Money(dossier.fee), "paid": paid, "due": due})
     else:
-        line = Text("ledger.fee_paid", {"paid": paid})
+        line = Text("receipt.fee_paid", {"amount": paid})
     if dossier.refund_total:
         amount = Money(dossier.refund_total)
         line = Text("ledger.fee_refund", {"fee": line, "amount": amount,

@@ -38,7 +38,6 @@ MESSAGES: dict[str, str] = {
         "counter: <b>{due}</b> is due when you come to the agency."
     ),
     # ------------------------------------------------------------------ fee lines
-    "ledger.fee_paid": "paid in full, {paid}",
     "ledger.fee_due": "{fee}; paid {paid}; <b>{due}</b> still due",
     "ledger.fee_counter": "{fee}, paid at the one-stop counter; paid {paid}; <b>{due}</b> still due",
     "ledger.fee_refund": "{fee}; {amount} to be refunded to {account}",

@@ -40,7 +40,6 @@ MESSAGES: dict[str, str] = {
         "còn phải nộp <b>{due}</b> khi đến cơ quan."
     ),
     # ------------------------------------------------------------------ fee lines
-    "ledger.fee_paid": "đã thanh toán đủ {paid}",
     "ledger.fee_due": "{fee}; đã nộp {paid}; còn phải nộp <b>{due}</b>",
     "ledger.fee_counter": "{fee}, nộp tại bộ phận một cửa; đã nộp {paid}; còn phải nộp <b>{due}</b>",
     "ledger.fee_refund": "{fee}; hoàn lại {amount} vào {account}",
