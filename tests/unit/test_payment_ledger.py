@@ -3,7 +3,7 @@ overpayments are recorded for refund, a notice for another account is refused.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
