@@ -79,7 +79,7 @@ def _messages(
         settings.payment_bank_bin, settings.payment_account_number, settings.payment_account_holder
     )
     messages: list[tuple[str, Outgoing]] = []
-    if outcome is PaymentOutcome.PARTIAL:
+    if outcome is PaymentOutcome.PARTIAL and dossier.payment is not None:
         messages.append((f"partial:{key}", partial_message(account, dossier, transfer.amount)))
     if outcome in (PaymentOutcome.PAID, PaymentOutcome.OVERPAID):
         messages.append((f"receipt:{dossier.id}", receipt_message(app.catalog, dossier)))

@@ -266,7 +266,7 @@ def _expired(ctx: Context, dossier: Dossier) -> Turn:
         buttons.append((btn("ledger.pay_counter", payloads.do("counter")),))
     buttons.append((btn("btn.menu", payloads.menu("home")),))
     data = SubmissionData(dossier_id=dossier.id)
-    message = say("payment.expired", tuple(buttons))
+    message = say("payment.expired", tuple(buttons), due=Money(dossier.due))
     return Turn(NAME, SubmissionState.AWAITING_PAYMENT, data, (message,))
 
 

@@ -428,7 +428,7 @@ MESSAGES: dict[str, str] = {
     "payment.simulate": "🏦 Simulate the bank transfer (demo)",
     "payment.simulating": "Simulating a bank transfer (demo). The receipt will arrive in a moment.",
     "payment.not_yet": "No payment has arrived yet. If you have just paid, please wait a few minutes.",
-    "payment.expired": "The payment request has expired. You can create a new one.",
+    "payment.expired": "The payment request has expired; <b>{due}</b> is still due. You can create a new one.",
     "payment.renew": "🔁 New payment request",
     "payment.renewed": "A new payment request was created.",
     "receipt.caption": (

@@ -435,7 +435,7 @@ MESSAGES: dict[str, str] = {
     "payment.simulate": "🏦 Giả lập chuyển khoản (bản demo)",
     "payment.simulating": "Đang giả lập giao dịch ngân hàng (bản demo). Biên nhận sẽ được gửi sau giây lát.",
     "payment.not_yet": "Hệ thống chưa nhận được khoản thanh toán. Nếu bạn đã chuyển khoản, vui lòng đợi vài phút.",
-    "payment.expired": "Yêu cầu thanh toán đã hết hạn. Bạn có thể tạo yêu cầu mới.",
+    "payment.expired": "Yêu cầu thanh toán đã hết hạn; còn phải nộp <b>{due}</b>. Bạn có thể tạo yêu cầu mới.",
     "payment.renew": "🔁 Tạo yêu cầu thanh toán mới",
     "payment.renewed": "Đã tạo yêu cầu thanh toán mới.",
     "receipt.caption": (

@@ -76,7 +76,7 @@ async def test_the_unpaid_reminder_comes_before_the_request_expires_once_per_req
     await chat.send("/mydossiers")
     await chat.press(dossier.code)
     await chat.press("Thanh toán")
-    assert chat.keys == ["payment.expired"]
+    assert chat.keys == ["payment.expired"] and "còn phải nộp 3.000 đ" in chat.text()
     await chat.press("Tạo yêu cầu thanh toán mới")
     assert chat.keys == ["payment.renewed", "ledger.request_rest"]
     renewed = uow_factory.db.dossiers[dossier.id]
