@@ -106,7 +106,11 @@ class Dossier:
     @property
     def paid_total(self) -> int:
         """What has been paid towards the fee (refunds excluded)."""
-        return applied_total(self.payments)
+        applied = applied_total(self.payments)
+        if not applied and self.payment is not None and self.payment.paid_at is not None:
+            # Paid in one transfer before the ledger was kept: the request holds the amount.
+            return min(self.payment.paid_amount, self.fee or 0)
+        return applied
 
     @property
     def due(self) -> int:

@@ -190,3 +190,23 @@ async def test_account_numbers_compare_without_spaces(
 def test_no_message_says_not_to_transfer_more() -> None:
     for lang, phrase in (("vi", "không cần chuyển thêm"), ("en", "not transfer more")):
         assert not [k for k, v in CATALOGS[lang].items() if phrase in v.lower()]
+
+
+async def test_a_dossier_paid_before_the_ledger_existed_is_not_asked_again(
+    uow_factory: MemoryUnitOfWorkFactory, clock: FakeClock
+) -> None:
+    old = awaiting(clock, fee=7000)
+    assert old.payment is not None
+    paid = old.payment.__class__(
+        old.payment.reference, 7000, old.payment.requested_at, old.payment.expires_at,
+        paid_at=clock.now(), paid_amount=7000, transaction_id="sepay:1",
+    )  # fmt: skip
+    dossier = await filed(uow_factory, Dossier(**{**_fields(old), "payment": paid}))
+    assert (dossier.paid_total, dossier.due) == (7000, 0)
+    outcome, again = await pay(uow_factory, clock, transfer(dossier, 7000, "t2"))
+    assert outcome is PaymentOutcome.ALREADY_PAID and again is not None
+    assert again.refund_total == 7000 and again.paid_total == 7000
+
+
+def _fields(dossier: Dossier) -> dict[str, Any]:
+    return {name: getattr(dossier, name) for name in Dossier.__dataclass_fields__}
