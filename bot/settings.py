@@ -110,7 +110,9 @@ class Settings(BaseSettings):
     admin_chats: list[str] = Field(default_factory=list)  # chat keys, e.g. telegram:12345
     scheduler: bool = True  # run the scheduler in this process (dvc-bot run)
     status_sync_seconds: int = Field(default=15, ge=1, le=3600)
-    reminders_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    # At most 3 h: the unpaid reminder is due in the last 4 h of a payment request's validity
+    # (services.dossiers.PAYMENT_REMINDER_BEFORE), and a sweep must fall inside that window.
+    reminders_minutes: int = Field(default=60, ge=1, le=180)
     telegram_rate_per_second: float = Field(default=29.5, gt=0, le=1000)
     telegram_chat_interval_seconds: float = Field(default=1.0, ge=0, le=60)
     zalo_rate_per_second: float = Field(default=10.0, gt=0, le=1000)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from conversations import payloads
 from conversations.flow import Context
 from conversations.flows.home import home_row
+from conversations.ledger_texts import payment_block
 from conversations.messages import At, Button, Day, Lines, Outgoing, Text, btn
 from conversations.status_messages import procedure_label, status_label, supplement_lines
 from services.dossier import DossierStatus, allowed_next
@@ -91,6 +92,7 @@ def card_text(ctx: Context, dossier: Dossier) -> Text:
             "supplement": _supplement(ctx, dossier),
             "results": Text("admin.card_results", {"files": results}) if results else "",
             "history": Lines(tuple(_history_line(e) for e in dossier.history)),
+            "payment": payment_block(dossier),
         },
     )
 

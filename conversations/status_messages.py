@@ -116,7 +116,7 @@ def reminder(catalog: Catalog, kind: Reminder, dossier: Dossier) -> Outgoing:
     }
     rows: list[tuple[Button, ...]] = []
     if kind is Reminder.PAYMENT and dossier.payment is not None:
-        params["amount"] = Money(dossier.payment.amount)
+        params["amount"] = Money(dossier.due if dossier.fee else dossier.payment.amount)
         params["expires"] = At(dossier.payment.expires_at)
         rows.append((btn("remind.pay_button", payloads.pick(OPEN, dossier.id)),))
     elif kind is Reminder.SUPPLEMENT:

@@ -191,6 +191,7 @@ class Procedure:
     result_forms: tuple[str, ...] = ()
     visits: tuple[Visit, ...] = ()
     source: str = ""
+    counter_payment: bool = False  # the fee may be paid at the one-stop counter instead
 
     def field(self, key: str) -> FieldSpec | None:
         """Return the field with `key`, if the form has one."""

@@ -40,7 +40,8 @@ _E = TypeVar("_E", bound=StrEnum)
 PROCEDURE_KEYS = frozenset(
     {"id", "code", "code_inferred", "inferred", "name", "aliases", "summary", "sector", "level",
      "agency", "blocks", "fields", "documents", "fees", "fee_note", "processing_days",
-     "processing_note", "result", "provenance", "note", "result_forms", "visits", "source"}
+     "processing_note", "result", "provenance", "note", "result_forms", "visits", "source",
+     "counter_payment"}
 )  # fmt: skip
 FIELD_KEYS = frozenset(
     {"key", "label", "type", "required", "help", "options", "options_ref", "date_range", "min",
@@ -446,6 +447,7 @@ def parse_procedure(
         result_forms=result_forms,
         visits=visits,
         source=str(body.get("source") or ""),
+        counter_payment=reader.boolean(body, "counter_payment", "", default=False),
     )
 
 

@@ -19,8 +19,12 @@ from services.applicant import Party
 from services.calendar import add_working_days
 from services.documents import Attachment
 from services.dossier import DossierStatus, format_code, payment_reference
+from services.ledger import Payment, PaymentMethod, Refund, applied_total
 
 PAYMENT_VALIDITY = timedelta(hours=24)
+# The unpaid reminder goes once per request when this little of its validity is left, so the
+# citizen can still pay with the QR they have (or renew it) before it expires.
+PAYMENT_REMINDER_BEFORE = timedelta(hours=4)
 
 
 OPEN_STATUSES: frozenset[int] = frozenset({1, 2, 4, 5, 6, 7})  # the agency still has it
@@ -35,7 +39,8 @@ class Phase(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class PaymentRequest:
-    """A VietQR payment asked for a dossier."""
+    """A VietQR payment asked for a dossier: `amount` is what was still due when asked (or
+    after the last partial transfer); `paid_*` are set once the whole fee is in."""
 
     reference: str
     amount: int
@@ -100,6 +105,33 @@ class Dossier:
     filer: Party | None = None
     subject: Party | None = None
     relation: str = ""
+    payments: tuple[Payment, ...] = ()  # the ledger: every transfer credited, in order
+    refunds: tuple[Refund, ...] = ()  # money owed back (overpaid, or paid twice)
+    payment_method: PaymentMethod = PaymentMethod.ONLINE
+
+    @property
+    def paid_total(self) -> int:
+        """What has been paid towards the fee (refunds excluded)."""
+        applied = applied_total(self.payments)
+        if not applied and self.payment is not None and self.payment.paid_at is not None:
+            # Paid in one transfer before the ledger was kept: the request holds the amount.
+            return min(self.payment.paid_amount, self.fee or 0)
+        return applied
+
+    @property
+    def due(self) -> int:
+        """What is still due on the fee (0 for a free dossier or one fully paid)."""
+        return max((self.fee or 0) - self.paid_total, 0)
+
+    @property
+    def refund_total(self) -> int:
+        """What is owed back to the citizen."""
+        return sum(r.amount for r in self.refunds)
+
+    @property
+    def fully_paid(self) -> bool:
+        """A fee was due online and all of it has arrived."""
+        return bool(self.fee) and self.due == 0
 
     def with_status(
         self, status: DossierStatus, at: datetime, actor: str, note: str = ""
@@ -231,6 +263,23 @@ def payment_request(code: str, amount: int, now: datetime) -> PaymentRequest:
     return PaymentRequest(payment_reference(code), amount, now, now + PAYMENT_VALIDITY)
 
 
+def renew_payment(dossier: Dossier, now: datetime) -> Dossier:
+    """A new request for what is still due; the payments already received stay credited."""
+    return replace(dossier, payment=payment_request(dossier.code, dossier.due, now))
+
+
+def remind_payment_now(dossier: Dossier, now: datetime) -> bool:
+    """Whether the unpaid reminder is due: awaiting payment, with a request still valid that
+    has no more than PAYMENT_REMINDER_BEFORE left."""
+    payment = dossier.payment
+    return (
+        dossier.phase is Phase.AWAITING_PAYMENT
+        and payment is not None
+        and dossier.due > 0
+        and now < payment.expires_at <= now + PAYMENT_REMINDER_BEFORE
+    )
+
+
 def submitted(
     dossier: Dossier, at: datetime, day: date, processing_days: int, actor: str
 ) -> Dossier:
@@ -255,9 +304,11 @@ class PaymentSimulator(Protocol):
 class PaymentOutcome(StrEnum):
     """What a bank notification did."""
 
-    PAID = "paid"
+    PAID = "paid"  # the fee is now paid in full (the dossier is submitted)
+    OVERPAID = "overpaid"  # paid in full, and the excess recorded for refund
+    PARTIAL = "partial"  # credited; something is still due, the citizen told what
     DUPLICATE = "duplicate"  # the same notification again: no effect
     IGNORED = "ignored"  # money going out, or zero
     UNMATCHED = "unmatched"  # no dossier matches the description: kept for an officer
-    UNDERPAID = "underpaid"  # less than the fee: kept for an officer, the citizen told
-    ALREADY_PAID = "already_paid"  # a second payment for a paid dossier: kept for an officer
+    ALREADY_PAID = "already_paid"  # nothing was due any more: recorded for refund
+    WRONG_ACCOUNT = "wrong_account"  # received on another account than ours: refused

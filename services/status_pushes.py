@@ -20,14 +20,14 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from services.clock import VIETNAM, Clock
-from services.dossiers import Dossier, StatusChange
+from services.dossiers import Dossier, StatusChange, remind_payment_now
 from services.ports import UnitOfWork, UnitOfWorkFactory
 
 
 class Reminder(StrEnum):
     """What a reminder is about."""
 
-    PAYMENT = "payment"  # the fee is still unpaid a day after filing
+    PAYMENT = "payment"  # the fee is still due and the payment request expires soon
     SUPPLEMENT = "supplement"  # the officer's request for documents is still unanswered
     DUE_TOMORROW = "due_tomorrow"  # the result is due tomorrow
     OVERDUE = "overdue"  # the due date has passed (the dossier is flagged overdue)
@@ -141,11 +141,12 @@ async def send_reminders(
     today = now.astimezone(VIETNAM).date()
     counts = dict.fromkeys(Reminder, 0)
     async with uow_factory() as uow:
-        for dossier in await uow.dossiers.awaiting_payment(now - timedelta(hours=24)):
-            payment = dossier.payment
-            if payment is not None and payment.expires_at > now:
+        for dossier in await uow.dossiers.awaiting_payment(now):
+            if dossier.payment is not None and remind_payment_now(dossier, now):
+                # Once per request: a renewed request gets its own reminder before it expires.
+                key = dossier.payment.requested_at.isoformat()
                 counts[Reminder.PAYMENT] += await _remind(
-                    uow, messages, Reminder.PAYMENT, dossier, payment.reference, now
+                    uow, messages, Reminder.PAYMENT, dossier, key, now
                 )
         for dossier in await uow.dossiers.search(None, status=5, limit=10_000):
             asked = dossier.supplement_at

@@ -14,6 +14,14 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from bot.web.officer_errors import Label, refusal
+from bot.web.officer_ledger import (
+    PaymentOut,
+    RefundAccountOut,
+    RefundOut,
+    payments_out,
+    refund_account_out,
+    refunds_out,
+)
 from services.applicant import Party
 from services.catalog import Procedure
 from services.catalog_index import Catalog
@@ -126,6 +134,10 @@ class DossierSummary(BaseModel):
     submitted_at: datetime | None
     due_date: date | None
     overdue: bool
+    payment_method: str = Field(description="online (bank transfer) or counter")
+    amount_paid: int = Field(description="VND paid towards the fee so far")
+    amount_due: int = Field(description="VND of the fee still due (0 when paid or free)")
+    refund_due: int = Field(description="VND owed back to the citizen")
 
 
 class DossierDetail(DossierSummary):
@@ -142,6 +154,9 @@ class DossierDetail(DossierSummary):
     filer: PartyOut | None = Field(description="The logged-in citizen who filed")
     subject: PartyOut | None = Field(description="Whom the dossier is about")
     relation: str = Field(description="ban_than, con, cha_me or uy_quyen (empty: older)")
+    payments: list[PaymentOut]
+    refunds: list[RefundOut]
+    refund_account: RefundAccountOut | None
 
 
 class DossierPage(BaseModel):
@@ -194,6 +209,9 @@ def detail(dossier: Dossier, catalog: Catalog) -> DossierDetail:
         filer=_party(dossier.filer),
         subject=_party(dossier.subject),
         relation=dossier.relation,
+        payments=payments_out(dossier),
+        refunds=refunds_out(dossier),
+        refund_account=refund_account_out(dossier),
     )
 
 
@@ -239,6 +257,10 @@ def _summary_fields(dossier: Dossier, procedure: Procedure | None) -> dict[str, 
         "submitted_at": dossier.submitted_at,
         "due_date": dossier.due_date,
         "overdue": dossier.overdue,
+        "payment_method": dossier.payment_method.value,
+        "amount_paid": dossier.paid_total,
+        "amount_due": dossier.due,
+        "refund_due": dossier.refund_total,
     }
 
 

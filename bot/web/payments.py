@@ -18,7 +18,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from bot.bootstrap import Application
-from conversations.notifications import already_paid_message, receipt_message, underpaid_message
+from conversations.flow import PaymentAccount
+from conversations.messages import Outgoing
+from conversations.notifications import partial_message, receipt_message, refund_message
 from services.codec import to_json
 from services.dossiers import Dossier, PaymentOutcome
 from services.payment_matching import apply_transfer
@@ -54,38 +56,51 @@ async def apply(app: Application, transfer: BankTransfer, body: bytes) -> Paymen
     now = app.clock.now()
     days = {p.id: p.processing_days for p in app.catalog.procedures}
     record = json.loads(body)
+    account = app.settings.payment_account_number
     async with app.uow_factory() as uow:
         outcome, dossier = await apply_transfer(
-            uow.dossiers, uow.payments, transfer, record, now, days
+            uow.dossiers, uow.payments, transfer, record, now, days, account
         )
+        if outcome is PaymentOutcome.WRONG_ACCOUNT:
+            log.warning("payment notification for another account refused (%s)", transfer.provider)
         if dossier is not None:
             await _notify(app, uow, outcome, dossier, transfer)
         await uow.commit()
     return outcome
 
 
+def _messages(
+    app: Application, outcome: PaymentOutcome, dossier: Dossier, transfer: BankTransfer
+) -> list[tuple[str, Outgoing]]:
+    """(event key, message) of what the citizen must hear about this transfer."""
+    key = f"{transfer.provider}:{transfer.transaction_id}"
+    settings = app.settings
+    account = PaymentAccount(
+        settings.payment_bank_bin, settings.payment_account_number, settings.payment_account_holder
+    )
+    messages: list[tuple[str, Outgoing]] = []
+    if outcome is PaymentOutcome.PARTIAL and dossier.payment is not None:
+        messages.append((f"partial:{key}", partial_message(account, dossier, transfer.amount)))
+    if outcome in (PaymentOutcome.PAID, PaymentOutcome.OVERPAID):
+        messages.append((f"receipt:{dossier.id}", receipt_message(app.catalog, dossier)))
+    for refund in dossier.refunds:
+        if (refund.provider, refund.transaction_id) == (transfer.provider, transfer.transaction_id):
+            messages.append((f"refund:{key}", refund_message(dossier, refund)))
+    return messages
+
+
 async def _notify(
     app: Application, uow: Any, outcome: PaymentOutcome, dossier: Dossier, transfer: BankTransfer
 ) -> None:
-    if outcome is PaymentOutcome.PAID:
-        message, event = receipt_message(app.catalog, dossier), f"receipt:{dossier.id}"
-    elif outcome is PaymentOutcome.UNDERPAID:
-        message, event = (
-            underpaid_message(dossier, transfer.amount),
-            f"underpaid:{transfer.transaction_id}",
-        )
-    elif outcome is PaymentOutcome.ALREADY_PAID:
-        message, event = (
-            already_paid_message(dossier, transfer.amount),
-            f"extra:{transfer.transaction_id}",
-        )
-    else:
+    messages = _messages(app, outcome, dossier, transfer)
+    if not messages:
         return
     recipients = {dossier.owner}
     if dossier.citizen_id:
         recipients.update(await uow.citizens.chats(dossier.citizen_id))
     for chat in sorted(recipients):
-        await uow.outbox.enqueue(chat, event, to_json(message), app.clock.now())
+        for event, message in messages:
+            await uow.outbox.enqueue(chat, event, to_json(message), app.clock.now())
 
 
 def payments_router(app: Application) -> APIRouter:

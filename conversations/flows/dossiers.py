@@ -12,6 +12,7 @@ from conversations import payloads
 from conversations.cards import both
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home, submission
+from conversations.ledger_texts import payment_block
 from conversations.messages import (
     At,
     Both,
@@ -123,6 +124,7 @@ def _card(ctx: Context, dossier: Dossier) -> Turn:
             "status": status_text(dossier),
             "due": Day(dossier.due_date) if dossier.due_date else "—",
             "history": history,
+            "payment": payment_block(dossier),
         },
     )
     buttons: list[tuple[Button, ...]] = []

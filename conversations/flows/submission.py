@@ -3,7 +3,9 @@
     SUMMARY ──submit──▶ (login, when not logged in) ──▶ COMMITTING ──commit──▶ the dossier:
         free (or fee set at reception) ──▶ submitted at once: receipt, status 1
         fee online ──▶ AWAITING_PAYMENT: the QR, the account and the exact reference
-    AWAITING_PAYMENT ──check──▶ paid: receipt / not yet / expired ──renew──▶ a new request
+    AWAITING_PAYMENT ──check──▶ paid: receipt / not yet (what is still due) / expired
+                     ──renew──▶ a new request for what is still due (payments received stay)
+                     ──counter (where the procedure allows)──▶ submitted unpaid, fee at counter
                      ──simulate (demo only)──▶ a signed notification through the real webhook
 
 The receipt also reaches the citizen through the outbox when the bank's notification is
@@ -26,6 +28,7 @@ from conversations.messages import (
     Incoming,
     IncomingKind,
     Lines,
+    Money,
     Outgoing,
     Text,
     btn,
@@ -37,9 +40,17 @@ from services.answers import JsonValue
 from services.catalog import Procedure
 from services.clock import today
 from services.codec import to_json
-from services.dossiers import Dossier, Phase, dossier_code, payment_request, submitted
+from services.dossiers import (
+    Dossier,
+    Phase,
+    dossier_code,
+    payment_request,
+    renew_payment,
+    submitted,
+)
 from services.drafts import Draft, DraftStatus
 from services.fees import quote_fee
+from services.ledger import PaymentMethod
 
 NAME = "submission"
 DELIVERY = "hinh_thuc_nhan_kq"
@@ -200,26 +211,49 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     return home.show(say("submission.submitted", code=code), receipt)
 
 
-def _payment_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
+def _counter_allowed(ctx: Context, dossier: Dossier) -> bool:
+    proc = ctx.catalog.procedure(dossier.procedure_id)
+    return proc is not None and proc.counter_payment
+
+
+def _payment_buttons(ctx: Context, dossier: Dossier) -> tuple[tuple[Button, ...], ...]:
     buttons = [(btn("payment.check", payloads.do("check")),)]
     if ctx.settings.payment.simulator:
         buttons.append((btn("payment.simulate", payloads.do("simulate")),))
+    if _counter_allowed(ctx, dossier):
+        buttons.append((btn("ledger.pay_counter", payloads.do("counter")),))
     buttons.append((btn("btn.menu", payloads.menu("home")),))
     return tuple(buttons)
 
 
 def _awaiting_payment(ctx: Context, dossier: Dossier, *before: Outgoing) -> Turn:
     message = payment_request_message(ctx.settings.payment, dossier, ctx.catalog)
-    message = replace(message, buttons=_payment_buttons(ctx))
+    message = replace(message, buttons=_payment_buttons(ctx, dossier))
     data = SubmissionData(dossier_id=dossier.id)
     return Turn(NAME, SubmissionState.AWAITING_PAYMENT, data, (*before, message))
 
 
 def _payment_note(ctx: Context, dossier: Dossier, key: str) -> Turn:
-    """A short answer under the QR already on screen (the QR is not sent again)."""
+    """A short answer under the QR already on screen (the QR is not sent again); once part
+    of the fee has arrived, it says how much and what is still due."""
     data = SubmissionData(dossier_id=dossier.id)
-    note = say(key, _payment_buttons(ctx))
+    buttons = _payment_buttons(ctx, dossier)
+    note = say(key, buttons)
+    if key == "payment.not_yet" and dossier.paid_total and dossier.fee:
+        note = say("ledger.not_yet_partial", buttons, paid=Money(dossier.paid_total),
+                   fee=Money(dossier.fee), due=Money(dossier.due))  # fmt: skip
     return Turn(NAME, SubmissionState.AWAITING_PAYMENT, data, (note,))
+
+
+async def _at_counter(ctx: Context, dossier: Dossier) -> Turn:
+    """Submitted unpaid: status 1, the fee noted as due at the one-stop counter."""
+    proc = ctx.catalog.procedure(dossier.procedure_id)
+    days = proc.processing_days if proc else 0
+    chosen = replace(dossier, payment_method=PaymentMethod.COUNTER)
+    chosen = submitted(chosen, ctx.clock.now(), today(ctx.clock), days, "citizen")
+    await ctx.repos.dossiers.update(chosen)
+    note = say("ledger.counter_chosen", code=chosen.code, due=Money(chosen.due))
+    return home.show(note, receipt_message(ctx.catalog, chosen))
 
 
 async def _step_payment(ctx: Context, data: SubmissionData, event: Incoming) -> Turn | None:
@@ -233,33 +267,34 @@ async def _step_payment(ctx: Context, data: SubmissionData, event: Incoming) -> 
     match action:
         case "check":
             if expired:
-                return _expired(data)
+                return _expired(ctx, dossier)
             return _payment_note(ctx, dossier, "payment.not_yet")
         case "renew":
-            renewed = replace(
-                dossier,
-                payment=payment_request(dossier.code, dossier.payment.amount, ctx.clock.now()),
-            )
+            renewed = renew_payment(dossier, ctx.clock.now())
             await ctx.repos.dossiers.update(renewed)
             return _awaiting_payment(ctx, renewed, say("payment.renewed"))
+        case "counter" if _counter_allowed(ctx, dossier):
+            return await _at_counter(ctx, dossier)
         case "simulate" if ctx.simulator is not None and ctx.settings.payment.simulator:
-            await ctx.simulator.simulate(dossier.payment.reference, dossier.payment.amount)
+            await ctx.simulator.simulate(dossier.payment.reference, dossier.due)
             return _payment_note(ctx, dossier, "payment.simulating")
     return None
 
 
-def _expired(data: SubmissionData) -> Turn:
-    buttons = (
-        (btn("payment.renew", payloads.do("renew")),),
-        (btn("btn.menu", payloads.menu("home")),),
-    )
-    return Turn(NAME, SubmissionState.AWAITING_PAYMENT, data, (say("payment.expired", buttons),))
+def _expired(ctx: Context, dossier: Dossier) -> Turn:
+    buttons = [(btn("payment.renew", payloads.do("renew")),)]
+    if _counter_allowed(ctx, dossier):
+        buttons.append((btn("ledger.pay_counter", payloads.do("counter")),))
+    buttons.append((btn("btn.menu", payloads.menu("home")),))
+    data = SubmissionData(dossier_id=dossier.id)
+    message = say("payment.expired", tuple(buttons), due=Money(dossier.due))
+    return Turn(NAME, SubmissionState.AWAITING_PAYMENT, data, (message,))
 
 
 async def show_payment(ctx: Context, dossier: Dossier) -> Turn:
     """The payment screen of a dossier still waiting for its fee."""
     if dossier.payment and ctx.clock.now() >= dossier.payment.expires_at:
-        return _expired(SubmissionData(dossier_id=dossier.id))
+        return _expired(ctx, dossier)
     return _awaiting_payment(ctx, dossier)
 
 

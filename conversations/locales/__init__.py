@@ -13,6 +13,8 @@ from conversations.locales import (
     fees_vi,
     identity_en,
     identity_vi,
+    ledger_en,
+    ledger_vi,
     status_en,
     status_vi,
     vi,
@@ -31,9 +33,19 @@ def _merge(*parts: Mapping[str, str]) -> dict[str, str]:
 
 CATALOGS: dict[str, dict[str, str]] = {
     "vi": _merge(
-        vi.MESSAGES, admin_vi.MESSAGES, fees_vi.MESSAGES, identity_vi.MESSAGES, status_vi.MESSAGES
+        vi.MESSAGES,
+        admin_vi.MESSAGES,
+        fees_vi.MESSAGES,
+        identity_vi.MESSAGES,
+        ledger_vi.MESSAGES,
+        status_vi.MESSAGES,
     ),
     "en": _merge(
-        en.MESSAGES, admin_en.MESSAGES, fees_en.MESSAGES, identity_en.MESSAGES, status_en.MESSAGES
+        en.MESSAGES,
+        admin_en.MESSAGES,
+        fees_en.MESSAGES,
+        identity_en.MESSAGES,
+        ledger_en.MESSAGES,
+        status_en.MESSAGES,
     ),
 }

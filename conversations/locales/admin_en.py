@@ -26,7 +26,7 @@ MESSAGES: dict[str, str] = {
         "🗂 <b>Dossier {code}</b>{overdue}\n"
         "Procedure: {procedure}\nAgency: {agency}\nApplicant: {applicant}\n"
         "Status: <b>{status}</b>\nSubmitted: {submitted}\nDue date: {due}\n"
-        "Files submitted: {attachments}\n{supplement}{results}"
+        "Files submitted: {attachments}{payment}\n{supplement}{results}"
         "<b>History</b>\n{history}"
     ),
     "admin.card_overdue": " ⚠️ <b>OVERDUE</b>",

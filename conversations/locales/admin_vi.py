@@ -26,7 +26,7 @@ MESSAGES: dict[str, str] = {
         "🗂 <b>Hồ sơ {code}</b>{overdue}\n"
         "Thủ tục: {procedure}\nCơ quan: {agency}\nNgười nộp: {applicant}\n"
         "Trạng thái: <b>{status}</b>\nNgày nộp: {submitted}\nNgày hẹn trả: {due}\n"
-        "Số tệp đã nộp: {attachments}\n{supplement}{results}"
+        "Số tệp đã nộp: {attachments}{payment}\n{supplement}{results}"
         "<b>Lịch sử xử lý</b>\n{history}"
     ),
     "admin.card_overdue": " ⚠️ <b>QUÁ HẠN</b>",

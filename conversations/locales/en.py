@@ -428,17 +428,9 @@ MESSAGES: dict[str, str] = {
     "payment.simulate": "🏦 Simulate the bank transfer (demo)",
     "payment.simulating": "Simulating a bank transfer (demo). The receipt will arrive in a moment.",
     "payment.not_yet": "No payment has arrived yet. If you have just paid, please wait a few minutes.",
-    "payment.expired": "The payment request has expired. You can create a new one.",
+    "payment.expired": "The payment request has expired; <b>{due}</b> is still due. You can create a new one.",
     "payment.renew": "🔁 New payment request",
     "payment.renewed": "A new payment request was created.",
-    "payment.underpaid": (
-        "⚠️ Dossier {code}: received {paid}, less than the {due} due. An officer will contact "
-        "you; please do not transfer more for now."
-    ),
-    "payment.extra": (
-        "Dossier {code} had already been paid; the {paid} just received will be refunded by "
-        "an officer."
-    ),
     "receipt.caption": (
         "🧾 <b>Dossier receipt</b>\nDossier code: <b>{code}</b>\nProcedure: {procedure}\n"
         "Receiving agency: {agency}\nFees: {fee}\nSubmitted: {submitted}\n"
@@ -453,7 +445,7 @@ MESSAGES: dict[str, str] = {
     "dossiers.awaiting_payment": "Awaiting payment",
     "dossiers.card": (
         "<b>Dossier {code}</b>\nProcedure: {procedure}\nAgency: {agency}\nStatus: <b>{status}</b>\n"
-        "Result due: {due}\nHistory:\n{history}"
+        "Result due: {due}{payment}\nHistory:\n{history}"
     ),
     "dossiers.history_line": "• {at}: {status}",
     "dossiers.pay": "💳 Pay",

@@ -435,17 +435,9 @@ MESSAGES: dict[str, str] = {
     "payment.simulate": "🏦 Giả lập chuyển khoản (bản demo)",
     "payment.simulating": "Đang giả lập giao dịch ngân hàng (bản demo). Biên nhận sẽ được gửi sau giây lát.",
     "payment.not_yet": "Hệ thống chưa nhận được khoản thanh toán. Nếu bạn đã chuyển khoản, vui lòng đợi vài phút.",
-    "payment.expired": "Yêu cầu thanh toán đã hết hạn. Bạn có thể tạo yêu cầu mới.",
+    "payment.expired": "Yêu cầu thanh toán đã hết hạn; còn phải nộp <b>{due}</b>. Bạn có thể tạo yêu cầu mới.",
     "payment.renew": "🔁 Tạo yêu cầu thanh toán mới",
     "payment.renewed": "Đã tạo yêu cầu thanh toán mới.",
-    "payment.underpaid": (
-        "⚠️ Hồ sơ {code}: đã nhận {paid}, chưa đủ số tiền {due}. Cán bộ sẽ liên hệ để xử lý; "
-        "bạn không cần chuyển thêm lúc này."
-    ),
-    "payment.extra": (
-        "Hồ sơ {code} đã được thanh toán trước đó; khoản {paid} vừa nhận sẽ được cán bộ "
-        "hoàn lại theo quy định."
-    ),
     "receipt.caption": (
         "🧾 <b>Phiếu tiếp nhận hồ sơ</b>\nMã hồ sơ: <b>{code}</b>\nThủ tục: {procedure}\n"
         "Cơ quan tiếp nhận: {agency}\nPhí, lệ phí: {fee}\nThời gian nộp: {submitted}\n"
@@ -460,7 +452,7 @@ MESSAGES: dict[str, str] = {
     "dossiers.awaiting_payment": "Chờ thanh toán",
     "dossiers.card": (
         "<b>Hồ sơ {code}</b>\nThủ tục: {procedure}\nCơ quan: {agency}\nTrạng thái: <b>{status}</b>\n"
-        "Ngày hẹn trả: {due}\nLịch sử:\n{history}"
+        "Ngày hẹn trả: {due}{payment}\nLịch sử:\n{history}"
     ),
     "dossiers.history_line": "• {at}: {status}",
     "dossiers.pay": "💳 Thanh toán",

@@ -8,6 +8,7 @@ import logging
 import re
 import shutil
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,11 @@ from bot.web import officer_lookup
 from services.calendar import add_working_days, reception_day
 from services.documents import DocumentSource
 from services.dossier import DossierStatus
+from services.dossiers import Dossier
 from services.files import MAX_FILE_BYTES
+from services.ledger import PaymentMethod
+from services.payment_matching import apply_transfer
+from services.payments import BankTransfer
 from services.status_changes import supplement_received
 from tests.contract.conftest import run_blocking
 from tests.contract.officer_dossiers import (
@@ -360,6 +365,63 @@ async def test_a_dossier_awaiting_its_fee_is_a_409(
         assert response.status_code == 409
         assert response.json()["detail"]["error"] == "awaiting_payment"
     assert await stored(app, dossier.id) == dossier
+
+
+async def credit(app: Application, dossier: Dossier, amount: int, txid: str) -> str:
+    """A bank notification for the dossier, applied as the webhook applies it."""
+    assert dossier.payment is not None
+    transfer = BankTransfer(
+        provider="sepay", transaction_id=txid, amount=amount,
+        description=f"CK {dossier.payment.reference}", account="1234567890",
+        occurred_at=NOW, incoming=True,
+    )  # fmt: skip
+    async with app.uow_factory() as uow:
+        outcome, _ = await apply_transfer(
+            uow.dossiers, uow.payments, transfer, {"id": txid}, NOW, {}, "1234567890"
+        )
+        await uow.commit()
+    return outcome.value
+
+
+async def test_officers_see_payments_what_is_due_and_refunds(
+    app: Application, api: httpx.AsyncClient
+) -> None:
+    dossier = await add_dossier(app, status=None)
+    account = {"tk_ngan_hang": "970436", "tk_so": "0071000123456", "tk_chu": "NONG THI HOA"}
+    dossier = replace(dossier, refund=account)
+    async with app.uow_factory() as uow:
+        await uow.dossiers.update(dossier)
+        await uow.commit()
+    base = f"/api/v1/dossiers/{dossier.code}"
+    assert await credit(app, dossier, 10000, "s-1") == "partial"
+    shown = (await api.get(base, headers=headers(KEY_POLICE))).json()
+    assert (shown["amount_paid"], shown["amount_due"], shown["refund_due"]) == (10000, 5000, 0)
+    assert shown["payment_method"] == "online" and shown["phase"] == "awaiting_payment"
+    assert await credit(app, dossier, 8000, "s-2") == "overpaid"
+    shown = (await api.get(base, headers=headers(KEY_POLICE))).json()
+    assert (shown["amount_paid"], shown["amount_due"], shown["refund_due"]) == (15000, 0, 3000)
+    assert [(p["transaction_id"], p["amount"], p["applied"]) for p in shown["payments"]] == [
+        ("s-1", 10000, 10000),
+        ("s-2", 8000, 5000),
+    ]
+    assert [(r["amount"], r["reason"]) for r in shown["refunds"]] == [(3000, "overpaid")]
+    assert shown["refund_account"]["number"] == "0071000123456"
+    listed = (await api.get("/api/v1/dossiers", headers=headers(KEY_POLICE))).json()["items"]
+    (item,) = [i for i in listed if i["code"] == dossier.code]
+    assert (item["amount_paid"], item["amount_due"], item["refund_due"]) == (15000, 0, 3000)
+
+
+async def test_officers_see_a_fee_due_at_the_counter(
+    app: Application, api: httpx.AsyncClient
+) -> None:
+    dossier = await add_dossier(app)
+    counter = replace(dossier, payment_method=PaymentMethod.COUNTER)
+    async with app.uow_factory() as uow:
+        await uow.dossiers.update(counter)
+        await uow.commit()
+    shown = (await api.get(f"/api/v1/dossiers/{dossier.code}", headers=headers(KEY_POLICE))).json()
+    assert (shown["status"], shown["payment_method"]) == (1, "counter")
+    assert (shown["amount_paid"], shown["amount_due"], shown["payments"]) == (0, 15000, [])
 
 
 @pytest.mark.parametrize(

@@ -17,9 +17,12 @@ from sqlalchemy import func, select, text
 from bot.bootstrap import Application, build
 from bot.settings import Settings
 from bot.web.app import create_http_app
+from conversations.messages import Outgoing
+from services.codec import from_json
 from services.dossier import DossierStatus
 from services.dossiers import Dossier, Phase, payment_request
 from services.payments import sign_casso, sign_sepay
+from services.vietqr import decode
 from storage.tables import OutboxRow, PaymentEventRow
 from tests.fakes import FakeClock
 
@@ -74,13 +77,15 @@ async def awaiting_payment(app: Application, amount: int = 7000, code: str = COD
     return dossier
 
 
-def sepay_body(reference: str, amount: int, transaction: int = 9001) -> bytes:
+def sepay_body(
+    reference: str, amount: int, transaction: int = 9001, account: str = "1234567890"
+) -> bytes:
     return json.dumps(
         {
             "id": transaction,
             "gateway": "VietinBank",
             "transactionDate": "2026-11-25 10:00:00",
-            "accountNumber": "1234567890",
+            "accountNumber": account,
             "code": None,
             "content": f"MBVCB.884.{reference.replace(' ', '')}.CT tu 0912 NONG THI HOA",
             "transferType": "in",
@@ -176,16 +181,25 @@ async def test_forged_or_stale_notifications_are_refused_with_no_effect(
     assert (await dossier_now(app, dossier.id)).phase is Phase.AWAITING_PAYMENT
 
 
-async def test_underpayment_is_kept_for_an_officer_and_the_citizen_told(app: Application) -> None:
-    dossier = await awaiting_payment(app)
+async def test_a_partial_transfer_is_credited_and_the_citizen_told_what_remains(
+    app: Application,
+) -> None:
+    dossier = await awaiting_payment(app, amount=8000)
     assert dossier.payment is not None
     body = sepay_body(dossier.payment.reference, 5000)
     response = await post(app, body, signed(app, body))
-    assert response.json()["outcome"] == "underpaid"
-    assert (await dossier_now(app, dossier.id)).phase is Phase.AWAITING_PAYMENT
+    assert response.json()["outcome"] == "partial"
+    partly = await dossier_now(app, dossier.id)
+    assert partly.phase is Phase.AWAITING_PAYMENT
+    assert (partly.paid_total, partly.due) == (5000, 3000)
     async with app.uow_factory() as uow:
         (item,) = await uow.outbox.pending("web:hoa-tab", 0)
-    assert item.message["text"]["key"] == "payment.underpaid"
+    assert item.event == "partial:sepay:9001"
+    assert item.message["text"]["key"] == "ledger.partial"
+    rendered = app.texts.plain(from_json(Outgoing, item.message).text, "vi")
+    assert "đã nhận 5.000 đ" in rendered and "còn phải nộp 3.000 đ" in rendered
+    qr = decode(item.message["media_ref"].removeprefix("vietqr:"))
+    assert qr.qr is not None and qr.qr.amount == 3000
 
 
 async def test_a_transfer_matching_no_dossier_is_recorded_for_an_officer(app: Application) -> None:
@@ -238,3 +252,77 @@ async def test_daily_sequences_never_repeat_under_concurrency(app: Application) 
 
     numbers = await asyncio.gather(*(take() for _ in range(25)))
     assert sorted(numbers) == list(range(1, 26))
+
+
+async def test_two_parts_at_once_add_up_exactly_and_retries_change_nothing(
+    app: Application,
+) -> None:
+    dossier = await awaiting_payment(app, amount=8000)
+    assert dossier.payment is not None
+    five = sepay_body(dossier.payment.reference, 5000, transaction=9101)
+    three = sepay_body(dossier.payment.reference, 3000, transaction=9102)
+    deliveries = [(five, signed(app, five)), (three, signed(app, three))] * 3
+    answers = await asyncio.gather(*(post(app, body, headers) for body, headers in deliveries))
+    outcomes = sorted(r.json()["outcome"] for r in answers)
+    assert all(r.status_code == 200 for r in answers)
+    assert outcomes.count("duplicate") == 4 and sorted(set(outcomes) - {"duplicate"}) == [
+        "paid",
+        "partial",
+    ]
+    paid = await dossier_now(app, dossier.id)
+    assert paid.phase is Phase.SUBMITTED and paid.status is DossierStatus.SUBMITTED
+    assert (paid.paid_total, paid.due, paid.refund_total) == (8000, 0, 0)
+    assert sorted(p.amount for p in paid.payments) == [3000, 5000]
+    assert paid.payment is not None and paid.payment.paid_amount == 8000
+    events, outbox = await counts(app)
+    assert (events, outbox) == (2, 2)  # two transfers; a "partial" note, then the receipt
+
+
+async def test_many_small_transfers_at_once_never_lose_or_double_a_payment(
+    app: Application,
+) -> None:
+    dossier = await awaiting_payment(app, amount=8000)
+    assert dossier.payment is not None
+    bodies = [sepay_body(dossier.payment.reference, 1000, transaction=9200 + n) for n in range(10)]
+    answers = await asyncio.gather(*(post(app, b, signed(app, b)) for b in bodies))
+    outcomes = [r.json()["outcome"] for r in answers]
+    assert outcomes.count("paid") + outcomes.count("overpaid") == 1
+    after = await dossier_now(app, dossier.id)
+    assert len(after.payments) == 10 and after.paid_total == 8000
+    assert after.refund_total == 2000  # the last two thousand are owed back
+    assert after.phase is Phase.SUBMITTED
+
+
+async def test_an_overpayment_is_recorded_for_refund_and_the_citizen_told(
+    app: Application,
+) -> None:
+    dossier = await awaiting_payment(app, amount=7000)
+    assert dossier.payment is not None
+    body = sepay_body(dossier.payment.reference, 10000)
+    response = await post(app, body, signed(app, body))
+    assert response.json()["outcome"] == "overpaid"
+    paid = await dossier_now(app, dossier.id)
+    assert paid.phase is Phase.SUBMITTED and [r.amount for r in paid.refunds] == [3000]
+    async with app.uow_factory() as uow:
+        items = await uow.outbox.pending("web:hoa-tab", 0)
+    assert [i.event for i in items] == [f"receipt:{dossier.id}", "refund:sepay:9001"]
+    assert items[1].message["text"]["key"] == "ledger.overpaid"
+
+
+@pytest.mark.parametrize("account", ["0987654321", "1234567899"])
+async def test_a_notice_for_another_account_is_refused_and_kept(
+    app: Application, account: str
+) -> None:
+    dossier = await awaiting_payment(app)
+    assert dossier.payment is not None
+    body = sepay_body(dossier.payment.reference, 7000, account=account)
+    response = await post(app, body, signed(app, body))
+    assert response.status_code == 200 and response.json()["outcome"] == "wrong_account"
+    after = await dossier_now(app, dossier.id)
+    assert after.phase is Phase.AWAITING_PAYMENT and after.payments == ()
+    async with app.sessions() as session:
+        outcome = (await session.execute(select(PaymentEventRow.outcome))).scalar_one()
+    assert outcome == "wrong_account"
+    assert await counts(app) == (1, 0)
+    spaced = sepay_body(dossier.payment.reference, 7000, transaction=9002, account="1234 567 890")
+    assert (await post(app, spaced, signed(app, spaced))).json()["outcome"] == "paid"

@@ -3,6 +3,7 @@ the officer and the citizen see."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from services.catalog_index import Catalog
 from services.documents import DocumentSource
 from services.dossier import DossierStatus, format_code
 from services.dossiers import Dossier, Phase, submitted
+from services.ledger import Payment, PaymentMethod, Refund, RefundReason
 from services.places import Places
 from tests.chat import ChatDriver
 from tests.fakes import FakeClock, MemoryStaging, MemoryUnitOfWorkFactory, SequentialIds
@@ -369,3 +371,24 @@ async def test_english_officer_texts(
     )
     assert "Nothing was changed" in officer.text(officer.replies[0])
     assert "➡️ 2 · Received" in [officer.label(b) for b in officer.buttons()]
+
+
+async def test_the_officers_card_shows_the_fee_due_at_the_counter_and_refunds(
+    officer: ChatDriver, uow_factory: MemoryUnitOfWorkFactory, catalog: Catalog
+) -> None:
+    at = FakeClock().now()
+    dossier = add_dossier(uow_factory, catalog, at)
+    counter = replace(dossier, payment_method=PaymentMethod.COUNTER)
+    uow_factory.db.dossiers[dossier.id] = counter
+    await officer.send(f"/hoso {dossier.code}")
+    assert officer.keys == ["admin.card"]
+    assert "7.000 đ, nộp tại bộ phận một cửa; đã nộp 0 đ; còn phải nộp 7.000 đ" in officer.text()
+    paid = replace(
+        counter,
+        payments=(Payment("sepay", "t1", 9000, at, 7000),),
+        refunds=(Refund("sepay", "t1", 2000, at, RefundReason.OVERPAID),),
+    )
+    uow_factory.db.dossiers[dossier.id] = paid
+    await officer.send(f"/hoso {dossier.code}")
+    card = officer.text()
+    assert "đã thanh toán 7.000 đ; hoàn lại 2.000 đ" in card and "nhận 9.000 đ (SePay)" in card

@@ -168,3 +168,9 @@ def test_an_empty_key_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "data" / "secret.key").write_text("")
     with pytest.raises(SecretMissing):
         master_secret(Settings(data_dir=tmp_path / "data"))
+
+
+def test_reminder_sweeps_are_frequent_enough_to_remind_before_a_payment_expires() -> None:
+    assert Settings(reminders_minutes=180, _env_file=None).reminders_minutes == 180  # type: ignore[call-arg]
+    with pytest.raises(ValidationError):
+        Settings(reminders_minutes=300, _env_file=None)  # type: ignore[call-arg]

@@ -274,7 +274,8 @@ async def test_reminders_go_once_each(
     uow_factory: MemoryUnitOfWorkFactory, catalog: Catalog, clock: FakeClock, chat: ChatDriver
 ) -> None:
     today = clock.now().date()
-    payment = PaymentRequest("DVC7K2", 7000, clock.now(), clock.now() + timedelta(days=3))
+    # A request valid 28 h: its reminder is due once 4 h or less are left, i.e. after 24 h.
+    payment = PaymentRequest("DVC7K2", 7000, clock.now(), clock.now() + timedelta(hours=28))
     await add(uow_factory, make_dossier(
         catalog, clock, id="pay", code="X-1", phase=Phase.AWAITING_PAYMENT, status=None,
         payment=payment, fee=7000,
@@ -293,7 +294,7 @@ async def test_reminders_go_once_each(
     ))  # fmt: skip
     messages = StatusMessages(catalog)
     counts = await send_reminders(uow_factory, messages, clock)
-    assert counts[Reminder.PAYMENT] == 0  # filed less than a day ago
+    assert counts[Reminder.PAYMENT] == 0  # 28 h of validity left
     assert counts[Reminder.DUE_TOMORROW] == 1 and counts[Reminder.OVERDUE] == 1
     assert uow_factory.db.dossiers["late"].overdue and not uow_factory.db.dossiers["done"].overdue
     clock.advance(hours=25)
