@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from services.catalog_rules import NO_RULES, Check, FieldGroup, FieldRules
+
 
 @dataclass(frozen=True, slots=True)
 class LocalText:
@@ -102,6 +104,8 @@ class FieldSpec:
     inferred: bool = False
     # Asked only when another field's answer is one of these values ("*": any answer).
     show_if: tuple[str, tuple[str, ...]] | None = None
+    rules: FieldRules = NO_RULES  # date limits, name format, the sex an ID must encode
+    group: str = ""  # the review heading (a block name, or `group:`); "" = the procedure's own
 
     def shown(self, answers: Mapping[str, object]) -> bool:
         """Whether the field applies, given the answers so far."""
@@ -175,6 +179,8 @@ class Procedure:
     fee_note: LocalText | None = None
     code_inferred: bool = False
     inferred: bool = False
+    checks: tuple[Check, ...] = ()  # cross-field rules (IDs differ, dates in order, age gaps)
+    groups: tuple[FieldGroup, ...] = ()  # review headings of the groups its fields use
 
     def field(self, key: str) -> FieldSpec | None:
         """Return the field with `key`, if the form has one."""

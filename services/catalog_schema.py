@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -29,6 +29,15 @@ from services.catalog import (
     Procedure,
     Sector,
 )
+from services.catalog_rules import (
+    RULE_KEYS,
+    FieldGroup,
+    check_rule_links,
+    parse_checks,
+    parse_field_rules,
+    parse_group,
+    parse_groups,
+)
 from services.vietqr import BANKS
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -38,12 +47,12 @@ _E = TypeVar("_E", bound=StrEnum)
 PROCEDURE_KEYS = frozenset(
     {"id", "code", "code_inferred", "inferred", "name", "aliases", "summary", "sector", "level",
      "agency", "blocks", "fields", "documents", "fees", "fee_note", "processing_days",
-     "processing_note", "result", "provenance", "note"}
+     "processing_note", "result", "provenance", "note", "checks"}
 )  # fmt: skip
 FIELD_KEYS = frozenset(
     {"key", "label", "type", "required", "help", "options", "options_ref", "date_range", "min",
      "max", "max_length", "prefill", "birth_date_field", "sex_field", "inferred", "note",
-     "show_if"}
+     "show_if"} | RULE_KEYS
 )  # fmt: skip
 DOCUMENT_KEYS = frozenset({"key", "name", "required", "accepted", "hint", "inferred", "note"})
 FEE_KEYS = frozenset({"key", "name", "amount", "online_amount", "inferred", "note"})
@@ -304,6 +313,8 @@ def _field(
         sex_field=reader.key_ref(body, "sex_field", path),
         inferred=reader.boolean(body, "inferred", path, default=False),
         show_if=show_if,
+        rules=parse_field_rules(body, path, reader.fail),
+        group=parse_group(body, path, reader.fail),
     )
 
 
@@ -395,6 +406,7 @@ def parse_procedure(
     problems: list[Problem],
     blocks: Mapping[str, tuple[FieldSpec, ...]],
     named_options: Mapping[str, tuple[Option, ...]],
+    groups: Mapping[str, FieldGroup] | None = None,
 ) -> Procedure | None:
     """Read one procedure document; problems are appended, None when unusable."""
     reader = _Reader(file, problems)
@@ -428,6 +440,8 @@ def parse_procedure(
     if any((fee.payable_online or 0) > 0 for fee in fees):
         fields.extend(blocks.get("refund", ()))
     _check_field_links(reader, fields)
+    checks = parse_checks(body.get("checks"), reader.fail)
+    check_rule_links(fields, checks, groups or {}, reader.fail)
     days = reader.integer(body, "processing_days", "")
     if days is None or days < 0 or days > 365:
         reader.fail("processing_days", "must be a whole number of working days, 0 to 365")
@@ -456,6 +470,8 @@ def parse_procedure(
         fee_note=reader.local(body, "fee_note", "", required=False),
         code_inferred=reader.boolean(body, "code_inferred", "", default=False),
         inferred=reader.boolean(body, "inferred", "", default=False),
+        checks=checks,
+        groups=tuple((groups or {})[key] for key in dict.fromkeys(f.group for f in fields) if key),
     )
 
 
@@ -566,15 +582,22 @@ def build_catalog(files: Mapping[str, Any]) -> CatalogData:
     agencies = parse_agencies(section("agencies.yaml", "agencies"), "agencies.yaml", problems)
     block_reader = _Reader("blocks.yaml", problems)
     blocks = {
-        str(name): parse_fields(block_reader, fields, f"blocks.{name}", options)
+        str(name): tuple(  # a block's fields are reviewed under the block's own heading
+            replace(spec, group=spec.group or str(name))
+            for spec in parse_fields(block_reader, fields, f"blocks.{name}", options)
+        )
         for name, fields in block_reader.mapping(section("blocks.yaml", "blocks") or {}, "").items()
     }
+    blocks_file = files["blocks.yaml"]
+    groups = parse_groups(
+        blocks_file.get("groups") if isinstance(blocks_file, Mapping) else None, block_reader.fail
+    )
     procedures: list[Procedure] = []
     file_of: list[str] = []
     for path in sorted(files):
         if not path.startswith("procedures/"):
             continue
-        proc = parse_procedure(files[path], path, problems, blocks, options)
+        proc = parse_procedure(files[path], path, problems, blocks, options, groups)
         if proc is not None:
             procedures.append(proc)
             file_of.append(path)

@@ -40,15 +40,17 @@ from conversations.messages import (
     Incoming,
     IncomingKind,
     Outgoing,
-    Text,
     say,
 )
 from conversations.payloads import Action, Verb
 from conversations.prefill import prefilled_answers
-from services.answers import AnswerError, parse_answer
+from conversations.validation_texts import error_text
+from services.answers import AnswerError
 from services.catalog import Agency, FieldSpec, FieldType, Procedure
 from services.clock import today
 from services.drafts import Draft, DraftStatus
+from services.field_rules import validate_answer
+from services.form_checks import expected_fields
 
 
 async def start(ctx: Context, proc: Procedure, agency: Agency) -> Turn:
@@ -72,7 +74,7 @@ async def start(ctx: Context, proc: Procedure, agency: Agency) -> Turn:
         "form.started",
         procedure=procedure_name(proc),
         agency=agency_text(agency),
-        count=len(proc.shown_fields(answers)),
+        count=len(expected_fields(proc, answers, first)),
     )
     if answers:
         return form_prefill.confirm_prefill(proc, draft).saying(intro)
@@ -184,12 +186,10 @@ async def _step_answer(ctx: Context, data: FormData, event: Incoming) -> Turn | 
     action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
     if event.kind is IncomingKind.TEXT:
         try:
-            value = parse_answer(spec, event.text, today(ctx.clock), draft.answers)
+            value = validate_answer(proc, spec, event.text, today(ctx.clock), draft.answers)
         except AnswerError as error:
             turn = await ask(ctx, proc, draft, data)
-            return turn.saying(
-                say("form.invalid", reason=Text(f"error.{error.reason}", dict(error.params)))
-            )
+            return turn.saying(say("form.invalid", reason=error_text(proc, spec, error)))
         return await next_field(ctx, proc, await save(ctx, draft, spec, value), data)
     if action is None:
         return None
