@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from conversations.messages import Text
 from services.catalog_index import Catalog
@@ -153,7 +154,7 @@ async def test_the_question_counter_never_jumps(chat: ChatDriver, catalog: Catal
     pairs = _numbers(await counters(chat, catalog, CHOICES))  # postal delivery: 3 more questions
     numbers = [n for n, _ in pairs]
     assert all(n <= total for n, total in pairs), pairs  # never "question 23 of 22"
-    assert all(b - a == 1 for a, b in zip(numbers, numbers[1:], strict=False)), numbers
+    assert all(b - a == 1 for a, b in pairwise(numbers)), numbers
     assert {total for _, total in pairs} == {25}  # the total announced at the start holds
     assert pairs[-1] == (25, 25)
 
