@@ -7,6 +7,7 @@ cross-field rules the answer completes. `form_problems` rechecks stored answers 
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -60,12 +61,18 @@ def person_name(text: str) -> str:
             continue
         if ch.isdigit():
             raise AnswerError("name_digits")
-        if not (ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN")):
+        if not _latin_letter(ch):
             raise AnswerError("name_symbol", {"char": ch})
     letters = sum(ch.isalpha() for ch in name)
     if letters < 2 or name[0] in _NAME_SEPARATORS or name[-1] in _NAME_SEPARATORS:
         raise AnswerError("name_short" if letters < 2 else "name_edges")
     return name
+
+
+@functools.lru_cache(maxsize=1024)
+def _latin_letter(ch: str) -> bool:
+    """A letter of the Latin script (Vietnamese ones included); cached: names repeat letters."""
+    return ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN")
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,9 +29,12 @@ def check_on_answer(
     proc: Procedure, key: str, answers: Mapping[str, JsonValue], today: date
 ) -> CheckError | None:
     """The first rule broken by answering `key`, among rules whose last field is `key`."""
+    concerned = [check for check in proc.checks if key in check.fields]
+    if not concerned:  # most answers: no rule to check, and no cost
+        return None
     order = {spec.key: index for index, spec in enumerate(proc.fields)}
-    for check in proc.checks:
-        if key in check.fields and max(check.fields, key=lambda k: order.get(k, -1)) == key:
+    for check in concerned:
+        if max(check.fields, key=lambda k: order.get(k, -1)) == key:
             error = evaluate(proc, check, answers, today)
             if error is not None:
                 return error
@@ -50,10 +53,12 @@ def evaluate(
     proc: Procedure, check: Check, answers: Mapping[str, JsonValue], today: date
 ) -> CheckError | None:
     """Whether `check` holds; None when it holds or does not apply yet."""
-    shown = {spec.key: spec for spec in proc.shown_fields(answers)}
-    specs = [shown[key] for key in check.fields if key in shown]
     values = [answers.get(key) for key in check.fields]
-    if len(specs) < len(check.fields) or any(v is None or v == "" for v in values):
+    if any(v is None or v == "" for v in values):
+        return None
+    found = {spec.key: spec for spec in proc.fields if spec.key in check.fields}
+    specs = [found[key] for key in check.fields if key in found and found[key].shown(answers)]
+    if len(specs) < len(check.fields):  # a field the answers hide: the rule does not apply
         return None
     match check.kind:
         case CheckKind.DISTINCT:
