@@ -11,8 +11,10 @@ from services.answers import AnswerError
 from services.catalog import FieldSpec, Procedure
 from services.field_rules import FieldProblem
 from services.form_checks import CheckError
+from services.phone_numbers import phone_problem
 
 DEFAULT_GROUP = "validation.group_details"
+PHONE_FIELD = "validation.phone_field"
 
 
 def error_text(proc: Procedure, spec: FieldSpec, error: AnswerError) -> Text:
@@ -22,6 +24,12 @@ def error_text(proc: Procedure, spec: FieldSpec, error: AnswerError) -> Text:
         for name, key in zip(("first", "second"), error.fields, strict=False):
             params[name] = label_of(proc, key)
     return Text(f"error.{error.reason}", params)
+
+
+def phone_error_text(typed: str) -> Text:
+    """Why a typed mobile number was refused outside a form (login): its real problem."""
+    problem, params = phone_problem(typed)
+    return Text(f"error.phone_{problem.value}", {**params, "field": Text(PHONE_FIELD)})
 
 
 def label_of(proc: Procedure, key: str) -> Text:

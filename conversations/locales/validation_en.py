@@ -22,6 +22,7 @@ MESSAGES: dict[str, str] = {
         "number. Please check the number on the card."
     ),
     # ------------------------------------------------------------------ phone numbers
+    "validation.phone_field": "Mobile number",
     "error.phone_letters": "“{field}” has digits only, no letters. Example: 0912 345 678.",
     "error.phone_symbols": (
         "“{field}” has “{char}”, which is not a digit. Type digits only (spaces or dots between "

@@ -22,6 +22,7 @@ MESSAGES: dict[str, str] = {
         "— số của nữ giới. Vui lòng kiểm tra lại số trên thẻ."
     ),
     # ------------------------------------------------------------------ phone numbers
+    "validation.phone_field": "Số điện thoại di động",
     "error.phone_letters": ("“{field}” chỉ gồm chữ số, không có chữ cái. Ví dụ: 0912 345 678."),
     "error.phone_symbols": (
         "“{field}” có ký tự “{char}” không phải chữ số. Chỉ nhập chữ số (có thể cách nhau bằng "

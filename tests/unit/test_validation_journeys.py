@@ -29,7 +29,12 @@ async def fill_until(chat: ChatDriver, catalog: Catalog, stop: str, **typed: str
 
 def refusal(chat: ChatDriver) -> Text:
     """The reason of the refusal the last reply opens with."""
-    assert chat.keys == ["form.invalid", "form.question"], chat.keys
+    return refusal_in(chat, "form.question")
+
+
+def refusal_in(chat: ChatDriver, asked: str) -> Text:
+    """The reason of a refusal, followed by the same question (`asked`)."""
+    assert chat.keys == ["form.invalid", asked], chat.keys
     reason = chat.replies[0].text.params["reason"]
     assert isinstance(reason, Text)
     return reason
@@ -221,3 +226,17 @@ async def test_names_and_phones_get_messages_naming_the_real_problem(
         assert "Điện thoại di động" in chat.text(chat.replies[0])
     await chat.send("+84 912 345 678")
     assert current_field(chat, catalog) == "email"
+
+
+async def test_login_names_the_real_problem_with_a_phone(chat: ChatDriver) -> None:
+    await chat.send("/login")
+    await chat.press("Tôi đồng ý")
+    await chat.send("004195118046")
+    assert chat.keys == ["login.ask_phone"]
+    for typed, reason in (
+        ("0206 3852 123", "error.phone_landline"),
+        ("0912 345", "error.phone_too_short"),
+    ):
+        await chat.send(typed)
+        assert refusal_in(chat, "login.ask_phone").key == reason
+        assert "Số điện thoại di động" in chat.text(chat.replies[0])
