@@ -173,6 +173,8 @@ def test_text_fields_that_are_not_names_keep_digits(catalog: Catalog) -> None:
         ("ket_hon", "ben_nam_so_dinh_danh", "004199054321", "cccd_not_male"),
         ("ket_hon", "ben_nu_so_dinh_danh", "004098054321", "cccd_not_female"),
         ("lien_thong_khai_sinh", "me_so_dinh_danh", "004090012345", "cccd_not_female"),
+        ("dang_ky_lai_ket_hon", "ben_chong_so_dinh_danh", "004191012345", "cccd_not_male"),
+        ("dang_ky_lai_ket_hon", "ben_vo_so_dinh_danh", "004090012345", "cccd_not_female"),
     ],
 )
 def test_an_id_must_encode_the_sex_of_its_role(

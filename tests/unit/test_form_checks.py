@@ -67,6 +67,13 @@ def proc_of(catalog: Catalog, proc_id: str) -> Procedure:
          "check_order", ("tu_ngay", "den_ngay"), {}),
         ("khai_tu", {"nguoi_chet_ngay_sinh": "1950-01-02", "ngay_chet": "1950-01-01"},
          "check_order", ("nguoi_chet_ngay_sinh", "ngay_chet"), {}),
+        ("dang_ky_lai_khai_tu", {"nguoi_chet_ngay_sinh": "1950-01-02", "ngay_chet": "1949-12-31"},
+         "check_order", ("nguoi_chet_ngay_sinh", "ngay_chet"), {}),
+        ("dang_ky_lai_ket_hon", {"ben_vo_ngay_sinh": "2001-06-01", "ngay_dang_ky_cu": "2000-01-01"},
+         "check_order", ("ben_vo_ngay_sinh", "ngay_dang_ky_cu"), {}),
+        ("khai_sinh_nhan_cha_me_con", {"ngay_sinh_tre": "2026-01-01",
+                                       "nguoi_nhan_so_dinh_danh": "004218012345"},
+         "check_age_gap", ("nguoi_nhan_so_dinh_danh", "ngay_sinh_tre"), {"gap": 8}),
         # Two people, two numbers.
         ("ket_hon", {"ben_nam_so_dinh_danh": "004095012345",
                      "ben_nu_so_dinh_danh": "004095012345"}, "check_distinct",
