@@ -8,8 +8,10 @@ from datetime import date
 from conversations import payloads
 from conversations.cards import both
 from conversations.messages import Button, Day, Lines, Money, Text, btn, raw
+from conversations.validation_texts import grouped
 from services.answers import JsonValue
 from services.catalog import FieldSpec, FieldType, Procedure
+from services.form_checks import expected_fields
 
 OPTIONS_PER_PAGE = 10
 OPTION_LIST = "o"
@@ -79,9 +81,12 @@ def question(
     answers: Mapping[str, JsonValue],
     editing: bool,
     page: int = 0,
+    fixed: frozenset[str] = frozenset(),
 ) -> tuple[Text, tuple[tuple[Button, ...], ...]]:
-    """The question for one field, and its buttons (choices, then navigation)."""
-    shown = proc.shown_fields(answers)
+    """The question for one field, and its buttons (choices, then navigation); `fixed` fields
+    (filled from the login, never asked) are not counted."""
+    expected = expected_fields(proc, answers, spec.key)  # conditional fields still to come count
+    shown = tuple(f for f in expected if f.key not in fixed or f.key == spec.key)
     position = next((i for i, f in enumerate(shown, 1) if f.key == spec.key), len(shown))
     current = answers.get(spec.key)
     params: dict[str, str | int | Text | Lines] = {
@@ -142,16 +147,16 @@ def choice_rows(spec: FieldSpec, page: int) -> tuple[tuple[Button, ...], ...]:
 
 
 def summary_lines(proc: Procedure, answers: Mapping[str, JsonValue]) -> Lines:
-    """Every field with its answer, one per line."""
-    return Lines(
-        tuple(
-            Text(
-                "form.summary_line",
-                {"label": label(spec), "value": display(spec, answers.get(spec.key))},
-            )
-            for spec in proc.shown_fields(answers)
+    """Every field with its answer, one per line, under a heading per block."""
+    shown = proc.shown_fields(answers)
+    lines = {
+        spec.key: Text(
+            "form.summary_line",
+            {"label": label(spec), "value": display(spec, answers.get(spec.key))},
         )
-    )
+        for spec in shown
+    }
+    return grouped(proc, shown, lines)
 
 
 def edit_rows(

@@ -22,6 +22,7 @@ from services.identity import (
     normalise_mobile,
     parse_id_number,
 )
+from services.phone_numbers import phone_problem
 from services.text import fold, to_ascii
 
 JsonValue = str | int | bool | dict[str, str]
@@ -70,7 +71,8 @@ def parse_answer(
         case FieldType.PHONE:
             phone = normalise_mobile(text)
             if phone is None:
-                raise AnswerError("phone")
+                problem, params = phone_problem(text)
+                raise AnswerError(f"phone_{problem.value}", params)
             return phone
         case FieldType.EMAIL:
             if len(text) > 254 or not _EMAIL_RE.match(text):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from services.catalog_rules import NO_RULES, Check, FieldGroup, FieldRules
 from services.fee_rules import Exemption, PriceCase, Quantity, Tier, Visit
 from services.local_text import LocalText as LocalText  # re-exported
 
@@ -97,6 +98,8 @@ class FieldSpec:
     identity: bool = False
     # Asked only when another field's answer is one of these values ("*": any answer).
     show_if: tuple[str, tuple[str, ...]] | None = None
+    rules: FieldRules = NO_RULES  # date limits, name format, the sex an ID must encode
+    group: str = ""  # the review heading (a block name, or `group:`); "" = the procedure's own
 
     def shown(self, answers: Mapping[str, object]) -> bool:
         """Whether the field applies, given the answers so far."""
@@ -192,6 +195,8 @@ class Procedure:
     visits: tuple[Visit, ...] = ()
     source: str = ""
     counter_payment: bool = False  # the fee may be paid at the one-stop counter instead
+    checks: tuple[Check, ...] = ()  # cross-field rules (IDs differ, dates in order, age gaps)
+    groups: tuple[FieldGroup, ...] = ()  # review headings of the groups its fields use
 
     def field(self, key: str) -> FieldSpec | None:
         """Return the field with `key`, if the form has one."""

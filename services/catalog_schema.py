@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -28,6 +28,15 @@ from services.catalog import (
     Procedure,
     Sector,
 )
+from services.catalog_rules import (
+    RULE_KEYS,
+    FieldGroup,
+    check_rule_links,
+    parse_checks,
+    parse_field_rules,
+    parse_group,
+    parse_groups,
+)
 from services.fee_schema import check_fee_fields, parse_fees, surely_charged_online
 from services.offer_schema import parse_result_forms, parse_visits, restrict_delivery
 from services.vietqr import BANKS
@@ -41,12 +50,12 @@ PROCEDURE_KEYS = frozenset(
     {"id", "code", "code_inferred", "inferred", "name", "aliases", "summary", "sector", "level",
      "agency", "blocks", "fields", "documents", "fees", "fee_note", "processing_days",
      "processing_note", "result", "provenance", "note", "result_forms", "visits", "source",
-     "counter_payment"}
+     "counter_payment", "checks"}
 )  # fmt: skip
 FIELD_KEYS = frozenset(
     {"key", "label", "type", "required", "help", "options", "options_ref", "date_range", "min",
      "max", "max_length", "prefill", "birth_date_field", "sex_field", "inferred", "note",
-     "show_if", "identity"}
+     "show_if", "identity"} | RULE_KEYS
 )  # fmt: skip
 DOCUMENT_KEYS = frozenset({"key", "name", "required", "accepted", "hint", "inferred", "note"})
 IDENTITY_SOURCES = frozenset(
@@ -314,6 +323,8 @@ def _field(
         inferred=reader.boolean(body, "inferred", path, default=False),
         identity=identity,
         show_if=show_if,
+        rules=parse_field_rules(body, path, reader.fail),
+        group=parse_group(body, path, reader.fail),
     )
 
 
@@ -380,6 +391,7 @@ def parse_procedure(
     problems: list[Problem],
     blocks: Mapping[str, tuple[FieldSpec, ...]],
     named_options: Mapping[str, tuple[Option, ...]],
+    groups: Mapping[str, FieldGroup] | None = None,
 ) -> Procedure | None:
     """Read one procedure document; problems are appended, None when unusable."""
     reader = _Reader(file, problems)
@@ -415,6 +427,8 @@ def parse_procedure(
         fields.extend(blocks.get("refund", ()))
     _check_field_links(reader, fields)
     check_fee_fields(reader, fees, fields)
+    checks = parse_checks(body.get("checks"), reader.fail)
+    check_rule_links(fields, checks, groups or {}, reader.fail)
     days = reader.integer(body, "processing_days", "")
     if days is None or days < 0 or days > 365:
         reader.fail("processing_days", "must be a whole number of working days, 0 to 365")
@@ -448,6 +462,8 @@ def parse_procedure(
         visits=visits,
         source=str(body.get("source") or ""),
         counter_payment=reader.boolean(body, "counter_payment", "", default=False),
+        checks=checks,
+        groups=tuple((groups or {})[key] for key in dict.fromkeys(f.group for f in fields) if key),
     )
 
 
@@ -558,15 +574,22 @@ def build_catalog(files: Mapping[str, Any]) -> CatalogData:
     agencies = parse_agencies(section("agencies.yaml", "agencies"), "agencies.yaml", problems)
     block_reader = _Reader("blocks.yaml", problems)
     blocks = {
-        str(name): parse_fields(block_reader, fields, f"blocks.{name}", options)
+        str(name): tuple(  # a block's fields are reviewed under the block's own heading
+            replace(spec, group=spec.group or str(name))
+            for spec in parse_fields(block_reader, fields, f"blocks.{name}", options)
+        )
         for name, fields in block_reader.mapping(section("blocks.yaml", "blocks") or {}, "").items()
     }
+    blocks_file = files["blocks.yaml"]
+    groups = parse_groups(
+        blocks_file.get("groups") if isinstance(blocks_file, Mapping) else None, block_reader.fail
+    )
     procedures: list[Procedure] = []
     file_of: list[str] = []
     for path in sorted(files):
         if not path.startswith("procedures/"):
             continue
-        proc = parse_procedure(files[path], path, problems, blocks, options)
+        proc = parse_procedure(files[path], path, problems, blocks, options, groups)
         if proc is not None:
             procedures.append(proc)
             file_of.append(path)

@@ -17,6 +17,7 @@ from conversations.messages import Day, Incoming, IncomingKind, Outgoing, Text, 
 from conversations.payloads import Verb
 from conversations.picker import list_buttons
 from services.drafts import Draft
+from services.form_checks import expected_fields
 
 NAME = "drafts"
 DRAFTS = "dr"
@@ -40,7 +41,8 @@ class DraftsData:
 def _label(ctx: Context, draft: Draft) -> Text:
     proc = ctx.catalog.procedure(draft.procedure_id)
     answered = len(draft.answers)
-    total = len(proc.shown_fields(draft.answers)) if proc else answered
+    # The same count as the form's "question i of n": conditional questions still to come count.
+    total = len(expected_fields(proc, draft.answers, draft.cursor)) if proc else answered
     return Text(
         "drafts.item",
         {

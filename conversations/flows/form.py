@@ -50,15 +50,17 @@ from conversations.messages import (
     Incoming,
     IncomingKind,
     Outgoing,
-    Text,
     say,
 )
 from conversations.payloads import Action, Verb
-from services.answers import AnswerError, parse_answer
+from conversations.validation_texts import error_text
+from services.answers import AnswerError
 from services.applicant import RELATION_FIELD
 from services.catalog import Agency, FieldSpec, FieldType, Procedure
 from services.clock import today
 from services.drafts import Draft, DraftStatus
+from services.field_rules import validate_answer
+from services.form_checks import expected_fields
 
 
 async def start(ctx: Context, proc: Procedure, agency: Agency) -> Turn:
@@ -78,11 +80,12 @@ async def start(ctx: Context, proc: Procedure, agency: Agency) -> Turn:
         answers=answers,
     )
     await ctx.drafts.add(draft)
+    locked_keys = form_identity.locked(ctx, proc, answers)
     intro = say(
         "form.started",
         procedure=procedure_name(proc),
         agency=agency_text(agency),
-        count=len(proc.shown_fields(answers)),
+        count=len([f for f in expected_fields(proc, answers, first) if f.key not in locked_keys]),
     )
     if answers:
         return form_prefill.confirm_prefill(proc, draft).saying(intro)
@@ -133,7 +136,8 @@ async def ask(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Tu
         await ctx.drafts.update(draft)
     if spec.type is FieldType.ADDRESS:
         return form_address.ask_province(ctx, proc, draft, replace(data, query="", page=0))
-    text, buttons = question(proc, spec, draft.answers, data.editing, data.page)
+    fixed = form_identity.locked(ctx, proc, draft.answers)
+    text, buttons = question(proc, spec, draft.answers, data.editing, data.page, fixed)
     buttons = (*form_identity.login_row(ctx, proc, spec, draft.answers), *buttons)
     return Turn(NAME, FormState.AWAITING_ANSWER, data, (Outgoing(text, buttons),))
 
@@ -215,12 +219,10 @@ async def _step_answer(ctx: Context, data: FormData, event: Incoming) -> Turn | 
     action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
     if event.kind is IncomingKind.TEXT:
         try:
-            value = parse_answer(spec, event.text, today(ctx.clock), draft.answers)
+            value = validate_answer(proc, spec, event.text, today(ctx.clock), draft.answers)
         except AnswerError as error:
             turn = await ask(ctx, proc, draft, data)
-            return turn.saying(
-                say("form.invalid", reason=Text(f"error.{error.reason}", dict(error.params)))
-            )
+            return turn.saying(say("form.invalid", reason=error_text(proc, spec, error)))
         return await next_field(ctx, proc, await save(ctx, draft, spec, value), data)
     if action is None:
         return None

@@ -13,10 +13,11 @@ from conversations.flows.form_state import NAME, FormData, FormState, gone, load
 from conversations.form_fields import edit_rows, summary_lines
 from conversations.messages import Incoming, IncomingKind, Outgoing, Text, btn, raw, say
 from conversations.payloads import Verb
-from services.answers import AnswerError, parse_answer
-from services.catalog import FieldSpec, FieldType, Procedure
+from conversations.validation_texts import error_text, problems_notice
+from services.catalog import FieldSpec, Procedure
 from services.clock import today
 from services.drafts import Draft, DraftStatus
+from services.field_rules import form_problems
 
 
 async def review(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Turn:
@@ -32,7 +33,10 @@ async def review(ctx: Context, proc: Procedure, draft: Draft, data: FormData) ->
         (btn("btn.confirm_form", payloads.do("confirm")),),
         (btn("btn.cancel", payloads.do("cancel")),),
     )
-    return Turn(NAME, FormState.REVIEWING, FormData(draft.id), (Outgoing(text, buttons),))
+    # An edit may have broken a rule that held when it was checked: say so before the summary.
+    notice = problems_notice(proc, *form_problems(proc, draft.answers, today(ctx.clock)))
+    messages = (notice, Outgoing(text, buttons)) if notice else (Outgoing(text, buttons),)
+    return Turn(NAME, FormState.REVIEWING, FormData(draft.id), messages)
 
 
 async def completed(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
@@ -52,16 +56,11 @@ async def completed(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
 def first_problem(ctx: Context, proc: Procedure, draft: Draft) -> tuple[FieldSpec, Text] | None:
     """The first answer that is missing or no longer valid (answers can change in review)."""
     for spec in proc.shown_fields(draft.answers):
-        value = draft.answers.get(spec.key)
-        if value is None:
-            if spec.required:
-                return spec, Text("form.missing_required", {"label": raw(spec.label.get(ctx.lang))})
-            continue
-        if spec.type is FieldType.CCCD and isinstance(value, str):
-            try:
-                parse_answer(spec, value, today(ctx.clock), draft.answers)
-            except AnswerError as error:
-                return spec, Text(f"error.{error.reason}", dict(error.params))
+        if draft.answers.get(spec.key) is None and spec.required:
+            return spec, Text("form.missing_required", {"label": raw(spec.label.get(ctx.lang))})
+    fields, _ = form_problems(proc, draft.answers, today(ctx.clock))
+    if fields:
+        return fields[0].spec, error_text(proc, fields[0].spec, fields[0].error)
     return None
 
 
@@ -86,6 +85,8 @@ async def step_review(ctx: Context, data: FormData, event: Incoming) -> Turn | N
         spec, reason = problem
         turn = await walk.ask(ctx, proc, draft, FormData(draft.id, spec.key, editing=True))
         return turn.saying(say("form.invalid", reason=reason))
+    if form_problems(proc, draft.answers, today(ctx.clock))[1]:  # a cross-field rule is broken
+        return await review(ctx, proc, draft, data)
     draft = replace(draft, status=DraftStatus.COMPLETE, updated_at=ctx.clock.now())
     await ctx.drafts.update(draft)
     return await completed(ctx, proc, draft)

@@ -24,6 +24,7 @@ from conversations.flow import Context, Flow, Turn
 from conversations.flows import home
 from conversations.messages import Button, Incoming, IncomingKind, Outgoing, Text, btn, say
 from conversations.payloads import Verb
+from conversations.validation_texts import phone_error_text
 from services.citizens import Citizen, Person
 from services.clock import today
 from services.consent import NOTICE_VERSION, Consent
@@ -184,8 +185,8 @@ async def _step_phone(ctx: Context, data: LoginData, event: Incoming) -> Turn | 
     phone: str | None = None
     if event.kind is IncomingKind.TEXT:
         phone = normalise_mobile(event.text)
-        if phone is None:
-            return _ask_phone(data).saying(say("form.invalid", reason=Text("error.phone")))
+        if phone is None:  # say the real problem: letters, a landline, a digit short…
+            return _ask_phone(data).saying(say("form.invalid", reason=phone_error_text(event.text)))
     elif event.kind is IncomingKind.CONTACT and event.contact is not None:
         if not event.contact.own:
             return _ask_phone(data).saying(say("login.not_own_contact"))

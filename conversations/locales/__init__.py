@@ -17,6 +17,8 @@ from conversations.locales import (
     ledger_vi,
     status_en,
     status_vi,
+    validation_en,
+    validation_vi,
     vi,
 )
 
@@ -39,6 +41,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         identity_vi.MESSAGES,
         ledger_vi.MESSAGES,
         status_vi.MESSAGES,
+        validation_vi.MESSAGES,
     ),
     "en": _merge(
         en.MESSAGES,
@@ -47,5 +50,6 @@ CATALOGS: dict[str, dict[str, str]] = {
         identity_en.MESSAGES,
         ledger_en.MESSAGES,
         status_en.MESSAGES,
+        validation_en.MESSAGES,
     ),
 }

@@ -93,7 +93,7 @@ async def test_the_whole_birth_form_reaches_the_final_summary(
     chat: ChatDriver, catalog: Catalog
 ) -> None:
     await open_birth_form(chat)
-    assert "Câu 1/22" in chat.text() and "Họ và tên *" in chat.text()
+    assert "Câu 1/25" in chat.text() and "Họ và tên *" in chat.text()  # 3 postal-only counted
     await fill_all(chat, catalog)
     review = chat.text()
     assert "Nông Minh An" in review and "Tổ 5, Phường Nùng Trí Cao, Tỉnh Cao Bằng" in review
@@ -202,7 +202,9 @@ async def test_confirming_rechecks_an_id_after_the_birth_date_changed(
     await fill_all(chat, catalog)
     await chat.press("✏️ Ngày sinh")
     await chat.send("15/03/1996")
-    assert chat.keys == ["form.review"]
+    # The review now says at once that the ID no longer fits, with a button to edit it.
+    assert chat.keys == ["validation.review_problems", "form.review"]
+    assert "✏️ Số định danh cá nhân / CCCD" in [chat.label(b) for b in chat.buttons(chat.replies[0])]
     await chat.press("Xác nhận tờ khai")
     assert chat.keys == ["form.invalid", "form.question"]
     assert current_field(chat, catalog) == "so_dinh_danh"
@@ -221,7 +223,7 @@ async def test_cancel_keeps_the_draft_and_drafts_resume_it(
     await chat.press("Hồ sơ nháp")
     assert chat.keys == ["drafts.list"]
     first = chat.label(chat.buttons()[0])
-    assert "Đăng ký khai sinh" in first and "1/22" in first
+    assert "Đăng ký khai sinh" in first and "1/25" in first
     await chat.press("Đăng ký khai sinh")
     await chat.press("Làm tiếp")
     assert chat.keys == ["form.resumed", "form.question"]
