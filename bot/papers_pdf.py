@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import unicodedata
 from pathlib import Path
 
@@ -149,6 +150,8 @@ class PdfPrinter:
 
     def __init__(self, files: FileStore) -> None:
         self._files = files
+        # fontTools logs each font subset, glyph by glyph, at INFO: lines of no use per paper.
+        logging.getLogger("fontTools").setLevel(logging.WARNING)
 
     async def print(self, paper: Paper) -> PrintedPaper:
         """Print, keep, and return the file's reference."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from conversations.flow import PaymentAccount
+from conversations.flow import Context, PaymentAccount
 from conversations.form_fields import display
 from conversations.messages import At, Money, Outgoing, OutgoingKind, Text
 from conversations.texts import TextCatalog, format_money
@@ -117,7 +117,9 @@ def declaration_paper(office: PaperOffice, dossier: Dossier) -> Paper:
         PaperRow(office.say("paper.submitted"), office.say("paper.at_vietnam", at=At(filed))),
     ]
     if delivery_spec is not None and delivery not in (None, ""):
-        head.append(PaperRow(office.say("paper.delivery"), _answer(office, delivery_spec, delivery)))
+        head.append(
+            PaperRow(office.say("paper.delivery"), _answer(office, delivery_spec, delivery))
+        )
     url = status_url(office.public_url, dossier.code)
     return Paper(
         kind=PaperKind.DECLARATION,
@@ -127,7 +129,9 @@ def declaration_paper(office: PaperOffice, dossier: Dossier) -> Paper:
         subtitle=(proc.name.vi if proc else procedure,),
         sections=(
             PaperSection(office.say("paper.section_dossier"), tuple(head)),
-            PaperSection(office.say("paper.section_answers"), _answers(office, proc, dossier.answers)),
+            PaperSection(
+                office.say("paper.section_answers"), _answers(office, proc, dossier.answers)
+            ),
             _documents(office, proc, dossier),
         ),
         issued_at=filed,
@@ -166,13 +170,17 @@ def _payment(office: PaperOffice, dossier: Dossier, total: int) -> PaperSection:
     payments = receipt_payments(dossier)
     paid = sum(p.amount for p in payments)
     lines = "\n".join(
-        office.say("paper.transaction_line", id=p.transaction_id, amount=Money(p.amount), at=At(p.at))
+        office.say(
+            "paper.transaction_line", id=p.transaction_id, amount=Money(p.amount), at=At(p.at)
+        )
         for p in payments
     )
     references = ", ".join(dict.fromkeys(p.reference for p in payments))
     rows = [
         PaperRow(office.say("paper.method"), office.say("paper.method_transfer")),
-        PaperRow(office.say("paper.paid_at"), office.say("paper.at_vietnam", at=At(payments[-1].at))),
+        PaperRow(
+            office.say("paper.paid_at"), office.say("paper.at_vietnam", at=At(payments[-1].at))
+        ),
         PaperRow(office.say("paper.reference"), references),
         PaperRow(office.say("paper.transactions"), lines),
         PaperRow(office.say("paper.paid_total"), format_money(paid, PAPER_LANG)),
@@ -215,7 +223,10 @@ def fee_receipt_paper(office: PaperOffice, dossier: Dossier, sequence: int = 1) 
         file_name=f"bien-lai-{dossier.code}.pdf",
         letterhead=_letterhead(office, agency),
         title=office.say("paper.receipt_title"),
-        subtitle=(office.say("paper.receipt_kind"), office.say("paper.receipt_number", number=number)),
+        subtitle=(
+            office.say("paper.receipt_kind"),
+            office.say("paper.receipt_number", number=number),
+        ),
         sections=(
             PaperSection(office.say("paper.section_collector"), collector),
             PaperSection(office.say("paper.section_payer"), payer),
@@ -239,7 +250,9 @@ async def keep(
     if kept is not None:
         return kept
     printed = await office.printer.print(paper)
-    label = "paper.label_declaration" if paper.kind is PaperKind.DECLARATION else "paper.label_receipt"
+    label = (
+        "paper.label_declaration" if paper.kind is PaperKind.DECLARATION else "paper.label_receipt"
+    )
     document = StoredDocument(
         id=document_id,
         owner=dossier.owner,
@@ -255,6 +268,21 @@ async def keep(
     )
     await documents.add(document)
     return document
+
+
+def office_of(ctx: Context) -> PaperOffice | None:
+    """The paper office of a step's context; None when no printer is configured."""
+    if ctx.papers is None:
+        return None
+    return PaperOffice(ctx.papers, ctx.catalog, ctx.settings.public_url, ctx.settings.payment)
+
+
+async def declaration_for(ctx: Context, dossier: Dossier) -> tuple[Outgoing, ...]:
+    """A flow's shorthand: the e-form PDF message of a new dossier (none without a printer)."""
+    office = office_of(ctx)
+    if office is None:
+        return ()
+    return (await declaration_message(office, ctx.repos.documents, dossier),)
 
 
 async def declaration_message(

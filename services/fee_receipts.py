@@ -51,9 +51,7 @@ def receipt_lines(dossier: Dossier, proc: Procedure | None) -> tuple[ReceiptLine
     due = dossier.payment.amount if dossier.payment else (dossier.fee or 0)
     if proc is not None:
         items = tuple(
-            ReceiptLine(item.name, item.payable_online)
-            for item in proc.fees
-            if item.payable_online
+            ReceiptLine(item.name, item.payable_online) for item in proc.fees if item.payable_online
         )
         if items and sum(line.amount for line in items) == due:
             return items

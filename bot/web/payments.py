@@ -18,7 +18,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from bot.bootstrap import Application
+from conversations.messages import Outgoing
 from conversations.notifications import already_paid_message, receipt_message, underpaid_message
+from conversations.papers import fee_receipt_message
 from services.codec import to_json
 from services.dossiers import Dossier, PaymentOutcome
 from services.payment_matching import apply_transfer
@@ -69,7 +71,13 @@ async def _notify(
 ) -> None:
     if outcome is PaymentOutcome.PAID:
         message, event = receipt_message(app.catalog, dossier), f"receipt:{dossier.id}"
-    elif outcome is PaymentOutcome.UNDERPAID:
+        await _queue(app, uow, dossier, message, event)
+        if app.papers is not None:  # the electronic fee receipt, a PDF kept in /documents
+            paper = await fee_receipt_message(app.papers, uow.documents, dossier)
+            if paper is not None:
+                await _queue(app, uow, dossier, paper, f"fee-receipt:{dossier.id}")
+        return
+    if outcome is PaymentOutcome.UNDERPAID:
         message, event = (
             underpaid_message(dossier, transfer.amount),
             f"underpaid:{transfer.transaction_id}",
@@ -81,6 +89,13 @@ async def _notify(
         )
     else:
         return
+    await _queue(app, uow, dossier, message, event)
+
+
+async def _queue(
+    app: Application, uow: Any, dossier: Dossier, message: Outgoing, event: str
+) -> None:
+    """Queue a message for every chat of the dossier's owner."""
     recipients = {dossier.owner}
     if dossier.citizen_id:
         recipients.update(await uow.citizens.chats(dossier.citizen_id))

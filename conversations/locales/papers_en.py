@@ -10,6 +10,7 @@ MESSAGES: dict[str, str] = {
         "🧾 Electronic fee receipt no. <b>{number}</b> for dossier <b>{code}</b>: "
         "{amount} collected. A copy is kept in your document store (/documents)."
     ),
+    "documents.paper_caption": "📄 {label}: {name}",
     # ------------------------------------------------------------------ both papers
     "paper.state": "SOCIALIST REPUBLIC OF VIETNAM",
     "paper.motto": "Independence – Freedom – Happiness",

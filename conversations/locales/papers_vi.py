@@ -10,6 +10,7 @@ MESSAGES: dict[str, str] = {
         "🧾 Biên lai thu phí, lệ phí điện tử số <b>{number}</b> của hồ sơ <b>{code}</b>: "
         "đã thu {amount}. Bản này được lưu trong Kho dữ liệu (/documents)."
     ),
+    "documents.paper_caption": "📄 {label}: {name}",
     # ------------------------------------------------------------------ both papers
     "paper.state": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
     "paper.motto": "Độc lập – Tự do – Hạnh phúc",
