@@ -11,6 +11,7 @@ MESSAGES: dict[str, str] = {
         "{amount} collected. A copy is kept in your document store (/documents)."
     ),
     "documents.paper_caption": "📄 {label}: {name}",
+    "status_page.title": "Dossier status",
     # ------------------------------------------------------------------ both papers
     "paper.state": "SOCIALIST REPUBLIC OF VIETNAM",
     "paper.motto": "Independence – Freedom – Happiness",

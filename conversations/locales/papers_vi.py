@@ -11,6 +11,7 @@ MESSAGES: dict[str, str] = {
         "đã thu {amount}. Bản này được lưu trong Kho dữ liệu (/documents)."
     ),
     "documents.paper_caption": "📄 {label}: {name}",
+    "status_page.title": "Tra cứu tình trạng hồ sơ",
     # ------------------------------------------------------------------ both papers
     "paper.state": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
     "paper.motto": "Độc lập – Tự do – Hạnh phúc",

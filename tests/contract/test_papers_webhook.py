@@ -10,12 +10,14 @@ import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
 
 from bot.bootstrap import Application, build
 from bot.settings import Settings
+from bot.web.app import create_http_app
 from conversations.messages import Outgoing, OutgoingKind
 from services.codec import from_json
 from services.fee_receipts import receipt_number
@@ -25,7 +27,7 @@ from tests.contract.test_payment_webhook import SEPAY_SECRET, post, sepay_body, 
 from tests.fakes import FakeClock, RecordingSms
 from tests.unit.test_filing_flow import PDF, fill_stay_form, send_file
 from tests.unit.test_login_flow import login
-from tests.unit.test_papers import AFTER_MIDNIGHT
+from tests.unit.test_papers import AFTER_MIDNIGHT, _qr_codes
 
 
 @pytest.fixture
@@ -57,6 +59,12 @@ async def app(
     await application.close()
 
 
+async def get(app: Application, path: str) -> httpx.Response:
+    transport = httpx.ASGITransport(app=create_http_app(app))
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+        return await client.get(path)
+
+
 def _pdf_text(content: bytes) -> str:
     reader = PdfReader(io.BytesIO(content))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
@@ -80,7 +88,10 @@ async def test_paying_the_fee_sends_and_keeps_the_electronic_receipt(
     async with app.uow_factory() as uow:
         (dossier,) = await uow.dossiers.list_for(chat.address.key, None)
     assert dossier.payment is not None
-    assert f"https://dvc.caobang.example.vn/status/{dossier.code}" in _pdf_text(form_pdf.content)
+    url = f"https://dvc.caobang.example.vn/status/{dossier.code}"
+    assert _qr_codes(form_pdf.content) == [url] and url in _pdf_text(form_pdf.content)
+    waiting = await get(app, url.removeprefix("https://dvc.caobang.example.vn"))
+    assert waiting.status_code == 200 and "Chờ thanh toán" in waiting.text
 
     body = sepay_body(dossier.payment.reference, 7000)
     response = await post(app, body, signed(app, body))
@@ -109,6 +120,16 @@ async def test_paying_the_fee_sends_and_keeps_the_electronic_receipt(
     ):
         assert expected in printed, expected
     assert "24/11/2026" not in printed
+
+    # The QR code's page: anyone may see the status and dates, not the citizen's data.
+    page = await get(app, f"/status/{dossier.code}")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert dossier.code in page.text and "Mới đăng ký" in page.text and "25/11/2026" in page.text
+    assert "Nông Thị Hoa" not in page.text and "004195118046" not in page.text
+    english = await get(app, f"/status/{dossier.code}?lang=en")
+    assert "Status:" in english.text
+    missing = await get(app, "/status/000.01.51.H04-261125-0999")
+    assert missing.status_code == 404 and "000.01.51.H04-261125-0999" in missing.text
 
     await chat.send("/documents")
     listing = chat.text(chat.replies[0])
