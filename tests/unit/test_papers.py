@@ -200,3 +200,18 @@ def test_the_font_ships_with_the_package_and_is_embedded(
     fonts = reader.pages[0]["/Resources"]["/Font"]
     names = {str(fonts[key].get_object()["/BaseFont"]) for key in fonts}
     assert any("DejaVuSans" in name for name in names), names
+
+
+def test_the_public_address_is_an_http_url_without_its_last_slash() -> None:
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    def settings(url: str) -> Settings:
+        return Settings(public_base_url=url, _env_file=None)  # type: ignore[call-arg]
+
+    assert Settings(_env_file=None).public_base_url == "http://127.0.0.1:8080"  # type: ignore[call-arg]
+    assert settings("https://dvc.caobang.gov.vn/").public_base_url == "https://dvc.caobang.gov.vn"
+    for wrong in ("dvc.caobang.gov.vn", "ftp://dvc", "https://", "https://dịch vụ công"):
+        with pytest.raises(ValidationError, match="PUBLIC_BASE_URL"):
+            settings(wrong)
