@@ -12,6 +12,7 @@ import asyncio
 import io
 import logging
 import unicodedata
+from collections import OrderedDict
 from pathlib import Path
 
 from fpdf import FPDF
@@ -146,15 +147,28 @@ def _footer(pdf: FPDF, lines: tuple[str, ...]) -> None:
 
 
 class PdfPrinter:
-    """A `PaperPrinter` that prints PDFs into a file store, off the event loop."""
+    """A `PaperPrinter` that prints PDFs into a file store, off the event loop.
 
-    def __init__(self, files: FileStore) -> None:
-        self._files = files
+    It remembers the last papers it printed: a paper printed ahead of the transaction that
+    keeps it (the payment webhook prints the receipt before it takes the dossier's lock) is
+    not laid out again inside it.
+    """
+
+    def __init__(self, files: FileStore, remember: int = 64) -> None:
+        self._files, self._remember = files, remember
+        self._printed: OrderedDict[Paper, PrintedPaper] = OrderedDict()
         # fontTools logs each font subset, glyph by glyph, at INFO: lines of no use per paper.
         logging.getLogger("fontTools").setLevel(logging.WARNING)
 
     async def print(self, paper: Paper) -> PrintedPaper:
         """Print, keep, and return the file's reference."""
+        known = self._printed.get(paper)
+        if known is not None and await asyncio.to_thread(self._files.exists, known.ref):
+            self._printed.move_to_end(paper)
+            return known
         content = await asyncio.to_thread(paper_pdf, paper)
         ref = await asyncio.to_thread(self._files.put, content)
-        return PrintedPaper(ref, len(content))
+        printed = self._printed[paper] = PrintedPaper(ref, len(content))
+        while len(self._printed) > self._remember:
+            self._printed.popitem(last=False)
+        return printed

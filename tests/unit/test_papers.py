@@ -13,6 +13,7 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
+from bot import papers_pdf
 from bot.papers_pdf import FONTS, PdfPrinter, paper_pdf
 from conversations.flow import PaymentAccount
 from conversations.papers import PaperOffice, declaration_paper, fee_receipt_paper
@@ -20,7 +21,7 @@ from services.catalog_index import Catalog
 from services.documents import Attachment
 from services.dossiers import Dossier, Phase, payment_request
 from services.fee_receipts import receipt_number
-from services.papers import PaperKind
+from services.papers import Paper, PaperKind
 from tests.fake_files import MemoryFileStore
 
 CODE = "000.01.51.H04-261125-0001"
@@ -181,13 +182,25 @@ def test_receipt_numbers_are_stable_and_unique() -> None:
     assert receipt_number(CODE.replace("0001", "0002")) != receipt_number(CODE)
 
 
-async def test_printing_a_paper_twice_keeps_one_file(office: PaperOffice, catalog: Catalog) -> None:
+async def test_printing_a_paper_twice_keeps_one_file_laid_out_once(
+    office: PaperOffice, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laid_out: list[PaperKind] = []
+
+    def counting(paper: Paper) -> bytes:
+        laid_out.append(paper.kind)
+        return paper_pdf(paper)
+
+    monkeypatch.setattr(papers_pdf, "paper_pdf", counting)
     files = MemoryFileStore()
     printer = PdfPrinter(files)
     paper = declaration_paper(office, _dossier(catalog))
     first, second = await printer.print(paper), await printer.print(paper)
-    assert first == second and list(files.files) == [first.ref]
+    assert first == second and list(files.files) == [first.ref] and len(laid_out) == 1
     assert files.get(first.ref).startswith(b"%PDF-") and first.size == len(files.get(first.ref))
+    assert paper_pdf(paper) == files.get(first.ref)  # the same bytes every time
+    files.delete(first.ref)  # gone from the store: printed again
+    assert await printer.print(paper) == first and len(laid_out) == 2
 
 
 def test_the_font_ships_with_the_package_and_is_embedded(
