@@ -201,7 +201,9 @@ class Journey:
             "submit", self.last[-1].labelled("Nộp hồ sơ") or "?", "submission.commitment"
         )
         commit = self.last[-1].labelled("cam đoan") or "?"
-        await self.press("commit", commit, "submission.created", "payment.request")
+        await self.press(
+            "commit", commit, "submission.created", "papers.declaration_caption", "payment.request"
+        )
         created = world.recognise.params(self.last[0], "submission.created") or {}
         code = re.sub(r"<[^>]+>", "", created.get("code", ""))
         world.tally.dossier_codes.append(code)
@@ -227,7 +229,10 @@ class Journey:
         while time.perf_counter() < deadline and not world.stopping:
             pushed = world.inbox.since(self.chat, mark)
             receipt = next((a for a in pushed if world.recognise.is_(a, "receipt.caption")), None)
-            if receipt is not None:
+            # the fee receipt PDF follows the slip: wait for it too, so that it is not taken
+            # for a reply to the next step
+            paper = any(world.recognise.is_(a, "papers.receipt_caption") for a in pushed)
+            if receipt is not None and paper:
                 world.tally.receipt_delays.append(receipt.at - answered)
                 return
             await asyncio.sleep(0.05)

@@ -13,6 +13,7 @@ from bot.channels.zalo import ZaloChannel, build_zalo_channel
 from bot.keys import derive, master_secret, storage_keys
 from bot.media_resolver import MediaResolver
 from bot.metrics import MeteredRouter, Metrics
+from bot.papers_pdf import PdfPrinter
 from bot.payment_simulator import LocalBankSimulator
 from bot.registry_http import HttpCitizenRegistry
 from bot.settings import Environment, RegistryBackend, Settings, SmsBackend
@@ -20,6 +21,7 @@ from bot.sms import DevSms, DevSmsInbox, HttpSmsGateway
 from bot.system import RandomIds, SystemClock
 from conversations.flow import PaymentAccount
 from conversations.flow import Settings as FlowSettings
+from conversations.papers import PaperOffice
 from conversations.router import Filing, Identity, Router
 from conversations.texts import TextCatalog
 from services.agencies import Agencies
@@ -65,6 +67,7 @@ class Application:
     payment_secrets: PaymentSecrets
     signer: KeyedHasher  # signs media URLs and other links handed to browsers
     simulator: LocalBankSimulator | None = None
+    papers: PaperOffice | None = None  # issues the PDF papers (the fee receipt on payment)
     zalo: ZaloChannel | None = None
     metrics: Metrics = field(default_factory=Metrics.from_environment)
 
@@ -199,6 +202,13 @@ async def build(
     catalog = Catalog(data, Agencies(agencies))
     clock = clock or SystemClock()
     sms = sms or build_sms(settings)
+    printer = PdfPrinter(files)
+    account = PaymentAccount(
+        bank_bin=settings.payment_bank_bin,
+        number=settings.payment_account_number,
+        holder=settings.payment_account_holder,
+        simulator=simulator is not None,
+    )
     identity = Identity(
         registry=registry or build_registry(settings, places),
         sms=sms,
@@ -220,15 +230,11 @@ async def build(
             province_code=settings.province_code,
             page_size=settings.page_size,
             session_idle_minutes=settings.session_idle_minutes,
-            payment=PaymentAccount(
-                bank_bin=settings.payment_bank_bin,
-                number=settings.payment_account_number,
-                holder=settings.payment_account_holder,
-                simulator=simulator is not None,
-            ),
+            payment=account,
             admin_chats=tuple(settings.admin_chats),
+            public_url=settings.public_base_url,
         ),
-        filing=Filing(uploads=staging, simulator=simulator),
+        filing=Filing(uploads=staging, simulator=simulator, papers=printer),
         default_lang=settings.default_language,
     )
     application = Application(
@@ -248,6 +254,7 @@ async def build(
         payment_secrets=secrets,
         signer=KeyedHasher(derive(master, "links")),
         simulator=simulator,
+        papers=PaperOffice(printer, catalog, settings.public_base_url, account),
         metrics=metrics,
     )
     application.zalo = build_zalo_channel(application)

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
+    # The address citizens reach this service at: the QR code on the e-form PDF opens
+    # <public_base_url>/status/<dossier code>.
+    public_base_url: str = "http://127.0.0.1:8080"
     province_code: str = "04"
     agency_code_suffix: str = "H04"
     default_language: str = "vi"
@@ -167,6 +170,14 @@ class Settings(BaseSettings):
         if value not in ("vi", "en"):
             raise ValueError("DEFAULT_LANGUAGE must be vi or en")
         return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        scheme, _, rest = value.partition("://")
+        if scheme not in ("http", "https") or not rest or not value.isascii() or " " in value:
+            raise ValueError("PUBLIC_BASE_URL is an http(s) address, e.g. https://dvc.example.vn")
+        return value.rstrip("/")
 
     @field_validator("payment_bank_bin")
     @classmethod

@@ -13,6 +13,7 @@ from services.clock import Clock
 from services.documents import UploadStaging
 from services.dossiers import PaymentSimulator
 from services.otp import OtpService
+from services.papers import PaperPrinter
 from services.places import AddressConverter, Places
 from services.ports import DraftRepository, IdGenerator, UnitOfWork
 
@@ -39,6 +40,7 @@ class Settings:
     session_idle_minutes: int = 30
     payment: PaymentAccount = field(default_factory=PaymentAccount)
     admin_chats: tuple[str, ...] = ()  # chat keys allowed the officer and admin commands
+    public_url: str = "http://127.0.0.1:8080"  # where the public status pages are served
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ class Context:
     addresses: AddressConverter
     uploads: UploadStaging
     simulator: PaymentSimulator | None = None
+    papers: PaperPrinter | None = None  # None: no PDF papers are issued
     settings: Settings = field(default_factory=Settings)
     citizen: Citizen | None = None
     source: str = ""  # the update's origin, when the channel names one (login code caps)

@@ -42,6 +42,7 @@ from services.documents import UploadStaging
 from services.dossiers import PaymentSimulator
 from services.keyed_hash import KeyedHasher
 from services.otp import OtpPolicy, OtpService, SmsSender
+from services.papers import PaperPrinter
 from services.places import AddressConverter, Places
 from services.ports import IdGenerator, UnitOfWork, UnitOfWorkFactory
 
@@ -114,10 +115,12 @@ class Identity:
 
 @dataclass(frozen=True)
 class Filing:
-    """What attaching documents and paying need: staged uploads, and (demo) a bank."""
+    """What attaching documents and paying need: staged uploads, (demo) a bank, and the
+    printer of the papers the citizen keeps."""
 
     uploads: UploadStaging
     simulator: PaymentSimulator | None = None
+    papers: PaperPrinter | None = None
 
 
 class Router:
@@ -191,6 +194,7 @@ class Router:
             addresses=identity.addresses,
             uploads=self._filing.uploads,
             simulator=self._filing.simulator,
+            papers=self._filing.papers,
             settings=self._settings,
         )
 

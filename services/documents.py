@@ -19,6 +19,7 @@ class DocumentSource(StrEnum):
 
     UPLOAD = "upload"  # the citizen sent it in a chat
     RESULT = "result"  # an agency returned it as the result of a dossier
+    PAPER = "paper"  # issued to the citizen: the e-form PDF, a fee receipt
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.papers_pdf import PdfPrinter
 from conversations.flow import Settings
 from conversations.router import Filing, Identity, Router
 from services.agencies import Agencies
@@ -20,6 +21,7 @@ from storage.admin_units import load_places
 from storage.demo_registry import DemoCitizenRegistry, load_people
 from storage.seed import all_agencies, load_catalog_data
 from tests.chat import ChatDriver
+from tests.fake_files import MemoryFileStore
 from tests.fakes import (
     FakeClock,
     MemoryStaging,
@@ -94,8 +96,13 @@ def staging() -> MemoryStaging:
 
 
 @pytest.fixture
-def filing(staging: MemoryStaging) -> Filing:
-    return Filing(uploads=staging)
+def files() -> MemoryFileStore:
+    return MemoryFileStore()
+
+
+@pytest.fixture
+def filing(staging: MemoryStaging, files: MemoryFileStore) -> Filing:
+    return Filing(uploads=staging, papers=PdfPrinter(files))
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from bot.web.limits import BodyLimit
 from bot.web.officer_api import officer_router
 from bot.web.ops import ops_router
 from bot.web.payments import payments_router
+from bot.web.status_page import status_page_router
 from bot.web.validation_errors import validation_refused
 
 
@@ -30,6 +31,7 @@ def create_http_app(app: Application) -> FastAPI:
     http.add_exception_handler(RequestValidationError, validation_refused)
     http.include_router(ops_router(app))  # /readyz, /metrics
     http.include_router(payments_router(app))
+    http.include_router(status_page_router(app))  # what the QR code on an e-form PDF opens
     http.include_router(officer_router(app))
     if app.zalo is not None:
         http.include_router(zalo_webhook_router(app.zalo))

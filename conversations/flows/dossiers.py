@@ -269,13 +269,15 @@ async def show_documents(ctx: Context) -> Turn:
     )
     results = [
         Outgoing(
-            Text("documents.result_caption", {"name": d.name}),
+            Text("documents.result_caption", {"name": d.name})
+            if d.source is DocumentSource.RESULT
+            else Text("documents.paper_caption", {"label": d.label, "name": d.name}),
             kind=OutgoingKind.DOCUMENT,
             media_ref=d.ref,
             media_name=d.name,
         )
         for d in stored
-        if d.source is DocumentSource.RESULT
+        if d.source in (DocumentSource.RESULT, DocumentSource.PAPER)
     ][:RESULTS_SENT]
     return home.show(say("documents.list", count=len(stored), lines=lines), *results)
 

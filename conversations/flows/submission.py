@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from conversations import payloads
+from conversations import papers, payloads
 from conversations.cards import agency_text, procedure_name
 from conversations.fee_texts import quote_text, visits_text
 from conversations.flow import Context, Flow, Turn
@@ -204,11 +204,13 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     if fee:
         dossier = replace(dossier, payment=payment_request(code, fee, now))
         await ctx.repos.dossiers.add(dossier)
-        return _awaiting_payment(ctx, dossier, say("submission.created", code=code))
+        form_pdf = await papers.declaration_for(ctx, dossier)
+        return _awaiting_payment(ctx, dossier, say("submission.created", code=code), *form_pdf)
     dossier = submitted(dossier, now, day, proc.processing_days, "citizen")
     await ctx.repos.dossiers.add(dossier)
     receipt = receipt_message(ctx.catalog, dossier)
-    return home.show(say("submission.submitted", code=code), receipt)
+    form_pdf = await papers.declaration_for(ctx, dossier)
+    return home.show(say("submission.submitted", code=code), receipt, *form_pdf)
 
 
 def _counter_allowed(ctx: Context, dossier: Dossier) -> bool:

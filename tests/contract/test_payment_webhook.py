@@ -49,7 +49,7 @@ async def app(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[A
     if request.param == "postgres":  # the session's PostgreSQL database is shared: clean it
         async with application.engine.begin() as connection:
             await connection.execute(
-                text("TRUNCATE dossier, payment_event, outbox, dossier_sequence")
+                text("TRUNCATE dossier, payment_event, outbox, dossier_sequence, stored_document")
             )
     yield application
     await application.close()
@@ -134,11 +134,13 @@ async def test_a_paid_notification_submits_the_dossier_and_queues_one_receipt(
     assert paid.payment is not None and paid.payment.paid_amount == 7000
     assert paid.due_date is not None
     async with app.uow_factory() as uow:
-        (item,) = await uow.outbox.pending("web:hoa-tab", 0)
+        item, paper = await uow.outbox.pending("web:hoa-tab", 0)
     assert (
         item.event == f"receipt:{dossier.id}"
         and item.message["media_ref"] == f"receipt:{dossier.id}"
     )
+    # and the electronic fee receipt, a PDF (tests/contract/test_papers_webhook.py)
+    assert paper.event == f"fee-receipt:{dossier.id}" and paper.message["kind"] == "document"
 
 
 async def test_eight_deliveries_and_two_at_once_make_one_payment_and_one_message(
@@ -153,7 +155,7 @@ async def test_eight_deliveries_and_two_at_once_make_one_payment_and_one_message
     outcomes = [r.json()["outcome"] for r in (*together, *later)]
     assert all(r.status_code == 200 for r in (*together, *later))
     assert outcomes.count("paid") == 1 and outcomes.count("duplicate") == 7
-    assert await counts(app) == (1, 1)
+    assert await counts(app) == (1, 2)  # the receipt image and the fee receipt PDF, once
 
 
 @pytest.mark.parametrize("tamper", ["flip", "wrong_key", "stale", "future", "no_signature"])

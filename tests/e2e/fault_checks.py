@@ -163,7 +163,8 @@ async def assert_journey_intact(
     - the chat shows exactly what one delivery of each update answers, in order (nothing
       lost, nothing twice), plus the receipt once when paid;
     - one dossier, with the answers and the one attachment of a clean run, one stored
-      document; paid: one payment event, submitted, one receipt row in the outbox, sent;
+      document and the e-form PDF; paid: one payment event, submitted, one receipt and one fee
+      receipt PDF in the outbox, sent;
     - the conversation waits where a clean run leaves it, and one code was texted.
     """
     key = f"telegram:{citizen.chat_id}"
@@ -172,13 +173,17 @@ async def assert_journey_intact(
     assert applied.update_ids == sent_ids
     chat = [shown(m) for m in citizen.sent]
     is_receipt = [kind == "photo" and "Phiếu tiếp nhận hồ sơ" in body for kind, body, _ in chat]
-    replies = [item for item, receipt in zip(chat, is_receipt, strict=True) if not receipt]
+    is_fee_receipt = [kind == "document" and "Biên lai thu phí" in body for kind, body, _ in chat]
+    pushed = [a or b for a, b in zip(is_receipt, is_fee_receipt, strict=True)]
+    replies = [item for item, push in zip(chat, pushed, strict=True) if not push]
     assert replies == applied.transcript, _first_difference(replies, applied.transcript)
     assert sum(is_receipt) == (int(paid) if receipts is None else receipts)
+    assert sum(is_fee_receipt) == sum(is_receipt)  # the fee receipt PDF comes with it
     (dossier,) = await all_dossiers(app)
     assert dossier.owner == key and dossier.answers == ANSWERS
     assert [a.name for a in dossier.attachments] == [ATTACHMENT]
-    assert await stored_documents(app) == 1
+    # the attachment and the e-form PDF, and once paid the fee receipt PDF
+    assert await stored_documents(app) == 2 + int(paid)
     assert len(citizen.sms.inbox) == 1  # a login step applied twice would text a second code
     state = await chat_state(app, key)
     assert (state["flow"], state["state"]) == ("submission", "AWAITING_PAYMENT")
@@ -190,7 +195,10 @@ async def assert_journey_intact(
         assert dossier.payment is not None and dossier.payment.paid_amount == FEE
         assert [h.status for h in dossier.history] == [1]
         assert await payment_events(app) == [("sepay", str(TRANSACTION), "paid")]
-        assert [(r["event"], r["status"]) for r in outbox] == [(f"receipt:{dossier.id}", "sent")]
+        assert [(r["event"], r["status"]) for r in outbox] == [
+            (f"receipt:{dossier.id}", "sent"),
+            (f"fee-receipt:{dossier.id}", "sent"),
+        ]
     else:
         assert dossier.phase is Phase.AWAITING_PAYMENT and dossier.status is None
         assert await payment_events(app) == [] and outbox == []

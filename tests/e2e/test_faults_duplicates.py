@@ -125,7 +125,8 @@ async def test_every_update_and_notification_twice_makes_one_of_everything(
         async with world.app() as app:
 
             async def receipt_settled() -> bool:
-                return [r["status"] for r in await outbox_rows(app)] == ["sent"]
+                # the slip and the fee receipt PDF
+                return [r["status"] for r in await outbox_rows(app)] == ["sent", "sent"]
 
             await until(receipt_settled, "the receipt's outbox row to be settled")
             await assert_journey_intact(app, citizen, paid=True)

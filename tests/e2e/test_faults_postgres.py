@@ -135,7 +135,8 @@ async def test_a_postgresql_restart_mid_journey_loses_and_repeats_nothing(
             async with world.app() as app:
 
                 async def receipt_settled() -> bool:
-                    return [r["status"] for r in await outbox_rows(app)] == ["sent"]
+                    # the slip and the fee receipt PDF
+                    return [r["status"] for r in await outbox_rows(app)] == ["sent", "sent"]
 
                 await until(receipt_settled, "the receipt's outbox row to be settled")
                 await assert_journey_intact(app, citizen, paid=True)

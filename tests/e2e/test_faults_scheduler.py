@@ -137,8 +137,8 @@ async def test_the_scheduler_killed_mid_push_sends_nothing_twice(tmp_path: Path)
         final = await rows(world)
         async with world.app() as app:
             shows = await rendered_rows(app)
-    assert len(final) == 2 * len(CHATS)  # a receipt and a push each
-    assert {r["event"].split(":")[0] for r in final} == {"receipt", "status"}
+    assert len(final) == 3 * len(CHATS)  # a receipt, a fee receipt PDF and a push each
+    assert {r["event"].split(":")[0] for r in final} == {"receipt", "fee-receipt", "status"}
     unknown = {r["id"] for r in final if r["status"] == "unknown"}
     assert unknown == in_flight and 1 <= len(unknown) <= 8  # the sender's concurrency
     for row in final:

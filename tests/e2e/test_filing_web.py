@@ -239,13 +239,16 @@ def test_file_pay_and_receive_the_receipt(
     assert "• y-kien-cha-me.jpg" in summary.text
     assert keys(chat.click("📤 Nộp hồ sơ", exact=True)) == ["submission.commitment"]
     created = chat.click("✅ Tôi xin cam đoan và nộp hồ sơ", exact=True)
-    assert keys(created) == ["submission.created", "payment.request"]
+    assert keys(created) == ["submission.created", "papers.declaration_caption", "payment.request"]
     code = re.search(r"mã (\S+)\.", created[0].text)
     assert code is not None, created[0].text
     dossier = code.group(1)
+    # The completed e-form: a PDF the page links to, with the dossier code inside.
+    form_pdf = chat.fetch(created[1].media)
+    assert form_pdf.startswith(b"%PDF-") and dossier in created[1].text
 
     # The VietQR code: a loaded image, big enough to scan, that pays exactly this dossier.
-    payment = created[1]
+    payment = created[2]
     assert dossier in payment.text
     assert "Số tiền: 7.000 đ" in payment.text, payment.text
     codes = chat.page.locator('.msg.bot[data-key="payment.request"]').last.locator("code")
@@ -280,8 +283,12 @@ def test_file_pay_and_receive_the_receipt(
     assert dossier in decode_qr(chat.fetch(receipt.media))
     chat.page.wait_for_timeout(300)  # the image has settled: scrolled into view
     chat.screenshot(RECEIPT_SHOT)
+    # Then the electronic fee receipt, a PDF, also pushed.
+    fee_receipt = chat.wait_for_event("papers.receipt_caption")
+    assert f"BL-{dossier}-01" in fee_receipt.text and "7.000 đ" in fee_receipt.text
+    assert chat.fetch(fee_receipt.media).startswith(b"%PDF-")
     shown = chat.page.evaluate("sessionStorage.getItem('dvc.chat.events')")
-    assert shown == receipt.event_id
+    assert shown == fee_receipt.event_id
 
     # Every poll asked for what comes after the last message shown (which acknowledges it).
     after = [after_of(r) for r in polls]

@@ -144,15 +144,9 @@ async def test_mandatory_documents_are_required(chat: ChatDriver, sms: Recording
     assert chat.keys[-1] == "form.prefilled"
 
 
-async def test_a_free_procedure_is_submitted_at_once_with_a_receipt(
-    chat: ChatDriver,
-    sms: RecordingSms,
-    staging: MemoryStaging,
-    uow_factory: MemoryUnitOfWorkFactory,
-    clock: FakeClock,
-) -> None:
-    await login(chat, sms)
-    await chat.send("1.013314")  # housing area confirmation: free, 2 working days
+async def file_free_dossier(chat: ChatDriver, staging: MemoryStaging) -> None:
+    """Housing area confirmation (1.013314: free, 2 working days), up to the commitment."""
+    await chat.send("1.013314")
     await chat.press("Nộp hồ sơ")
     await chat.send("Thục Phán")
     await chat.press("Thục Phán")
@@ -179,8 +173,24 @@ async def test_a_free_procedure_is_submitted_at_once_with_a_receipt(
     await chat.press("Xong phần giấy tờ")
     assert "Không thu phí" in chat.text()
     await chat.press("Nộp hồ sơ")
+
+
+async def test_a_free_procedure_is_submitted_at_once_with_a_receipt(
+    chat: ChatDriver,
+    sms: RecordingSms,
+    staging: MemoryStaging,
+    uow_factory: MemoryUnitOfWorkFactory,
+    clock: FakeClock,
+) -> None:
+    await login(chat, sms)
+    await file_free_dossier(chat, staging)
     await chat.press("Tôi xin cam đoan")
-    assert chat.keys == ["submission.submitted", "receipt.caption", "menu.main"]
+    assert chat.keys == [
+        "submission.submitted",
+        "receipt.caption",
+        "papers.declaration_caption",  # the e-form as a PDF (tests/unit/test_papers_journey.py)
+        "menu.main",
+    ]
     receipt = chat.replies[1]
     assert receipt.kind is OutgoingKind.IMAGE and receipt.media_ref.startswith("receipt:")
     (dossier,) = uow_factory.db.dossiers.values()

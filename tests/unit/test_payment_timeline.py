@@ -33,7 +33,7 @@ async def file_stay(
     await chat.press("Xong phần giấy tờ")
     await chat.press("Nộp hồ sơ")
     await chat.press("Tôi xin cam đoan")
-    assert chat.keys == ["submission.created", "payment.request"]
+    assert chat.keys == ["submission.created", "papers.declaration_caption", "payment.request"]
     (dossier,) = uow.db.dossiers.values()
     return dossier
 
