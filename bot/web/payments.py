@@ -126,7 +126,10 @@ async def _notify(
         # The electronic fee receipt (biên lai), a PDF kept in /documents, after the slip.
         paper = await fee_receipt_message(app.papers, uow.documents, dossier)
         if paper is not None:
-            messages.append((f"fee-receipt:{dossier.id}", paper))
+            after_slip = 1 + next(
+                (i for i, (event, _) in enumerate(messages) if event.startswith("receipt:")), -1
+            )
+            messages.insert(after_slip, (f"fee-receipt:{dossier.id}", paper))
     if not messages:
         return
     recipients = {dossier.owner}

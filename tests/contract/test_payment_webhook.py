@@ -277,7 +277,8 @@ async def test_two_parts_at_once_add_up_exactly_and_retries_change_nothing(
     assert sorted(p.amount for p in paid.payments) == [3000, 5000]
     assert paid.payment is not None and paid.payment.paid_amount == 8000
     events, outbox = await counts(app)
-    assert (events, outbox) == (2, 2)  # two transfers; a "partial" note, then the receipt
+    # two transfers; a "partial" note, then the reception slip and the fee receipt (PDF)
+    assert (events, outbox) == (2, 3)
 
 
 async def test_many_small_transfers_at_once_never_lose_or_double_a_payment(
@@ -307,7 +308,11 @@ async def test_an_overpayment_is_recorded_for_refund_and_the_citizen_told(
     assert paid.phase is Phase.SUBMITTED and [r.amount for r in paid.refunds] == [3000]
     async with app.uow_factory() as uow:
         items = await uow.outbox.pending("web:hoa-tab", 0)
-    assert [i.event for i in items] == [f"receipt:{dossier.id}", "refund:sepay:9001"]
+    assert [i.event for i in items] == [
+        f"receipt:{dossier.id}",
+        f"fee-receipt:{dossier.id}",
+        "refund:sepay:9001",
+    ]
     assert items[1].message["text"]["key"] == "ledger.overpaid"
 
 
