@@ -313,7 +313,7 @@ async def test_an_overpayment_is_recorded_for_refund_and_the_citizen_told(
         f"fee-receipt:{dossier.id}",
         "refund:sepay:9001",
     ]
-    assert items[1].message["text"]["key"] == "ledger.overpaid"
+    assert items[2].message["text"]["key"] == "ledger.overpaid"
 
 
 @pytest.mark.parametrize("account", ["0987654321", "1234567899"])
