@@ -124,6 +124,7 @@ async def test_a_fee_paid_in_two_transfers_is_told_then_receipted(
         assert journey.outbox_of(app, chat) == [
             ("partial:sepay:70001", "sent"),
             (f"receipt:{dossier.id}", "sent"),
+            (f"fee-receipt:{dossier.id}", "sent"),  # the electronic fee receipt (PDF)
         ]
         await chat.send(f"/status {dossier.code}")
         card = "\n".join(chat.said)
