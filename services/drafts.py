@@ -1,7 +1,17 @@
-"""Drafts: an e-form being filled, saved at every step so that nothing typed is lost."""
+"""Drafts: an e-form being filled, saved at every step so that nothing typed is lost.
+
+One draft can be open in several chats of the same citizen (Telegram and Zalo, two browser
+tabs). Two guards keep it one application: every stored change raises `version`, and a
+write based on an older version is refused (DraftConflict) instead of overwriting newer
+answers; and a chat remembers the `fingerprint` of what it last showed, so that it notices
+when another chat changed the draft and shows the current position instead of acting on its
+old one. Submitting is a compare-and-set on the status (DraftRepository.claim): once only.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -20,6 +30,17 @@ class DraftStatus(StrEnum):
     SUBMITTED = "submitted"  # became a dossier
 
 
+OPEN_DRAFT_STATUSES = frozenset({DraftStatus.FILLING, DraftStatus.REVIEW, DraftStatus.COMPLETE})
+
+
+class DraftConflict(Exception):
+    """Another unit of work stored a newer version of the draft first; nothing was written."""
+
+    def __init__(self, draft_id: str) -> None:
+        super().__init__(f"draft {draft_id} was changed concurrently")
+        self.draft_id = draft_id
+
+
 @dataclass(frozen=True, slots=True)
 class Draft:
     """A citizen's unfinished dossier for one procedure at one agency."""
@@ -35,12 +56,31 @@ class Draft:
     status: DraftStatus = DraftStatus.FILLING
     citizen_id: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    version: int = 0  # raised by the repository on every stored change
+    dossier_id: str | None = None  # the dossier it became, once claimed for submission
 
     def answer(self, key: str, value: JsonValue | None, at: datetime) -> Draft:
-        """A copy with `key` answered (or cleared when value is None)."""
+        """A copy with `key` answered (or cleared when value is None); other answers kept."""
         answers = dict(self.answers)
         if value is None:
             answers.pop(key, None)
         else:
             answers[key] = value
         return replace(self, answers=answers, updated_at=at)
+
+    @property
+    def is_open(self) -> bool:
+        """Still being filled, reviewed or completed: not yet a dossier."""
+        return self.status in OPEN_DRAFT_STATUSES
+
+    def fingerprint(self) -> str:
+        """A short digest of what a citizen sees of the draft: answers, position, status and
+        files (not who it is linked to, nor when it was touched)."""
+        seen = {
+            "answers": self.answers,
+            "cursor": self.cursor,
+            "status": self.status.value,
+            "files": [a.document_id for a in self.attachments],
+        }
+        text = json.dumps(seen, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()

@@ -18,7 +18,7 @@ from enum import StrEnum
 from conversations import payloads
 from conversations.cards import both, procedure_name
 from conversations.flow import Context, Flow, Turn
-from conversations.flows import home
+from conversations.flows import draft_sync, home
 from conversations.messages import (
     Button,
     Day,
@@ -368,14 +368,22 @@ async def _prompt_manage(ctx: Context, data: DocumentsData) -> Turn:
 FLOW: Flow[DocumentsData] = Flow(
     name=NAME,
     data_type=DocumentsData,
-    steps={
-        DocumentsState.AWAITING_FILES: _step_files,
-        DocumentsState.PICKING_STORED: _step_stored,
-        DocumentsState.MANAGING: _step_manage,
-    },
-    prompts={
-        DocumentsState.AWAITING_FILES: _prompt_files,
-        DocumentsState.PICKING_STORED: _prompt_stored,
-        DocumentsState.MANAGING: _prompt_manage,
-    },
+    # Files are added to the draft as it stands; only a draft another chat already
+    # submitted stops them (draft_sync).
+    steps=draft_sync.guarded_steps(
+        {
+            DocumentsState.AWAITING_FILES: _step_files,
+            DocumentsState.PICKING_STORED: _step_stored,
+            DocumentsState.MANAGING: _step_manage,
+        },
+        changes=False,
+    ),
+    prompts=draft_sync.guarded_prompts(
+        {
+            DocumentsState.AWAITING_FILES: _prompt_files,
+            DocumentsState.PICKING_STORED: _prompt_stored,
+            DocumentsState.MANAGING: _prompt_manage,
+        },
+        changes=False,
+    ),
 )

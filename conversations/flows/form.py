@@ -21,7 +21,14 @@ from dataclasses import replace
 from conversations import payloads
 from conversations.cards import agency_text, procedure_name
 from conversations.flow import Context, Flow, Turn
-from conversations.flows import documents, form_address, form_prefill, form_review, home
+from conversations.flows import (
+    documents,
+    draft_sync,
+    form_address,
+    form_prefill,
+    form_review,
+    home,
+)
 from conversations.flows.form_state import NAME, FormData, FormState, gone, load, save
 
 __all__ = [
@@ -75,17 +82,25 @@ async def start(ctx: Context, proc: Procedure, agency: Agency) -> Turn:
         count=len(proc.shown_fields(answers)),
     )
     if answers:
-        return form_prefill.confirm_prefill(proc, draft).saying(intro)
+        return await draft_sync.stamped(
+            ctx, form_prefill.confirm_prefill(proc, draft).saying(intro)
+        )
     turn = await ask(ctx, proc, draft, FormData(draft.id, first))
-    return turn.saying(intro)
+    return await draft_sync.stamped(ctx, turn.saying(intro))
 
 
-async def resume(ctx: Context, draft: Draft) -> Turn:
-    """Continue a saved draft where it was left."""
+async def resume(ctx: Context, draft: Draft, note: str = "form.resumed") -> Turn:
+    """Continue a saved draft where it stands now, saying `note` first."""
+    if draft.status is DraftStatus.SUBMITTED:  # from another chat: never submitted twice
+        return await draft_sync.already_submitted(ctx, draft)
     proc = ctx.catalog.procedure(draft.procedure_id)
     if proc is None:
         return home.show(say("form.procedure_gone"))
-    note = say("form.resumed", procedure=procedure_name(proc))
+    return await draft_sync.stamped(ctx, await _resume(ctx, proc, draft, note))
+
+
+async def _resume(ctx: Context, proc: Procedure, draft: Draft, note_key: str) -> Turn:
+    note = say(note_key, procedure=procedure_name(proc))
     if draft.status is DraftStatus.COMPLETE:
         return (await documents.start(ctx, proc, draft)).saying(note)
     if draft.status is DraftStatus.REVIEW or not proc.fields:
@@ -219,24 +234,28 @@ async def _prompt(ctx: Context, data: FormData) -> Turn:
 FLOW: Flow[FormData] = Flow(
     name=NAME,
     data_type=FormData,
-    steps={
-        FormState.CONFIRMING_PREFILL: form_prefill.step_prefill,
-        FormState.AWAITING_ANSWER: _step_answer,
-        FormState.AWAITING_PROVINCE: form_address.step_province,
-        FormState.AWAITING_WARD: form_address.step_ward,
-        FormState.AWAITING_DETAIL: form_address.step_detail,
-        FormState.REVIEWING: form_review.step_review,
-        FormState.COMPLETED: form_review.step_completed,
-    },
-    prompts={
-        FormState.CONFIRMING_PREFILL: form_prefill.prompt_prefill,
-        FormState.AWAITING_ANSWER: _prompt,
-        FormState.AWAITING_PROVINCE: form_address.prompt_province,
-        FormState.AWAITING_WARD: form_address.prompt_ward,
-        FormState.AWAITING_DETAIL: form_address.prompt_detail,
-        FormState.REVIEWING: form_review.prompt_review,
-        FormState.COMPLETED: form_review.prompt_completed,
-    },
+    steps=draft_sync.guarded_steps(
+        {
+            FormState.CONFIRMING_PREFILL: form_prefill.step_prefill,
+            FormState.AWAITING_ANSWER: _step_answer,
+            FormState.AWAITING_PROVINCE: form_address.step_province,
+            FormState.AWAITING_WARD: form_address.step_ward,
+            FormState.AWAITING_DETAIL: form_address.step_detail,
+            FormState.REVIEWING: form_review.step_review,
+            FormState.COMPLETED: form_review.step_completed,
+        }
+    ),
+    prompts=draft_sync.guarded_prompts(
+        {
+            FormState.CONFIRMING_PREFILL: form_prefill.prompt_prefill,
+            FormState.AWAITING_ANSWER: _prompt,
+            FormState.AWAITING_PROVINCE: form_address.prompt_province,
+            FormState.AWAITING_WARD: form_address.prompt_ward,
+            FormState.AWAITING_DETAIL: form_address.prompt_detail,
+            FormState.REVIEWING: form_review.prompt_review,
+            FormState.COMPLETED: form_review.prompt_completed,
+        }
+    ),
 )
 
 __all__ = [

@@ -18,7 +18,7 @@ from enum import StrEnum
 from conversations import payloads
 from conversations.cards import agency_text, fee_text, procedure_name
 from conversations.flow import Context, Flow, Turn
-from conversations.flows import documents, form, home, login
+from conversations.flows import documents, draft_sync, form, home, login
 from conversations.form_fields import display
 from conversations.messages import (
     Button,
@@ -57,10 +57,13 @@ class SubmissionData:
 
     draft_id: str = ""
     dossier_id: str = ""
+    seen: str = ""  # fingerprint of the draft as the summary showed it (draft_sync)
 
 
 async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     """Everything the citizen is about to submit: form, documents, delivery, fee."""
+    if draft.status is DraftStatus.SUBMITTED:  # from another chat
+        return await draft_sync.already_submitted(ctx, draft)
     agency = ctx.catalog.agencies.get(draft.agency_id)
     delivery = proc.field(DELIVERY)
     attached = Lines(
@@ -87,7 +90,8 @@ async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
         ),
     )
     data = SubmissionData(draft_id=draft.id)
-    return Turn(NAME, SubmissionState.SUMMARY, data, (Outgoing(text, buttons),))
+    turn = Turn(NAME, SubmissionState.SUMMARY, data, (Outgoing(text, buttons),))
+    return await draft_sync.stamped(ctx, turn)
 
 
 def _commitment(data: SubmissionData) -> Turn:
@@ -143,11 +147,15 @@ async def _step_commit(ctx: Context, data: SubmissionData, event: Incoming) -> T
 
 
 async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
-    """Create the dossier with its code; free ones are submitted, others ask for payment."""
+    """Claim the draft (once, atomically), then create the dossier with its code; free ones
+    are submitted, others ask for payment."""
     agency = ctx.catalog.agencies.get(draft.agency_id)
     if agency is None:
         return home.show(say("proc.agency_missing"))
     now, day = ctx.clock.now(), today(ctx.clock)
+    dossier_id = ctx.ids.new_id()
+    if not await ctx.drafts.claim(draft.id, draft.version, dossier_id, now):
+        return await _claimed_elsewhere(ctx, draft)
     sequence = await ctx.repos.dossiers.next_sequence(agency.code, day)
     code = dossier_code(agency.code, day, sequence)
     shown = {s.key for s in proc.shown_fields(draft.answers)}
@@ -155,7 +163,7 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     refund = {k: str(answers[k]) for k in REFUND if k in answers}
     fee = proc.online_fee
     dossier = Dossier(
-        id=ctx.ids.new_id(),
+        id=dossier_id,
         code=code,
         procedure_id=proc.id,
         agency_id=agency.id,
@@ -168,7 +176,6 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
         phase=Phase.AWAITING_PAYMENT,
         refund=refund,
     )
-    await ctx.drafts.update(replace(draft, status=DraftStatus.SUBMITTED, updated_at=now))
     if fee:
         dossier = replace(dossier, payment=payment_request(code, fee, now))
         await ctx.repos.dossiers.add(dossier)
@@ -177,6 +184,16 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     await ctx.repos.dossiers.add(dossier)
     receipt = receipt_message(ctx.catalog, dossier)
     return home.show(say("submission.submitted", code=code), receipt)
+
+
+async def _claimed_elsewhere(ctx: Context, draft: Draft) -> Turn:
+    """Another chat submitted (or changed, or deleted) the draft a moment before."""
+    current = await ctx.drafts.get(draft.id)
+    if current is None:
+        return home.show(say("form.draft_gone"))
+    if current.status is DraftStatus.SUBMITTED:
+        return await draft_sync.already_submitted(ctx, current)
+    return await draft_sync.changed_elsewhere(ctx, current)
 
 
 def _payment_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
@@ -263,14 +280,16 @@ async def _prompt_payment(ctx: Context, data: SubmissionData) -> Turn:
 FLOW: Flow[SubmissionData] = Flow(
     name=NAME,
     data_type=SubmissionData,
-    steps={
-        SubmissionState.SUMMARY: _step_summary,
-        SubmissionState.COMMITTING: _step_commit,
+    steps={  # the payment's data names no draft: the guard lets it through
+        **draft_sync.guarded_steps(
+            {SubmissionState.SUMMARY: _step_summary, SubmissionState.COMMITTING: _step_commit}
+        ),
         SubmissionState.AWAITING_PAYMENT: _step_payment,
     },
     prompts={
-        SubmissionState.SUMMARY: _prompt_summary,
-        SubmissionState.COMMITTING: _prompt_commit,
+        **draft_sync.guarded_prompts(
+            {SubmissionState.SUMMARY: _prompt_summary, SubmissionState.COMMITTING: _prompt_commit}
+        ),
         SubmissionState.AWAITING_PAYMENT: _prompt_payment,
     },
 )

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from conversations.locales import admin_en, admin_vi, en, status_en, status_vi, vi
+from conversations.locales import (
+    admin_en,
+    admin_vi,
+    drafts_en,
+    drafts_vi,
+    en,
+    status_en,
+    status_vi,
+    vi,
+)
 
 
 def _merge(*parts: Mapping[str, str]) -> dict[str, str]:
@@ -19,6 +28,6 @@ def _merge(*parts: Mapping[str, str]) -> dict[str, str]:
 
 
 CATALOGS: dict[str, dict[str, str]] = {
-    "vi": _merge(vi.MESSAGES, status_vi.MESSAGES, admin_vi.MESSAGES),
-    "en": _merge(en.MESSAGES, status_en.MESSAGES, admin_en.MESSAGES),
+    "vi": _merge(vi.MESSAGES, status_vi.MESSAGES, admin_vi.MESSAGES, drafts_vi.MESSAGES),
+    "en": _merge(en.MESSAGES, status_en.MESSAGES, admin_en.MESSAGES, drafts_en.MESSAGES),
 }
