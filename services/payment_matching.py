@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from services.clock import VIETNAM
+from services.clock import vietnam_date
 from services.dossier import code_for_reference, find_reference
 from services.dossiers import (
     Dossier,
@@ -63,7 +63,7 @@ async def _match(
         paid_amount=transfer.amount,
         transaction_id=f"{transfer.provider}:{transfer.transaction_id}",
     )
-    day = now.astimezone(VIETNAM).date()
+    day = vietnam_date(now)
     paid = replace(dossier, payment=payment)
     days = processing_days.get(dossier.procedure_id, 0)
     return PaymentOutcome.PAID, submitted(paid, now, day, days, f"bank:{transfer.provider}")

@@ -261,7 +261,7 @@ async def _stored(ctx: Context, data: DocumentsData) -> Turn:
             d.id,
             Text(
                 "docs.stored_item",
-                {"label": d.label, "name": d.name, "day": Day(d.created_at.date())},
+                {"label": d.label, "name": d.name, "day": Day(d.created_at)},
             ),
         )
         for d in documents
