@@ -58,6 +58,7 @@ class Draft:
     attachments: tuple[Attachment, ...] = ()
     version: int = 0  # raised by the repository on every stored change
     dossier_id: str | None = None  # the dossier it became, once claimed for submission
+    changed_by: str = ""  # chat key of the chat that stored the last change
 
     def answer(self, key: str, value: JsonValue | None, at: datetime) -> Draft:
         """A copy with `key` answered (or cleared when value is None); other answers kept."""

@@ -54,6 +54,7 @@ def _to_draft(row: Any, cipher: JsonCipher) -> Draft:
         citizen_id=row.citizen_id,
         version=row.version,
         dossier_id=row.dossier_id,
+        changed_by=row.changed_by,
         attachments=tuple(
             from_json(Attachment, item) for item in cipher.open(row.attachments or [], _FILES)
         ),
@@ -74,6 +75,7 @@ def _values(draft: Draft, cipher: JsonCipher) -> dict[str, Any]:
         "updated_at": draft.updated_at,
         "version": draft.version,
         "dossier_id": draft.dossier_id,
+        "changed_by": draft.changed_by,
     }
 
 

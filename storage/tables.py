@@ -56,6 +56,7 @@ class DraftRow(SQLModel, table=True):
     # Raised on every change: writes are compare-and-set on it (two chats, one draft).
     version: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     dossier_id: str | None = Field(default=None, max_length=40)  # set once, when submitted
+    changed_by: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
 
 
 class SectorRow(SQLModel, table=True):

@@ -368,22 +368,17 @@ async def _prompt_manage(ctx: Context, data: DocumentsData) -> Turn:
 FLOW: Flow[DocumentsData] = Flow(
     name=NAME,
     data_type=DocumentsData,
-    # Files are added to the draft as it stands; only a draft another chat already
-    # submitted stops them (draft_sync).
-    steps=draft_sync.guarded_steps(
-        {
-            DocumentsState.AWAITING_FILES: _step_files,
-            DocumentsState.PICKING_STORED: _step_stored,
-            DocumentsState.MANAGING: _step_manage,
-        },
-        changes=False,
-    ),
-    prompts=draft_sync.guarded_prompts(
-        {
-            DocumentsState.AWAITING_FILES: _prompt_files,
-            DocumentsState.PICKING_STORED: _prompt_stored,
-            DocumentsState.MANAGING: _prompt_manage,
-        },
-        changes=False,
-    ),
+    steps={
+        DocumentsState.AWAITING_FILES: _step_files,
+        DocumentsState.PICKING_STORED: _step_stored,
+        DocumentsState.MANAGING: _step_manage,
+    },
+    prompts={
+        DocumentsState.AWAITING_FILES: _prompt_files,
+        DocumentsState.PICKING_STORED: _prompt_stored,
+        DocumentsState.MANAGING: _prompt_manage,
+    },
 )
+
+# Files join the draft as it stands: only a draft already submitted stops them.
+FLOW = draft_sync.guarded(FLOW, changes=False)

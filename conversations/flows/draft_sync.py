@@ -2,7 +2,7 @@
 
 The data of the flows that act on a draft (form, submission) remembers the fingerprint of
 the draft as the chat last showed it (`seen`). Before a step or a prompt acts, the guard
-compares it with the stored draft:
+compares it with the stored draft (whose last change is marked with the chat that made it):
 
     another chat changed it  ──▶ the action is NOT applied; "changed in another chat", then
                                  the draft's current position (its question, review, …)
@@ -16,11 +16,11 @@ compares it with the stored draft:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from conversations.flow import Context, Prompt, Step, Turn
+from conversations.flow import Context, Flow, Prompt, Step, Turn
 from conversations.flows import home
 from conversations.messages import Incoming, say
 from services.dossiers import Phase
@@ -52,7 +52,8 @@ async def intercept(ctx: Context, data: Any, changes: bool = True) -> Turn | Non
     if draft.status is DraftStatus.SUBMITTED:
         return await already_submitted(ctx, draft)
     seen = getattr(data, "seen", "")
-    if changes and seen and seen != draft.fingerprint():
+    elsewhere = draft.changed_by != ctx.address.key  # this chat's own changes are not news
+    if changes and seen and elsewhere and seen != draft.fingerprint():
         return await changed_elsewhere(ctx, draft)
     return None
 
@@ -77,14 +78,23 @@ async def already_submitted(ctx: Context, draft: Draft) -> Turn:
     return home.show(note)
 
 
-def guarded_steps(steps: Mapping[str, Step[D]], changes: bool = True) -> dict[str, Step[D]]:
-    """The steps, each behind the guard and stamping its turn."""
-    return {state: _guard_step(step, changes) for state, step in steps.items()}
+async def claimed_elsewhere(ctx: Context, draft_id: str) -> Turn:
+    """After a refused claim: another chat submitted, changed or deleted the draft first."""
+    current = await ctx.drafts.get(draft_id)
+    if current is None:
+        return home.show(say("form.draft_gone"))
+    if current.status is DraftStatus.SUBMITTED:
+        return await already_submitted(ctx, current)
+    return await changed_elsewhere(ctx, current)
 
 
-def guarded_prompts(prompts: Mapping[str, Prompt[D]], changes: bool = True) -> dict[str, Prompt[D]]:
-    """The prompts, each behind the guard and stamping its turn."""
-    return {state: _guard_prompt(prompt, changes) for state, prompt in prompts.items()}
+def guarded(flow: Flow[D], states: Collection[str] | None = None, changes: bool = True) -> Flow[D]:
+    """The flow with the guard before its steps and prompts (of `states`, or all), each
+    turn stamped; `changes=False` stops only at a submitted draft."""
+    chosen = flow.steps.keys() if states is None else states
+    steps = {s: _guard_step(f, changes) if s in chosen else f for s, f in flow.steps.items()}
+    prompts = {s: _guard_prompt(f, changes) if s in chosen else f for s, f in flow.prompts.items()}
+    return replace(flow, steps=steps, prompts=prompts)
 
 
 def _guard_step(step: Step[D], changes: bool) -> Step[D]:

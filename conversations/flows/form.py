@@ -234,29 +234,29 @@ async def _prompt(ctx: Context, data: FormData) -> Turn:
 FLOW: Flow[FormData] = Flow(
     name=NAME,
     data_type=FormData,
-    steps=draft_sync.guarded_steps(
-        {
-            FormState.CONFIRMING_PREFILL: form_prefill.step_prefill,
-            FormState.AWAITING_ANSWER: _step_answer,
-            FormState.AWAITING_PROVINCE: form_address.step_province,
-            FormState.AWAITING_WARD: form_address.step_ward,
-            FormState.AWAITING_DETAIL: form_address.step_detail,
-            FormState.REVIEWING: form_review.step_review,
-            FormState.COMPLETED: form_review.step_completed,
-        }
-    ),
-    prompts=draft_sync.guarded_prompts(
-        {
-            FormState.CONFIRMING_PREFILL: form_prefill.prompt_prefill,
-            FormState.AWAITING_ANSWER: _prompt,
-            FormState.AWAITING_PROVINCE: form_address.prompt_province,
-            FormState.AWAITING_WARD: form_address.prompt_ward,
-            FormState.AWAITING_DETAIL: form_address.prompt_detail,
-            FormState.REVIEWING: form_review.prompt_review,
-            FormState.COMPLETED: form_review.prompt_completed,
-        }
-    ),
+    steps={
+        FormState.CONFIRMING_PREFILL: form_prefill.step_prefill,
+        FormState.AWAITING_ANSWER: _step_answer,
+        FormState.AWAITING_PROVINCE: form_address.step_province,
+        FormState.AWAITING_WARD: form_address.step_ward,
+        FormState.AWAITING_DETAIL: form_address.step_detail,
+        FormState.REVIEWING: form_review.step_review,
+        FormState.COMPLETED: form_review.step_completed,
+    },
+    prompts={
+        FormState.CONFIRMING_PREFILL: form_prefill.prompt_prefill,
+        FormState.AWAITING_ANSWER: _prompt,
+        FormState.AWAITING_PROVINCE: form_address.prompt_province,
+        FormState.AWAITING_WARD: form_address.prompt_ward,
+        FormState.AWAITING_DETAIL: form_address.prompt_detail,
+        FormState.REVIEWING: form_review.prompt_review,
+        FormState.COMPLETED: form_review.prompt_completed,
+    },
 )
+
+# One draft, several chats: a stale view is told, not applied (draft_sync).
+FLOW = draft_sync.guarded(FLOW)
+
 
 __all__ = [
     "FLOW", "NAME", "FormData", "FormState", "ask", "navigate", "next_field", "resume", "start",

@@ -155,7 +155,7 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     now, day = ctx.clock.now(), today(ctx.clock)
     dossier_id = ctx.ids.new_id()
     if not await ctx.drafts.claim(draft.id, draft.version, dossier_id, now):
-        return await _claimed_elsewhere(ctx, draft)
+        return await draft_sync.claimed_elsewhere(ctx, draft.id)
     sequence = await ctx.repos.dossiers.next_sequence(agency.code, day)
     code = dossier_code(agency.code, day, sequence)
     shown = {s.key for s in proc.shown_fields(draft.answers)}
@@ -184,16 +184,6 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     await ctx.repos.dossiers.add(dossier)
     receipt = receipt_message(ctx.catalog, dossier)
     return home.show(say("submission.submitted", code=code), receipt)
-
-
-async def _claimed_elsewhere(ctx: Context, draft: Draft) -> Turn:
-    """Another chat submitted (or changed, or deleted) the draft a moment before."""
-    current = await ctx.drafts.get(draft.id)
-    if current is None:
-        return home.show(say("form.draft_gone"))
-    if current.status is DraftStatus.SUBMITTED:
-        return await draft_sync.already_submitted(ctx, current)
-    return await draft_sync.changed_elsewhere(ctx, current)
 
 
 def _payment_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
@@ -280,16 +270,17 @@ async def _prompt_payment(ctx: Context, data: SubmissionData) -> Turn:
 FLOW: Flow[SubmissionData] = Flow(
     name=NAME,
     data_type=SubmissionData,
-    steps={  # the payment's data names no draft: the guard lets it through
-        **draft_sync.guarded_steps(
-            {SubmissionState.SUMMARY: _step_summary, SubmissionState.COMMITTING: _step_commit}
-        ),
+    steps={
+        SubmissionState.SUMMARY: _step_summary,
+        SubmissionState.COMMITTING: _step_commit,
         SubmissionState.AWAITING_PAYMENT: _step_payment,
     },
     prompts={
-        **draft_sync.guarded_prompts(
-            {SubmissionState.SUMMARY: _prompt_summary, SubmissionState.COMMITTING: _prompt_commit}
-        ),
+        SubmissionState.SUMMARY: _prompt_summary,
+        SubmissionState.COMMITTING: _prompt_commit,
         SubmissionState.AWAITING_PAYMENT: _prompt_payment,
     },
 )
+
+# The payment state names no draft: only the summary and the commitment are guarded.
+FLOW = draft_sync.guarded(FLOW, states=(SubmissionState.SUMMARY, SubmissionState.COMMITTING))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from conversations import payloads
 from conversations.messages import Platform
@@ -147,3 +148,28 @@ async def test_a_chat_left_in_the_form_cannot_reopen_a_submitted_draft(
     (draft,) = uow_factory.db.drafts.values()
     assert draft.status is DraftStatus.SUBMITTED  # not reopened, so never submitted again
     assert len(uow_factory.db.dossiers) == 1
+
+
+async def test_only_another_chats_change_makes_a_view_stale(
+    router: Router, sms: RecordingSms, clock: FakeClock, uow_factory: MemoryUnitOfWorkFactory
+) -> None:
+    telegram, _ = await two_chats(router, sms, clock)
+    await telegram.send("1.004194")
+    await telegram.press("Nộp hồ sơ")
+    await telegram.send("Thục Phán")
+    await telegram.press("Thục Phán")
+    await telegram.press("Đúng, dùng thông tin này")
+    (draft,) = uow_factory.db.drafts.values()
+    # This chat's own change made outside the question (identity filled in at a login, say)
+    # is not news to it: the question is answered as usual.
+    own = replace(draft, answers={**draft.answers, "dan_toc": "Tày"}, version=draft.version + 1)
+    uow_factory.db.drafts[draft.id] = own
+    await telegram.send("hoa@example.vn")
+    assert telegram.keys[0] != "sync.changed", telegram.keys
+    (draft,) = uow_factory.db.drafts.values()
+    assert draft.answers["email"] == "hoa@example.vn" and draft.changed_by == "telegram:7001"
+    # The same change stored by the web chat is.
+    changed = replace(draft, answers={**draft.answers, "dan_toc": "Nùng"}, changed_by="web:tab-1")
+    uow_factory.db.drafts[draft.id] = replace(changed, version=draft.version + 1)
+    await telegram.press("Cao Bằng")
+    assert telegram.keys[0] == "sync.changed", telegram.keys

@@ -1,4 +1,4 @@
-"""draft version and dossier id: one application, one dossier
+"""draft version, dossier id and last writer: one application, one dossier
 
 Revision ID: 0006
 Revises: 0005
@@ -6,7 +6,8 @@ Create Date: 2026-12-07 02:00:00
 
 Every change to a draft raises `version`; writes are compare-and-set on it, so a chat acting
 on an older copy of a draft cannot overwrite another chat's newer answers, and claiming a
-draft for submission (status → submitted, `dossier_id` set) happens once.
+draft for submission (status → submitted, `dossier_id` set) happens once. `changed_by` names
+the chat that stored the last change (a chat's own changes never make its view stale).
 """
 
 from __future__ import annotations
@@ -29,9 +30,18 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("dossier_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True)
         )
+        batch_op.add_column(
+            sa.Column(
+                "changed_by",
+                sqlmodel.sql.sqltypes.AutoString(length=120),
+                nullable=False,
+                server_default="",
+            )
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("draft", schema=None) as batch_op:
+        batch_op.drop_column("changed_by")
         batch_op.drop_column("dossier_id")
         batch_op.drop_column("version")
