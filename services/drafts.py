@@ -1,17 +1,15 @@
 """Drafts: an e-form being filled, saved at every step so that nothing typed is lost.
 
 One draft can be open in several chats of the same citizen (Telegram and Zalo, two browser
-tabs). Two guards keep it one application: every stored change raises `version`, and a
-write based on an older version is refused (DraftConflict) instead of overwriting newer
-answers; and a chat remembers the `fingerprint` of what it last showed, so that it notices
-when another chat changed the draft and shows the current position instead of acting on its
-old one. Submitting is a compare-and-set on the status (DraftRepository.claim): once only.
+tabs). Every stored change raises `version` and names the chat that made it (`changed_by`):
+a write based on an older version is refused (DraftConflict) instead of overwriting newer
+answers, and a chat that remembers the version it last showed notices when another chat
+changed the draft since, and shows where it stands instead of acting on its old view.
+Submitting is a compare-and-set on the status and version (DraftRepository.claim): once.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -73,15 +71,3 @@ class Draft:
     def is_open(self) -> bool:
         """Still being filled, reviewed or completed: not yet a dossier."""
         return self.status in OPEN_DRAFT_STATUSES
-
-    def fingerprint(self) -> str:
-        """A short digest of what a citizen sees of the draft: answers, position, status and
-        files (not who it is linked to, nor when it was touched)."""
-        seen = {
-            "answers": self.answers,
-            "cursor": self.cursor,
-            "status": self.status.value,
-            "files": [a.document_id for a in self.attachments],
-        }
-        text = json.dumps(seen, sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()

@@ -1,17 +1,17 @@
 """One draft, several chats: a chat notices when another chat changed or submitted its draft.
 
-The data of the flows that act on a draft (form, submission) remembers the fingerprint of
-the draft as the chat last showed it (`seen`). Before a step or a prompt acts, the guard
-compares it with the stored draft (whose last change is marked with the chat that made it):
+The data of the flows that act on a draft (form, submission) remembers the version of the
+draft the chat last showed (`seen`). Before a step or a prompt acts, the guard compares it
+with the stored draft, whose last change names the chat that made it:
 
     another chat changed it  ──▶ the action is NOT applied; "changed in another chat", then
                                  the draft's current position (its question, review, …)
     it became a dossier      ──▶ "already submitted as dossier CODE" with its status, or its
                                  payment screen while the fee is due; never a second dossier
-    otherwise                ──▶ the step runs; its turn is stamped with the fingerprint of
-                                 the draft as it will be stored
+    otherwise                ──▶ the step runs; its turn is stamped with the version of the
+                                 draft as it will be stored
 
-`seen == ""` (a chat state saved before this existed) skips the comparison once.
+`seen == -1` (a chat state saved before this existed) skips the comparison once.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ async def stamped(ctx: Context, turn: Turn) -> Turn:
     draft = await ctx.drafts.get(draft_id)
     if draft is None:
         return turn
-    return replace(turn, data=replace(data, seen=draft.fingerprint()))
+    return replace(turn, data=replace(data, seen=draft.version))
 
 
 async def intercept(ctx: Context, data: Any, changes: bool = True) -> Turn | None:
@@ -51,9 +51,9 @@ async def intercept(ctx: Context, data: Any, changes: bool = True) -> Turn | Non
         return None  # the step itself says the draft is gone
     if draft.status is DraftStatus.SUBMITTED:
         return await already_submitted(ctx, draft)
-    seen = getattr(data, "seen", "")
+    seen = getattr(data, "seen", -1)
     elsewhere = draft.changed_by != ctx.address.key  # this chat's own changes are not news
-    if changes and seen and elsewhere and seen != draft.fingerprint():
+    if changes and seen >= 0 and elsewhere and seen != draft.version:
         return await changed_elsewhere(ctx, draft)
     return None
 

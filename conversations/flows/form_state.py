@@ -39,7 +39,7 @@ class FormData:
     province: str = ""  # address step: the chosen province
     ward: str = ""  # address step: the chosen ward
     query: str = ""  # address step: typed filter for provinces or wards
-    seen: str = ""  # fingerprint of the draft as this chat last showed it (draft_sync)
+    seen: int = -1  # the draft's version as this chat last showed it (draft_sync)
 
 
 async def load(ctx: Context, data: FormData) -> tuple[Procedure, Draft] | None:

@@ -57,7 +57,7 @@ class SubmissionData:
 
     draft_id: str = ""
     dossier_id: str = ""
-    seen: str = ""  # fingerprint of the draft as the summary showed it (draft_sync)
+    seen: int = -1  # the draft's version as the summary showed it (draft_sync)
 
 
 async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
