@@ -5,12 +5,20 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+import pytest
+
 from conversations import payloads
 from conversations.messages import Platform
 from conversations.router import Router
-from services.drafts import DraftStatus
+from services.drafts import DraftConflict, DraftStatus
 from tests.chat import ChatDriver
-from tests.fakes import FakeClock, MemoryStaging, MemoryUnitOfWorkFactory, RecordingSms
+from tests.fakes import (
+    FakeClock,
+    MemoryStaging,
+    MemoryUnitOfWork,
+    MemoryUnitOfWorkFactory,
+    RecordingSms,
+)
 from tests.unit.test_filing_flow import PDF, fill_stay_form, send_file
 from tests.unit.test_login_flow import login
 
@@ -173,3 +181,34 @@ async def test_only_another_chats_change_makes_a_view_stale(
     uow_factory.db.drafts[draft.id] = replace(changed, version=draft.version + 1)
     await telegram.press("Cao Bằng")
     assert telegram.keys[0] == "sync.changed", telegram.keys
+
+
+async def test_an_update_that_met_a_concurrent_change_is_applied_again(
+    router: Router,
+    sms: RecordingSms,
+    clock: FakeClock,
+    uow_factory: MemoryUnitOfWorkFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    telegram, _ = await two_chats(router, sms, clock)
+    await telegram.send("1.004194")
+    await telegram.press("Nộp hồ sơ")
+    await telegram.send("Thục Phán")
+    await telegram.press("Thục Phán")
+    await telegram.press("Đúng, dùng thông tin này")
+    real_commit = MemoryUnitOfWork.commit
+    refused: list[str] = []
+
+    async def commit_once_refused(self: MemoryUnitOfWork) -> None:
+        if not refused:  # another worker stored the draft first: this write is refused
+            refused.append("draft")
+            raise DraftConflict("draft")
+        await real_commit(self)
+
+    monkeypatch.setattr(MemoryUnitOfWork, "commit", commit_once_refused)
+    commits = uow_factory.db.commits
+    await telegram.send("hoa@example.vn")
+    assert refused and uow_factory.db.commits == commits + 1  # applied again, once
+    assert "Email" not in telegram.text() and telegram.keys[-1] != "common.error"
+    (draft,) = uow_factory.db.drafts.values()
+    assert draft.answers["email"] == "hoa@example.vn"
