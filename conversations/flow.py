@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
+from conversations.chat_drafts import ChatDrafts
 from conversations.messages import ChatAddress, Incoming, Outgoing
 from services.catalog_index import Catalog
 from services.citizens import Citizen, CitizenRegistry
@@ -66,8 +67,8 @@ class Context:
 
     @property
     def drafts(self) -> DraftRepository:
-        """The drafts repository of this unit of work."""
-        return self.repos.drafts
+        """The drafts repository of this unit of work; changes are marked with this chat."""
+        return ChatDrafts(self.repos.drafts, self.address.key)
 
     @property
     def citizen_id(self) -> str | None:

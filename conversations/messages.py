@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from services.clock import vietnam_date
+
 
 class Platform(StrEnum):
     """Chat platforms served by one engine."""
@@ -102,9 +104,14 @@ class Money:
 
 @dataclass(frozen=True, slots=True)
 class Day:
-    """A calendar date, rendered dd/mm/yyyy."""
+    """A calendar date, rendered dd/mm/yyyy. Given a moment (an aware datetime), its day in
+    Vietnam: pass stored times as they are, never `.date()` of them (that is UTC's day)."""
 
     value: date
+
+    def __post_init__(self) -> None:
+        if isinstance(self.value, datetime):
+            object.__setattr__(self, "value", vietnam_date(self.value))
 
 
 @dataclass(frozen=True, slots=True)

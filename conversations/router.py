@@ -40,6 +40,7 @@ from services.clock import Clock
 from services.codec import CodecError, from_json, to_json
 from services.documents import UploadStaging
 from services.dossiers import PaymentSimulator
+from services.drafts import DraftConflict
 from services.keyed_hash import KeyedHasher
 from services.otp import OtpPolicy, OtpService, SmsSender
 from services.papers import PaperPrinter
@@ -65,6 +66,7 @@ FLOWS: Mapping[str, Flow[Any]] = {
 }
 MAX_TEXT = 4000
 MAX_CHAINED = 3
+ATTEMPTS = 3  # an update that met a concurrent change to its draft is applied again
 _NOT_UNDERSTOOD = {
     IncomingKind.BUTTON: "common.stale_button",
     IncomingKind.UPLOAD: "common.unexpected_upload",
@@ -150,9 +152,20 @@ class Router:
         self._locks = ChatLocks()
 
     async def handle(self, update: Update) -> Reply:
-        """Apply `update` once; a redelivered update gets the replies recorded the first time."""
+        """Apply `update` once; a redelivered update gets the replies recorded the first time.
+
+        When another chat stored a change to the same draft while this update was applied
+        (DraftConflict), nothing was written: the update is applied again, on the newer draft.
+        """
+        async with self._locks.hold(update.address.key):
+            for _ in range(ATTEMPTS - 1):
+                with contextlib.suppress(DraftConflict):
+                    return await self._handle_once(update)
+            return await self._handle_once(update)
+
+    async def _handle_once(self, update: Update) -> Reply:
         key = update.address.key
-        async with self._locks.hold(key), self._uow_factory() as uow:
+        async with self._uow_factory() as uow:
             stored = await uow.conversations.load(key, update.update_id)
             chat = state.load(stored.state, self._default_lang)
             if stored.replies is not None:

@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from services.clock import VIETNAM
+from services.clock import vietnam_date
 from services.dossier import code_for_reference, find_reference
 from services.dossiers import (
     Dossier,
@@ -112,6 +112,6 @@ def credit(
         )
         credited = replace(credited, payment=request)
     if credited.phase is Phase.AWAITING_PAYMENT:
-        day = now.astimezone(VIETNAM).date()
+        day = vietnam_date(now)
         credited = submitted(credited, now, day, processing_days, f"bank:{transfer.provider}")
     return (PaymentOutcome.OVERPAID if extra else PaymentOutcome.PAID), credited

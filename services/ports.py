@@ -66,7 +66,19 @@ class DraftRepository(Protocol):
         ...
 
     async def update(self, draft: Draft) -> None:
-        """Store the new version of an existing draft."""
+        """Store a change to a draft read in this unit of work (its version is raised).
+
+        Compare-and-set on `draft.version`: if another unit of work stored a newer version
+        since it was read, raise DraftConflict (here or at commit) and write nothing.
+        """
+        ...
+
+    async def claim(self, draft_id: str, version: int, dossier_id: str, at: datetime) -> bool:
+        """Mark an open draft still at `version` SUBMITTED as `dossier_id`, atomically.
+
+        False (and nothing written) when it was submitted, changed or deleted by another
+        chat first: two chats pressing submit make one dossier.
+        """
         ...
 
     async def list_for(self, owner: str, citizen_id: str | None) -> Sequence[Draft]:

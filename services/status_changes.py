@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from services.calendar import add_working_days, reception_day, working_days_between
-from services.clock import VIETNAM
+from services.clock import vietnam_date
 from services.documents import Attachment
 from services.dossier import DossierStatus, TransitionError, check_transition
 from services.dossiers import Dossier, DossierRepository, HistoryEntry, Phase, StatusChange
@@ -38,12 +38,12 @@ async def change_status(
     old = dossier.status
     check_transition(old, new)
     updated = dossier.with_status(new, now, actor, note)
-    today = now.astimezone(VIETNAM).date()
+    today = vietnam_date(now)
     if new is DossierStatus.RECEIVED:  # the legal clock starts (again) at reception
         updated = replace(updated, due_date=add_working_days(reception_day(today), processing_days))
     if old is DossierStatus.SUPPLEMENT_REQUESTED and new is DossierStatus.PROCESSING:
         paused = dossier.supplement_at or now
-        extra = working_days_between(paused.astimezone(VIETNAM).date(), today)
+        extra = working_days_between(vietnam_date(paused), today)
         if dossier.due_date is not None:
             updated = replace(updated, due_date=add_working_days(dossier.due_date, extra))
     if old is DossierStatus.SUPPLEMENT_REQUESTED:

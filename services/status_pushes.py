@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from services.clock import VIETNAM, Clock
+from services.clock import Clock, vietnam_date
 from services.dossiers import Dossier, StatusChange, remind_payment_now
 from services.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -138,7 +138,7 @@ async def send_reminders(
 ) -> dict[Reminder, int]:
     """Queue the reminders due now (each once) and flag overdue dossiers."""
     now = clock.now()
-    today = now.astimezone(VIETNAM).date()
+    today = vietnam_date(now)
     counts = dict.fromkeys(Reminder, 0)
     async with uow_factory() as uow:
         for dossier in await uow.dossiers.awaiting_payment(now):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import JsonColumn, UtcDateTime
@@ -53,6 +53,10 @@ class DraftRow(SQLModel, table=True):
     status: str = Field(max_length=20)
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # Raised on every change: writes are compare-and-set on it (two chats, one draft).
+    version: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    dossier_id: str | None = Field(default=None, max_length=40)  # set once, when submitted
+    changed_by: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
 
 
 class SectorRow(SQLModel, table=True):

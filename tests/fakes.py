@@ -23,7 +23,7 @@ from services.dossiers import (
     Phase,
     StatusChange,
 )
-from services.drafts import Draft, DraftStatus
+from services.drafts import Draft, DraftConflict, DraftStatus
 from services.otp import Challenge, Lockout
 from services.outbox import OutboxItem, OutboxStatus, platform_of
 from services.ports import StoredConversation
@@ -129,6 +129,7 @@ _OPEN = (DraftStatus.FILLING, DraftStatus.REVIEW, DraftStatus.COMPLETE)
 class MemoryDraftRepository:
     def __init__(self, db: MemoryDatabase) -> None:
         self._db = db
+        self._base: dict[str, int] = {}  # the stored version the first update was based on
 
     async def get(self, draft_id: str) -> Draft | None:
         return self._db.drafts.get(draft_id)
@@ -139,8 +140,28 @@ class MemoryDraftRepository:
         self._db.drafts[draft.id] = draft
 
     async def update(self, draft: Draft) -> None:
-        if draft.id in self._db.drafts:
-            self._db.drafts[draft.id] = draft
+        stored = self._db.drafts.get(draft.id)
+        if stored is None:
+            return
+        if draft.id not in self._base:
+            if stored.version != draft.version:  # changed since this copy was read
+                raise DraftConflict(draft.id)
+            self._base[draft.id] = draft.version
+        self._db.drafts[draft.id] = replace(draft, version=self._base[draft.id] + 1)
+
+    async def claim(self, draft_id: str, version: int, dossier_id: str, at: datetime) -> bool:
+        stored = self._db.drafts.get(draft_id)
+        if stored is None or stored.status not in _OPEN or stored.version != version:
+            return False
+        self._db.drafts[draft_id] = replace(
+            stored,
+            status=DraftStatus.SUBMITTED,
+            dossier_id=dossier_id,
+            version=version + 1,
+            updated_at=at,
+        )
+        self._base.pop(draft_id, None)
+        return True
 
     async def list_for(self, owner: str, citizen_id: str | None) -> Sequence[Draft]:
         found = [

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from bot.web.officer_errors import Label, refusal
 from bot.web.officer_ledger import (
@@ -25,6 +25,7 @@ from bot.web.officer_ledger import (
 from services.applicant import Party
 from services.catalog import Procedure
 from services.catalog_index import Catalog
+from services.clock import VIETNAM
 from services.documents import Attachment
 from services.dossier import DossierStatus, allowed_next
 from services.dossiers import Dossier
@@ -41,6 +42,8 @@ ComponentText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_COMPONENT_TEXT)
 ]
 AnswerValue = str | int | bool | dict[str, str]
+# Moments go out in Vietnam's time (+07:00), the day an officer reads is the citizen's day.
+VietnamTime = Annotated[datetime, AfterValidator(lambda moment: moment.astimezone(VIETNAM))]
 _IDENTIFIER = re.compile(r"[a-z0-9_]+")
 
 
@@ -92,7 +95,7 @@ class HistoryOut(BaseModel):
 
     status: int
     status_label: Label | None
-    at: datetime
+    at: VietnamTime
     actor: str
     note: str
 
@@ -109,7 +112,7 @@ class SupplementOut(BaseModel):
 
     components: list[ComponentOut]
     note: str
-    requested_at: datetime | None
+    requested_at: VietnamTime | None
 
 
 class PartyOut(BaseModel):
@@ -131,7 +134,7 @@ class DossierSummary(BaseModel):
     phase: str = Field(description="awaiting_payment or submitted")
     status: int | None
     status_label: Label | None
-    submitted_at: datetime | None
+    submitted_at: VietnamTime | None
     due_date: date | None
     overdue: bool
     payment_method: str = Field(description="online (bank transfer) or counter")
@@ -144,7 +147,7 @@ class DossierDetail(DossierSummary):
     """One dossier with everything an officer needs to handle it."""
 
     fee: int | None
-    created_at: datetime
+    created_at: VietnamTime
     allowed_next: list[int]
     answers: dict[str, AnswerValue]
     attachments: list[FileOut]

@@ -18,7 +18,7 @@ from enum import StrEnum
 from conversations import payloads
 from conversations.cards import both, procedure_name
 from conversations.flow import Context, Flow, Turn
-from conversations.flows import home
+from conversations.flows import draft_sync, home
 from conversations.messages import (
     Button,
     Day,
@@ -261,7 +261,7 @@ async def _stored(ctx: Context, data: DocumentsData) -> Turn:
             d.id,
             Text(
                 "docs.stored_item",
-                {"label": d.label, "name": d.name, "day": Day(d.created_at.date())},
+                {"label": d.label, "name": d.name, "day": Day(d.created_at)},
             ),
         )
         for d in documents
@@ -379,3 +379,6 @@ FLOW: Flow[DocumentsData] = Flow(
         DocumentsState.MANAGING: _prompt_manage,
     },
 )
+
+# Files join the draft as it stands: only a draft already submitted stops them.
+FLOW = draft_sync.guarded(FLOW, changes=False)

@@ -196,7 +196,7 @@ async def public_card(ctx: Context, dossier: Dossier) -> Outgoing:
             "procedure": _procedure(ctx, dossier),
             "agency": Text("raw_both", {"text": both(agency.name)}) if agency else "",
             "status": status_text(dossier),
-            "submitted": Day(dossier.submitted_at.date()) if dossier.submitted_at else "—",
+            "submitted": Day(dossier.submitted_at) if dossier.submitted_at else "—",
             "due": Day(dossier.due_date) if dossier.due_date else "—",
         },
     )
@@ -262,7 +262,7 @@ async def show_documents(ctx: Context) -> Turn:
         tuple(
             Text(
                 "documents.line",
-                {"label": d.label or d.component, "name": d.name, "day": Day(d.created_at.date())},
+                {"label": d.label or d.component, "name": d.name, "day": Day(d.created_at)},
             )
             for d in stored
         )

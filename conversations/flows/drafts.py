@@ -49,7 +49,7 @@ def _label(ctx: Context, draft: Draft) -> Text:
             "procedure": procedure_name(proc) if proc else draft.procedure_id,
             "answered": answered,
             "total": total,
-            "day": Day(draft.updated_at.date()),
+            "day": Day(draft.updated_at),
         },
     )
 

@@ -26,6 +26,7 @@ from conversations.cards import agency_text, procedure_name
 from conversations.flow import Context, Flow, Step, Turn
 from conversations.flows import (
     documents,
+    draft_sync,
     form_address,
     form_identity,
     form_prefill,
@@ -88,17 +89,25 @@ async def start(ctx: Context, proc: Procedure, agency: Agency) -> Turn:
         count=len([f for f in expected_fields(proc, answers, first) if f.key not in locked_keys]),
     )
     if answers:
-        return form_prefill.confirm_prefill(proc, draft).saying(intro)
+        return await draft_sync.stamped(
+            ctx, form_prefill.confirm_prefill(proc, draft).saying(intro)
+        )
     turn = await ask(ctx, proc, draft, FormData(draft.id, first))
-    return turn.saying(intro)
+    return await draft_sync.stamped(ctx, turn.saying(intro))
 
 
-async def resume(ctx: Context, draft: Draft) -> Turn:
-    """Continue a saved draft where it was left."""
+async def resume(ctx: Context, draft: Draft, note: str = "form.resumed") -> Turn:
+    """Continue a saved draft where it stands now, saying `note` first."""
+    if draft.status is DraftStatus.SUBMITTED:  # from another chat: never submitted twice
+        return await draft_sync.already_submitted(ctx, draft)
     proc = ctx.catalog.procedure(draft.procedure_id)
     if proc is None:
         return home.show(say("form.procedure_gone"))
-    notes = [say("form.resumed", procedure=procedure_name(proc))]
+    return await draft_sync.stamped(ctx, await _resume(ctx, proc, draft, note))
+
+
+async def _resume(ctx: Context, proc: Procedure, draft: Draft, note_key: str) -> Turn:
+    notes = [say(note_key, procedure=procedure_name(proc))]
     draft, replaced = await form_identity.reconcile(ctx, proc, draft, offer=False)
     if replaced:  # begun before a login, or by someone else: the registry's identity now
         notes.append(form_identity.replaced_message(replaced, draft.answers))
@@ -285,6 +294,10 @@ FLOW: Flow[FormData] = Flow(
         FormState.COMPLETED: form_review.prompt_completed,
     },
 )
+
+# One draft, several chats: a stale view is told, not applied (draft_sync).
+FLOW = draft_sync.guarded(FLOW)
+
 
 __all__ = [
     "FLOW", "NAME", "FormData", "FormState", "ask", "navigate", "next_field", "resume", "start",

@@ -39,6 +39,7 @@ class FormData:
     province: str = ""  # address step: the chosen province
     ward: str = ""  # address step: the chosen ward
     query: str = ""  # address step: typed filter for provinces or wards
+    seen: int = -1  # the draft's version as this chat last showed it (draft_sync)
 
 
 async def load(ctx: Context, data: FormData) -> tuple[Procedure, Draft] | None:
@@ -64,7 +65,9 @@ def nav_row(editing: bool) -> tuple[Button, ...]:
 
 
 async def save(ctx: Context, draft: Draft, spec: FieldSpec, value: JsonValue | None) -> Draft:
-    """Store one answer in the draft (None clears it)."""
-    updated = draft.answer(spec.key, value, ctx.clock.now())
+    """Store one answer in the draft (None clears it): that field only, on the draft as
+    stored now, never an older copy of the answers (the repository compares versions)."""
+    current = await ctx.drafts.get(draft.id) or draft
+    updated = current.answer(spec.key, value, ctx.clock.now())
     await ctx.drafts.update(updated)
     return updated

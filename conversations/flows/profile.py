@@ -77,7 +77,7 @@ async def show_mydata(ctx: Context) -> Turn:
         Text("mydata.drafts", {"count": held.drafts}),
         Text(
             "mydata.consent_yes" if consent and consent.accepted else "mydata.consent_no",
-            {"day": Day(consent.at.date())} if consent else {},
+            {"day": Day(consent.at)} if consent else {},
         )
         if consent
         else Text("mydata.consent_none"),

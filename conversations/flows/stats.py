@@ -17,7 +17,7 @@ from conversations.flow import Context, Turn
 from conversations.flows import home
 from conversations.messages import Day, Lines, Outgoing, OutgoingKind, Text, say
 from conversations.status_messages import status_label
-from services.clock import VIETNAM
+from services.clock import VIETNAM, vietnam_date
 from services.dossier import DossierStatus
 from services.dossiers import DayCounts
 
@@ -191,7 +191,7 @@ async def show(ctx: Context, argument: str) -> Turn:
         return home.show(say("stats.bad_days", max=MAX_DAYS, default=DEFAULT_DAYS))
     days = int(typed) if typed else DEFAULT_DAYS
     now = ctx.clock.now()
-    until = now.astimezone(VIETNAM).date()
+    until = vietnam_date(now)
     since = until - timedelta(days=days - 1)
     counts = await ctx.repos.dossiers.daily_counts(since)
     return home.show(message(report(counts, since, until), days, media_ref(days, now)))

@@ -21,7 +21,7 @@ from conversations import papers, payloads
 from conversations.cards import agency_text, procedure_name
 from conversations.fee_texts import quote_text, visits_text
 from conversations.flow import Context, Flow, Turn
-from conversations.flows import documents, form, form_identity, home, login
+from conversations.flows import documents, draft_sync, form, form_identity, home, login
 from conversations.form_fields import display
 from conversations.messages import (
     Button,
@@ -71,10 +71,13 @@ class SubmissionData:
 
     draft_id: str = ""
     dossier_id: str = ""
+    seen: int = -1  # the draft's version as the summary showed it (draft_sync)
 
 
 async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     """Everything the citizen is about to submit: form, documents, delivery, fee."""
+    if draft.status is DraftStatus.SUBMITTED:  # from another chat
+        return await draft_sync.already_submitted(ctx, draft)
     agency = ctx.catalog.agencies.get(draft.agency_id)
     delivery = proc.field(DELIVERY)
     attached = Lines(
@@ -107,7 +110,8 @@ async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
         ),
     )
     data = SubmissionData(draft_id=draft.id)
-    return Turn(NAME, SubmissionState.SUMMARY, data, (Outgoing(text, buttons),))
+    turn = Turn(NAME, SubmissionState.SUMMARY, data, (Outgoing(text, buttons),))
+    return await draft_sync.stamped(ctx, turn)
 
 
 def _shown(proc: Procedure, draft: Draft) -> dict[str, JsonValue]:
@@ -169,7 +173,8 @@ async def _step_commit(ctx: Context, data: SubmissionData, event: Incoming) -> T
 
 
 async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
-    """Create the dossier with its code; free ones are submitted, others ask for payment."""
+    """Claim the draft (once, atomically), then create the dossier with its code; free ones
+    are submitted, others ask for payment."""
     agency = ctx.catalog.agencies.get(draft.agency_id)
     if agency is None:
         return home.show(say("proc.agency_missing"))
@@ -178,13 +183,16 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
         return checked
     filer, subject, relation = checked
     now, day = ctx.clock.now(), today(ctx.clock)
+    dossier_id = ctx.ids.new_id()
+    if not await ctx.drafts.claim(draft.id, draft.version, dossier_id, now):
+        return await draft_sync.claimed_elsewhere(ctx, draft.id)
     sequence = await ctx.repos.dossiers.next_sequence(agency.code, day)
     code = dossier_code(agency.code, day, sequence)
     answers = _shown(proc, draft)
     refund = {k: str(answers[k]) for k in REFUND if k in answers}
     fee = quote_fee(proc, answers, day).total
     dossier = Dossier(
-        id=ctx.ids.new_id(),
+        id=dossier_id,
         code=code,
         procedure_id=proc.id,
         agency_id=agency.id,
@@ -200,7 +208,6 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
         subject=subject,
         relation=relation.value,
     )
-    await ctx.drafts.update(replace(draft, status=DraftStatus.SUBMITTED, updated_at=now))
     if fee:
         dossier = replace(dossier, payment=payment_request(code, fee, now))
         await ctx.repos.dossiers.add(dossier)
@@ -332,3 +339,6 @@ FLOW: Flow[SubmissionData] = Flow(
         SubmissionState.AWAITING_PAYMENT: _prompt_payment,
     },
 )
+
+# The payment state names no draft: only the summary and the commitment are guarded.
+FLOW = draft_sync.guarded(FLOW, states=(SubmissionState.SUMMARY, SubmissionState.COMMITTING))

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from conversations.locales import (
     admin_en,
     admin_vi,
+    drafts_en,
+    drafts_vi,
     en,
     fees_en,
     fees_vi,
@@ -39,6 +41,7 @@ CATALOGS: dict[str, dict[str, str]] = {
     "vi": _merge(
         vi.MESSAGES,
         admin_vi.MESSAGES,
+        drafts_vi.MESSAGES,
         fees_vi.MESSAGES,
         identity_vi.MESSAGES,
         ledger_vi.MESSAGES,
@@ -49,6 +52,7 @@ CATALOGS: dict[str, dict[str, str]] = {
     "en": _merge(
         en.MESSAGES,
         admin_en.MESSAGES,
+        drafts_en.MESSAGES,
         fees_en.MESSAGES,
         identity_en.MESSAGES,
         ledger_en.MESSAGES,

@@ -1,5 +1,6 @@
-"""Migration 0005 on databases that already hold rows: rows queued before it become sendable
-(their platform filled in), and it goes down again on SQLite and PostgreSQL."""
+"""Migrations on databases that already hold rows: 0005's queued rows become sendable (their
+platform filled in), 0006's drafts get version 0; each goes down again on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -43,6 +44,13 @@ DOSSIER_0004 = sa.table(
     sa.column("owner", sa.String), sa.column("phase", sa.String),
     sa.column("status", sa.Integer), sa.column("created_at", UtcDateTime),
     sa.column("body", JsonColumn),
+)  # fmt: skip
+DRAFT_0005 = sa.table(
+    "draft",
+    *(sa.column(name, sa.String) for name in ("id", "owner", "procedure_id", "agency_id")),
+    sa.column("answers", JsonColumn), sa.column("cursor", sa.String),
+    sa.column("status", sa.String), sa.column("created_at", UtcDateTime),
+    sa.column("updated_at", UtcDateTime),
 )  # fmt: skip
 
 
@@ -179,3 +187,24 @@ async def test_0005_goes_down_to_0004_and_up_again(empty_engine: AsyncEngine) ->
     await migrate(empty_engine, "head")
     async with SqlUnitOfWorkFactory(empty_engine, KEYS)() as uow:
         assert [i.recipient for i in await uow.outbox.due("zalo", T0, 10)] == ["zalo:2"]
+
+
+async def test_0006_gives_drafts_stored_before_it_version_0(empty_engine: AsyncEngine) -> None:
+    await migrate(empty_engine, "0005")
+    async with empty_engine.begin() as connection:
+        await connection.execute(
+            DRAFT_0005.insert().values(
+                id="d1", owner="web:a", procedure_id="p", agency_id="a", answers={},
+                cursor="", status="filling", created_at=T0, updated_at=T0,
+            )
+        )  # fmt: skip
+    await migrate(empty_engine, "0006")
+    async with empty_engine.connect() as connection:
+        query = sa.text("SELECT version, dossier_id FROM draft")
+        assert [tuple(r) for r in (await connection.execute(query)).all()] == [(0, None)]
+    await migrate(empty_engine, "0005", down=True)
+    async with empty_engine.connect() as connection:
+        columns = await connection.run_sync(
+            lambda sync: {c["name"] for c in sa.inspect(sync).get_columns("draft")}
+        )
+    assert not {"version", "dossier_id"} & columns

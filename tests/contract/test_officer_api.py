@@ -9,6 +9,7 @@ import re
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -567,3 +568,20 @@ async def test_the_openapi_schema_lists_the_officer_routes_and_docs_are_served(
     assert {"DossierDetail", "DossierPage", "ErrorResponse"} <= set(schema["components"]["schemas"])
     docs = await api.get("/docs")
     assert docs.status_code == 200 and "swagger-ui" in docs.text.lower()
+
+
+async def test_moments_are_given_in_vietnam_time(app: Application, api: httpx.AsyncClient) -> None:
+    dossier = await add_dossier(app)
+    late = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # 00:30 on 26/11 in Vietnam
+    async with app.uow_factory() as uow:
+        await uow.dossiers.update(replace(dossier, submitted_at=late))
+        await uow.commit()
+    response = await api.get(f"/api/v1/dossiers/{dossier.code}", headers=headers(KEY_POLICE))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["submitted_at"].startswith("2026-11-26T00:30:00")  # the citizen's day
+    submitted_at = datetime.fromisoformat(body["submitted_at"])
+    assert submitted_at == late and submitted_at.utcoffset() == timedelta(hours=7)
+    created_at = datetime.fromisoformat(body["created_at"])
+    assert created_at == NOW and created_at.utcoffset() == timedelta(hours=7)
+    assert all(entry["at"].endswith("+07:00") for entry in body["history"])

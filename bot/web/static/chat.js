@@ -793,7 +793,9 @@
     function time(at) {
       const date = new Date(at);
       if (Number.isNaN(date.getTime())) return "";
+      // Vietnam's time wherever the browser is (one clock for everything a person sees).
       return date.toLocaleTimeString(t("timeLocale"), {
+        timeZone: "Asia/Ho_Chi_Minh",
         hour: "2-digit",
         minute: "2-digit",
         second: "2-digit",

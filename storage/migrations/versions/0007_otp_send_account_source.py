@@ -1,7 +1,7 @@
 """otp sends counted per account (ID + phone) and per source
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-07 02:00:00
 
 Sends were counted per phone; they are now counted per account (the keyed hash of ID number
@@ -19,7 +19,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
