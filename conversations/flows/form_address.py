@@ -9,6 +9,7 @@ from dataclasses import replace
 from conversations import payloads
 from conversations.flow import Context, Turn
 from conversations.flows import form as walk
+from conversations.flows import form_identity
 from conversations.flows.form_state import NAME, FormData, FormState, gone, load, nav_row, save
 from conversations.form_fields import question
 from conversations.messages import Incoming, IncomingKind, Outgoing, Text, btn, raw, say
@@ -35,9 +36,9 @@ def ask_province(ctx: Context, proc: Procedure, draft: Draft, data: FormData) ->
     extra = [btn("btn.keep", payloads.do("keep"))] if isinstance(current, dict) else []
     if not spec.required:
         extra.append(btn("btn.skip", payloads.do("skip")))
-    text = Text(
-        key, {"question": question(proc, spec, draft.answers, data.editing)[0], "query": data.query}
-    )
+    fixed = form_identity.locked(ctx, proc, draft.answers)  # not asked, so not counted
+    asked = question(proc, spec, draft.answers, data.editing, fixed=fixed)[0]
+    text = Text(key, {"question": asked, "query": data.query})
     buttons = (*rows, *((tuple(extra),) if extra else ()), nav_row(data.editing))
     return Turn(NAME, FormState.AWAITING_PROVINCE, data, (Outgoing(text, buttons),))
 

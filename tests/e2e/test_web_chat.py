@@ -211,13 +211,11 @@ def fill_form(
 
 
 def assert_summary(text: str, answered: list[tuple[str, str]]) -> None:
-    """Every answer is on its own line ("• label: value"), in the order asked."""
-    lines = iter(line.strip() for line in text.splitlines())
+    """Every answer is on its own line ("• label: value"), under its block's heading (the
+    review is grouped by block, so not always in the order asked)."""
+    lines = [line.strip() for line in text.splitlines()]
     for label, value in answered:
-        for line in lines:
-            if line.startswith(f"• {label}") and f": {value}" in line:
-                break
-        else:
+        if not any(line.startswith(f"• {label}") and f": {value}" in line for line in lines):
             raise AssertionError(f"{label}: {value} is not in the summary:\n{text}")
 
 
