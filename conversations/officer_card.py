@@ -10,6 +10,7 @@ from conversations.flows.home import home_row
 from conversations.ledger_texts import payment_block
 from conversations.messages import At, Button, Day, Lines, Outgoing, Text, btn
 from conversations.status_messages import procedure_label, status_label, supplement_lines
+from services.applicant import Relation
 from services.dossier import DossierStatus, allowed_next
 from services.dossiers import Dossier, HistoryEntry, Phase
 
@@ -70,6 +71,24 @@ def _supplement(ctx: Context, dossier: Dossier) -> Text | str:
     )
 
 
+def _applicant(dossier: Dossier) -> Text | str:
+    """Who filed (the logged-in citizen, from the registry) and, when they filed for someone
+    else, for whom and as what."""
+    filer = dossier.filer.full_name if dossier.filer else ""
+    name = filer or str(dossier.answers.get("ho_ten", "")) or "—"
+    subject = dossier.subject
+    if not dossier.relation or dossier.relation == Relation.SELF or subject is None:
+        return name
+    return Text(
+        "identity.card_for",
+        {
+            "filer": name,
+            "subject": subject.full_name,
+            "relation": Text(f"identity.relation_{dossier.relation}"),
+        },
+    )
+
+
 def card_text(ctx: Context, dossier: Dossier) -> Text:
     """The officer's view of a dossier."""
     if dossier.phase is Phase.AWAITING_PAYMENT or dossier.status is None:
@@ -83,7 +102,7 @@ def card_text(ctx: Context, dossier: Dossier) -> Text:
             "code": dossier.code,
             "procedure": procedure_label(ctx.catalog, dossier),
             "agency": _agency(ctx, dossier),
-            "applicant": str(dossier.answers.get("ho_ten", "")) or "—",
+            "applicant": _applicant(dossier),
             "status": status,
             "overdue": Text("admin.card_overdue") if dossier.overdue else "",
             "submitted": At(dossier.submitted_at) if dossier.submitted_at else "—",

@@ -21,6 +21,10 @@ MESSAGES: dict[str, str] = {
         "The applicant details on the form do not match the account you are logged in with, "
         "so the dossier was not submitted. Please check the form."
     ),
+    "identity.card_for": "{filer} — filing for <b>{subject}</b> ({relation})",
+    "identity.relation_con": "their child",
+    "identity.relation_cha_me": "their parent",
+    "identity.relation_uy_quyen": "a person they represent by authorisation",
     "identity.subject_is_filer": (
         "The ID number of the person you are filing for is your own. If you are filing for "
         "yourself, choose “Myself” under “You are filing for”; otherwise type that person's "

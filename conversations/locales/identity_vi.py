@@ -20,6 +20,10 @@ MESSAGES: dict[str, str] = {
         "Thông tin người nộp trên tờ khai không khớp với tài khoản đang đăng nhập, nên hồ sơ "
         "chưa được nộp. Vui lòng kiểm tra lại tờ khai."
     ),
+    "identity.card_for": "{filer} — nộp cho <b>{subject}</b> ({relation})",
+    "identity.relation_con": "con",
+    "identity.relation_cha_me": "cha/mẹ",
+    "identity.relation_uy_quyen": "người được đại diện theo ủy quyền",
     "identity.subject_is_filer": (
         "Số định danh của người được nộp hồ sơ trùng với số của chính bạn. Nếu bạn nộp cho "
         "bản thân, hãy chọn “Bản thân” ở câu “Bạn nộp hồ sơ cho”; nếu không, hãy nhập số "

@@ -18,7 +18,19 @@ from services.dossiers import Dossier, Phase, submitted
 from services.ledger import Payment, PaymentMethod, Refund, RefundReason
 from services.places import Places
 from tests.chat import ChatDriver
-from tests.fakes import FakeClock, MemoryStaging, MemoryUnitOfWorkFactory, SequentialIds
+from tests.fakes import (
+    FakeClock,
+    MemoryStaging,
+    MemoryUnitOfWorkFactory,
+    RecordingSms,
+    SequentialIds,
+)
+from tests.unit.test_applicant_identity import (
+    CHILD,
+    attach_and_reach_summary,
+    fill,
+    open_criminal_record,
+)
 from tests.unit.test_filing_flow import EXE, PDF, send_file
 
 ADMINS = ("web:admin", "telegram:12345")
@@ -392,3 +404,25 @@ async def test_the_officers_card_shows_the_fee_due_at_the_counter_and_refunds(
     await officer.send(f"/hoso {dossier.code}")
     card = officer.text()
     assert "đã thanh toán 7.000 đ; hoàn lại 2.000 đ" in card and "nhận 9.000 đ (SePay)" in card
+
+
+async def test_the_officer_card_names_the_filer_and_for_whom_they_filed(
+    router: Router,
+    officer: ChatDriver,
+    catalog: Catalog,
+    sms: RecordingSms,
+    staging: MemoryStaging,
+    uow_factory: MemoryUnitOfWorkFactory,
+) -> None:
+    mother = ChatDriver(router, chat_id="hoa")
+    await open_criminal_record(mother, sms)
+    await mother.press("Con (chưa thành niên)")
+    await fill(mother, catalog, "ly_lich_tu_phap", CHILD)
+    await mother.press("Xác nhận tờ khai")
+    await attach_and_reach_summary(mother, staging)
+    await mother.press("Nộp hồ sơ")
+    await mother.press("Tôi xin cam đoan")
+    (dossier,) = uow_factory.db.dossiers.values()
+    await officer.send(f"/hoso {dossier.code}")
+    assert officer.keys == ["admin.card"]
+    assert "Người nộp: Nông Thị Hoa — nộp cho Nông Minh An (con)" in officer.text()
