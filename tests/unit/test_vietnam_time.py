@@ -14,7 +14,7 @@ from services.clock import VIETNAM, vietnam_date
 from services.dossier import parse_code
 from tests.chat import ChatDriver
 from tests.fakes import FakeClock, MemoryStaging, MemoryUnitOfWorkFactory, RecordingSms
-from tests.unit.test_filing_flow import PDF, send_file
+from tests.unit.test_filing_flow import PDF, fill_housing_form, send_file
 from tests.unit.test_login_flow import login
 
 LATE = datetime(2026, 11, 25, 16, 59, tzinfo=UTC)  # 23:59 on 25/11 in Vietnam
@@ -24,33 +24,6 @@ AFTER_MIDNIGHT = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # 00:30 on 26/11 in
 @pytest.fixture(params=[LATE, AFTER_MIDNIGHT], ids=["23:59", "00:30"])
 def clock(request: pytest.FixtureRequest) -> FakeClock:
     return FakeClock(request.param)
-
-
-async def fill_housing_form(chat: ChatDriver) -> None:
-    """Housing area confirmation (1.013314): free, 2 working days; logged in, prefilled."""
-    await chat.send("1.013314")
-    await chat.press("Nộp hồ sơ")
-    await chat.send("Thục Phán")
-    await chat.press("Thục Phán")
-    await chat.press("Đúng, dùng thông tin này")
-    for _ in range(20):
-        if chat.last.text.key == "form.review":
-            return
-        text = chat.text()
-        if "Email" in text or "Bỏ qua" in " ".join(chat.label(b) for b in chat.buttons()):
-            await chat.press("Bỏ qua")
-        elif chat.last.text.key == "form.address_province":
-            await chat.press("Cao Bằng")
-            await chat.send("Thục Phán")
-            await chat.press("Thục Phán")
-            await chat.send("Tổ 5")
-        elif "Hình thức nhận kết quả" in text:
-            await chat.press("trực tiếp")
-        elif "diện tích" in text.lower():
-            await chat.send("45")
-        else:
-            await chat.send("3")
-    raise AssertionError("never reached the review")
 
 
 async def test_every_date_shown_is_vietnams(
