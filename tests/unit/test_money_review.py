@@ -5,13 +5,17 @@ ledger."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from conversations.notifications import receipt_message
 from conversations.texts import TextCatalog
 from services.catalog_index import Catalog
 from services.dossiers import Phase, submitted
+from services.vietqr import decode
 from tests.chat import ChatDriver
 from tests.fakes import FakeClock, MemoryStaging, MemoryUnitOfWorkFactory, RecordingSms
+from tests.unit.test_fee_flow import open_card
+from tests.unit.test_login_flow import login
 from tests.unit.test_payment_ledger import awaiting, pay, transfer
 from tests.unit.test_payment_timeline import file_stay
 
@@ -54,3 +58,58 @@ async def test_a_fee_set_at_reception_is_not_called_free_on_the_receipt(
     # A free dossier still says so.
     free = replace(dossier, fee=0)
     assert "không thu" in TEXTS.plain(receipt_message(catalog, free).text, "vi")
+
+
+async def fill_card_replacement(chat: ChatDriver) -> None:
+    """A lost identity card (cấp lại thẻ Căn cước), logged in, up to the final summary."""
+    await open_card(chat, "cấp lại thẻ căn cước", "Cấp lại thẻ Căn cước")
+    await chat.press("Nộp hồ sơ")
+    await chat.send("Thục Phán")
+    await chat.press("Thục Phán")
+    for _ in range(30):
+        if chat.last.text.key == "form.review":
+            break
+        text = chat.text()
+        if chat.last.text.key == "form.prefilled":
+            await chat.press("Đúng, dùng thông tin này")
+        elif chat.last.text.key == "form.address_province" or "Đang lưu" in text:
+            await chat.press("Giữ nguyên")
+        elif "Lý do cấp lại" in text:
+            await chat.press("Bị mất thẻ")
+        elif "miễn lệ phí" in text:
+            await chat.press("Không thuộc trường hợp miễn")
+        elif "Hình thức nhận kết quả" in text:
+            await chat.press("trực tiếp")
+        else:
+            await chat.press("Bỏ qua")  # email, refund account: optional
+    await chat.press("Xác nhận tờ khai")
+    if chat.keys[-1] == "docs.checklist":
+        await chat.press("Xong phần giấy tờ")
+    assert chat.keys == ["submission.summary"], chat.keys
+
+
+async def test_a_fee_cut_ending_between_summary_and_commitment_is_shown_before_paying(
+    chat: ChatDriver, sms: RecordingSms, uow_factory: MemoryUnitOfWorkFactory, clock: FakeClock
+) -> None:
+    # 23:55 on 31/12/2026 in Vietnam (16:55 UTC): the last minutes of the 50 % cut.
+    clock.advance(
+        seconds=(datetime(2026, 12, 31, 16, 55, tzinfo=UTC) - clock.now()).total_seconds()
+    )
+    await login(chat, sms)
+    await fill_card_replacement(chat)
+    assert "35.000 đ" in chat.text() and "giảm 50%" in chat.text()
+    await chat.press("Nộp hồ sơ")
+    clock.advance(minutes=10)  # 00:05 on 01/01/2027 in Vietnam: the full price applies
+    await chat.press("Tôi xin cam đoan")
+    # Not a 70.000 đ request under a 35.000 đ summary: the new amount is shown first.
+    assert not uow_factory.db.dossiers
+    assert chat.keys == ["fees.changed", "submission.summary"], chat.keys
+    said = chat.text(chat.replies[0])
+    assert "35.000 đ" in said and "70.000 đ" in said
+    assert "70.000 đ" in chat.text() and "giảm 50%" not in chat.text()
+    await chat.press("Nộp hồ sơ")
+    await chat.press("Tôi xin cam đoan")
+    (dossier,) = uow_factory.db.dossiers.values()
+    assert dossier.fee == 70_000
+    qr = decode(chat.last.media_ref.removeprefix("vietqr:"))
+    assert qr.qr is not None and qr.qr.amount == 70_000
