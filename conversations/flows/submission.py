@@ -156,8 +156,8 @@ async def _step_summary(ctx: Context, data: SubmissionData, event: Incoming) -> 
             return await form_identity.recheck(ctx, proc, draft) or _commitment(data)
         case "documents":
             return await documents.start(ctx, proc, draft)
-        case "form":
-            return await form.resume(ctx, draft)
+        case "form":  # the form's review, where any answer can be changed
+            return await form.resume(ctx, draft, to_review=True)
         case "cancel":
             return home.show(say("form.cancelled", procedure=procedure_name(proc)))
     return None

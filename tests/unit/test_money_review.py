@@ -14,7 +14,7 @@ from services.dossiers import Phase, submitted
 from services.vietqr import decode
 from tests.chat import ChatDriver
 from tests.fakes import FakeClock, MemoryStaging, MemoryUnitOfWorkFactory, RecordingSms
-from tests.unit.test_fee_flow import open_card
+from tests.unit.test_fee_flow import fill_extract_copies, open_card
 from tests.unit.test_login_flow import login
 from tests.unit.test_payment_ledger import awaiting, pay, transfer
 from tests.unit.test_payment_timeline import file_stay
@@ -113,3 +113,35 @@ async def test_a_fee_cut_ending_between_summary_and_commitment_is_shown_before_p
     assert dossier.fee == 70_000
     qr = decode(chat.last.media_ref.removeprefix("vietqr:"))
     assert qr.qr is not None and qr.qr.amount == 70_000
+
+
+async def test_copies_changed_from_the_summary_change_the_summary_and_the_vietqr(
+    chat: ChatDriver,
+    sms: RecordingSms,
+    staging: MemoryStaging,
+    uow_factory: MemoryUnitOfWorkFactory,
+) -> None:
+    await login(chat, sms)
+    await fill_extract_copies(chat, staging, "1")
+    assert "1 bản × 8.000 đ" in chat.text()
+    # "Sửa tờ khai" on the summary opens the form's review, not the documents again.
+    await chat.press("Sửa tờ khai")
+    assert chat.keys[-1] == "form.review", chat.keys
+    await chat.press("Xác nhận tờ khai")
+    assert chat.keys[-1] == "docs.checklist"
+    await chat.press("Về tờ khai")  # and so does "back to the form" from the documents
+    assert chat.keys[-1] == "form.review", chat.keys
+    await chat.press("Số bản sao")
+    await chat.send("3")
+    if chat.last.text.key != "form.review":
+        await chat.press("Bỏ qua")  # the optional refund bank, asked again
+    await chat.press("Xác nhận tờ khai")
+    await chat.press("Xong phần giấy tờ")
+    assert chat.keys == ["submission.summary"]
+    assert "3 bản × 8.000 đ = 24.000 đ" in chat.text() and "1 bản" not in chat.text()
+    await chat.press("Nộp hồ sơ")
+    await chat.press("Tôi xin cam đoan")
+    qr = decode(chat.last.media_ref.removeprefix("vietqr:"))
+    assert qr.qr is not None and qr.qr.amount == 24_000
+    (dossier,) = uow_factory.db.dossiers.values()
+    assert dossier.fee == 24_000
