@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from conversations.notifications import receipt_message
+from conversations.flow import PaymentAccount
+from conversations.notifications import partial_message, receipt_message
 from conversations.texts import TextCatalog
 from services.catalog_index import Catalog
-from services.dossiers import Phase, submitted
+from services.dossiers import PAYMENT_VALIDITY, PaymentOutcome, Phase, submitted
 from services.vietqr import decode
 from tests.chat import ChatDriver
 from tests.fakes import FakeClock, MemoryStaging, MemoryUnitOfWorkFactory, RecordingSms
@@ -145,3 +146,28 @@ async def test_copies_changed_from_the_summary_change_the_summary_and_the_vietqr
     assert qr.qr is not None and qr.qr.amount == 24_000
     (dossier,) = uow_factory.db.dossiers.values()
     assert dossier.fee == 24_000
+
+
+async def test_a_partial_transfer_after_the_request_expired_gets_a_qr_still_valid(
+    chat: ChatDriver,
+    sms: RecordingSms,
+    staging: MemoryStaging,
+    uow_factory: MemoryUnitOfWorkFactory,
+    clock: FakeClock,
+) -> None:
+    dossier = await file_stay(chat, sms, staging, uow_factory)
+    assert dossier.payment is not None
+    clock.advance(hours=30)  # the request expired 6 h ago; the citizen pays part anyway
+    outcome, partly = await pay(uow_factory, clock, transfer(dossier, 4000, "t1"))
+    assert outcome is PaymentOutcome.PARTIAL and partly is not None
+    assert partly.payment is not None and partly.payment.expires_at > clock.now()
+    assert partly.payment.expires_at == clock.now() + PAYMENT_VALIDITY
+    assert partly.payment.reference == dossier.payment.reference  # still matched
+    message = partial_message(PaymentAccount(), partly, 4000)
+    said = TEXTS.plain(message.text, "vi")
+    assert "còn phải nộp 3.000 đ" in said and "hiệu lực đến 16:00 27/11/2026" in said
+    qr = decode(message.media_ref.removeprefix("vietqr:"))
+    assert qr.qr is not None and qr.qr.amount == 3000
+    # The chat's payment screen agrees: not expired, 3.000 đ still due.
+    await chat.press("kiểm tra")
+    assert chat.keys[-1] == "ledger.not_yet_partial" and "còn phải nộp 3.000 đ" in chat.text()
