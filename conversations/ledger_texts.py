@@ -38,7 +38,9 @@ def fee_line(dossier: Dossier) -> Text:
     """The fee as it stands: paid in full, paid at the counter, or what is still due; with
     what is owed back."""
     paid, due = Money(dossier.paid_total), Money(dossier.due)
-    if not dossier.fee:
+    if dossier.fee is None:  # the agency sets it when it receives the dossier: not free
+        line = Text("fees.at_reception")
+    elif not dossier.fee:
         line = Text("receipt.fee_none")
     elif dossier.payment_method is PaymentMethod.COUNTER and dossier.due:
         line = Text("ledger.fee_counter", {"fee": Money(dossier.fee), "paid": paid, "due": due})

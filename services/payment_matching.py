@@ -26,6 +26,7 @@ from services.dossiers import (
     PaymentEventRepository,
     PaymentOutcome,
     Phase,
+    payment_request,
     submitted,
 )
 from services.ledger import Payment, Refund, RefundReason, same_account, split
@@ -105,6 +106,9 @@ def credit(
     if credited.due > 0:
         # The request now asks for the rest: the QR sent next carries exactly that.
         rest = replace(request, amount=credited.due) if request else None
+        if rest is not None and now >= rest.expires_at:
+            # Paid after the request expired: the QR for the rest must not be out of date.
+            rest = payment_request(dossier.code, credited.due, now)
         return PaymentOutcome.PARTIAL, replace(credited, payment=rest)
     if request is not None:
         request = replace(

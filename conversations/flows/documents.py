@@ -247,8 +247,8 @@ async def _do(
                 turn = await checklist(ctx, proc, draft, data)
                 return turn.saying(say("docs.missing", lines=names))
             return await submission.summary(ctx, proc, draft)
-        case "form":
-            return await form.resume(ctx, draft)
+        case "form":  # back to the form's review, to change an answer
+            return await form.resume(ctx, draft, to_review=True)
         case "cancel":
             return home.show(say("form.cancelled", procedure=procedure_name(proc)))
     return None

@@ -96,22 +96,27 @@ async def start(ctx: Context, proc: Procedure, agency: Agency) -> Turn:
     return await draft_sync.stamped(ctx, turn.saying(intro))
 
 
-async def resume(ctx: Context, draft: Draft, note: str = "form.resumed") -> Turn:
-    """Continue a saved draft where it stands now, saying `note` first."""
+async def resume(
+    ctx: Context, draft: Draft, note: str = "form.resumed", to_review: bool = False
+) -> Turn:
+    """Continue a saved draft where it stands now, saying `note` first; `to_review` opens
+    a confirmed form's review (to change an answer) rather than its documents."""
     if draft.status is DraftStatus.SUBMITTED:  # from another chat: never submitted twice
         return await draft_sync.already_submitted(ctx, draft)
     proc = ctx.catalog.procedure(draft.procedure_id)
     if proc is None:
         return home.show(say("form.procedure_gone"))
-    return await draft_sync.stamped(ctx, await _resume(ctx, proc, draft, note))
+    return await draft_sync.stamped(ctx, await _resume(ctx, proc, draft, note, to_review))
 
 
-async def _resume(ctx: Context, proc: Procedure, draft: Draft, note_key: str) -> Turn:
+async def _resume(
+    ctx: Context, proc: Procedure, draft: Draft, note_key: str, to_review: bool = False
+) -> Turn:
     notes = [say(note_key, procedure=procedure_name(proc))]
     draft, replaced = await form_identity.reconcile(ctx, proc, draft, offer=False)
     if replaced:  # begun before a login, or by someone else: the registry's identity now
         notes.append(form_identity.replaced_message(replaced, draft.answers))
-    if draft.status is DraftStatus.COMPLETE and not replaced:
+    if draft.status is DraftStatus.COMPLETE and not replaced and not to_review:
         return (await documents.start(ctx, proc, draft)).saying(*notes)
     if draft.status in (DraftStatus.REVIEW, DraftStatus.COMPLETE) or not proc.fields:
         return (await form_review.review(ctx, proc, draft, FormData(draft.id))).saying(*notes)

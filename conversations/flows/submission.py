@@ -72,6 +72,9 @@ class SubmissionData:
     draft_id: str = ""
     dossier_id: str = ""
     seen: int = -1  # the draft's version as the summary showed it (draft_sync)
+    # The fee total the summary showed (None: set at reception; -1: a state saved before
+    # this was kept): the fee is computed again on the filing day, which may differ.
+    quoted: int | None = -1
 
 
 async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
@@ -80,6 +83,7 @@ async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
         return await draft_sync.already_submitted(ctx, draft)
     agency = ctx.catalog.agencies.get(draft.agency_id)
     delivery = proc.field(DELIVERY)
+    quote = quote_fee(proc, _shown(proc, draft), today(ctx.clock))
     attached = Lines(
         tuple(Text("submission.document_line", {"name": a.name}) for a in draft.attachments)
         or (Text("submission.no_documents"),)
@@ -95,7 +99,7 @@ async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
             "fee": Text(
                 "fees.summary_fee",
                 {
-                    "quote": quote_text(quote_fee(proc, _shown(proc, draft), today(ctx.clock))),
+                    "quote": quote_text(quote),
                     "visits": visits_text(proc, "fees.summary_visits"),
                 },
             ),
@@ -109,7 +113,7 @@ async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
             btn("btn.cancel", payloads.do("cancel")),
         ),
     )
-    data = SubmissionData(draft_id=draft.id)
+    data = SubmissionData(draft_id=draft.id, quoted=quote.total)
     turn = Turn(NAME, SubmissionState.SUMMARY, data, (Outgoing(text, buttons),))
     return await draft_sync.stamped(ctx, turn)
 
@@ -152,8 +156,8 @@ async def _step_summary(ctx: Context, data: SubmissionData, event: Incoming) -> 
             return await form_identity.recheck(ctx, proc, draft) or _commitment(data)
         case "documents":
             return await documents.start(ctx, proc, draft)
-        case "form":
-            return await form.resume(ctx, draft)
+        case "form":  # the form's review, where any answer can be changed
+            return await form.resume(ctx, draft, to_review=True)
         case "cancel":
             return home.show(say("form.cancelled", procedure=procedure_name(proc)))
     return None
@@ -169,7 +173,17 @@ async def _step_commit(ctx: Context, data: SubmissionData, event: Incoming) -> T
         return await summary(ctx, proc, draft)
     if action != "commit" or ctx.citizen is None:
         return None
+    fee = quote_fee(proc, _shown(proc, draft), today(ctx.clock)).total
+    if data.quoted != -1 and fee != data.quoted:
+        # The rate changed since the summary (midnight passed the end of a fee cut): the
+        # citizen confirms the new amount before anything is asked of them.
+        changed = say("fees.changed", before=_amount(data.quoted), after=_amount(fee))
+        return (await summary(ctx, proc, draft)).saying(changed)
     return await _submit(ctx, proc, draft)
+
+
+def _amount(total: int | None) -> Money | Text:
+    return Text("fees.at_reception") if total is None else Money(total)
 
 
 async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
+    "fees.changed": (
+        "⚠️ The fee has changed from {before} to <b>{after}</b>: the rate of the filing day "
+        "(Vietnam time) applies. Please check again before submitting."
+    ),
     "fees.lines": "{lines}",
     "fees.at_reception": "amount set at reception",
     "fees.per_unit": "{amount}/{unit}",

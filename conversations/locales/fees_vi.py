@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
+    "fees.changed": (
+        "⚠️ Phí, lệ phí đã thay đổi từ {before} thành <b>{after}</b>: mức thu áp dụng là mức "
+        "của ngày nộp hồ sơ (giờ Việt Nam). Vui lòng kiểm tra lại trước khi nộp."
+    ),
     "fees.lines": "{lines}",
     "fees.at_reception": "mức thu xác định khi tiếp nhận",
     "fees.per_unit": "{amount}/{unit}",

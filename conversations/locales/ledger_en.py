@@ -39,7 +39,9 @@ MESSAGES: dict[str, str] = {
     ),
     # ------------------------------------------------------------------ fee lines
     "ledger.fee_due": "{fee}; paid {paid}; <b>{due}</b> still due",
-    "ledger.fee_counter": "{fee}, paid at the one-stop counter; paid {paid}; <b>{due}</b> still due",
+    "ledger.fee_counter": (
+        "{fee}, to be paid at the one-stop counter; paid {paid}; <b>{due}</b> still due"
+    ),
     "ledger.fee_refund": "{fee}; {amount} to be refunded to {account}",
     "ledger.card": "\n<b>Fee</b>: {fee}{lines}",
     "ledger.payment_line": "\n• {at}: received {amount} ({provider})",
