@@ -14,6 +14,8 @@ from services.form_checks import CheckError
 from services.phone_numbers import phone_problem
 
 DEFAULT_GROUP = "validation.group_details"
+APPLICANT_GROUP = "applicant"  # the identity block's heading, the filer's when for oneself
+SUBJECT_GROUP = "validation.group_subject"
 PHONE_FIELD = "validation.phone_field"
 
 
@@ -63,9 +65,12 @@ def problems_notice(
     return Outgoing(Text("validation.review_problems", {"lines": Lines(tuple(lines))}), rows)
 
 
-def grouped(proc: Procedure, shown: Sequence[FieldSpec], line: Mapping[str, Text]) -> Lines:
+def grouped(
+    proc: Procedure, shown: Sequence[FieldSpec], line: Mapping[str, Text], subject: bool = False
+) -> Lines:
     """Summary lines under one heading per block (applicant, child, mother, father…), the
-    blocks in the order the form first reaches them."""
+    blocks in the order the form first reaches them; filed for someone else (`subject`), the
+    identity block is that person's, not the applicant's."""
     labels = {group.key: group for group in proc.groups}
     by_group: dict[str, list[Text]] = {}
     for spec in shown:
@@ -74,7 +79,9 @@ def grouped(proc: Procedure, shown: Sequence[FieldSpec], line: Mapping[str, Text
     for key, lines in by_group.items():
         group = labels.get(key)
         heading = (
-            Text("raw_both", {"text": Both(group.label_vi, group.label_en)})
+            Text(SUBJECT_GROUP)
+            if subject and key == APPLICANT_GROUP
+            else Text("raw_both", {"text": Both(group.label_vi, group.label_en)})
             if group
             else Text(DEFAULT_GROUP)
         )

@@ -1,0 +1,56 @@
+"""Where identity, relation, validation and papers meet: what a citizen filing for a child,
+or a citizen whose registry data breaks a rule, sees."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.papers_pdf import paper_pdf
+from conversations.papers import PaperOffice, declaration_paper
+from services.applicant import Party
+from services.catalog_index import Catalog
+from tests.chat import ChatDriver
+from tests.fakes import RecordingSms
+from tests.unit.test_applicant_identity import CHILD, fill, open_criminal_record
+from tests.unit.test_papers import _dossier, _text, office  # noqa: F401  (the fixture)
+
+APPLICANT_HEADING = "Người nộp hồ sơ"
+
+
+async def test_the_review_of_a_filing_for_a_child_does_not_call_the_child_the_applicant(
+    chat: ChatDriver, catalog: Catalog, sms: RecordingSms
+) -> None:
+    await open_criminal_record(chat, sms)
+    await chat.press("Con (chưa thành niên)")
+    await fill(chat, catalog, "ly_lich_tu_phap", CHILD)
+    review = chat.text()
+    assert CHILD["ho_ten"] in review
+    assert APPLICANT_HEADING not in review  # the child's data under the filer's heading
+    assert "Người được nộp hồ sơ cho" in review
+    chat.lang = "en"
+    assert "\nApplicant\n" not in chat.text() and "The person you are filing for" in chat.text()
+
+
+async def test_the_review_of_a_filing_for_oneself_keeps_the_applicant_heading(
+    chat: ChatDriver, catalog: Catalog, sms: RecordingSms
+) -> None:
+    await open_criminal_record(chat, sms)
+    await chat.press("Bản thân")
+    await fill(chat, catalog, "ly_lich_tu_phap", {})
+    assert APPLICANT_HEADING in chat.text()
+    assert "Người được nộp hồ sơ cho" not in chat.text()
+
+
+def test_the_e_form_names_the_filer_and_the_subject_apart(
+    office: PaperOffice,  # noqa: F811
+    catalog: Catalog,
+) -> None:
+    filer = Party("004195118046", "Nông Thị Hoa", "1995-03-08", "nu", "c1")
+    child = Party(CHILD["so_dinh_danh"], CHILD["ho_ten"], "2015-05-10", "nam")
+    base = _dossier(catalog)
+    answers = {**base.answers, "ho_ten": child.full_name, "so_dinh_danh": child.id_number}
+    dossier = replace(base, answers=answers, filer=filer, subject=child, relation="con")
+    text = _text(paper_pdf(declaration_paper(office, dossier)))
+    assert "Người nộp Nông Thị Hoa" in text  # the filer, not the child
+    assert f"Người nộp {CHILD['ho_ten']}" not in text
+    assert f"Nộp cho con {CHILD['ho_ten']}" in text
