@@ -41,9 +41,13 @@ def label_of(proc: Procedure, key: str) -> Text:
 
 
 def problems_notice(
-    proc: Procedure, fields: Sequence[FieldProblem], checks: Sequence[CheckError]
+    proc: Procedure,
+    fields: Sequence[FieldProblem],
+    checks: Sequence[CheckError],
+    fixed: frozenset[str] = frozenset(),
 ) -> Outgoing | None:
-    """Before the review: what no longer holds, each with a button to edit its field(s)."""
+    """Before the review: what no longer holds, each with a button to edit its field(s),
+    none for a `fixed` field (locked to the registry's data)."""
     if not fields and not checks:
         return None
     lines = [
@@ -59,7 +63,7 @@ def problems_notice(
     buttons = [
         Button(Text("btn.edit_field", {"label": both(spec.label)}), payloads.edit(spec.key))
         for key in dict.fromkeys(keys)
-        if (spec := proc.field(key)) is not None
+        if key not in fixed and (spec := proc.field(key)) is not None
     ]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
     return Outgoing(Text("validation.review_problems", {"lines": Lines(tuple(lines))}), rows)
