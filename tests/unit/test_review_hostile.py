@@ -3,6 +3,7 @@ or a citizen whose registry data breaks a rule, sees."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.papers_pdf import paper_pdf
@@ -54,3 +55,37 @@ def test_the_e_form_names_the_filer_and_the_subject_apart(
     assert "Người nộp Nông Thị Hoa" in text  # the filer, not the child
     assert f"Người nộp {CHILD['ho_ten']}" not in text
     assert f"Nộp cho con {CHILD['ho_ten']}" in text
+
+
+def counters(chat: ChatDriver) -> list[tuple[int, int]]:
+    """Every "Câu i/n" the chat was shown, in order."""
+    found = (re.search(r"Câu (\d+)/(\d+)", chat.text(m)) for m in chat.history)
+    return [(int(m.group(1)), int(m.group(2))) for m in found if m]
+
+
+async def test_the_question_counter_of_a_filing_for_a_child_never_grows(
+    chat: ChatDriver, catalog: Catalog, sms: RecordingSms
+) -> None:
+    await open_criminal_record(chat, sms)
+    await fill(chat, catalog, "ly_lich_tu_phap", {"nop_cho": "Con (chưa thành niên)", **CHILD})
+    shown = counters(chat)
+    assert len(shown) > 10, shown
+    numbers, totals = [i for i, _ in shown], [n for _, n in shown]
+    assert numbers == sorted(set(numbers)), shown  # each question once, in order
+    assert all(i <= n for i, n in shown), shown
+    # Conditional questions may drop out of the total, but none is ever added: "for whom"
+    # counted the typed identity it may bring.
+    assert totals == sorted(totals, reverse=True), shown
+
+
+async def test_login_typed_mid_form_when_already_logged_in_keeps_the_question(
+    chat: ChatDriver, catalog: Catalog, sms: RecordingSms
+) -> None:
+    await open_criminal_record(chat, sms)
+    await chat.press("Bản thân")
+    question = chat.text()
+    await chat.send("/login")
+    assert chat.keys == ["login.already", "form.question"], chat.keys
+    assert chat.text() == question  # not thrown out of the form to the main menu
+    await fill(chat, catalog, "ly_lich_tu_phap", {})
+    assert chat.last.text.key == "form.review"
