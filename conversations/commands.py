@@ -130,6 +130,8 @@ async def command(
             help_ = (say("common.help"), *admin.help_messages(ctx))
             return (await reprompt(ctx, chat)).saying(*help_)
         case "cancel":
+            if chat.flow == login.NAME:
+                return login.cancel_typed(chat.data)
             if chat.flow == form.NAME:
                 return home.show(say("form.cancelled_saved"))
             return home.show(say("common.cancelled"))

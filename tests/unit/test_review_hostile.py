@@ -12,7 +12,14 @@ from services.applicant import Party
 from services.catalog_index import Catalog
 from tests.chat import ChatDriver
 from tests.fakes import RecordingSms
-from tests.unit.test_applicant_identity import CHILD, fill, open_criminal_record
+from tests.unit.test_applicant_identity import (
+    CHILD,
+    answer_login,
+    fill,
+    open_criminal_record,
+    open_housing_as_guest,
+)
+from tests.unit.test_login_flow import HOA_ID, HOA_PHONE
 from tests.unit.test_papers import _dossier, _text, office  # noqa: F401  (the fixture)
 
 APPLICANT_HEADING = "Người nộp hồ sơ"
@@ -89,3 +96,27 @@ async def test_login_typed_mid_form_when_already_logged_in_keeps_the_question(
     assert chat.text() == question  # not thrown out of the form to the main menu
     await fill(chat, catalog, "ly_lich_tu_phap", {})
     assert chat.last.text.key == "form.review"
+
+
+async def test_cancel_typed_mid_login_returns_to_the_form_and_a_new_login_works(
+    chat: ChatDriver, catalog: Catalog, sms: RecordingSms
+) -> None:
+    await open_housing_as_guest(chat)
+    question = chat.text()
+    await chat.press("Đăng nhập")
+    await answer_login_id(chat)
+    await chat.send("/cancel")  # typed, as the "Hủy" button: back to her question
+    assert chat.keys == ["login.cancelled", "form.question"], chat.keys
+    assert chat.text() == question
+    await chat.send("/login")  # and again, to the end this time
+    await answer_login(chat, sms, HOA_ID, HOA_PHONE)
+    assert chat.keys == ["login.success", "form.prefilled"], chat.keys
+    await chat.press("Đúng, dùng thông tin này")
+    assert chat.keys == ["form.question"] and "Nông Thị Hoa" not in chat.text()
+
+
+async def answer_login_id(chat: ChatDriver) -> None:
+    if chat.keys[-1] == "consent.notice":
+        await chat.press("Tôi đồng ý")
+    await chat.send(HOA_ID)
+    assert chat.keys == ["login.ask_phone"], chat.keys
