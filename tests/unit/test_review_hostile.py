@@ -120,3 +120,20 @@ async def answer_login_id(chat: ChatDriver) -> None:
         await chat.press("Tôi đồng ý")
     await chat.send(HOA_ID)
     assert chat.keys == ["login.ask_phone"], chat.keys
+
+
+async def test_an_id_whose_century_digit_mismatches_the_typed_birth_date_says_so(
+    chat: ChatDriver,
+) -> None:
+    await open_housing_as_guest(chat)
+    await chat.send("Hoàng Văn Nam")
+    await chat.send("02/07/2099")  # a birth date in the future: refused
+    assert chat.keys == ["form.invalid", "form.question"]
+    await chat.send("02/07/1988")
+    await chat.press("Nam")
+    await chat.press("Kinh")
+    await chat.send("004288688456")  # century digit 2 (born 2000–2099) typed for 1988
+    assert chat.keys == ["form.invalid", "form.question"], chat.keys
+    reason = chat.replies[0].text.params["reason"]
+    assert reason.key == "error.cccd_birth_year_mismatch", reason  # type: ignore[union-attr]
+    assert reason.params["id_year"] == 2088 and reason.params["year"] == 1988  # type: ignore[union-attr]
