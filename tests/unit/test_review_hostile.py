@@ -6,12 +6,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import pytest
+
+from bot import media_resolver
+from bot.media import Receipt
 from bot.papers_pdf import paper_pdf
+from conversations.notifications import RECEIPT_PREFIX
 from conversations.papers import PaperOffice, declaration_paper
 from services.applicant import Party
 from services.catalog_index import Catalog
 from tests.chat import ChatDriver
-from tests.fakes import RecordingSms
+from tests.fake_files import MemoryFileStore
+from tests.fakes import MemoryUnitOfWorkFactory, RecordingSms
 from tests.unit.test_applicant_identity import (
     CHILD,
     answer_login,
@@ -137,3 +143,26 @@ async def test_an_id_whose_century_digit_mismatches_the_typed_birth_date_says_so
     reason = chat.replies[0].text.params["reason"]
     assert reason.key == "error.cccd_birth_year_mismatch", reason  # type: ignore[union-attr]
     assert reason.params["id_year"] == 2088 and reason.params["year"] == 1988  # type: ignore[union-attr]
+
+
+async def test_the_reception_slip_names_the_filer_not_the_child(
+    catalog: Catalog, uow_factory: MemoryUnitOfWorkFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filer = Party("004195118046", "Nông Thị Hoa", "1995-03-08", "nu", "c1")
+    child = Party(CHILD["so_dinh_danh"], CHILD["ho_ten"], "2015-05-10", "nam")
+    base = _dossier(catalog)
+    answers = {**base.answers, "ho_ten": child.full_name, "so_dinh_danh": child.id_number}
+    dossier = replace(
+        base,
+        answers=answers,
+        filer=filer,
+        subject=child,
+        relation="con",
+        submitted_at=base.created_at,
+    )
+    uow_factory.db.dossiers[dossier.id] = dossier
+    drawn: list[Receipt] = []
+    monkeypatch.setattr(media_resolver, "receipt_png", lambda r: drawn.append(r) or b"png")
+    resolver = media_resolver.MediaResolver(uow_factory, catalog, MemoryFileStore())
+    assert await resolver.resolve(f"{RECEIPT_PREFIX}{dossier.id}", "vi") is not None
+    assert [r.applicant for r in drawn] == ["Nông Thị Hoa"]
