@@ -20,6 +20,8 @@ from tests.fake_files import MemoryFileStore
 from tests.fakes import MemoryUnitOfWorkFactory, RecordingSms
 from tests.unit.test_applicant_identity import (
     CHILD,
+    HOUSING,
+    NAM,
     answer_login,
     fill,
     open_criminal_record,
@@ -166,3 +168,14 @@ async def test_the_reception_slip_names_the_filer_not_the_child(
     resolver = media_resolver.MediaResolver(uow_factory, catalog, MemoryFileStore())
     assert await resolver.resolve(f"{RECEIPT_PREFIX}{dossier.id}", "vi") is not None
     assert [r.applicant for r in drawn] == ["Nông Thị Hoa"]
+
+
+async def test_an_edit_from_the_review_does_not_ask_the_skipped_optional_questions_again(
+    chat: ChatDriver, catalog: Catalog
+) -> None:
+    await open_housing_as_guest(chat)
+    asked = await fill(chat, catalog, HOUSING, NAM)  # optional ones (ethnicity, email) skipped
+    assert {"dan_toc", "email"} <= set(asked)
+    await chat.press_payload("e:ho_ten")
+    await chat.send("Hoàng Văn Năm")
+    assert chat.keys == ["form.review"], chat.keys  # straight back, as "Sửa" promises
