@@ -11,23 +11,25 @@ import pytest
 from bot import media_resolver
 from bot.media import Receipt
 from bot.papers_pdf import paper_pdf
+from conversations import payloads
 from conversations.notifications import RECEIPT_PREFIX
 from conversations.papers import PaperOffice, declaration_paper
 from services.applicant import Party
 from services.catalog_index import Catalog
 from tests.chat import ChatDriver
 from tests.fake_files import MemoryFileStore
-from tests.fakes import MemoryUnitOfWorkFactory, RecordingSms
+from tests.fakes import FakeClock, MemoryUnitOfWorkFactory, RecordingSms
 from tests.unit.test_applicant_identity import (
     CHILD,
     HOUSING,
     NAM,
+    NAM_PHONE,
     answer_login,
     fill,
     open_criminal_record,
     open_housing_as_guest,
 )
-from tests.unit.test_login_flow import HOA_ID, HOA_PHONE
+from tests.unit.test_login_flow import HOA_ID, HOA_PHONE, login
 from tests.unit.test_papers import _dossier, _text, office  # noqa: F401  (the fixture)
 
 APPLICANT_HEADING = "Người nộp hồ sơ"
@@ -179,3 +181,22 @@ async def test_an_edit_from_the_review_does_not_ask_the_skipped_optional_questio
     await chat.press_payload("e:ho_ten")
     await chat.send("Hoàng Văn Năm")
     assert chat.keys == ["form.review"], chat.keys  # straight back, as "Sửa" promises
+
+
+async def test_a_citizens_draft_is_not_shown_after_logout_nor_to_the_next_login(
+    chat: ChatDriver, catalog: Catalog, sms: RecordingSms, clock: FakeClock
+) -> None:
+    await open_criminal_record(chat, sms)
+    await chat.press("Bản thân")  # Hoa's draft: her ID, address, phone, parents' names
+    await chat.send("/logout")
+    await chat.press_payload(payloads.menu("drafts"))
+    assert chat.keys[0] == "drafts.none", chat.keys  # a guest at the same device
+    clock.advance(seconds=61)
+    await login(chat, sms, NAM["so_dinh_danh"], NAM_PHONE)
+    await chat.press_payload(payloads.menu("drafts"))
+    assert chat.keys[0] == "drafts.none", chat.keys  # nor Nam, next on the same chat
+    await chat.send("/logout")
+    clock.advance(seconds=61)
+    await login(chat, sms)  # Hoa again: hers
+    await chat.press_payload(payloads.menu("drafts"))
+    assert chat.keys == ["drafts.list"], chat.keys
