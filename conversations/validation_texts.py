@@ -54,7 +54,7 @@ def problems_notice(
         Text("validation.problem_line", {"reason": error_text(proc, p.spec, p.error)})
         for p in fields
     ]
-    keys = [p.spec.key for p in fields]
+    keys = [key for p in fields for key in _fields_of(p)]
     for error in checks:
         spec = proc.field(error.fields[-1])
         if spec is not None:
@@ -67,6 +67,17 @@ def problems_notice(
     ]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
     return Outgoing(Text("validation.review_problems", {"lines": Lines(tuple(lines))}), rows)
+
+
+def _fields_of(problem: FieldProblem) -> tuple[str, ...]:
+    """The field at fault, and the one its message says may be wrong instead (an ID that
+    does not match the birth date or sex typed: either may be the typo)."""
+    spec, reason = problem.spec, problem.error.reason
+    other = {
+        "cccd_birth_year_mismatch": spec.birth_date_field,
+        "cccd_sex_mismatch": spec.sex_field,
+    }.get(reason)
+    return (spec.key, other) if other else (spec.key,)
 
 
 def grouped(

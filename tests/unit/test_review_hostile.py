@@ -200,3 +200,15 @@ async def test_a_citizens_draft_is_not_shown_after_logout_nor_to_the_next_login(
     await login(chat, sms)  # Hoa again: hers
     await chat.press_payload(payloads.menu("drafts"))
     assert chat.keys == ["drafts.list"], chat.keys
+
+
+async def test_an_id_no_longer_matching_an_edited_birth_date_offers_both_edits(
+    chat: ChatDriver, catalog: Catalog
+) -> None:
+    await open_housing_as_guest(chat)
+    await fill(chat, catalog, HOUSING, NAM)
+    await chat.press_payload("e:ngay_sinh")
+    await chat.send("02/07/1990")  # the ID says 1988: the typo may be either
+    assert chat.keys == ["validation.review_problems", "form.review"], chat.keys
+    offered = {b.payload for b in chat.buttons(chat.replies[0])}
+    assert offered == {"e:so_dinh_danh", "e:ngay_sinh"}, offered
