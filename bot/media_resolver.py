@@ -12,6 +12,7 @@ from conversations.flows import stats
 from conversations.notifications import RECEIPT_PREFIX, VIETQR_PREFIX
 from conversations.texts import TextCatalog
 from services.catalog_index import Catalog
+from services.dossiers import Dossier
 from services.file_store_port import FileMissing, FileStore
 from services.ports import UnitOfWorkFactory
 
@@ -23,6 +24,14 @@ class Media:
     content: bytes
     mime: str
     name: str
+
+
+def filer_name(dossier: Dossier) -> str:
+    """Who filed, as the reception slip names them: the logged-in citizen from the registry
+    (the form's name is the child's or principal's when filed for someone else)."""
+    if dossier.filer is not None and dossier.filer.full_name:
+        return dossier.filer.full_name
+    return str(dossier.answers.get("ho_ten", ""))
 
 
 class MediaResolver:
@@ -70,7 +79,7 @@ class MediaResolver:
             code=dossier.code,
             procedure=proc.name.get(lang) if proc else dossier.procedure_id,
             agency=agency.name.get(lang) if agency else dossier.agency_id,
-            applicant=str(dossier.answers.get("ho_ten", "")),
+            applicant=filer_name(dossier),
             fee=dossier.payment.paid_amount if dossier.payment and paid else dossier.fee,
             paid_at=paid,
             submitted_at=dossier.submitted_at,

@@ -94,7 +94,7 @@ async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt
         case "profile":
             return await profile.show(ctx)
         case "login":
-            return await _login(ctx, chat)
+            return await _login(ctx, chat, reprompt)
         case "dossiers":
             return await dossiers.show(ctx)
         case "documents":
@@ -106,9 +106,12 @@ async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt
 _RESUMABLE = frozenset({form.NAME, submission.NAME, documents.NAME, search.NAME})
 
 
-async def _login(ctx: Context, chat: ChatState) -> Turn:
+async def _login(ctx: Context, chat: ChatState, reprompt: Reprompt) -> Turn:
     if ctx.citizen is not None:
-        return home.show(say("login.already", name=ctx.citizen.person.full_name))
+        already = say("login.already", name=ctx.citizen.person.full_name)
+        if chat.flow in _RESUMABLE:  # typed in a form: she stays where she was
+            return (await reprompt(ctx, chat)).saying(already)
+        return home.show(already)
     if chat.flow in _RESUMABLE:
         return await login.start(ctx, form_identity.resume_here(chat.flow, chat.state, chat.data))
     return await login.start(ctx)
@@ -127,6 +130,8 @@ async def command(
             help_ = (say("common.help"), *admin.help_messages(ctx))
             return (await reprompt(ctx, chat)).saying(*help_)
         case "cancel":
+            if chat.flow == login.NAME:
+                return login.cancel_typed(chat.data)
             if chat.flow == form.NAME:
                 return home.show(say("form.cancelled_saved"))
             return home.show(say("common.cancelled"))
@@ -135,7 +140,7 @@ async def command(
         case "resume":
             return await reprompt(ctx, chat)
         case "login":
-            return await _login(ctx, chat)
+            return await _login(ctx, chat, reprompt)
         case "logout":
             if ctx.citizen is None:
                 return home.show(say("login.not_logged_in"))

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from conversations.form_fields import display
-from conversations.messages import At
+from conversations.messages import At, Text
 from conversations.paper_office import APPLICANT, PAPER_LANG, PaperOffice, letterhead, names
 from services.answers import JsonValue
+from services.applicant import Relation
 from services.catalog import FieldSpec, FieldType, Procedure
 from services.dossiers import Dossier
 from services.papers import Paper, PaperKind, PaperRow, PaperSection, status_url
@@ -50,6 +51,19 @@ def _documents(office: PaperOffice, proc: Procedure | None, dossier: Dossier) ->
     return PaperSection(office.say("paper.section_documents"), rows or none)
 
 
+def _parties(office: PaperOffice, dossier: Dossier) -> tuple[PaperRow, ...]:
+    """The filer (the logged-in citizen), then whom the dossier is for when someone else:
+    the form's identity answers are then that person's, not the applicant's."""
+    typed = str(dossier.answers.get(APPLICANT) or "—")
+    filer = dossier.filer.full_name if dossier.filer and dossier.filer.full_name else typed
+    rows = [PaperRow(office.say("paper.applicant"), filer)]
+    subject = dossier.subject
+    if dossier.relation and dossier.relation != Relation.SELF and subject is not None:
+        relation = Text(f"identity.relation_{dossier.relation}")
+        rows.append(PaperRow(office.say("paper.subject", relation=relation), subject.full_name))
+    return tuple(rows)
+
+
 def declaration_paper(office: PaperOffice, dossier: Dossier) -> Paper:
     """The completed e-form of a dossier, with a QR code of its public status page."""
     proc, procedure, agency = names(office, dossier)
@@ -60,7 +74,7 @@ def declaration_paper(office: PaperOffice, dossier: Dossier) -> Paper:
         PaperRow(office.say("paper.code"), dossier.code),
         PaperRow(office.say("paper.procedure"), procedure),
         PaperRow(office.say("paper.agency"), agency),
-        PaperRow(office.say("paper.applicant"), str(dossier.answers.get(APPLICANT) or "—")),
+        *_parties(office, dossier),
         PaperRow(office.say("paper.submitted"), office.say("paper.at_vietnam", at=At(filed))),
     ]
     if delivery_spec is not None and delivery not in (None, ""):

@@ -10,6 +10,7 @@ from conversations.cards import both
 from conversations.messages import Button, Day, Lines, Money, Text, btn, raw
 from conversations.validation_texts import grouped
 from services.answers import JsonValue
+from services.applicant import for_self
 from services.catalog import FieldSpec, FieldType, Procedure
 from services.form_checks import expected_fields
 
@@ -156,7 +157,7 @@ def summary_lines(proc: Procedure, answers: Mapping[str, JsonValue]) -> Lines:
         )
         for spec in shown
     }
-    return grouped(proc, shown, lines)
+    return grouped(proc, shown, lines, subject=not for_self(answers))
 
 
 def edit_rows(

@@ -14,6 +14,8 @@ from services.form_checks import CheckError
 from services.phone_numbers import phone_problem
 
 DEFAULT_GROUP = "validation.group_details"
+APPLICANT_GROUP = "applicant"  # the identity block's heading, the filer's when for oneself
+SUBJECT_GROUP = "validation.group_subject"
 PHONE_FIELD = "validation.phone_field"
 
 
@@ -39,16 +41,20 @@ def label_of(proc: Procedure, key: str) -> Text:
 
 
 def problems_notice(
-    proc: Procedure, fields: Sequence[FieldProblem], checks: Sequence[CheckError]
+    proc: Procedure,
+    fields: Sequence[FieldProblem],
+    checks: Sequence[CheckError],
+    fixed: frozenset[str] = frozenset(),
 ) -> Outgoing | None:
-    """Before the review: what no longer holds, each with a button to edit its field(s)."""
+    """Before the review: what no longer holds, each with a button to edit its field(s),
+    none for a `fixed` field (locked to the registry's data)."""
     if not fields and not checks:
         return None
     lines = [
         Text("validation.problem_line", {"reason": error_text(proc, p.spec, p.error)})
         for p in fields
     ]
-    keys = [p.spec.key for p in fields]
+    keys = [key for p in fields for key in _fields_of(p)]
     for error in checks:
         spec = proc.field(error.fields[-1])
         if spec is not None:
@@ -57,15 +63,29 @@ def problems_notice(
     buttons = [
         Button(Text("btn.edit_field", {"label": both(spec.label)}), payloads.edit(spec.key))
         for key in dict.fromkeys(keys)
-        if (spec := proc.field(key)) is not None
+        if key not in fixed and (spec := proc.field(key)) is not None
     ]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
     return Outgoing(Text("validation.review_problems", {"lines": Lines(tuple(lines))}), rows)
 
 
-def grouped(proc: Procedure, shown: Sequence[FieldSpec], line: Mapping[str, Text]) -> Lines:
+def _fields_of(problem: FieldProblem) -> tuple[str, ...]:
+    """The field at fault, and the one its message says may be wrong instead (an ID that
+    does not match the birth date or sex typed: either may be the typo)."""
+    spec, reason = problem.spec, problem.error.reason
+    other = {
+        "cccd_birth_year_mismatch": spec.birth_date_field,
+        "cccd_sex_mismatch": spec.sex_field,
+    }.get(reason)
+    return (spec.key, other) if other else (spec.key,)
+
+
+def grouped(
+    proc: Procedure, shown: Sequence[FieldSpec], line: Mapping[str, Text], subject: bool = False
+) -> Lines:
     """Summary lines under one heading per block (applicant, child, mother, father…), the
-    blocks in the order the form first reaches them."""
+    blocks in the order the form first reaches them; filed for someone else (`subject`), the
+    identity block is that person's, not the applicant's."""
     labels = {group.key: group for group in proc.groups}
     by_group: dict[str, list[Text]] = {}
     for spec in shown:
@@ -74,7 +94,9 @@ def grouped(proc: Procedure, shown: Sequence[FieldSpec], line: Mapping[str, Text
     for key, lines in by_group.items():
         group = labels.get(key)
         heading = (
-            Text("raw_both", {"text": Both(group.label_vi, group.label_en)})
+            Text(SUBJECT_GROUP)
+            if subject and key == APPLICANT_GROUP
+            else Text("raw_both", {"text": Both(group.label_vi, group.label_en)})
             if group
             else Text(DEFAULT_GROUP)
         )

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from services.catalog import DateRange, FieldSpec, FieldType, Option
 from services.identity import (
     IdNumberError,
+    IdProblem,
     Sex,
     check_id_matches,
     normalise_mobile,
@@ -175,8 +176,19 @@ def _cccd(spec: FieldSpec, text: str, today: date, answers: Mapping[str, JsonVal
             Sex(sex) if isinstance(sex, str) and sex in Sex._value2member_map_ else None,
         )
     except IdNumberError as exc:
-        raise AnswerError(f"cccd_{exc.problem.value}", exc.params) from None
+        raise _cccd_error(exc, answers.get(spec.birth_date_field or "")) from None
     return parsed.number
+
+
+def _cccd_error(exc: IdNumberError, birth: JsonValue | None) -> AnswerError:
+    """The refusal; a future birth year from a wrong century digit, when the birth date is
+    known, is named as what it is: the ID does not match that date."""
+    if exc.problem is IdProblem.FUTURE_YEAR and isinstance(birth, str):
+        year = date.fromisoformat(birth).year
+        return AnswerError(
+            "cccd_birth_year_mismatch", {"id_year": exc.params["year"], "year": year}
+        )
+    return AnswerError(f"cccd_{exc.problem.value}", exc.params)
 
 
 def match_option(options: tuple[Option, ...], text: str) -> Option:

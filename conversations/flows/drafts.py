@@ -56,7 +56,9 @@ def _label(ctx: Context, draft: Draft) -> Text:
 
 async def show(ctx: Context, page: int = 0) -> Turn:
     """List the chat's (and its citizen's) open drafts."""
-    drafts = await ctx.drafts.list_for(ctx.address.key, ctx.citizen_id)
+    drafts = [
+        d for d in await ctx.drafts.list_for(ctx.address.key, ctx.citizen_id) if _mine(ctx, d)
+    ]
     if not drafts:
         return home.show(say("drafts.none"))
     items = [(d.id, _label(ctx, d)) for d in drafts]
@@ -106,12 +108,15 @@ async def _step_list(ctx: Context, data: DraftsData, event: Incoming) -> Turn | 
 async def _own_draft(ctx: Context, draft_id: str) -> Draft | None:
     """A draft, only if it belongs to this chat or its citizen."""
     draft = await ctx.drafts.get(draft_id)
-    if draft is None:
-        return None
-    mine = draft.owner == ctx.address.key or (
-        ctx.citizen_id is not None and draft.citizen_id == ctx.citizen_id
-    )
-    return draft if mine else None
+    return draft if draft is not None and _mine(ctx, draft) else None
+
+
+def _mine(ctx: Context, draft: Draft) -> bool:
+    """The citizen's draft, or an anonymous one of this chat: a draft of a citizen who logged
+    out of this chat is not shown to a guest or to the next login (their data is in it)."""
+    if draft.citizen_id is not None:
+        return draft.citizen_id == ctx.citizen_id
+    return draft.owner == ctx.address.key
 
 
 async def _step_chosen(ctx: Context, data: DraftsData, event: Incoming) -> Turn | None:

@@ -170,7 +170,10 @@ async def next_field(ctx: Context, proc: Procedure, draft: Draft, data: FormData
     position = keys.index(data.field) if data.field in keys else -1
     fixed = form_identity.locked(ctx, proc, draft.answers)
     if data.editing:
-        revealed = next((s for s in shown[position + 1 :] if s.key not in draft.answers), None)
+        # Only a question that still needs an answer: not every optional one skipped before.
+        revealed = next(
+            (s for s in shown[position + 1 :] if s.required and s.key not in draft.answers), None
+        )
         if revealed is None:
             return await form_review.review(ctx, proc, draft, data)
         return await ask(ctx, proc, draft, FormData(draft.id, revealed.key, editing=True))

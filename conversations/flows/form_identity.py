@@ -47,8 +47,9 @@ Replaced = tuple[tuple[FieldSpec, JsonValue], ...]
 
 
 def locked(ctx: Context, proc: Procedure, answers: Mapping[str, JsonValue]) -> frozenset[str]:
-    """Keys of the fields the citizen cannot answer: their identity, filing for themself."""
-    if ctx.citizen is None or not for_self(answers):
+    """Keys of the fields the citizen cannot answer: their identity, filing for themself
+    (not yet known while "for whom" is unanswered: then they count as questions to come)."""
+    if ctx.citizen is None or not for_self(answers) or _relation_pending(proc, answers):
         return frozenset()
     return frozenset(spec.key for spec in identity_fields(proc))
 

@@ -17,7 +17,8 @@ from conversations.validation_texts import error_text, problems_notice
 from services.catalog import FieldSpec, Procedure
 from services.clock import today
 from services.drafts import Draft, DraftStatus
-from services.field_rules import form_problems
+from services.field_rules import FieldProblem, form_problems
+from services.form_checks import CheckError
 
 
 async def review(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Turn:
@@ -34,7 +35,8 @@ async def review(ctx: Context, proc: Procedure, draft: Draft, data: FormData) ->
         (btn("btn.cancel", payloads.do("cancel")),),
     )
     # An edit may have broken a rule that held when it was checked: say so before the summary.
-    notice = problems_notice(proc, *form_problems(proc, draft.answers, today(ctx.clock)))
+    fixed = form_identity.locked(ctx, proc, draft.answers)
+    notice = problems_notice(proc, *open_problems(ctx, proc, draft), fixed=fixed)
     messages = (notice, Outgoing(text, buttons)) if notice else (Outgoing(text, buttons),)
     return Turn(NAME, FormState.REVIEWING, FormData(draft.id), messages)
 
@@ -53,12 +55,25 @@ async def completed(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
     return (await documents.start(ctx, proc, draft)).saying(Outgoing(text))
 
 
+def open_problems(
+    ctx: Context, proc: Procedure, draft: Draft
+) -> tuple[tuple[FieldProblem, ...], tuple[CheckError, ...]]:
+    """The broken rules the citizen can fix: not those only about fields locked to the
+    registry's data (the registry is the reference there; the officer sees the dossier)."""
+    fixed = form_identity.locked(ctx, proc, draft.answers)
+    fields, checks = form_problems(proc, draft.answers, today(ctx.clock))
+    return (
+        tuple(p for p in fields if p.spec.key not in fixed),
+        tuple(c for c in checks if not set(c.fields) <= fixed),
+    )
+
+
 def first_problem(ctx: Context, proc: Procedure, draft: Draft) -> tuple[FieldSpec, Text] | None:
     """The first answer that is missing or no longer valid (answers can change in review)."""
     for spec in proc.shown_fields(draft.answers):
         if draft.answers.get(spec.key) is None and spec.required:
             return spec, Text("form.missing_required", {"label": raw(spec.label.get(ctx.lang))})
-    fields, _ = form_problems(proc, draft.answers, today(ctx.clock))
+    fields, _ = open_problems(ctx, proc, draft)
     if fields:
         return fields[0].spec, error_text(proc, fields[0].spec, fields[0].error)
     return None
@@ -85,7 +100,7 @@ async def step_review(ctx: Context, data: FormData, event: Incoming) -> Turn | N
         spec, reason = problem
         turn = await walk.ask(ctx, proc, draft, FormData(draft.id, spec.key, editing=True))
         return turn.saying(say("form.invalid", reason=reason))
-    if form_problems(proc, draft.answers, today(ctx.clock))[1]:  # a cross-field rule is broken
+    if open_problems(ctx, proc, draft)[1]:  # a cross-field rule is broken
         return await review(ctx, proc, draft, data)
     draft = replace(draft, status=DraftStatus.COMPLETE, updated_at=ctx.clock.now())
     await ctx.drafts.update(draft)

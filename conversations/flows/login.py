@@ -27,6 +27,7 @@ from conversations.payloads import Verb
 from conversations.validation_texts import phone_error_text
 from services.citizens import Citizen, Person
 from services.clock import today
+from services.codec import CodecError, from_json
 from services.consent import NOTICE_VERSION, Consent
 from services.identity import IdNumberError, mask_phone, normalise_mobile, parse_id_number
 from services.otp import RequestStatus, VerifyStatus
@@ -134,6 +135,16 @@ def back_to(resume: Resume | None, payload: str = "", *before: Outgoing) -> Turn
 
 def _cancel(data: LoginData) -> Turn:
     return back_to(data.resume, "", say("login.cancelled"))
+
+
+def cancel_typed(raw: object) -> Turn:
+    """`/cancel` typed during a login: back where it began (the form's question), as the
+    cancel button does; the main menu when that is unknown."""
+    try:
+        data = from_json(LoginData, raw)
+    except CodecError:
+        return home.show(say("login.cancelled"))
+    return _cancel(data)
 
 
 async def _step_offered(ctx: Context, data: LoginData, event: Incoming) -> Turn | None:

@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "paper.form_title": "ELECTRONIC DECLARATION FORM",
     "paper.section_dossier": "Dossier",
     "paper.applicant": "Applicant",
+    "paper.subject": "Filed for {relation}",
     "paper.submitted": "Submitted",
     "paper.delivery": "Result delivery",
     "paper.section_answers": "Declaration",

@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "paper.form_title": "TỜ KHAI ĐIỆN TỬ",
     "paper.section_dossier": "Thông tin hồ sơ",
     "paper.applicant": "Người nộp",
+    "paper.subject": "Nộp cho {relation}",
     "paper.submitted": "Ngày nộp",
     "paper.delivery": "Hình thức nhận kết quả",
     "paper.section_answers": "Nội dung tờ khai",

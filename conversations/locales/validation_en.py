@@ -65,4 +65,5 @@ MESSAGES: dict[str, str] = {
     "validation.problem_line": "• {reason}",
     "validation.group_heading": "\n<b>{label}</b>",
     "validation.group_details": "Application details",
+    "validation.group_subject": "The person you are filing for",
 }

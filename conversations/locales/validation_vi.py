@@ -66,4 +66,5 @@ MESSAGES: dict[str, str] = {
     "validation.problem_line": "• {reason}",
     "validation.group_heading": "\n<b>{label}</b>",
     "validation.group_details": "Nội dung đề nghị",
+    "validation.group_subject": "Người được nộp hồ sơ cho",
 }
