@@ -17,6 +17,18 @@ class Holdings:
     drafts: int
 
 
+def belongs_to(
+    chat_key: str, citizen_id: str | None, owner: str, owner_citizen: str | None
+) -> bool:
+    """Whether a chat (with the citizen logged in there, if any) may see an item of personal
+    data — a draft, a dossier, a stored document: a citizen's item only by that citizen, on any
+    of their chats; an anonymous item only on the chat it came from. So after a logout, a
+    guest or the next citizen on the same chat sees nothing of the one who left."""
+    if owner_citizen is not None:
+        return owner_citizen == citizen_id
+    return owner == chat_key
+
+
 async def holdings(repos: UnitOfWork, chat_key: str, citizen_id: str | None) -> Holdings:
     """Everything held for this chat and, when logged in, for the citizen on every chat."""
     chats = tuple(await repos.citizens.chats(citizen_id)) if citizen_id else (chat_key,)

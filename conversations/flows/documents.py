@@ -44,6 +44,7 @@ from services.files import (
     check_upload,
     sanitise_name,
 )
+from services.personal_data import belongs_to
 
 NAME = "documents"
 COMPONENTS, STORED, ATTACHED = "c", "k", "a"
@@ -131,7 +132,7 @@ async def checklist(ctx: Context, proc: Procedure, draft: Draft, data: Documents
         for spec in _uploadable(proc)
         if active is None or spec.key != active.key
     ]
-    if await ctx.repos.documents.list_for(ctx.address.key, ctx.citizen_id):
+    if await my_documents(ctx):
         rows.append((btn("docs.from_store", payloads.do("store")),))
     if draft.attachments:
         rows.append((btn("docs.manage", payloads.do("manage")),))
@@ -254,8 +255,14 @@ async def _do(
     return None
 
 
+async def my_documents(ctx: Context) -> list[StoredDocument]:
+    """The document store as this chat may see it (see services.personal_data.belongs_to)."""
+    stored = await ctx.repos.documents.list_for(ctx.address.key, ctx.citizen_id)
+    return [d for d in stored if belongs_to(ctx.address.key, ctx.citizen_id, d.owner, d.citizen_id)]
+
+
 async def _stored(ctx: Context, data: DocumentsData) -> Turn:
-    documents = await ctx.repos.documents.list_for(ctx.address.key, ctx.citizen_id)
+    documents = await my_documents(ctx)
     items = [
         (
             d.id,

@@ -12,6 +12,7 @@ from conversations import payloads
 from conversations.cards import both
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home, submission
+from conversations.flows.documents import my_documents
 from conversations.ledger_texts import payment_block
 from conversations.messages import (
     At,
@@ -33,6 +34,7 @@ from conversations.status_messages import FOLLOW, UNFOLLOW, resolve_code
 from services.documents import DocumentSource
 from services.dossier import DossierStatus
 from services.dossiers import Dossier, Phase
+from services.personal_data import belongs_to
 
 NAME = "dossiers"
 DOSSIERS = "ds"
@@ -68,9 +70,10 @@ def _procedure(ctx: Context, dossier: Dossier) -> Text | str:
 
 async def show(ctx: Context, page: int = 0) -> Turn:
     """The dossiers of this chat and, when logged in, of the citizen on every chat."""
-    dossiers = await ctx.repos.dossiers.list_for(ctx.address.key, ctx.citizen_id)
-    if not dossiers:
-        return home.show(say("dossiers.none"))
+    listed = await ctx.repos.dossiers.list_for(ctx.address.key, ctx.citizen_id)
+    dossiers = [d for d in listed if is_mine(ctx, d)]
+    if not dossiers:  # a guest sees none of a citizen's dossiers, even on the chat used
+        return home.show(say("dossiers.none" if ctx.citizen_id else "identity.dossiers_login"))
     items = [
         (
             d.id,
@@ -180,10 +183,8 @@ async def status(ctx: Context, text: str) -> Turn:
 
 
 def is_mine(ctx: Context, dossier: Dossier) -> bool:
-    """Filed from this chat, or by the citizen logged in here."""
-    return dossier.owner == ctx.address.key or (
-        ctx.citizen_id is not None and dossier.citizen_id == ctx.citizen_id
-    )
+    """Filed by the citizen logged in here (or, filed anonymously, from this chat)."""
+    return belongs_to(ctx.address.key, ctx.citizen_id, dossier.owner, dossier.citizen_id)
 
 
 async def public_card(ctx: Context, dossier: Dossier) -> Outgoing:
@@ -255,7 +256,7 @@ async def open_mine(ctx: Context, dossier_id: str) -> Turn | None:
 
 async def show_documents(ctx: Context) -> Turn:
     """The document store: every file kept for this chat and citizen."""
-    stored = await ctx.repos.documents.list_for(ctx.address.key, ctx.citizen_id)
+    stored = await my_documents(ctx)
     if not stored:
         return home.show(say("documents.none"))
     lines = Lines(

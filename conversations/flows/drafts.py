@@ -18,6 +18,7 @@ from conversations.payloads import Verb
 from conversations.picker import list_buttons
 from services.drafts import Draft
 from services.form_checks import expected_fields
+from services.personal_data import belongs_to
 
 NAME = "drafts"
 DRAFTS = "dr"
@@ -114,9 +115,7 @@ async def _own_draft(ctx: Context, draft_id: str) -> Draft | None:
 def _mine(ctx: Context, draft: Draft) -> bool:
     """The citizen's draft, or an anonymous one of this chat: a draft of a citizen who logged
     out of this chat is not shown to a guest or to the next login (their data is in it)."""
-    if draft.citizen_id is not None:
-        return draft.citizen_id == ctx.citizen_id
-    return draft.owner == ctx.address.key
+    return belongs_to(ctx.address.key, ctx.citizen_id, draft.owner, draft.citizen_id)
 
 
 async def _step_chosen(ctx: Context, data: DraftsData, event: Incoming) -> Turn | None:

@@ -21,6 +21,10 @@ MESSAGES: dict[str, str] = {
         "The applicant details on the form do not match the account you are logged in with, "
         "so the dossier was not submitted. Please check the form."
     ),
+    "identity.dossiers_login": (
+        "You are not logged in, so no dossier is shown here. Submitted dossiers are shown only "
+        "to the person who filed them: log in (/login) to see yours."
+    ),
     "identity.card_for": "{filer} — filing for <b>{subject}</b> ({relation})",
     "identity.relation_con": "their child",
     "identity.relation_cha_me": "their parent",

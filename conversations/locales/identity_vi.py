@@ -20,6 +20,10 @@ MESSAGES: dict[str, str] = {
         "Thông tin người nộp trên tờ khai không khớp với tài khoản đang đăng nhập, nên hồ sơ "
         "chưa được nộp. Vui lòng kiểm tra lại tờ khai."
     ),
+    "identity.dossiers_login": (
+        "Bạn chưa đăng nhập, nên không có hồ sơ nào hiển thị ở đây. Hồ sơ đã nộp chỉ hiện với "
+        "chính người nộp: hãy đăng nhập (/login) để xem hồ sơ của bạn."
+    ),
     "identity.card_for": "{filer} — nộp cho <b>{subject}</b> ({relation})",
     "identity.relation_con": "con",
     "identity.relation_cha_me": "cha/mẹ",

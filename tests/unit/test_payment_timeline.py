@@ -73,6 +73,9 @@ async def test_the_unpaid_reminder_comes_before_the_request_expires_once_per_req
     await pay(uow_factory, clock, transfer(dossier, 4000, "t1"))
     clock.advance(hours=2)
     assert (await send_reminders(uow_factory, messages, clock))[Reminder.PAYMENT] == 0  # expired
+    await chat.send("/mydossiers")  # a day later the login has lapsed: the list is private
+    assert chat.keys[-2:] == ["identity.dossiers_login", "menu.main"], chat.keys
+    await login(chat, sms)
     await chat.send("/mydossiers")
     await chat.press(dossier.code)
     await chat.press("Thanh toán")

@@ -18,7 +18,7 @@ from services.applicant import Party
 from services.catalog_index import Catalog
 from tests.chat import ChatDriver
 from tests.fake_files import MemoryFileStore
-from tests.fakes import FakeClock, MemoryUnitOfWorkFactory, RecordingSms
+from tests.fakes import FakeClock, MemoryStaging, MemoryUnitOfWorkFactory, RecordingSms
 from tests.unit.test_applicant_identity import (
     CHILD,
     HOUSING,
@@ -29,6 +29,7 @@ from tests.unit.test_applicant_identity import (
     open_criminal_record,
     open_housing_as_guest,
 )
+from tests.unit.test_filing_flow import file_free_dossier
 from tests.unit.test_login_flow import HOA_ID, HOA_PHONE, login
 from tests.unit.test_papers import _dossier, _text, office  # noqa: F401  (the fixture)
 
@@ -212,3 +213,27 @@ async def test_an_id_no_longer_matching_an_edited_birth_date_offers_both_edits(
     assert chat.keys == ["validation.review_problems", "form.review"], chat.keys
     offered = {b.payload for b in chat.buttons(chat.replies[0])}
     assert offered == {"e:so_dinh_danh", "e:ngay_sinh"}, offered
+
+
+async def test_after_logout_the_chat_shows_nothing_of_the_citizens_dossiers_or_papers(
+    chat: ChatDriver,
+    sms: RecordingSms,
+    staging: MemoryStaging,
+    uow_factory: MemoryUnitOfWorkFactory,
+    clock: FakeClock,
+) -> None:
+    await login(chat, sms)
+    await file_free_dossier(chat, staging)
+    await chat.press("Tôi xin cam đoan")
+    (dossier,) = uow_factory.db.dossiers.values()
+    await chat.send("/logout")  # a guest, or the next person, at the same device
+    await chat.send("/mydossiers")
+    assert chat.keys == ["identity.dossiers_login", "menu.main"], chat.keys
+    await chat.send("/documents")  # the e-form PDF with her ID number is hers
+    assert chat.keys[0] == "documents.none", chat.keys
+    await chat.send(f"/status {dossier.code}")  # anyone may look it up: the public card only
+    assert chat.keys[0] == "status.public", chat.keys
+    clock.advance(seconds=61)
+    await login(chat, sms)
+    await chat.send("/mydossiers")
+    assert chat.keys[0] == "dossiers.list", chat.keys
