@@ -130,10 +130,9 @@ async def test_the_card_words_exemptions_and_extra_certificates(chat: ChatDriver
     assert "1.000 đ/trang từ trang thứ 3" in copies and "tối đa 200.000 đ/bản" in copies
 
 
-async def test_before_paying_the_citizen_is_told_to_come_in_and_gets_no_electronic_result(
-    chat: ChatDriver, sms: RecordingSms, uow_factory: MemoryUnitOfWorkFactory
-) -> None:
-    await login(chat, sms)
+async def fill_card_replacement(chat: ChatDriver, delivery: list[str] | None = None) -> None:
+    """A lost identity card (cấp lại thẻ Căn cước), logged in, up to the final summary; the
+    delivery choices offered are added to `delivery`."""
     await open_card(chat, "cấp lại thẻ căn cước", "Cấp lại thẻ Căn cước")
     await chat.press("Nộp hồ sơ")
     await chat.send("Thục Phán")
@@ -151,9 +150,8 @@ async def test_before_paying_the_citizen_is_told_to_come_in_and_gets_no_electron
         elif "miễn lệ phí" in text:
             await chat.press("Không thuộc trường hợp miễn")
         elif "Hình thức nhận kết quả" in text:
-            labels = [chat.label(b) for b in chat.buttons()]
-            assert not any("điện tử" in label for label in labels), labels
-            assert any("bưu chính" in label for label in labels), labels
+            if delivery is not None:
+                delivery.extend(chat.label(b) for b in chat.buttons())
             await chat.press("trực tiếp")
         else:
             await chat.press("Bỏ qua")  # email, refund account: optional
@@ -161,6 +159,16 @@ async def test_before_paying_the_citizen_is_told_to_come_in_and_gets_no_electron
     if chat.keys[-1] == "docs.checklist":
         await chat.press("Xong phần giấy tờ")
     assert chat.keys == ["submission.summary"], chat.keys
+
+
+async def test_before_paying_the_citizen_is_told_to_come_in_and_gets_no_electronic_result(
+    chat: ChatDriver, sms: RecordingSms, uow_factory: MemoryUnitOfWorkFactory
+) -> None:
+    await login(chat, sms)
+    labels: list[str] = []
+    await fill_card_replacement(chat, labels)
+    assert not any("điện tử" in label for label in labels), labels
+    assert any("bưu chính" in label for label in labels), labels
     summary = chat.text()
     assert "35.000 đ" in summary and "giảm 50%" in summary
     assert "Lưu ý trước khi nộp phí" in summary and "vân tay" in summary

@@ -15,7 +15,7 @@ from services.dossiers import PAYMENT_VALIDITY, PaymentOutcome, Phase, submitted
 from services.vietqr import decode
 from tests.chat import ChatDriver
 from tests.fakes import FakeClock, MemoryStaging, MemoryUnitOfWorkFactory, RecordingSms
-from tests.unit.test_fee_flow import fill_extract_copies, open_card
+from tests.unit.test_fee_flow import fill_card_replacement, fill_extract_copies
 from tests.unit.test_login_flow import login
 from tests.unit.test_payment_ledger import awaiting, pay, transfer
 from tests.unit.test_payment_timeline import file_stay
@@ -59,34 +59,6 @@ async def test_a_fee_set_at_reception_is_not_called_free_on_the_receipt(
     # A free dossier still says so.
     free = replace(dossier, fee=0)
     assert "không thu" in TEXTS.plain(receipt_message(catalog, free).text, "vi")
-
-
-async def fill_card_replacement(chat: ChatDriver) -> None:
-    """A lost identity card (cấp lại thẻ Căn cước), logged in, up to the final summary."""
-    await open_card(chat, "cấp lại thẻ căn cước", "Cấp lại thẻ Căn cước")
-    await chat.press("Nộp hồ sơ")
-    await chat.send("Thục Phán")
-    await chat.press("Thục Phán")
-    for _ in range(30):
-        if chat.last.text.key == "form.review":
-            break
-        text = chat.text()
-        if chat.last.text.key == "form.prefilled":
-            await chat.press("Đúng, dùng thông tin này")
-        elif chat.last.text.key == "form.address_province" or "Đang lưu" in text:
-            await chat.press("Giữ nguyên")
-        elif "Lý do cấp lại" in text:
-            await chat.press("Bị mất thẻ")
-        elif "miễn lệ phí" in text:
-            await chat.press("Không thuộc trường hợp miễn")
-        elif "Hình thức nhận kết quả" in text:
-            await chat.press("trực tiếp")
-        else:
-            await chat.press("Bỏ qua")  # email, refund account: optional
-    await chat.press("Xác nhận tờ khai")
-    if chat.keys[-1] == "docs.checklist":
-        await chat.press("Xong phần giấy tờ")
-    assert chat.keys == ["submission.summary"], chat.keys
 
 
 async def test_a_fee_cut_ending_between_summary_and_commitment_is_shown_before_paying(
