@@ -19,6 +19,7 @@ from bot.registry_http import HttpCitizenRegistry
 from bot.settings import Environment, RegistryBackend, Settings, SmsBackend
 from bot.sms import DevSms, DevSmsInbox, HttpSmsGateway
 from bot.system import RandomIds, SystemClock
+from conversations import flood
 from conversations.flow import PaymentAccount
 from conversations.flow import Settings as FlowSettings
 from conversations.papers import PaperOffice
@@ -168,6 +169,15 @@ async def prepare_database(settings: Settings, places: Places | None = None) -> 
     return engine
 
 
+def flood_limits(settings: Settings) -> flood.Limits | None:
+    """How fast a chat may send (None: no limit)."""
+    if settings.flood_burst == 0:
+        return None
+    return flood.Limits(
+        settings.flood_burst, settings.flood_per_minute, settings.flood_cooldown_seconds
+    )
+
+
 async def build(
     settings: Settings,
     *,
@@ -236,6 +246,7 @@ async def build(
         ),
         filing=Filing(uploads=staging, simulator=simulator, papers=printer),
         default_lang=settings.default_language,
+        flood_limits=flood_limits(settings),
     )
     application = Application(
         settings=settings,

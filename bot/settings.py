@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     page_size: int = Field(default=6, ge=3, le=10)
     secret_key: SecretStr | None = None
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # Flood control (conversations.flood): a chat may send FLOOD_BURST updates at once, refilled
+    # at FLOOD_PER_MINUTE; over it, one warning and FLOOD_COOLDOWN_SECONDS of silence. 0: off.
+    flood_burst: int = Field(default=20, ge=0, le=1000)
+    flood_per_minute: int = Field(default=60, ge=1, le=6000)
+    flood_cooldown_seconds: int = Field(default=30, ge=1, le=3600)
     otp_ttl_seconds: int = Field(default=300, ge=30, le=600)
     otp_max_attempts: int = Field(default=5, ge=1, le=10)
     otp_resend_seconds: int = Field(default=60, ge=30, le=600)

@@ -47,6 +47,7 @@ class IncomingKind(StrEnum):
     UPLOAD = "upload"
     CONTACT = "contact"
     LOCATION = "location"
+    EDIT = "edit"  # an earlier message was edited: the edit is not applied (it is said so)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from conversations import commands, state
+from conversations import commands, flood, state
 from conversations.chat_locks import ChatLocks
 from conversations.flow import Context, Flow, Settings, Turn
 from conversations.flows import (
@@ -72,6 +72,7 @@ _NOT_UNDERSTOOD = {
     IncomingKind.UPLOAD: "common.unexpected_upload",
     IncomingKind.CONTACT: "common.unexpected_contact",
     IncomingKind.LOCATION: "common.unexpected_location",
+    IncomingKind.EDIT: "chat.edit_not_applied",
 }
 
 
@@ -139,6 +140,7 @@ class Router:
         filing: Filing,
         settings: Settings | None = None,
         default_lang: str = "vi",
+        flood_limits: flood.Limits | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._catalog = catalog
@@ -149,6 +151,7 @@ class Router:
         self._filing = filing
         self._settings = settings or Settings()
         self._default_lang = default_lang
+        self._flood = flood_limits
         self._locks = ChatLocks()
 
     async def handle(self, update: Update) -> Reply:
@@ -170,7 +173,12 @@ class Router:
             chat = state.load(stored.state, self._default_lang)
             if stored.replies is not None:
                 return Reply(chat.lang, _decode_replies(stored.replies), duplicate=True)
-            chat, messages = await self._apply(uow, update, chat)
+            pace, held = flood.check(chat.pace, self._clock.now(), self._flood)
+            chat = replace(chat, pace=pace)
+            if held is None:
+                chat, messages = await self._apply(uow, update, chat)
+            else:  # too fast: one warning, then nothing until the cooldown ends
+                messages = list(held)
             await uow.conversations.save(key, state.dump(chat))
             await uow.conversations.record(key, update.update_id, [to_json(m) for m in messages])
             await uow.commit()

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from conversations.flood import Pace
 from services.codec import CodecError, from_json, to_json
 
 VERSION = 1
@@ -23,6 +24,7 @@ class ChatState:
     citizen_id: str | None = None
     seen_at: str = ""  # ISO time of the last update while logged in (idle sessions expire)
     started: bool = False
+    pace: Pace = field(default_factory=Pace)  # flood control (conversations.flood)
 
 
 def dump(state: ChatState) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from conversations.locales import (
     admin_en,
     admin_vi,
+    chats_en,
+    chats_vi,
     drafts_en,
     drafts_vi,
     en,
@@ -41,6 +43,7 @@ CATALOGS: dict[str, dict[str, str]] = {
     "vi": _merge(
         vi.MESSAGES,
         admin_vi.MESSAGES,
+        chats_vi.MESSAGES,
         drafts_vi.MESSAGES,
         fees_vi.MESSAGES,
         identity_vi.MESSAGES,
@@ -52,6 +55,7 @@ CATALOGS: dict[str, dict[str, str]] = {
     "en": _merge(
         en.MESSAGES,
         admin_en.MESSAGES,
+        chats_en.MESSAGES,
         drafts_en.MESSAGES,
         fees_en.MESSAGES,
         identity_en.MESSAGES,
