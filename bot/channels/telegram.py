@@ -25,6 +25,7 @@ from bot.channels.telegram_api import (
     TelegramApiError,
 )
 from bot.channels.telegram_commands import commands_by_lang
+from bot.channels.telegram_groups import GroupAnswers
 from bot.channels.telegram_inbound import FileToFetch, Inbound, parse_update
 from bot.channels.telegram_render import Operation, SendMedia, SendText, render_reply
 from bot.metrics import Metrics
@@ -49,6 +50,7 @@ class TelegramChannel:
         # A chat's updates are handled one at a time in arrival order, download and sending
         # included (aiogram runs each update as its own task).
         self._order = ChatLocks()
+        self._groups = GroupAnswers(app, api)
 
     @property
     def api(self) -> TelegramApi:
@@ -89,13 +91,18 @@ class TelegramChannel:
         except Exception as exc:  # noqa: BLE001 - the error boundary; logged without personal data
             log.error("telegram update %s failed: %s", update_ref(update), describe(exc))
             inbound = parse_update(update)
-            if inbound is not None and inbound.address.chat_id:
+            if inbound is not None and inbound.incoming is not None:  # a citizen's, in private
                 await self._apologise(inbound.address)
 
     async def _handle(self, inbound: Inbound, answer: bool = True) -> None:
         address, update_id, incoming, extras = inbound
         if extras.callback_id and answer:
             await self._answer(extras.callback_id)
+        if extras.group is not None:  # never a flow in a group: at most "message me privately"
+            await self._groups.answer(address, extras.group)
+            return
+        if extras.inline_query_id:
+            await self._answer_inline(extras.inline_query_id)
         if extras.member is not None:
             reason = "" if extras.member else "blocked"
             await self._mark(address.key, extras.member, reason)
@@ -120,6 +127,14 @@ class TelegramChannel:
             await self._api.answer_callback(callback_id)
         except TelegramApiError as exc:
             log.info("callback query not answered: %s", describe(exc))
+
+    async def _answer_inline(self, query_id: str) -> None:
+        """An inline query gets an empty answer (the bot offers nothing inline), so that the
+        client stops waiting; a failure changes nothing."""
+        try:
+            await self._api.answer_inline_query(query_id)
+        except TelegramApiError as exc:
+            log.info("inline query not answered: %s", describe(exc))
 
     async def _fetch(self, incoming: Incoming, file: FileToFetch) -> tuple[Incoming, str]:
         """Download the upload into staging, unless it is over a limit: then only its size goes

@@ -26,6 +26,7 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import (
     AnswerCallbackQuery,
+    AnswerInlineQuery,
     EditMessageText,
     GetFile,
     Response,
@@ -57,11 +58,13 @@ from bot.channels.telegram_inbound import ALLOWED_UPDATES
 from bot.channels.telegram_render import (
     ContactKeyboard,
     InlineKeyboard,
+    LinkKeyboard,
     RemoveKeyboard,
     ReplyMarkup,
 )
 
 HTML = "HTML"
+CACHE_EMPTY_ANSWER = 300  # seconds Telegram may reuse the (empty) answer to an inline query
 AiogramMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
@@ -83,6 +86,9 @@ def aiogram_markup(markup: ReplyMarkup | None) -> AiogramMarkup | None:
         )
     if isinstance(markup, RemoveKeyboard):
         return ReplyKeyboardRemove(remove_keyboard=True)
+    if isinstance(markup, LinkKeyboard):
+        button = InlineKeyboardButton(text=markup.label, url=markup.url)
+        return InlineKeyboardMarkup(inline_keyboard=[[button]])
     return None
 
 
@@ -115,6 +121,7 @@ _METHODS_USED = (
     SendPhoto,
     SendDocument,
     AnswerCallbackQuery,
+    AnswerInlineQuery,
     GetFile,
 )
 
@@ -188,6 +195,17 @@ class AiogramApi:
         """answerCallbackQuery."""
         with _normalised():
             await self.bot.answer_callback_query(callback_id)
+
+    async def answer_inline_query(self, query_id: str) -> None:
+        """answerInlineQuery with no results."""
+        with _normalised():
+            await self.bot.answer_inline_query(query_id, [], cache_time=CACHE_EMPTY_ANSWER)
+
+    async def username(self) -> str:
+        """getMe's username (aiogram asks once and keeps it)."""
+        with _normalised():
+            me = await self.bot.me()
+        return me.username or ""
 
     async def file_bytes(self, file_id: str) -> bytes:
         """getFile and download."""

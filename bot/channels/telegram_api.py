@@ -98,6 +98,14 @@ class TelegramApi(Protocol):
         """answerCallbackQuery, so that the pressed button stops spinning."""
         ...
 
+    async def answer_inline_query(self, query_id: str) -> None:
+        """answerInlineQuery with no results, so that the client stops waiting."""
+        ...
+
+    async def username(self) -> str:
+        """The bot's username, from getMe (asked once), for links to its private chat."""
+        ...
+
     async def file_bytes(self, file_id: str) -> bytes:
         """getFile, then download the file."""
         ...

@@ -3,11 +3,32 @@
 Both transports hand over the same dict: PTB's `update.to_dict()` and aiogram's
 `update.model_dump(mode="json", exclude_none=True, by_alias=True)`.
 
-What is served: private chats only. A citizen's data has no place in a group, so group and
-channel messages, edited messages and anything else are ignored (a callback query is still
-answered, so that no button spins forever). In a private chat, content the bot cannot use
-(a sticker, a voice note, a video…) is flagged `unsupported`: the channel answers it with
-"common.not_understood" instead of leaving the citizen without an answer.
+Citizens are served in private chats only: a citizen's data has no place in a group. In a
+private chat, content the bot cannot use (a sticker, a voice note, a video…) is flagged
+`unsupported`: the channel answers it with "common.not_understood".
+
+| update             | private chat                        | group, supergroup, channel      |
+|--------------------|-------------------------------------|---------------------------------|
+| message            | applied by the router               | a command, mention or reply to  |
+|                    |                                     | the bot: "message me privately" |
+|                    |                                     | (telegram_groups); else ignored |
+| edited_message     | "edits are not applied; send anew"  | ignored                         |
+|                    | (IncomingKind.EDIT, via the router) |                                 |
+| callback_query     | applied (a button press)            | answered, nothing else          |
+| my_chat_member     | blocked / restarted: chat marked    | added to a group: one short     |
+|                    |                                     | introduction; else ignored      |
+| inline_query       | answered with no results, so the client stops waiting (anywhere)      |
+| anything else      | not asked for (ALLOWED_UPDATES), and ignored if it comes anyway:      |
+|                    | channel_post, edited_channel_post, chosen_inline_result,              |
+|                    | shipping_query and pre_checkout_query (the bot sends no invoice),     |
+|                    | poll, poll_answer, chat_member, chat_join_request, message_reaction,  |
+|                    | message_reaction_count, chat_boost, removed_chat_boost, business_*,   |
+|                    | purchased_paid_media                                                  |
+
+Why an edit is not applied as the new answer: by the time it comes, the original message has
+been answered, and the bot has usually moved on: applied to the next question, an edited ID
+number would land in the wrong field, and an edited one-time code would spend an attempt
+without the citizen knowing. So the citizen is told, and asked the current question again.
 """
 
 from __future__ import annotations
@@ -16,6 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from bot.channels.telegram_groups import GroupEvent
 from conversations.messages import (
     ChatAddress,
     Contact,
@@ -25,8 +47,17 @@ from conversations.messages import (
     Upload,
 )
 
-# What the bot asks Telegram for (getUpdates and setWebhook).
-ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+# What the bot asks Telegram for (getUpdates and setWebhook): exactly what it handles.
+ALLOWED_UPDATES = (
+    "message",
+    "edited_message",
+    "callback_query",
+    "my_chat_member",
+    "inline_query",
+)
+GROUPS = frozenset({"group", "supergroup"})
+# A member status that means the bot is in the chat.
+PRESENT = frozenset({"member", "administrator", "creator", "restricted"})
 PHOTO_NAME = "anh.jpg"  # Telegram photos have no file name
 PHOTO_MIME = "image/jpeg"  # Telegram re-encodes photos as JPEG
 DOCUMENT_NAME = "tep"
@@ -66,6 +97,8 @@ class Extras:
     file: FileToFetch | None = None  # an upload to fetch first
     unsupported: bool = False  # private-chat content the bot cannot use
     member: bool | None = None  # my_chat_member: False blocked the bot, True (re)started it
+    group: GroupEvent | None = None  # a group message or membership that may concern the bot
+    inline_query_id: str = ""  # an inline query to answer (with no results)
 
 
 class Inbound(NamedTuple):
@@ -84,8 +117,12 @@ def parse_update(update: Mapping[str, Any]) -> Inbound | None:
         return _callback(update_id, update["callback_query"])
     if isinstance(update.get("message"), Mapping):
         return _message(update_id, update["message"])
+    if isinstance(update.get("edited_message"), Mapping):
+        return _edited(update_id, update["edited_message"])
     if isinstance(update.get("my_chat_member"), Mapping):
         return _membership(update_id, update["my_chat_member"])
+    if isinstance(update.get("inline_query"), Mapping):
+        return _inline(update_id, update["inline_query"])
     return None
 
 
@@ -127,10 +164,42 @@ def _callback(update_id: str, query: Mapping[str, Any]) -> Inbound | None:
 def _message(update_id: str, message: Mapping[str, Any]) -> Inbound | None:
     address = _private_chat(message)
     if address is None:
-        return None
+        return _group_message(update_id, message)
     incoming, file = _content(message)
     unsupported = incoming is None and not UNSUPPORTED_CONTENT.isdisjoint(message)
     return Inbound(address, update_id, incoming, Extras(file=file, unsupported=unsupported))
+
+
+def _edited(update_id: str, message: Mapping[str, Any]) -> Inbound | None:
+    """An edit of a message sent earlier, in a private chat: not applied, but answered."""
+    address = _private_chat(message)
+    if address is None:
+        return None
+    return Inbound(address, update_id, Incoming(IncomingKind.EDIT), Extras())
+
+
+def _group_chat(obj: Mapping[str, Any]) -> ChatAddress | None:
+    chat = obj.get("chat")
+    if not isinstance(chat, Mapping) or chat.get("type") not in GROUPS:
+        return None
+    return _address(chat.get("id"))
+
+
+def _group_message(update_id: str, message: Mapping[str, Any]) -> Inbound | None:
+    """A group message, with what the channel needs to tell whether it concerns the bot."""
+    address = _group_chat(message)
+    if address is None or _sender(message).get("is_bot"):
+        return None
+    event = GroupEvent.of_message(message)
+    return Inbound(address, update_id, None, Extras(group=event)) if event else None
+
+
+def _inline(update_id: str, query: Mapping[str, Any]) -> Inbound | None:
+    """An inline query ("@bot …" typed in any chat): answered with nothing to offer."""
+    sender = _address(_sender(query).get("id"))
+    if sender is None or not query.get("id"):
+        return None
+    return Inbound(sender, update_id, None, Extras(inline_query_id=str(query["id"])))
 
 
 def _content(message: Mapping[str, Any]) -> tuple[Incoming | None, FileToFetch | None]:
@@ -187,11 +256,18 @@ def _count(obj: Mapping[str, Any], key: str) -> int:
 
 
 def _membership(update_id: str, change: Mapping[str, Any]) -> Inbound | None:
-    """The user blocked (status "kicked") or restarted ("member") the bot in a private chat."""
+    """The user blocked (status "kicked") or restarted ("member") the bot in a private chat;
+    or the bot was added to a group."""
     address = _private_chat(change)
-    new = change.get("new_chat_member")
-    if address is None or not isinstance(new, Mapping):
+    new, old = change.get("new_chat_member"), change.get("old_chat_member")
+    if not isinstance(new, Mapping):
         return None
     status = new.get("status")
+    if address is None:
+        group = _group_chat(change)
+        was = old.get("status") if isinstance(old, Mapping) else None
+        if group is None or status not in PRESENT or was in PRESENT:
+            return None
+        return Inbound(group, update_id, None, Extras(group=GroupEvent(added=True)))
     member = True if status == "member" else False if status == "kicked" else None
     return Inbound(address, update_id, None, Extras(member=member))

@@ -41,10 +41,12 @@ from bot.channels.telegram_inbound import ALLOWED_UPDATES
 from bot.channels.telegram_render import (
     ContactKeyboard,
     InlineKeyboard,
+    LinkKeyboard,
     RemoveKeyboard,
     ReplyMarkup,
 )
 
+CACHE_EMPTY_ANSWER = 300  # seconds Telegram may reuse the (empty) answer to an inline query
 PtbMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
@@ -62,6 +64,8 @@ def ptb_markup(markup: ReplyMarkup | None) -> PtbMarkup | None:
         return ReplyKeyboardMarkup([[button]], one_time_keyboard=True, resize_keyboard=True)
     if isinstance(markup, RemoveKeyboard):
         return ReplyKeyboardRemove()
+    if isinstance(markup, LinkKeyboard):
+        return InlineKeyboardMarkup([[InlineKeyboardButton(markup.label, url=markup.url)]])
     return None
 
 
@@ -95,6 +99,7 @@ class PtbApi:
 
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
+        self._username = ""
 
     async def send_text(self, chat_id: int, html: str, reply_markup: ReplyMarkup | None) -> int:
         """sendMessage in HTML parse mode."""
@@ -158,6 +163,19 @@ class PtbApi:
         """answerCallbackQuery."""
         with _normalised():
             await self._bot.answer_callback_query(callback_id)
+
+    async def answer_inline_query(self, query_id: str) -> None:
+        """answerInlineQuery with no results."""
+        with _normalised():
+            await self._bot.answer_inline_query(query_id, [], cache_time=CACHE_EMPTY_ANSWER)
+
+    async def username(self) -> str:
+        """getMe's username, asked once."""
+        if not self._username:
+            with _normalised():
+                me = await self._bot.get_me()
+            self._username = me.username or ""
+        return self._username
 
     async def file_bytes(self, file_id: str) -> bytes:
         """getFile and download."""

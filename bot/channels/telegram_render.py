@@ -49,7 +49,15 @@ class RemoveKeyboard:
     """Take away the reply keyboard shown earlier."""
 
 
-ReplyMarkup = InlineKeyboard | ContactKeyboard | RemoveKeyboard
+@dataclass(frozen=True, slots=True)
+class LinkKeyboard:
+    """One inline button that opens `url` (a group's link to the private chat)."""
+
+    label: str
+    url: str
+
+
+ReplyMarkup = InlineKeyboard | ContactKeyboard | RemoveKeyboard | LinkKeyboard
 
 
 @dataclass(frozen=True, slots=True)

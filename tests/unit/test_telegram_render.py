@@ -315,9 +315,9 @@ def test_a_sticker_in_a_private_chat_is_flagged_not_understood() -> None:
     assert parse_update(message(sticker=sticker, chat=GROUP)) is None
 
 
-def test_groups_edits_and_channel_posts_are_ignored() -> None:
+def test_group_chatter_edits_in_groups_and_channel_posts_are_ignored() -> None:
     assert parse_update(message(text="hi", chat=GROUP)) is None
-    edited = {"update_id": 5, "edited_message": message(text="x")["message"]}
+    edited = {"update_id": 5, "edited_message": message(text="x", chat=GROUP)["message"]}
     assert parse_update(edited) is None
     post = {"update_id": 6, "channel_post": {**message(text="x")["message"], "chat": GROUP}}
     assert parse_update(post) is None

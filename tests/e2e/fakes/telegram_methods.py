@@ -241,6 +241,18 @@ def answer_callback_query(state: TelegramState, params: Params) -> bool:
     return True
 
 
+def answer_inline_query(state: TelegramState, params: Params) -> bool:
+    """answerInlineQuery; a query can be answered once, with a list of results."""
+    query_id = params.text("inline_query_id") or ""
+    if query_id not in state.open_inline_queries:
+        raise bad_request("query is too old and response timeout expired or query ID is invalid")
+    if not isinstance(params.parsed("results"), list):
+        raise bad_request("can't parse inline query results JSON object")
+    state.open_inline_queries.discard(query_id)
+    state.inline_answers.append(params.as_dict())
+    return True
+
+
 def get_file(state: TelegramState, params: Params) -> dict[str, Any]:
     """getFile; files over 20 MB are refused, as for every bot on the public Bot API."""
     stored = state.files.get(params.text("file_id") or "")
@@ -288,6 +300,7 @@ METHODS: dict[str, Method] = {
     "deletemessage": delete_message,
     "sendchataction": send_chat_action,
     "answercallbackquery": answer_callback_query,
+    "answerinlinequery": answer_inline_query,
     "getfile": get_file,
     "setmycommands": set_my_commands,
     "getmycommands": get_my_commands,

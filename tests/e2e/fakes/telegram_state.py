@@ -116,6 +116,8 @@ class TelegramState:
         self.chat_actions: list[tuple[int, str]] = []
         self.callback_answers: list[CallbackAnswer] = []
         self.open_callbacks: dict[str, int] = {}
+        self.open_inline_queries: set[str] = set()
+        self.inline_answers: list[dict[str, Any]] = []  # answerInlineQuery parameters
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._message_ids: dict[int, itertools.count[int]] = {}

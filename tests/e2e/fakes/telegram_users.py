@@ -114,3 +114,44 @@ def callback_query(
         "chat_instance": str(-abs(chat_id) * 7919),
         "data": data,
     }
+
+
+def group_text(
+    state: TelegramState,
+    group_id: int,
+    user: dict[str, Any],
+    text: str,
+    reply_to: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A text message in a group (group ids are negative), maybe answering another message."""
+    message = text_message(state, group_id, text, user)
+    if reply_to is not None:
+        message["reply_to_message"] = reply_to
+    return message
+
+
+def edited(message: dict[str, Any], text: str, edit_date: int = 1764000100) -> dict[str, Any]:
+    """The same message after its sender changed its text (an edited_message's payload)."""
+    return {**message, "text": text, "edit_date": edit_date}
+
+
+def inline_query(state: TelegramState, user: dict[str, Any], query: str) -> dict[str, Any]:
+    """An inline query: the user typed "@bot <query>" in some chat."""
+    query_id = state.new_query_id()
+    state.open_inline_queries.add(query_id)
+    return {"id": query_id, "from": user, "query": query, "offset": ""}
+
+
+def bot_membership(
+    state: TelegramState, chat_id: int, by: dict[str, Any], old: str, new: str
+) -> dict[str, Any]:
+    """my_chat_member: the bot's status in a chat changed from `old` to `new`."""
+    chat = state.chat(chat_id, by)
+    bot = {**state.bot, "is_bot": True}
+    return {
+        "chat": chat,
+        "from": by,
+        "date": 1764000000,
+        "old_chat_member": {"user": bot, "status": old},
+        "new_chat_member": {"user": bot, "status": new},
+    }
