@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -30,6 +31,11 @@ from tests.fakes import (
     SequentialIds,
 )
 from tests.privacy import Collector
+
+# Tests drive chats at machine speed, many of them on a clock that never moves: flood control
+# (conversations.flood) is off unless a test turns it on (tests/unit/test_flood.py,
+# tests/e2e/test_telegram_groups.py, tests/e2e/test_web_chat_flood.py).
+os.environ.setdefault("FLOOD_BURST", "0")
 
 
 @pytest.fixture(scope="session", autouse=True)

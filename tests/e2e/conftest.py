@@ -72,6 +72,7 @@ class LiveServer:
             DATABASE_URL=f"sqlite+aiosqlite:///{self.root / 'db.sqlite3'}",
             DATA_DIR=str(self.root),
             PYTHONUNBUFFERED="1",
+            FLOOD_BURST="0",  # browsers click at machine speed (see tests/conftest.py)
         )
         env.update(self.extra_env)
         return env

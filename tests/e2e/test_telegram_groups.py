@@ -52,6 +52,7 @@ async def app(
         telegram_bot_token=tg.token,
         telegram_api_base_url=tg.url,
         payment_simulator=False,
+        flood_burst=20,  # production's limits (tests/conftest.py turns them off elsewhere)
         _env_file=None,  # type: ignore[call-arg]
     )
     application = await build(settings, prepare=False, clock=clock)
