@@ -126,6 +126,12 @@ class FakeTelegramApi:
     async def answer_callback(self, callback_id: str) -> None:
         self.answered.append(callback_id)
 
+    async def answer_inline_query(self, query_id: str) -> None:
+        self.answered.append(query_id)
+
+    async def username(self) -> str:
+        return "dvc_test_bot"
+
     async def file_bytes(self, file_id: str) -> bytes:
         return b"%PDF-1.4 " + file_id.encode("utf-8", "replace")[:200]
 
