@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from conversations.flood import Limits
 from conversations.flow import Settings
 from conversations.messages import Incoming
 from conversations.router import Filing, Identity, Router
@@ -23,7 +24,11 @@ from tests.fakes import FakeClock, MemoryStaging, SequentialIds
 
 
 def make_router(
-    engine: AsyncEngine, catalog: Catalog, places: Places, identity: Identity
+    engine: AsyncEngine,
+    catalog: Catalog,
+    places: Places,
+    identity: Identity,
+    flood_limits: Limits | None = None,
 ) -> Router:
     factory = SqlUnitOfWorkFactory(engine, KEYS)
     return Router(
@@ -35,6 +40,7 @@ def make_router(
         identity,
         Filing(MemoryStaging()),
         Settings(),
+        flood_limits=flood_limits,
     )
 
 
@@ -115,3 +121,19 @@ async def test_one_chat_is_applied_in_order_even_across_two_workers(
     async with session_factory(sql_engine)() as session:
         rows = (await session.execute(text("SELECT count(*) FROM conversation"))).scalar_one()
     assert rows == 1
+
+
+async def test_a_flood_is_counted_once_across_two_workers(
+    sql_engine: AsyncEngine, catalog: Catalog, places: Places, identity: Identity
+) -> None:
+    """The count is in the chat's row: two workers taking a burst of one chat at once serve
+    the first 20 updates, warn once, and answer the rest with nothing."""
+    workers = [make_router(sql_engine, catalog, places, identity, Limits()) for _ in range(2)]
+
+    async def deliver(index: int) -> list[str]:
+        driver = ChatDriver(workers[index % 2], chat_id="flooder")
+        return [m.text.key for m in await driver.apply(Incoming.from_text("/menu"), str(index))]
+
+    replies = await asyncio.gather(*(deliver(i) for i in range(30)))
+    assert sum(1 for keys in replies if keys[-1:] == ["menu.main"]) == 20
+    assert replies.count(["flood.too_fast"]) == 1 and replies.count([]) == 9
