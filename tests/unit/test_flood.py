@@ -6,11 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from conversations import flood
+from conversations import flood, state
 from conversations.flood import Limits, Pace
 from conversations.messages import Incoming, IncomingKind, Platform
 from conversations.router import Filing, Identity, Router
-from conversations.state import ChatState
 from services.catalog_index import Catalog
 from services.places import Places
 from tests.chat import ChatDriver
@@ -130,4 +129,6 @@ def test_the_bucket_refills_at_the_sustained_rate() -> None:
 
 def test_no_limits_means_no_flood_control_and_old_states_load() -> None:
     assert flood.check(Pace(), FakeClock().now(), None) == (Pace(), None)
-    assert ChatState().pace == Pace()  # a chat state stored before flood control reads as fresh
+    before = {"v": 1, "lang": "en", "flow": "search", "state": "AWAITING_QUERY", "started": True}
+    loaded = state.load(before, "vi")  # stored before flood control: kept, with a full bucket
+    assert (loaded.lang, loaded.flow, loaded.pace) == ("en", "search", Pace())
