@@ -531,9 +531,14 @@ def test_any_telegram_update_is_read_or_ignored_and_only_private_chats_are_serve
             assert not isinstance(query.get("message"), dict) or _private(query["message"])
             int(address.chat_id)
         return
-    source = update.get("message") if isinstance(update.get("message"), dict) else None
-    source = source or update.get("my_chat_member")
+    if extras.group is not None or extras.inline_query_id:  # answered, never applied
+        assert incoming is None and extras.file is None
+        return
+    kinds = ("message", "edited_message", "my_chat_member")
+    source = next((update[k] for k in kinds if isinstance(update.get(k), dict)), None)
     assert _private(source), "a group, channel or malformed chat was served"
+    if "message" not in update and "edited_message" in update:
+        assert incoming is not None and incoming.kind is IncomingKind.EDIT
     assert address.chat_id == str(source["chat"]["id"])
     if extras.file is not None:
         assert isinstance(extras.file, FileToFetch) and extras.file.size >= 0
@@ -546,7 +551,10 @@ def test_a_message_from_a_group_or_channel_is_never_applied(
 ) -> None:
     message = {**message, "chat": {"id": -100123, "type": chat_type}}
     for key in ("message", "my_chat_member", "edited_message", "channel_post"):
-        assert parse_update({"update_id": 1, key: message}) is None
+        read = parse_update({"update_id": 1, key: message})
+        # At most "message me privately" (a command, mention or reply to the bot in a group).
+        assert read is None or (read.incoming is None and read.extras.group is not None)
+        assert read is None or chat_type in ("group", "supergroup")
     pressed = parse_update({"update_id": 2, "callback_query": {"id": "q", "message": message}})
     assert pressed is None or pressed.incoming is None  # answered, never applied
 
