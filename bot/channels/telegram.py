@@ -91,8 +91,8 @@ class TelegramChannel:
         except Exception as exc:  # noqa: BLE001 - the error boundary; logged without personal data
             log.error("telegram update %s failed: %s", update_ref(update), describe(exc))
             inbound = parse_update(update)
-            if inbound is not None and inbound.incoming is not None:  # a citizen's, in private
-                await self._apologise(inbound.address)
+            if inbound is not None and (inbound.incoming or inbound.extras.unsupported):
+                await self._apologise(inbound.address)  # a citizen's update, in private
 
     async def _handle(self, inbound: Inbound, answer: bool = True) -> None:
         address, update_id, incoming, extras = inbound

@@ -120,6 +120,7 @@ class FaultWorld:
             STATUS_SYNC_SECONDS="1",
             SENDER_CLAIM_TIMEOUT_SECONDS="2",
             PYTHONUNBUFFERED="1",
+            FLOOD_BURST="0",  # journeys run at machine speed (see tests/conftest.py)
         )
         return env
 
