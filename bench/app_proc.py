@@ -53,7 +53,9 @@ def environment(tree: Path, settings: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def telegram_settings(api: str, token: str, port: int, webhook: bool, framework: str) -> dict[str, str]:
+def telegram_settings(
+    api: str, token: str, port: int, webhook: bool, framework: str
+) -> dict[str, str]:
     """Telegram through the fake Bot API at `api`, by webhook or by polling."""
     settings = {
         "HOST": "127.0.0.1",
@@ -136,10 +138,9 @@ async def scheduler_running(database_url: str) -> bool:
     query = "SELECT count(*) FROM job_cursor WHERE name = 'scheduler:heartbeat'"
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[1]
-        if not Path(path).exists():
-            return False
-        try:
-            with contextlib.closing(sqlite3.connect(path, timeout=1)) as connection:
+        try:  # mode=rw: a file not there yet is not created
+            uri = f"file:{path}?mode=rw"
+            with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=1)) as connection:
                 return bool(connection.execute(query).fetchone()[0])
         except sqlite3.Error:
             return False

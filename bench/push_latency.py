@@ -184,7 +184,9 @@ async def change_all(
 ) -> list[Change]:
     """M status changes through the officer API, a random pause between them."""
     made: list[Change] = []
-    plan = [(step, n) for step in range(len(STEPS)) for n in rng.sample(range(len(codes)), len(codes))]
+    plan = [
+        (step, n) for step in range(len(STEPS)) for n in rng.sample(range(len(codes)), len(codes))
+    ]
     for step, n in plan[:changes]:
         await asyncio.sleep(rng.uniform(0.2, 1.0))
         status = STEPS[step]
@@ -213,7 +215,7 @@ async def measure(
     tree: Path, label: str, kind: str, followers: int, changes: int, folder: Path, server: str
 ) -> Pushes:
     """One tree on one database: seed, serve, change, wait for the pushes."""
-    folder.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
     changes = min(changes, followers * len(STEPS))
     window = 30.0
     result = Pushes(label, kind, followers, changes, window)

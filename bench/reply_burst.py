@@ -154,12 +154,14 @@ def delivered(inbox: Inbox, chats: list[int], per_reply: int) -> bool:
     return all(len(inbox.by_chat.get(chat, ())) >= per_reply for chat in chats)
 
 
-async def lone_reply(tg: FakeTelegram, inbox: Inbox, processes: list[AppProcess]) -> list[Signature]:
+async def lone_reply(
+    tg: FakeTelegram, inbox: Inbox, processes: list[AppProcess]
+) -> list[Signature]:
     """What one citizen gets for /start with nobody else around and no limits: the messages
     until 3 s pass without another (at most 60 s)."""
     await tg.user_text(LONE_CHAT, "/start")
     await wait_for(lambda: inbox.by_chat.get(LONE_CHAT), processes, 60, "the lone reply")
-    while time.perf_counter() - inbox.by_chat[LONE_CHAT][-1].at < 3:
+    while time.perf_counter() - inbox.by_chat[LONE_CHAT][-1].at < 3:  # noqa: ASYNC110 - quiet
         await asyncio.sleep(0.1)
     return [signature(a, LONE_CHAT) for a in inbox.by_chat[LONE_CHAT]]
 
@@ -168,7 +170,7 @@ async def measure(
     tree: Path, label: str, framework: str, mode: str, citizens: int, cap: float, folder: Path
 ) -> Burst:
     """Start the tree's app against a fresh fake Bot API and play one burst."""
-    folder.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
     webhook = mode == "webhook"
     database = f"sqlite+aiosqlite:///{folder / 'db.sqlite3'}"
     async with FakeTelegram(webhook_retries=2, retry_delay=1.0) as tg:
@@ -177,8 +179,10 @@ async def measure(
         settings.update(DATABASE_URL=database, DATA_DIR=str(folder))
         app = AppProcess(tree, environment(tree, settings), folder, "run").start()
         try:
-            ready = (lambda: tg.updates.webhook.config is not None) if webhook else (
-                lambda: bool(tg.calls("getUpdates"))
+            ready = (
+                (lambda: tg.updates.webhook.config is not None)
+                if webhook
+                else (lambda: bool(tg.calls("getUpdates")))
             )
             await wait_for(ready, [app], 120, "the bot to reach Telegram")
             await wait_for(lambda: scheduler_running(database), [app], 60, "the scheduler")
@@ -249,7 +253,10 @@ def report(args: argparse.Namespace, results: list[Burst]) -> str:
         "arrived when the window closed (3× the floor + 30 s, at most "
         f"{args.cap:.0f} s); *first reply*: from the /start to the first message of its "
         "reply at the Bot API; *floor*: the messages ÷ 30/s.\n\n"
-        + HEADER + "\n" + "\n".join(r.row() for r in results) + "\n"
+        + HEADER
+        + "\n"
+        + "\n".join(r.row() for r in results)
+        + "\n"
     )
 
 
