@@ -133,6 +133,21 @@ async def wait_for(
         await asyncio.sleep(0.1)
 
 
+async def wait_for_scheduler(
+    database_url: str,
+    processes: list[AppProcess],
+    timeout: float = 60.0,  # noqa: ASYNC109 - a deadline
+) -> None:
+    """Until the scheduler's heartbeat is in the database; after `timeout` go on with a
+    warning (a tree whose scheduler writes no heartbeat is still measured)."""
+    try:
+        await wait_for(lambda: scheduler_running(database_url), processes, timeout, "heartbeat")
+    except RuntimeError as error:
+        if "timed out" not in str(error):
+            raise
+        print(f"    no scheduler heartbeat within {timeout:.0f} s: going on", flush=True)
+
+
 async def scheduler_running(database_url: str) -> bool:
     """Whether a scheduler has written its heartbeat into the database."""
     query = "SELECT count(*) FROM job_cursor WHERE name = 'scheduler:heartbeat'"

@@ -43,10 +43,10 @@ from bench.app_proc import (
     AppProcess,
     environment,
     head_commit,
-    scheduler_running,
     source_tree,
     telegram_settings,
     wait_for,
+    wait_for_scheduler,
 )
 from bench.common import machine, percentile
 from bench.load_replies import Inbox
@@ -175,7 +175,7 @@ async def start_app(
     await wait_for(lambda: tg.updates.webhook.config is not None, processes, 120, "the webhook")
     if kind != "sqlite":
         processes.append(AppProcess(tree, env, folder, "scheduler").start())
-    await wait_for(lambda: scheduler_running(url), processes, 60, "the scheduler")
+    await wait_for_scheduler(url, processes)
     return processes
 
 

@@ -38,10 +38,10 @@ from bench.app_proc import (
     AppProcess,
     environment,
     head_commit,
-    scheduler_running,
     source_tree,
     telegram_settings,
     wait_for,
+    wait_for_scheduler,
 )
 from bench.common import machine, percentile
 from bench.load_replies import Arrival, Inbox
@@ -185,7 +185,7 @@ async def measure(
                 else (lambda: bool(tg.calls("getUpdates")))
             )
             await wait_for(ready, [app], 120, "the bot to reach Telegram")
-            await wait_for(lambda: scheduler_running(database), [app], 60, "the scheduler")
+            await wait_for_scheduler(database, [app])
             expected = await lone_reply(tg, inbox, [app])
             burst = Burst(label, framework, mode, citizens, len(expected), 0.0)
             burst.window = min(cap, 3 * burst.floor + 30)
