@@ -42,6 +42,26 @@ def source_tree(commit: str | None) -> Iterator[Path]:
             )
 
 
+def named_trees(names: list[str], baseline: str) -> list[tuple[str, str | None]]:
+    """(name, commit) of each tree asked for: "baseline" (the `baseline` commit), "current"
+    (this checkout, commit None) or "<name>=<commit or branch>"."""
+    trees: list[tuple[str, str | None]] = []
+    for name in names:
+        if "=" in name:
+            label, commit = name.split("=", 1)
+            trees.append((label, commit))
+        else:
+            trees.append((name, baseline if name == "baseline" else None))
+    return trees
+
+
+def tree_name(name: str) -> str:
+    """argparse type of --trees: baseline, current or <name>=<commit>."""
+    if name in ("baseline", "current") or ("=" in name and all(name.split("=", 1))):
+        return name
+    raise ValueError(name)
+
+
 def environment(tree: Path, settings: dict[str, str]) -> dict[str, str]:
     """The process environment: the caller's, without any dvc-bot setting, plus `settings`."""
     from bot.settings import Settings  # the names of the settings to keep out

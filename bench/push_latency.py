@@ -43,8 +43,10 @@ from bench.app_proc import (
     AppProcess,
     environment,
     head_commit,
+    named_trees,
     source_tree,
     telegram_settings,
+    tree_name,
     wait_for,
     wait_for_scheduler,
 )
@@ -257,12 +259,11 @@ async def measure(
 
 
 async def run(args: argparse.Namespace) -> list[Pushes]:
-    trees = {"baseline": args.baseline, "current": None}
     results: list[Pushes] = []
     print(HEADER, flush=True)
     with tempfile.TemporaryDirectory(prefix="push-latency-") as tmp:
-        for name in args.trees:
-            with source_tree(trees[name]) as tree:
+        for name, commit in named_trees(args.trees, args.baseline):
+            with source_tree(commit) as tree:
                 label = f"{name} `{head_commit(tree)}`"
                 for kind in args.databases:
                     folder = Path(tmp) / f"{name}-{kind}"
@@ -299,8 +300,10 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=40, help="status changes (M ≤ 2K)")
     parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgres"),
                         default=["sqlite", "postgres"])  # fmt: skip
-    parser.add_argument("--trees", nargs="+", choices=("baseline", "current"),
-                        default=["baseline", "current"])  # fmt: skip
+    parser.add_argument(
+        "--trees", nargs="+", type=tree_name, default=["baseline", "current"],
+        help="baseline, current, or NAME=COMMIT (any commit or branch)",
+    )  # fmt: skip
     parser.add_argument("--baseline", default=BASELINE, help=f"commit (default {BASELINE})")
     parser.add_argument("--postgres", default=POSTGRES, help="server for the fresh databases")
     parser.add_argument("--out", type=Path, help="also write the markdown section here")

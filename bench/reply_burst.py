@@ -18,6 +18,7 @@ Bot API and this harness always come from this checkout.
     python bench/reply_burst.py                                 # N=50 and 500, 4 combinations
     python bench/reply_burst.py --sizes 50 --combos ptb:polling aiogram:webhook
     python bench/reply_burst.py --trees current                 # skip the baseline
+    python bench/reply_burst.py --trees current replies=i11-replies  # any branch or commit
     python bench/reply_burst.py --baseline 50e5367 --cap 150 --out /tmp/burst.md
 """
 
@@ -38,8 +39,10 @@ from bench.app_proc import (
     AppProcess,
     environment,
     head_commit,
+    named_trees,
     source_tree,
     telegram_settings,
+    tree_name,
     wait_for,
     wait_for_scheduler,
 )
@@ -216,12 +219,11 @@ async def measure(
 
 
 async def run(args: argparse.Namespace) -> list[Burst]:
-    trees = {"baseline": args.baseline, "current": None}
     results: list[Burst] = []
     print(HEADER, flush=True)
     with tempfile.TemporaryDirectory(prefix="reply-burst-") as tmp:
-        for name in args.trees:
-            with source_tree(trees[name]) as tree:
+        for name, commit in named_trees(args.trees, args.baseline):
+            with source_tree(commit) as tree:
                 label = f"{name} `{head_commit(tree)}`"
                 for citizens in args.sizes:
                     for combo in args.combos:
@@ -266,8 +268,10 @@ def main() -> None:
     )
     parser.add_argument("--sizes", nargs="+", type=int, default=[50, 500])
     parser.add_argument("--combos", nargs="+", choices=COMBOS, default=list(COMBOS))
-    parser.add_argument("--trees", nargs="+", choices=("baseline", "current"),
-                        default=["baseline", "current"])  # fmt: skip
+    parser.add_argument(
+        "--trees", nargs="+", type=tree_name, default=["baseline", "current"],
+        help="baseline, current, or NAME=COMMIT (any commit or branch)",
+    )  # fmt: skip
     parser.add_argument("--baseline", default=BASELINE, help=f"commit (default {BASELINE})")
     parser.add_argument("--cap", type=float, default=180.0, help="longest window, seconds")
     parser.add_argument("--out", type=Path, help="also write the markdown section here")
