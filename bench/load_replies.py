@@ -48,18 +48,21 @@ class Inbox:
         self.api_errors = 0
         outbox = tg.state.outbox
         original = tg.call
+        self._seen = len(outbox)  # messages filed so far
 
         async def timed(method: str, params: Params) -> Any:
-            before = len(outbox)
             try:
-                result = await original(method, params)
+                return await original(method, params)
             except Exception:
                 self.api_errors += 1
                 raise
-            now = time.perf_counter()
-            for sent in outbox[before:]:  # the send methods run without a pause: all ours
-                self.by_chat[sent.chat_id].append(Arrival(now, sent))
-            return result
+            finally:
+                # The send methods add their message without a pause, so it is filed as their
+                # call returns; a call that waits (getUpdates' long poll) files nothing twice.
+                now = time.perf_counter()
+                for sent in outbox[self._seen :]:
+                    self.by_chat[sent.chat_id].append(Arrival(now, sent))
+                self._seen = len(outbox)
 
         tg.call = timed  # type: ignore[method-assign]
 
