@@ -12,16 +12,26 @@ import httpx
 from bot.bootstrap import Application
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_api import ApiFailure, ChatUnreachable, RetryLater, TelegramApi
-from bot.channels.telegram_render import SendText, render_reply
+from bot.channels.telegram_render import (
+    ContactKeyboard,
+    Operation,
+    RemoveKeyboard,
+    SendText,
+    render_delivery,
+    render_reply,
+)
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_delivery import Outcome as ZaloOutcome
 from bot.settings import BotFramework
+from conversations.compaction import parts
 from conversations.messages import ChatAddress, Outgoing, Platform
+from conversations.router import REPLY_EVENT
 from services.codec import CodecError, from_json
-from services.outbox import OutboxItem
+from services.outbox import OutboxItem, Priority
 from services.sending import Delivery, Outcome, Transport
 
 log = logging.getLogger(__name__)
+CONTACT_KEYBOARD = "contact-keyboard"  # kept per chat: 1 while the share-phone keyboard shows
 
 
 def _message(item: OutboxItem) -> Outgoing | None:
@@ -30,6 +40,16 @@ def _message(item: OutboxItem) -> Outgoing | None:
     except CodecError:
         log.error("outbox row %d holds a message this version cannot read", item.id)
         return None
+
+
+def replied_msg(item: OutboxItem) -> str:
+    """The user's Zalo message a reply row answers (its event is reply:<update id>:<n>, the
+    update id being the msg_id, or msg_id:<item> for the files of one message); "" for a
+    push, or when the id was too long and is kept hashed."""
+    if not item.event.startswith(REPLY_EVENT):
+        return ""
+    update_id = item.event.removeprefix(REPLY_EVENT).rpartition(":")[0]
+    return "" if update_id.startswith("h:") else update_id.partition(":")[0]
 
 
 class ZaloTransport:
@@ -47,7 +67,7 @@ class ZaloTransport:
             return Delivery(Outcome.REJECTED, error="unreadable message")
         user_id = item.recipient.partition(":")[2]
         lang = await self._app.router.lang_of(ChatAddress(Platform.ZALO, user_id))
-        outcome = await self._channel.push_outcome(user_id, message, lang)
+        outcome = await self._channel.push_outcome(user_id, message, lang, replied_msg(item))
         if outcome is ZaloOutcome.SENT:
             return Delivery(Outcome.SENT)
         if outcome is ZaloOutcome.FAILED:
@@ -89,31 +109,37 @@ class TelegramTransport:
             return Delivery(Outcome.REJECTED, error="unreadable message")
         chat_id = int(item.recipient.partition(":")[2])
         lang = await self._app.router.lang_of(ChatAddress(Platform.TELEGRAM, str(chat_id)))
-        operations = render_reply((message,), lang, self._app.texts)
-        done = 0
+        reply = item.priority is Priority.REPLY
+        operations = render_delivery(message, lang, self._app.texts, reply)
+        keyboard = await self._kept_id(item.recipient, CONTACT_KEYBOARD)
+        if reply and keyboard[1] and not message.request_contact and not _removes(operations):
+            # The share-phone keyboard is still shown and every part has buttons of its own:
+            # the parts go out one by one, the first taking the keyboard away.
+            operations = render_reply(parts(message), lang, self._app.texts, True)
+        done = item.progress  # parts delivered by an earlier attempt: never sent twice
         try:
             if message.replaces and len(operations) == 1 and isinstance(operations[0], SendText):
                 await self._replace(chat_id, item.recipient, message.replaces, operations[0])
                 return Delivery(Outcome.SENT)
-            for op in operations:
+            for op in operations[done:]:
                 await self._channel.perform(chat_id, op, lang)
                 done += 1
         except ChatUnreachable as refused:
-            return Delivery(Outcome.BLOCKED, error=refused.reason)
-        except RetryLater as wait:
-            if done:  # part of a long message went out: never send that part twice
-                log.warning("telegram flood control after part of a message; rest dropped")
-                return Delivery(Outcome.SENT, error="partly sent")
-            return Delivery(Outcome.RATE_LIMITED, retry_after=wait.seconds)
+            return Delivery(Outcome.BLOCKED, error=refused.reason, progress=done)
+        except RetryLater as wait:  # the rest goes out once the wait is over
+            return Delivery(Outcome.RATE_LIMITED, retry_after=wait.seconds, progress=done)
         except ApiFailure as failure:
-            if done:
-                return Delivery(Outcome.SENT, error="partly sent")
             if failure.status == 400:
-                return Delivery(Outcome.REJECTED, error=f"bad request {failure.kind}")
-            return Delivery(Outcome.TRANSIENT, error=failure.kind)
+                return Delivery(
+                    Outcome.REJECTED, error=f"bad request {failure.kind}", progress=done
+                )
+            return Delivery(Outcome.TRANSIENT, error=failure.kind, progress=done)
         except (httpx.HTTPError, OSError) as error:
-            return Delivery(Outcome.TRANSIENT, error=type(error).__name__)
-        return Delivery(Outcome.SENT)
+            return Delivery(Outcome.TRANSIENT, error=type(error).__name__, progress=done)
+        shown = _keyboard_after(operations)
+        if shown is not None and shown != bool(keyboard[1]):
+            await self._keep_id(keyboard[0], int(shown))
+        return Delivery(Outcome.SENT, progress=done)
 
     async def _replace(self, chat_id: int, chat: str, key: str, op: SendText) -> None:
         name, message_id = await self._kept_id(chat, key)
@@ -125,6 +151,21 @@ class TelegramTransport:
                 if failure.status != 400:
                     raise
         await self._keep_id(name, await self._api.send_text(chat_id, op.html, op.reply_markup))
+
+
+def _removes(operations: list[Operation]) -> bool:
+    return any(isinstance(op.reply_markup, RemoveKeyboard) for op in operations)
+
+
+def _keyboard_after(operations: list[Operation]) -> bool | None:
+    """Whether the share-phone keyboard is shown after these operations (None: unchanged)."""
+    shown = None
+    for op in operations:
+        if isinstance(op.reply_markup, ContactKeyboard):
+            shown = True
+        elif isinstance(op.reply_markup, RemoveKeyboard):
+            shown = False
+    return shown
 
 
 async def telegram_api(

@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from services.clock import Clock
-from services.outbox import OutboxItem, OutboxStatus
+from services.outbox import OutboxItem, OutboxStatus, Priority
 from services.ports import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ class Delivery:
     outcome: Outcome
     retry_after: float = 0.0
     error: str = ""
+    progress: int | None = None  # parts of the message delivered by now (None: not counted)
 
 
 class Transport(Protocol):
@@ -95,7 +96,11 @@ class Limits:
     per_second: float = 29.5  # under Telegram's 30/s so jitter never trips it
     chat_interval: float = 1.0  # seconds between two messages to one chat
     concurrency: int = 8  # calls in flight (each started on its own paced slot)
-    max_attempts: int = 5  # transient failures before a row is FAILED
+    max_attempts: int = 5  # transient failures before a push or broadcast row is FAILED
+    # A reply keeps trying much longer: the citizen is waiting for it, and only the platform
+    # saying the chat is gone (blocked, deleted) ends it early. 300 attempts at the capped
+    # backoff (`max_backoff`, 5 minutes) is about a day of a platform or network outage.
+    reply_max_attempts: int = 300
     backoff: float = 2.0  # seconds, doubled at each transient failure
     max_backoff: float = 300.0
     claim_timeout: float = 120.0  # a claim older than this belongs to a dead sender
@@ -306,7 +311,7 @@ class PacedSender:
             status, retry_at = OutboxStatus.PENDING, now + timedelta(seconds=delivery.retry_after)
             self.stats.rate_limited += 1
         elif outcome is Outcome.TRANSIENT:
-            if item.attempts + 1 >= self.limits.max_attempts:
+            if item.attempts + 1 >= self._max_attempts(item):
                 status = OutboxStatus.FAILED
                 self.stats.failed += 1
             else:
@@ -325,12 +330,20 @@ class PacedSender:
         else:
             self.stats.sent += 1
         async with self._uow_factory() as uow:
-            await uow.outbox.settle(item.id, status, now, error or outcome.value, retry_at)
+            await uow.outbox.settle(
+                item.id, status, now, error or outcome.value, retry_at, delivery.progress
+            )
             if outcome is Outcome.BLOCKED:
                 await uow.chats.set_active(item.recipient, False, error or "blocked", now)
             await uow.commit()
         if outcome is Outcome.NOT_DELIVERABLE and self._fallback is not None:
             await self._fallback(item)
+
+    def _max_attempts(self, item: OutboxItem) -> int:
+        """Transient failures a row may meet before it is FAILED (replies: far more)."""
+        if item.priority is Priority.REPLY:
+            return self.limits.reply_max_attempts
+        return self.limits.max_attempts
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
         """Drain until `stop` is set; between drains wait for `stop` or a wake-up (a row
@@ -371,7 +384,7 @@ async def other_channels(uow_factory: UnitOfWorkFactory, item: OutboxItem, clock
         queued = 0
         for chat in await uow.citizens.chats(citizen):
             if chat != item.recipient and await uow.outbox.enqueue(
-                chat, item.event, item.message, clock.now(), item.batch
+                chat, item.event, item.message, clock.now(), item.batch, priority=item.priority
             ):
                 queued += 1
         await uow.commit()

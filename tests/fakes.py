@@ -25,7 +25,7 @@ from services.dossiers import (
 )
 from services.drafts import Draft, DraftConflict, DraftStatus
 from services.otp import Challenge, Lockout
-from services.outbox import OutboxItem, OutboxStatus, platform_of
+from services.outbox import OutboxItem, OutboxStatus, Priority, platform_of
 from services.ports import StoredConversation
 from tests.privacy import note_codes
 
@@ -463,13 +463,15 @@ class MemoryOutbox:
         message: Mapping[str, Any],
         at: datetime,
         batch: str | None = None,
+        *,
+        priority: Priority = Priority.PUSH,
     ) -> bool:
         if any(i.recipient == recipient and i.event == event for i in self._db.outbox):
             return False
         self._db.outbox.append(
             OutboxItem(
                 len(self._db.outbox) + 1, recipient, event, copy.deepcopy(dict(message)), at,
-                batch=batch,
+                batch=batch, priority=priority,
             )
         )  # fmt: skip
         if self._wake is not None:
@@ -489,11 +491,18 @@ class MemoryOutbox:
         ]
 
     async def due(self, platform: str, now: datetime, limit: int) -> Sequence[OutboxItem]:
-        return [
-            i for i in self._db.outbox
-            if platform_of(i.recipient) == platform and i.status is OutboxStatus.PENDING
-            and self._db.not_before.get(i.id, now) <= now
-        ][:limit]  # fmt: skip
+        heads: dict[str, OutboxItem] = {}  # each chat's first message waiting or being sent
+        for item in sorted(self._db.outbox, key=lambda i: (i.priority, i.id)):
+            if item.status in (OutboxStatus.PENDING, OutboxStatus.SENDING):
+                heads.setdefault(item.recipient, item)
+        return sorted(
+            (
+                i for i in heads.values()
+                if platform_of(i.recipient) == platform and i.status is OutboxStatus.PENDING
+                and self._db.not_before.get(i.id, now) <= now
+            ),
+            key=lambda i: (i.priority, i.id),
+        )[:limit]  # fmt: skip
 
     async def claim(self, item_id: int, now: datetime) -> bool:
         item = next((i for i in self._db.outbox if i.id == item_id), None)
@@ -510,9 +519,11 @@ class MemoryOutbox:
         at: datetime,
         error: str = "",
         retry_at: datetime | None = None,
+        progress: int | None = None,
     ) -> None:
         item = next(i for i in self._db.outbox if i.id == item_id)
-        self._set(item_id, status=status, attempts=item.attempts + 1)
+        done = item.progress if progress is None else progress
+        self._set(item_id, status=status, attempts=item.attempts + 1, progress=done)
         self._db.errors[item_id] = error
         if retry_at is None:
             self._db.not_before.pop(item_id, None)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from conversations.compaction import JOINED, parts
 from conversations.messages import Outgoing, OutgoingKind, Text
 from conversations.texts import TextCatalog
 
@@ -89,6 +90,19 @@ def render_reply(
             if op.reply_markup is None:
                 operations[index] = _with_markup(op, RemoveKeyboard())
                 break
+    return operations
+
+
+def render_delivery(
+    message: Outgoing, lang: str, texts: TextCatalog, reply: bool = False
+) -> list[Operation]:
+    """The operations of one outbox message. A joined message (conversations.compaction)
+    that does not fit in one text goes out as its parts, as they were before joining. A
+    `reply` takes away the reply keyboard shown before, unless it asks for the phone."""
+    remove = reply and not message.request_contact
+    operations = render_reply((message,), lang, texts, remove_reply_keyboard=remove)
+    if message.text.key == JOINED and len(operations) > 1:
+        operations = render_reply(parts(message), lang, texts, remove_reply_keyboard=remove)
     return operations
 
 
