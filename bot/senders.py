@@ -23,7 +23,7 @@ from bot.channels.telegram_render import (
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_delivery import Outcome as ZaloOutcome
 from bot.settings import BotFramework
-from conversations.compaction import parts
+from conversations.compaction import JOINED, parts
 from conversations.messages import ChatAddress, Outgoing, Platform
 from conversations.router import REPLY_EVENT
 from services.codec import CodecError, from_json
@@ -45,11 +45,13 @@ def _message(item: OutboxItem) -> Outgoing | None:
 def replied_msg(item: OutboxItem) -> str:
     """The user's Zalo message a reply row answers (its event is reply:<update id>:<n>, the
     update id being the msg_id, or msg_id:<item> for the files of one message); "" for a
-    push, or when the id was too long and is kept hashed."""
+    push, a follow's welcome, or when the id was too long and is kept hashed."""
     if not item.event.startswith(REPLY_EVENT):
         return ""
     update_id = item.event.removeprefix(REPLY_EVENT).rpartition(":")[0]
-    return "" if update_id.startswith("h:") else update_id.partition(":")[0]
+    if update_id.startswith(("h:", "follow:")):  # a follow (the welcome) answers no message
+        return ""
+    return update_id.partition(":")[0]
 
 
 class ZaloTransport:
@@ -67,7 +69,11 @@ class ZaloTransport:
             return Delivery(Outcome.REJECTED, error="unreadable message")
         user_id = item.recipient.partition(":")[2]
         lang = await self._app.router.lang_of(ChatAddress(Platform.ZALO, user_id))
-        outcome = await self._channel.push_outcome(user_id, message, lang, replied_msg(item))
+        # A joined reply (conversations.compaction) goes as its parts: Zalo's rendering joins
+        # texts itself and shows a question's first line as the title of its buttons.
+        outcome = await self._channel.push_outcome(
+            user_id, parts(message), lang, replied_msg(item)
+        )
         if outcome is ZaloOutcome.SENT:
             return Delivery(Outcome.SENT)
         if outcome is ZaloOutcome.FAILED:
@@ -87,6 +93,7 @@ class TelegramTransport:
     def __init__(self, app: Application, api: TelegramApi, close: Callable[[], Awaitable[None]]):
         self._app, self._api, self._close = app, api, close
         self._channel = TelegramChannel(app, api)
+        self._keyboards: dict[str, bool] = {}  # chat → share-phone keyboard shown
 
     async def close(self) -> None:
         """Release the HTTP client."""
@@ -111,8 +118,8 @@ class TelegramTransport:
         lang = await self._app.router.lang_of(ChatAddress(Platform.TELEGRAM, str(chat_id)))
         reply = item.priority is Priority.REPLY
         operations = render_delivery(message, lang, self._app.texts, reply)
-        keyboard = await self._kept_id(item.recipient, CONTACT_KEYBOARD)
-        if reply and keyboard[1] and not message.request_contact and not _removes(operations):
+        joined = reply and message.text.key == JOINED and not _removes(operations)
+        if joined and await self._keyboard_shown(item.recipient):
             # The share-phone keyboard is still shown and every part has buttons of its own:
             # the parts go out one by one, the first taking the keyboard away.
             operations = render_reply(parts(message), lang, self._app.texts, True)
@@ -137,9 +144,23 @@ class TelegramTransport:
         except (httpx.HTTPError, OSError) as error:
             return Delivery(Outcome.TRANSIENT, error=type(error).__name__, progress=done)
         shown = _keyboard_after(operations)
-        if shown is not None and shown != bool(keyboard[1]):
-            await self._keep_id(keyboard[0], int(shown))
+        if shown is not None and shown != await self._keyboard_shown(item.recipient):
+            await self._keep_keyboard(item.recipient, shown)
         return Delivery(Outcome.SENT, progress=done)
+
+    async def _keyboard_shown(self, chat: str) -> bool:
+        """Whether the chat still shows the share-phone keyboard (kept in the database,
+        remembered here: this transport is the only sender of its platform)."""
+        if chat not in self._keyboards:
+            if len(self._keyboards) > 10_000:
+                self._keyboards.clear()
+            self._keyboards[chat] = bool((await self._kept_id(chat, CONTACT_KEYBOARD))[1])
+        return self._keyboards[chat]
+
+    async def _keep_keyboard(self, chat: str, shown: bool) -> None:
+        name, _ = await self._kept_id(chat, CONTACT_KEYBOARD)
+        await self._keep_id(name, int(shown))
+        self._keyboards[chat] = shown
 
     async def _replace(self, chat_id: int, chat: str, key: str, op: SendText) -> None:
         name, message_id = await self._kept_id(chat, key)

@@ -4,6 +4,7 @@ name each part by its catalogue id. The parts' ids come from the outbox rows of 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Sequence
 
@@ -48,3 +49,28 @@ def split_joined(body: str, candidates: Sequence[Sequence[str]], pattern: Patter
         if found is not None:
             return [piece.strip() for piece in found.groups()[: len(keys)]]
     return [body]
+
+
+def unsettled(app: Application, chat_key: str) -> int:
+    """Messages queued for a chat and not yet out (pending, or being sent)."""
+    url = app.engine.url.set(drivername="sqlite+pysqlite")
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(OUTBOX.c.id).where(
+                    OUTBOX.c.recipient == chat_key, OUTBOX.c.status.in_(("pending", "sending"))
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    return len(rows)
+
+
+async def delivered(app: Application, chat_key: str, seconds: float = 10.0) -> None:
+    """Wait until the paced sender has delivered everything queued for a chat."""
+    for _ in range(int(seconds / 0.01)):
+        if not unsettled(app, chat_key):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{chat_key}: messages still queued after {seconds}s")
