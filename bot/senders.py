@@ -12,14 +12,7 @@ import httpx
 from bot.bootstrap import Application
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_api import ApiFailure, ChatUnreachable, RetryLater, TelegramApi
-from bot.channels.telegram_render import (
-    ContactKeyboard,
-    Operation,
-    RemoveKeyboard,
-    SendText,
-    render_delivery,
-    render_reply,
-)
+from bot.channels.telegram_render import SendText, keyboard_after, render_outbox
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_delivery import Outcome as ZaloOutcome
 from bot.settings import BotFramework
@@ -71,9 +64,7 @@ class ZaloTransport:
         lang = await self._app.router.lang_of(ChatAddress(Platform.ZALO, user_id))
         # A joined reply (conversations.compaction) goes as its parts: Zalo's rendering joins
         # texts itself and shows a question's first line as the title of its buttons.
-        outcome = await self._channel.push_outcome(
-            user_id, parts(message), lang, replied_msg(item)
-        )
+        outcome = await self._channel.push_outcome(user_id, parts(message), lang, replied_msg(item))
         if outcome is ZaloOutcome.SENT:
             return Delivery(Outcome.SENT)
         if outcome is ZaloOutcome.FAILED:
@@ -117,12 +108,8 @@ class TelegramTransport:
         chat_id = int(item.recipient.partition(":")[2])
         lang = await self._app.router.lang_of(ChatAddress(Platform.TELEGRAM, str(chat_id)))
         reply = item.priority is Priority.REPLY
-        operations = render_delivery(message, lang, self._app.texts, reply)
-        joined = reply and message.text.key == JOINED and not _removes(operations)
-        if joined and await self._keyboard_shown(item.recipient):
-            # The share-phone keyboard is still shown and every part has buttons of its own:
-            # the parts go out one by one, the first taking the keyboard away.
-            operations = render_reply(parts(message), lang, self._app.texts, True)
+        shown = reply and message.text.key == JOINED and await self._keyboard_shown(item.recipient)
+        operations = render_outbox(message, lang, self._app.texts, reply, shown)
         done = item.progress  # parts delivered by an earlier attempt: never sent twice
         try:
             if message.replaces and len(operations) == 1 and isinstance(operations[0], SendText):
@@ -143,9 +130,9 @@ class TelegramTransport:
             return Delivery(Outcome.TRANSIENT, error=failure.kind, progress=done)
         except (httpx.HTTPError, OSError) as error:
             return Delivery(Outcome.TRANSIENT, error=type(error).__name__, progress=done)
-        shown = _keyboard_after(operations)
-        if shown is not None and shown != await self._keyboard_shown(item.recipient):
-            await self._keep_keyboard(item.recipient, shown)
+        after = keyboard_after(operations)
+        if after is not None and after != await self._keyboard_shown(item.recipient):
+            await self._keep_keyboard(item.recipient, after)
         return Delivery(Outcome.SENT, progress=done)
 
     async def _keyboard_shown(self, chat: str) -> bool:
@@ -172,21 +159,6 @@ class TelegramTransport:
                 if failure.status != 400:
                     raise
         await self._keep_id(name, await self._api.send_text(chat_id, op.html, op.reply_markup))
-
-
-def _removes(operations: list[Operation]) -> bool:
-    return any(isinstance(op.reply_markup, RemoveKeyboard) for op in operations)
-
-
-def _keyboard_after(operations: list[Operation]) -> bool | None:
-    """Whether the share-phone keyboard is shown after these operations (None: unchanged)."""
-    shown = None
-    for op in operations:
-        if isinstance(op.reply_markup, ContactKeyboard):
-            shown = True
-        elif isinstance(op.reply_markup, RemoveKeyboard):
-            shown = False
-    return shown
 
 
 async def telegram_api(

@@ -106,6 +106,30 @@ def render_delivery(
     return operations
 
 
+def render_outbox(
+    message: Outgoing, lang: str, texts: TextCatalog, reply: bool, keyboard_shown: bool
+) -> list[Operation]:
+    """`render_delivery`, knowing whether the chat still shows the share-phone keyboard: a
+    joined reply whose every part has buttons of its own then goes out as its parts, the first
+    taking the keyboard away (a message cannot carry inline buttons and remove it)."""
+    operations = render_delivery(message, lang, texts, reply)
+    removes = any(isinstance(op.reply_markup, RemoveKeyboard) for op in operations)
+    if reply and keyboard_shown and message.text.key == JOINED and not removes:
+        return render_reply(parts(message), lang, texts, remove_reply_keyboard=True)
+    return operations
+
+
+def keyboard_after(operations: Sequence[Operation]) -> bool | None:
+    """Whether the share-phone keyboard shows after these operations (None: unchanged)."""
+    shown = None
+    for op in operations:
+        if isinstance(op.reply_markup, ContactKeyboard):
+            shown = True
+        elif isinstance(op.reply_markup, RemoveKeyboard):
+            shown = False
+    return shown
+
+
 def render_message(message: Outgoing, lang: str, texts: TextCatalog) -> list[Operation]:
     """The operations that show one message."""
     body = texts.render(message.text, lang).strip()

@@ -5,7 +5,9 @@ name each part by its catalogue id. The parts' ids come from the outbox rows of 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import sqlite3
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import create_engine, select
@@ -51,26 +53,26 @@ def split_joined(body: str, candidates: Sequence[Sequence[str]], pattern: Patter
     return [body]
 
 
-def unsettled(app: Application, chat_key: str) -> int:
-    """Messages queued for a chat and not yet out (pending, or being sent)."""
-    url = app.engine.url.set(drivername="sqlite+pysqlite")
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                select(OUTBOX.c.id).where(
-                    OUTBOX.c.recipient == chat_key, OUTBOX.c.status.in_(("pending", "sending"))
-                )
-            ).all()
-    finally:
-        engine.dispose()
-    return len(rows)
+async def unsettled(app: Application, chat_key: str) -> int:
+    """Messages queued for a chat and not yet out (pending, or being sent). On SQLite read on
+    a connection of its own: a transaction of the app's async engine would hold the write
+    lock across awaits while the units of work run inline (see storage.sqlite_inline)."""
+    query = select(OUTBOX.c.id).where(
+        OUTBOX.c.recipient == chat_key, OUTBOX.c.status.in_(("pending", "sending"))
+    )
+    if app.engine.dialect.name == "sqlite":
+        database = app.engine.url.database
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            sql = "SELECT count(*) FROM outbox WHERE recipient = ? AND status IN (?, ?)"
+            return int(db.execute(sql, (chat_key, "pending", "sending")).fetchone()[0])
+    async with app.engine.connect() as connection:
+        return len((await connection.execute(query)).all())
 
 
 async def delivered(app: Application, chat_key: str, seconds: float = 10.0) -> None:
     """Wait until the paced sender has delivered everything queued for a chat."""
     for _ in range(int(seconds / 0.01)):
-        if not unsettled(app, chat_key):
+        if not await unsettled(app, chat_key):
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"{chat_key}: messages still queued after {seconds}s")

@@ -264,7 +264,7 @@ def recorded(app: Application) -> Iterator[Recorded]:
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
-async def test_200_chats_at_once_get_their_replies_in_order_and_once(
+async def test_50_chats_at_once_get_their_replies_in_order_and_once(
     app: Application, tg: FakeTelegram, recorded: Recorded, framework: str
 ) -> None:
     async with webhook(app, framework) as telegram:
@@ -297,7 +297,9 @@ async def test_200_chats_at_once_get_their_replies_in_order_and_once(
         rng.shuffle(walks)  # chats of every script start side by side
         await asyncio.gather(*(walk.run() for walk in walks))
 
-    assert in_flight.most >= config.max_connections // 2  # many updates handled at once
+    # Updates arrive side by side (up to max_connections); applying one no longer waits for
+    # its replies to be sent (the paced sender does that), so on SQLite, whose statements run
+    # inline, the channel applies them one after another: order and once-only still hold.
     by_chat = recorded.by_chat()
     for walk in walks:
         reference = references[(walk.chat - FIRST_CHAT) % len(SCRIPTS)]

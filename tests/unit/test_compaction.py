@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.channels.telegram_render import MAX_TEXT, SendText, render_message, visible_length
-from conversations.compaction import JOINED, MAX_PARTS, compact, parts
-from conversations.messages import Lines, Outgoing, OutgoingKind, Text, btn, raw, say
+from bot.channels.telegram_render import (
+    MAX_TEXT,
+    render_delivery,
+    render_message,
+    visible_length,
+)
+from conversations.compaction import JOINED, compact, parts
+from conversations.messages import Outgoing, OutgoingKind, Text, btn, raw, say
 from conversations.texts import TextCatalog
 from tests.chat import ChatDriver
 
@@ -17,7 +22,7 @@ MENU = say("menu.main", ((btn("menu.search", "m:search"),),))
 
 def sends(messages: Sequence[Outgoing], lang: str = "vi") -> int:
     """Bot API calls that deliver these messages one by one (as the outbox sender does)."""
-    return sum(len(render_message(m, lang, TEXTS)) for m in messages)
+    return sum(len(render_delivery(m, lang, TEXTS)) for m in messages)
 
 
 def read(messages: Sequence[Outgoing], lang: str = "vi") -> str:
@@ -47,13 +52,16 @@ def test_media_updates_in_place_and_later_questions_are_never_joined() -> None:
     assert compact(reply) == reply
 
 
-def test_at_most_one_part_whose_length_depends_on_data_and_a_few_parts() -> None:
-    big = Outgoing(Text("validation.review_problems", {"lines": Lines((raw("x"),))}))
-    result = compact((big, big, MENU))
-    assert result[0] == big and parts(result[1]) == (big, MENU)
-    many = compact((say("common.welcome"),) * (MAX_PARTS + 2))
-    assert [len(parts(m)) for m in many] == [MAX_PARTS, 2]
-    assert read(many) == read((say("common.welcome"),) * (MAX_PARTS + 2))
+def test_a_joined_message_too_long_for_telegram_goes_as_its_parts() -> None:
+    long = Outgoing(raw("x " * 3000))  # 6,000 characters: two messages on its own
+    reply = (say("common.welcome"), long, MENU)
+    [joined] = compact(reply)
+    assert len(render_message(joined, "vi", TEXTS)) > 1  # cut at the limit, mid-part
+    assert render_delivery(joined, "vi", TEXTS) == [
+        op for m in reply for op in render_message(m, "vi", TEXTS)
+    ]  # as before joining: never more sends, no part cut in two
+    many = compact((say("common.welcome"),) * 6 + (MENU,))
+    assert len(many) == 1 and sends(many) == 1
 
 
 class Counting(ChatDriver):
@@ -92,9 +100,7 @@ async def test_real_replies_cost_one_send_and_stay_under_the_limit(router: objec
             assert read(compacted, lang) == read(reply, lang)
             assert sends(compacted, lang) <= sends(reply, lang)
             for message in compacted:
-                if message.text.key == JOINED:
+                if message.text.key == JOINED:  # real replies fit in one message
                     body = TEXTS.render(message.text, lang)
                     assert visible_length(body) < MAX_TEXT
-                    assert all(
-                        isinstance(op, SendText) for op in render_message(message, lang, TEXTS)
-                    )
+                    assert len(render_delivery(message, lang, TEXTS)) == 1
