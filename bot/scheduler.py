@@ -12,18 +12,19 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import Application
-from bot.metrics import MeteredTransport
 from bot.scheduler_lock import SchedulerLock, acquire_scheduler_lock
+from bot.sender_loop import Senders
+from bot.wakeup import PostgresListener
 from conversations.broadcast_messages import progress_message
 from conversations.status_messages import StatusMessages
 from services.broadcasts import advance
+from services.outbox import OutboxItem, Priority
 from services.remote_changes import DossierSystem, ingest
-from services.sending import Limits, PacedSender, Transport, other_channels
+from services.sending import Transport, other_channels
 from services.status_pushes import push_status_changes, send_reminders
 
 log = logging.getLogger(__name__)
@@ -77,21 +78,6 @@ class Jobs:
             await uow.commit()
 
 
-def sender_limits(app: Application, platform: str) -> Limits:
-    """The limits of one platform, from settings."""
-    settings = app.settings
-    if platform == "telegram":
-        rate, interval = settings.telegram_rate_per_second, settings.telegram_chat_interval_seconds
-    else:
-        rate, interval = settings.zalo_rate_per_second, 0.0
-    return Limits(
-        per_second=rate,
-        chat_interval=interval,
-        concurrency=settings.sender_concurrency,
-        claim_timeout=settings.sender_claim_timeout_seconds,
-    )
-
-
 class Scheduler:
     """The jobs and the senders of one process."""
 
@@ -104,22 +90,17 @@ class Scheduler:
         self.app = app
         self.transports = list(transports)
         self.jobs = Jobs(app, remote)
-        self.senders = [
-            PacedSender(
-                app.uow_factory,
-                MeteredTransport(transport, app.metrics),  # dvcbot_sends_total
-                app.clock,
-                sender_limits(app, transport.platform),
-                fallback=self._fallback,
-            )
-            for transport in transports
-        ]
+        self.sending = Senders(app, transports, fallback=self._fallback)
+        self.senders = self.sending.senders
+        self._listener: PostgresListener | None = None
         self._lock: SchedulerLock | None = None
         self._scheduler: AsyncIOScheduler | None = None
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
-    async def _fallback(self, item: Any) -> None:
+    async def _fallback(self, item: OutboxItem) -> None:
+        if item.priority is Priority.REPLY:  # an answer belongs to the chat that asked
+            return
         await other_channels(self.app.uow_factory, item, self.app.clock)
 
     def _add(self, job: Callable[[], Awaitable[None]], seconds: float, name: str) -> None:
@@ -151,9 +132,12 @@ class Scheduler:
         self._add(self.jobs.broadcasts, BROADCAST_TICK_SECONDS, "broadcasts")
         self._add(self.jobs.heartbeat, 10, "heartbeat")
         self._scheduler.start()
+        if self.app.engine.dialect.name == "postgresql":  # other processes' commits wake us
+            self._listener = PostgresListener(settings.database_url, self.app.wakeup)
+            self._listener.start()
         await self.jobs.heartbeat()
-        self._tasks = [asyncio.create_task(s.run(self._stop)) for s in self.senders]
-        self._tasks.append(asyncio.create_task(self.run_all_once()))  # catch up after downtime
+        self.sending.start()
+        self._tasks = [asyncio.create_task(self.run_all_once())]  # catch up after downtime
         log.info(
             "scheduler started (senders: %s)", ", ".join(s.platform for s in self.senders) or "none"
         )
@@ -169,12 +153,16 @@ class Scheduler:
     async def stop(self) -> None:
         """Stop the jobs and the senders (rows in flight finish first), release the lock."""
         self._stop.set()
+        await self.sending.stop()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
             self._tasks = []
+        if self._listener is not None:
+            await self._listener.stop()
+            self._listener = None
         for closable in (*self.transports, self.jobs.remote):
             close = getattr(closable, "close", None)
             if close is not None:

@@ -12,16 +12,19 @@ import httpx
 from bot.bootstrap import Application
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_api import ApiFailure, ChatUnreachable, RetryLater, TelegramApi
-from bot.channels.telegram_render import SendText, render_reply
+from bot.channels.telegram_render import SendText, keyboard_after, render_outbox
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_delivery import Outcome as ZaloOutcome
 from bot.settings import BotFramework
+from conversations.compaction import JOINED, parts
 from conversations.messages import ChatAddress, Outgoing, Platform
+from conversations.router import REPLY_EVENT
 from services.codec import CodecError, from_json
-from services.outbox import OutboxItem
+from services.outbox import OutboxItem, Priority
 from services.sending import Delivery, Outcome, Transport
 
 log = logging.getLogger(__name__)
+CONTACT_KEYBOARD = "contact-keyboard"  # kept per chat: 1 while the share-phone keyboard shows
 
 
 def _message(item: OutboxItem) -> Outgoing | None:
@@ -30,6 +33,18 @@ def _message(item: OutboxItem) -> Outgoing | None:
     except CodecError:
         log.error("outbox row %d holds a message this version cannot read", item.id)
         return None
+
+
+def replied_msg(item: OutboxItem) -> str:
+    """The user's Zalo message a reply row answers (its event is reply:<update id>:<n>, the
+    update id being the msg_id, or msg_id:<item> for the files of one message); "" for a
+    push, a follow's welcome, or when the id was too long and is kept hashed."""
+    if not item.event.startswith(REPLY_EVENT):
+        return ""
+    update_id = item.event.removeprefix(REPLY_EVENT).rpartition(":")[0]
+    if update_id.startswith(("h:", "follow:")):  # a follow (the welcome) answers no message
+        return ""
+    return update_id.partition(":")[0]
 
 
 class ZaloTransport:
@@ -47,7 +62,9 @@ class ZaloTransport:
             return Delivery(Outcome.REJECTED, error="unreadable message")
         user_id = item.recipient.partition(":")[2]
         lang = await self._app.router.lang_of(ChatAddress(Platform.ZALO, user_id))
-        outcome = await self._channel.push_outcome(user_id, message, lang)
+        # A joined reply (conversations.compaction) goes as its parts: Zalo's rendering joins
+        # texts itself and shows a question's first line as the title of its buttons.
+        outcome = await self._channel.push_outcome(user_id, parts(message), lang, replied_msg(item))
         if outcome is ZaloOutcome.SENT:
             return Delivery(Outcome.SENT)
         if outcome is ZaloOutcome.FAILED:
@@ -67,6 +84,7 @@ class TelegramTransport:
     def __init__(self, app: Application, api: TelegramApi, close: Callable[[], Awaitable[None]]):
         self._app, self._api, self._close = app, api, close
         self._channel = TelegramChannel(app, api)
+        self._keyboards: dict[str, bool] = {}  # chat → share-phone keyboard shown
 
     async def close(self) -> None:
         """Release the HTTP client."""
@@ -89,31 +107,47 @@ class TelegramTransport:
             return Delivery(Outcome.REJECTED, error="unreadable message")
         chat_id = int(item.recipient.partition(":")[2])
         lang = await self._app.router.lang_of(ChatAddress(Platform.TELEGRAM, str(chat_id)))
-        operations = render_reply((message,), lang, self._app.texts)
-        done = 0
+        reply = item.priority is Priority.REPLY
+        shown = reply and message.text.key == JOINED and await self._keyboard_shown(item.recipient)
+        operations = render_outbox(message, lang, self._app.texts, reply, shown)
+        done = item.progress  # parts delivered by an earlier attempt: never sent twice
         try:
             if message.replaces and len(operations) == 1 and isinstance(operations[0], SendText):
                 await self._replace(chat_id, item.recipient, message.replaces, operations[0])
                 return Delivery(Outcome.SENT)
-            for op in operations:
+            for op in operations[done:]:
                 await self._channel.perform(chat_id, op, lang)
                 done += 1
         except ChatUnreachable as refused:
-            return Delivery(Outcome.BLOCKED, error=refused.reason)
-        except RetryLater as wait:
-            if done:  # part of a long message went out: never send that part twice
-                log.warning("telegram flood control after part of a message; rest dropped")
-                return Delivery(Outcome.SENT, error="partly sent")
-            return Delivery(Outcome.RATE_LIMITED, retry_after=wait.seconds)
+            return Delivery(Outcome.BLOCKED, error=refused.reason, progress=done)
+        except RetryLater as wait:  # the rest goes out once the wait is over
+            return Delivery(Outcome.RATE_LIMITED, retry_after=wait.seconds, progress=done)
         except ApiFailure as failure:
-            if done:
-                return Delivery(Outcome.SENT, error="partly sent")
             if failure.status == 400:
-                return Delivery(Outcome.REJECTED, error=f"bad request {failure.kind}")
-            return Delivery(Outcome.TRANSIENT, error=failure.kind)
+                return Delivery(
+                    Outcome.REJECTED, error=f"bad request {failure.kind}", progress=done
+                )
+            return Delivery(Outcome.TRANSIENT, error=failure.kind, progress=done)
         except (httpx.HTTPError, OSError) as error:
-            return Delivery(Outcome.TRANSIENT, error=type(error).__name__)
-        return Delivery(Outcome.SENT)
+            return Delivery(Outcome.TRANSIENT, error=type(error).__name__, progress=done)
+        after = keyboard_after(operations)
+        if after is not None and after != await self._keyboard_shown(item.recipient):
+            await self._keep_keyboard(item.recipient, after)
+        return Delivery(Outcome.SENT, progress=done)
+
+    async def _keyboard_shown(self, chat: str) -> bool:
+        """Whether the chat still shows the share-phone keyboard (kept in the database,
+        remembered here: this transport is the only sender of its platform)."""
+        if chat not in self._keyboards:
+            if len(self._keyboards) > 10_000:
+                self._keyboards.clear()
+            self._keyboards[chat] = bool((await self._kept_id(chat, CONTACT_KEYBOARD))[1])
+        return self._keyboards[chat]
+
+    async def _keep_keyboard(self, chat: str, shown: bool) -> None:
+        name, _ = await self._kept_id(chat, CONTACT_KEYBOARD)
+        await self._keep_id(name, int(shown))
+        self._keyboards[chat] = shown
 
     async def _replace(self, chat_id: int, chat: str, key: str, op: SendText) -> None:
         name, message_id = await self._kept_id(chat, key)

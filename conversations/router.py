@@ -16,6 +16,7 @@ from typing import Any
 
 from conversations import commands, flood, state
 from conversations.chat_locks import ChatLocks
+from conversations.compaction import compact
 from conversations.flow import Context, Flow, Settings, Turn
 from conversations.flows import (
     admin,
@@ -43,6 +44,7 @@ from services.dossiers import PaymentSimulator
 from services.drafts import DraftConflict
 from services.keyed_hash import KeyedHasher
 from services.otp import OtpPolicy, OtpService, SmsSender
+from services.outbox import Priority
 from services.papers import PaperPrinter
 from services.places import AddressConverter, Places
 from services.ports import IdGenerator, UnitOfWork, UnitOfWorkFactory
@@ -65,6 +67,7 @@ FLOWS: Mapping[str, Flow[Any]] = {
     )
 }
 MAX_TEXT = 4000
+REPLY_EVENT = "reply:"  # outbox events of replies: reply:<update_id>:<n>
 MAX_CHAINED = 3
 ATTEMPTS = 3  # an update that met a concurrent change to its draft is applied again
 _NOT_UNDERSTOOD = {
@@ -96,12 +99,17 @@ class Update:
 
     `source` is a stable origin the channel can name (the web client's address), used to cap
     login codes per origin; empty when the chat itself is the best origin there is.
+
+    `deliver`: the reply's messages, compacted (conversations.compaction), are queued in the
+    outbox in the update's own transaction, as `reply:<update_id>:<n>` with priority REPLY;
+    the platform's paced sender delivers them. A redelivered update queues nothing again.
     """
 
     address: ChatAddress
     update_id: str
     incoming: Incoming
     source: str = ""
+    deliver: bool = False  # queue the reply in the outbox (the channel sends nothing itself)
 
 
 @dataclass(frozen=True)
@@ -181,8 +189,20 @@ class Router:
                 messages = list(held)
             await uow.conversations.save(key, state.dump(chat))
             await uow.conversations.record(key, update.update_id, [to_json(m) for m in messages])
+            if update.deliver:
+                await self._queue_reply(uow, update, messages)
             await uow.commit()
         return Reply(chat.lang, tuple(messages))
+
+    async def _queue_reply(
+        self, uow: UnitOfWork, update: Update, messages: Sequence[Outgoing]
+    ) -> None:
+        now = self._clock.now()
+        for n, message in enumerate(compact(messages)):
+            event = f"{REPLY_EVENT}{update.update_id}:{n}"
+            await uow.outbox.enqueue(
+                update.address.key, event, to_json(message), now, priority=Priority.REPLY
+            )
 
     async def lang_of(self, address: ChatAddress) -> str:
         """The language a chat has chosen (for rendering messages sent outside a reply)."""

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from services.clock import Clock
-from services.outbox import FINAL, Outbox, OutboxStatus
+from services.outbox import FINAL, Outbox, OutboxStatus, Priority
 
 
 class AudienceKind(StrEnum):
@@ -166,7 +166,9 @@ async def queue_page(
     chats = await stores.chats.audience(broadcast.audience, broadcast.cursor, page)
     added = 0
     for chat in chats:
-        if await stores.outbox.enqueue(chat, broadcast.event, broadcast.message, now, broadcast.id):
+        if await stores.outbox.enqueue(
+            chat, broadcast.event, broadcast.message, now, broadcast.id, priority=Priority.BROADCAST
+        ):
             added += 1
     updated = replace(
         broadcast,

@@ -17,8 +17,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any, Protocol
+
+
+class Priority(IntEnum):
+    """Which rows a sender takes first (lower first): a citizen waiting for an answer goes
+    ahead of pushes, and pushes ahead of broadcasts."""
+
+    REPLY = 0
+    PUSH = 1
+    BROADCAST = 2
 
 
 class OutboxStatus(StrEnum):
@@ -61,6 +70,8 @@ class OutboxItem:
     status: OutboxStatus = OutboxStatus.PENDING
     attempts: int = 0
     batch: str | None = None  # the broadcast it belongs to
+    priority: Priority = Priority.PUSH
+    progress: int = 0  # parts of the message already delivered (a long text sent in pieces)
 
 
 class Outbox(Protocol):
@@ -73,8 +84,11 @@ class Outbox(Protocol):
         message: Mapping[str, Any],
         at: datetime,
         batch: str | None = None,
+        *,
+        priority: Priority = Priority.PUSH,
     ) -> bool:
-        """Queue a message; False when (recipient, event) was queued before."""
+        """Queue a message; False when (recipient, event) was queued before. Queuing wakes
+        the platform's sender once the unit of work commits."""
         ...
 
     async def pending(self, recipient: str, after: int, limit: int = 50) -> Sequence[OutboxItem]:
@@ -86,7 +100,10 @@ class Outbox(Protocol):
         ...
 
     async def due(self, platform: str, now: datetime, limit: int) -> Sequence[OutboxItem]:
-        """Pending messages of one platform that may be sent now, oldest first."""
+        """The next message of each chat of one platform, if it may be sent now, by
+        (priority, id). A chat's messages go out one at a time in (priority, id) order: a
+        chat whose first pending (or sending) message must wait (`not_before`: a rate limit,
+        a backoff) gets nothing else meanwhile; other chats are not held up."""
         ...
 
     async def claim(self, item_id: int, now: datetime) -> bool:
@@ -100,8 +117,10 @@ class Outbox(Protocol):
         at: datetime,
         error: str = "",
         retry_at: datetime | None = None,
+        progress: int | None = None,
     ) -> None:
-        """The outcome of a claimed row; PENDING with `retry_at` to try again later."""
+        """The outcome of a claimed row; PENDING with `retry_at` to try again later;
+        `progress`: how many parts of it were delivered (kept when None)."""
         ...
 
     async def abandon_claims(self, platform: str, claimed_before: datetime, at: datetime) -> int:

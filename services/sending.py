@@ -18,7 +18,6 @@ not enough).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 from collections import deque
@@ -29,7 +28,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from services.clock import Clock
-from services.outbox import OutboxItem, OutboxStatus
+from services.outbox import OutboxItem, OutboxStatus, Priority
 from services.ports import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -53,6 +52,7 @@ class Delivery:
     outcome: Outcome
     retry_after: float = 0.0
     error: str = ""
+    progress: int | None = None  # parts of the message delivered by now (None: not counted)
 
 
 class Transport(Protocol):
@@ -96,7 +96,11 @@ class Limits:
     per_second: float = 29.5  # under Telegram's 30/s so jitter never trips it
     chat_interval: float = 1.0  # seconds between two messages to one chat
     concurrency: int = 8  # calls in flight (each started on its own paced slot)
-    max_attempts: int = 5  # transient failures before a row is FAILED
+    max_attempts: int = 5  # transient failures before a push or broadcast row is FAILED
+    # A reply keeps trying much longer: the citizen is waiting for it, and only the platform
+    # saying the chat is gone (blocked, deleted) ends it early. 300 attempts at the capped
+    # backoff (`max_backoff`, 5 minutes) is about a day of a platform or network outage.
+    reply_max_attempts: int = 300
     backoff: float = 2.0  # seconds, doubled at each transient failure
     max_backoff: float = 300.0
     claim_timeout: float = 120.0  # a claim older than this belongs to a dead sender
@@ -196,6 +200,7 @@ class PacedSender:
         limits: Limits | None = None,
         timer: Timer | None = None,
         fallback: Fallback | None = None,
+        wake: asyncio.Event | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._transport = transport
@@ -204,6 +209,7 @@ class PacedSender:
         self._timer = timer or LoopTimer()
         self._pacer = Pacer(self._timer, self.limits.per_second, self.limits.chat_interval)
         self._fallback = fallback
+        self._wake = wake  # set when a row was queued (storage.wake): look again at once
         self._in_flight: set[str] = set()
         self.stats = SenderStats()
 
@@ -260,6 +266,9 @@ class PacedSender:
                 task = asyncio.create_task(self._one(item))
                 task.add_done_callback(lambda _t: gate.release())
                 tasks.add(task)
+                if self._wake is not None and self._wake.is_set():
+                    self._wake.clear()  # a row was queued (a reply?): read again, by priority
+                    break
             self._pacer.forget_idle()
         return settled
 
@@ -302,7 +311,7 @@ class PacedSender:
             status, retry_at = OutboxStatus.PENDING, now + timedelta(seconds=delivery.retry_after)
             self.stats.rate_limited += 1
         elif outcome is Outcome.TRANSIENT:
-            if item.attempts + 1 >= self.limits.max_attempts:
+            if item.attempts + 1 >= self._max_attempts(item):
                 status = OutboxStatus.FAILED
                 self.stats.failed += 1
             else:
@@ -321,18 +330,29 @@ class PacedSender:
         else:
             self.stats.sent += 1
         async with self._uow_factory() as uow:
-            await uow.outbox.settle(item.id, status, now, error or outcome.value, retry_at)
+            await uow.outbox.settle(
+                item.id, status, now, error or outcome.value, retry_at, delivery.progress
+            )
             if outcome is Outcome.BLOCKED:
                 await uow.chats.set_active(item.recipient, False, error or "blocked", now)
             await uow.commit()
         if outcome is Outcome.NOT_DELIVERABLE and self._fallback is not None:
             await self._fallback(item)
 
+    def _max_attempts(self, item: OutboxItem) -> int:
+        """Transient failures a row may meet before it is FAILED (replies: far more)."""
+        if item.priority is Priority.REPLY:
+            return self.limits.reply_max_attempts
+        return self.limits.max_attempts
+
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
-        """Drain until `stop` is set, polling every `idle` seconds when nothing is due."""
+        """Drain until `stop` is set; between drains wait for `stop` or a wake-up (a row
+        queued), at most `idle` seconds (the poll is the safety net for a lost wake-up)."""
         await self.abandon_dead_claims()
         last_sweep = self._timer.monotonic()
         while not stop.is_set():
+            if self._wake is not None:
+                self._wake.clear()  # a row queued from now on wakes the next wait
             try:
                 await self.run_once()
                 if self._timer.monotonic() - last_sweep > self.limits.claim_timeout:
@@ -340,8 +360,18 @@ class PacedSender:
                     last_sweep = self._timer.monotonic()
             except Exception:  # the database went away for a moment: try again later
                 log.exception("%s sender: a round failed", self.platform)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), idle)
+            await self._idle(stop, idle)
+
+    async def _idle(self, stop: asyncio.Event, idle: float) -> None:
+        """Wait for `stop` or the wake-up, at most `idle` seconds."""
+        waits = [asyncio.ensure_future(stop.wait())]
+        if self._wake is not None:
+            waits.append(asyncio.ensure_future(self._wake.wait()))
+        try:
+            await asyncio.wait(waits, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
 
 
 async def other_channels(uow_factory: UnitOfWorkFactory, item: OutboxItem, clock: Clock) -> int:
@@ -354,7 +384,7 @@ async def other_channels(uow_factory: UnitOfWorkFactory, item: OutboxItem, clock
         queued = 0
         for chat in await uow.citizens.chats(citizen):
             if chat != item.recipient and await uow.outbox.enqueue(
-                chat, item.event, item.message, clock.now(), item.batch
+                chat, item.event, item.message, clock.now(), item.batch, priority=item.priority
             ):
                 queued += 1
         await uow.commit()

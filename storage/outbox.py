@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.outbox import OutboxItem, OutboxStatus, platform_of
+from services.outbox import OutboxItem, OutboxStatus, Priority, platform_of
 from storage.crypto import JsonCipher
 from storage.tables import OutboxRow
 
@@ -21,8 +21,14 @@ _MESSAGE = "outbox.message"
 class SqlOutbox:
     """Outbox bound to one connection."""
 
-    def __init__(self, connection: AsyncConnection, cipher: JsonCipher) -> None:
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        cipher: JsonCipher,
+        wake: Callable[[str], None] | None = None,
+    ) -> None:
         self._connection, self._cipher = connection, cipher
+        self._wake = wake  # the unit of work's: the platform's sender hears of a new row
         self._dialect: Any = postgresql if connection.dialect.name == "postgresql" else sqlite
 
     def _item(self, row: Any) -> OutboxItem:
@@ -35,6 +41,8 @@ class SqlOutbox:
             status=OutboxStatus(row.status),
             attempts=row.attempts,
             batch=row.batch,
+            priority=Priority(row.priority),
+            progress=row.progress,
         )
 
     async def enqueue(
@@ -44,6 +52,8 @@ class SqlOutbox:
         message: Mapping[str, Any],
         at: datetime,
         batch: str | None = None,
+        *,
+        priority: Priority = Priority.PUSH,
     ) -> bool:
         statement = (
             self._dialect.insert(OUTBOX)
@@ -55,13 +65,18 @@ class SqlOutbox:
                 message=self._cipher.seal(dict(message), _MESSAGE),
                 status=OutboxStatus.PENDING.value,
                 attempts=0,
+                priority=int(priority),
+                progress=0,
                 error="",
                 created_at=at,
             )
             .on_conflict_do_nothing(index_elements=["recipient", "event"])
         )
         result = await self._connection.execute(statement)
-        return bool(result.rowcount)
+        inserted = bool(result.rowcount)
+        if inserted and self._wake is not None:
+            self._wake(f"outbox:{platform_of(recipient)}")
+        return inserted
 
     async def pending(self, recipient: str, after: int, limit: int = 50) -> Sequence[OutboxItem]:
         query = (
@@ -84,14 +99,28 @@ class SqlOutbox:
         )
 
     async def due(self, platform: str, now: datetime, limit: int) -> Sequence[OutboxItem]:
+        earlier = OUTBOX.alias("earlier")
+        ahead = (  # a message of the same chat that goes first (waiting, or being sent)
+            select(earlier.c.id)
+            .where(
+                earlier.c.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)),
+                earlier.c.recipient == OUTBOX.c.recipient,
+                or_(
+                    earlier.c.priority < OUTBOX.c.priority,
+                    and_(earlier.c.priority == OUTBOX.c.priority, earlier.c.id < OUTBOX.c.id),
+                ),
+            )
+            .correlate(OUTBOX)
+        )
         query = (
             select(OUTBOX)
             .where(
                 OUTBOX.c.platform == platform,
                 OUTBOX.c.status == OutboxStatus.PENDING.value,
                 or_(OUTBOX.c.not_before.is_(None), OUTBOX.c.not_before <= now),
+                ~exists(ahead),
             )
-            .order_by(OUTBOX.c.id)
+            .order_by(OUTBOX.c.priority, OUTBOX.c.id)
             .limit(limit)
         )
         return [self._item(row) for row in (await self._connection.execute(query)).all()]
@@ -111,17 +140,19 @@ class SqlOutbox:
         at: datetime,
         error: str = "",
         retry_at: datetime | None = None,
+        progress: int | None = None,
     ) -> None:
+        values: dict[str, Any] = {
+            "status": status.value,
+            "sent_at": at,
+            "error": error[:80],
+            "not_before": retry_at,
+            "attempts": OUTBOX.c.attempts + 1,
+        }
+        if progress is not None:
+            values["progress"] = progress
         await self._connection.execute(
-            OUTBOX.update()
-            .where(OUTBOX.c.id == item_id)
-            .values(
-                status=status.value,
-                sent_at=at,
-                error=error[:80],
-                not_before=retry_at,
-                attempts=OUTBOX.c.attempts + 1,
-            )
+            OUTBOX.update().where(OUTBOX.c.id == item_id).values(**values)
         )
 
     async def abandon_claims(self, platform: str, claimed_before: datetime, at: datetime) -> int:

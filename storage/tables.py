@@ -311,7 +311,7 @@ class OutboxRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("recipient", "event", name="uq_outbox_recipient_event"),
         Index("ix_outbox_pending", "status", "recipient", "id"),
-        Index("ix_outbox_due", "platform", "status", "id"),
+        Index("ix_outbox_due", "platform", "status", "priority", "id"),
         Index("ix_outbox_batch", "batch", "status"),
     )
 
@@ -323,6 +323,8 @@ class OutboxRow(SQLModel, table=True):
     message: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
     status: str = Field(max_length=20)
     attempts: int = Field(default=0)
+    priority: int = Field(default=1)  # services.outbox.Priority: replies 0, pushes 1, broadcasts 2
+    progress: int = Field(default=0)  # parts delivered (a message sent in several calls)
     not_before: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
     error: str = Field(default="", max_length=80)
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
@@ -25,7 +25,7 @@ from services.dossiers import (
 )
 from services.drafts import Draft, DraftConflict, DraftStatus
 from services.otp import Challenge, Lockout
-from services.outbox import OutboxItem, OutboxStatus, platform_of
+from services.outbox import OutboxItem, OutboxStatus, Priority, platform_of
 from services.ports import StoredConversation
 from tests.privacy import note_codes
 
@@ -449,8 +449,9 @@ class MemoryPaymentEvents:
 
 
 class MemoryOutbox:
-    def __init__(self, db: MemoryDatabase) -> None:
+    def __init__(self, db: MemoryDatabase, wake: Callable[[str], None] | None = None) -> None:
         self._db = db
+        self._wake = wake
 
     def _set(self, item_id: int, **changes: Any) -> None:
         self._db.outbox = [replace(i, **changes) if i.id == item_id else i for i in self._db.outbox]
@@ -462,15 +463,19 @@ class MemoryOutbox:
         message: Mapping[str, Any],
         at: datetime,
         batch: str | None = None,
+        *,
+        priority: Priority = Priority.PUSH,
     ) -> bool:
         if any(i.recipient == recipient and i.event == event for i in self._db.outbox):
             return False
         self._db.outbox.append(
             OutboxItem(
                 len(self._db.outbox) + 1, recipient, event, copy.deepcopy(dict(message)), at,
-                batch=batch,
+                batch=batch, priority=priority,
             )
         )  # fmt: skip
+        if self._wake is not None:
+            self._wake(f"outbox:{platform_of(recipient)}")
         return True
 
     async def pending(self, recipient: str, after: int, limit: int = 50) -> Sequence[OutboxItem]:
@@ -486,11 +491,18 @@ class MemoryOutbox:
         ]
 
     async def due(self, platform: str, now: datetime, limit: int) -> Sequence[OutboxItem]:
-        return [
-            i for i in self._db.outbox
-            if platform_of(i.recipient) == platform and i.status is OutboxStatus.PENDING
-            and self._db.not_before.get(i.id, now) <= now
-        ][:limit]  # fmt: skip
+        heads: dict[str, OutboxItem] = {}  # each chat's first message waiting or being sent
+        for item in sorted(self._db.outbox, key=lambda i: (i.priority, i.id)):
+            if item.status in (OutboxStatus.PENDING, OutboxStatus.SENDING):
+                heads.setdefault(item.recipient, item)
+        return sorted(
+            (
+                i for i in heads.values()
+                if platform_of(i.recipient) == platform and i.status is OutboxStatus.PENDING
+                and self._db.not_before.get(i.id, now) <= now
+            ),
+            key=lambda i: (i.priority, i.id),
+        )[:limit]  # fmt: skip
 
     async def claim(self, item_id: int, now: datetime) -> bool:
         item = next((i for i in self._db.outbox if i.id == item_id), None)
@@ -507,9 +519,11 @@ class MemoryOutbox:
         at: datetime,
         error: str = "",
         retry_at: datetime | None = None,
+        progress: int | None = None,
     ) -> None:
         item = next(i for i in self._db.outbox if i.id == item_id)
-        self._set(item_id, status=status, attempts=item.attempts + 1)
+        done = item.progress if progress is None else progress
+        self._set(item_id, status=status, attempts=item.attempts + 1, progress=done)
         self._db.errors[item_id] = error
         if retry_at is None:
             self._db.not_before.pop(item_id, None)
@@ -617,9 +631,19 @@ class MemoryUnitOfWork:
     factory run one at a time, as on SQLite: two at once would each commit their own copy,
     and the first one's writes would be lost (PostgreSQL makes the second wait for the row)."""
 
-    def __init__(self, db: MemoryDatabase, lock: asyncio.Lock | None = None) -> None:
+    def __init__(
+        self,
+        db: MemoryDatabase,
+        lock: asyncio.Lock | None = None,
+        signal: Callable[[str], None] | None = None,
+    ) -> None:
         self._db = db
         self._lock = lock or asyncio.Lock()
+        self._signal = signal
+        self._topics: dict[str, None] = {}
+
+    def wake(self, topic: str) -> None:
+        self._topics[topic] = None
 
     async def __aenter__(self) -> Self:
         await self._lock.acquire()
@@ -632,7 +656,7 @@ class MemoryUnitOfWork:
         self.dossiers = MemoryDossierRepository(self._work)
         self.documents = MemoryDocumentRepository(self._work)
         self.payments = MemoryPaymentEvents(self._work)
-        self.outbox = MemoryOutbox(self._work)
+        self.outbox = MemoryOutbox(self._work, self.wake)
         self.broadcasts = MemoryBroadcasts(self._work)
         self.chats = MemoryChatDirectory(self._work)
         self.cursors = MemoryCursors(self._work)
@@ -644,20 +668,28 @@ class MemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._topics = {}
         self._lock.release()
 
     async def commit(self) -> None:
         self._work.commits = self._db.commits + 1
         self._db.__dict__.update(self._work.__dict__)
+        topics, self._topics = list(self._topics), {}
+        for topic in topics:
+            if self._signal is not None:
+                self._signal(topic)
 
 
 class MemoryUnitOfWorkFactory:
-    def __init__(self, db: MemoryDatabase | None = None) -> None:
+    def __init__(
+        self, db: MemoryDatabase | None = None, signal: Callable[[str], None] | None = None
+    ) -> None:
         self.db = db or MemoryDatabase()
         self._lock = asyncio.Lock()
+        self.signal = signal
 
     def __call__(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.db, self._lock)
+        return MemoryUnitOfWork(self.db, self._lock, self.signal)
 
 
 class FakeRegistry:

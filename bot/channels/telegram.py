@@ -1,11 +1,15 @@
-"""The Telegram channel: one update in, the router's reply out, whatever library carries it.
+"""The Telegram channel: one update in, the router's reply queued, whatever library carries it.
 
     update dict ─▶ parse_update ─▶ (fetch the upload into staging) ─▶ router.handle
-                ─▶ render_reply ─▶ TelegramApi (PTB or aiogram)
+                ─▶ the reply queued in the outbox in the update's transaction
+                ─▶ the scheduler's paced sender renders and sends it (bot.senders)
 
+Replies are not sent here: the paced sender delivers them within Telegram's limits, per
+chat in order, waiting out flood control however long, and retrying (services.sending).
 `handle` lets a failure of the router propagate, so that a webhook answers 5xx and Telegram
 delivers the update again (the router applies it once). `handle_or_apologise` is the error
 boundary of polling, where nobody redelivers: it logs (no personal data) and apologises.
+Callback queries are still answered here, at once (they only stop the button's spinner).
 """
 
 from __future__ import annotations
@@ -18,25 +22,21 @@ from dataclasses import replace
 from typing import Any
 
 from bot.bootstrap import Application
-from bot.channels.telegram_api import (
-    ChatUnreachable,
-    RetryLater,
-    TelegramApi,
-    TelegramApiError,
-)
+from bot.channels.telegram_api import TelegramApi, TelegramApiError
 from bot.channels.telegram_commands import commands_by_lang
 from bot.channels.telegram_groups import GroupAnswers
 from bot.channels.telegram_inbound import FileToFetch, Inbound, parse_update
-from bot.channels.telegram_render import Operation, SendMedia, SendText, render_reply
+from bot.channels.telegram_render import Operation, SendMedia, SendText
 from bot.metrics import Metrics
 from conversations.chat_locks import ChatLocks
 from conversations.messages import ChatAddress, Incoming, Outgoing, Text
-from conversations.router import Reply, Update
+from conversations.router import Update
+from services.codec import to_json
 from services.files import MAX_FILE_BYTES
+from services.outbox import Priority
 
 log = logging.getLogger(__name__)
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # Bot API getFile: bots download files up to 20 MB
-MAX_RETRY_WAIT = 30.0  # seconds; a longer flood wait drops the rest of the reply
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -72,7 +72,7 @@ class TelegramChannel:
             await self._api.delete_webhook()
 
     async def handle(self, update: Mapping[str, Any], answer: bool = True) -> str:
-        """Apply one update and send the reply; a router failure propagates.
+        """Apply one update and queue the reply; a router failure propagates.
 
         With `answer=False` a button press is not answered here: its callback query id is
         returned, and the webhook answers it in its HTTP response (one Bot API call fewer).
@@ -92,7 +92,7 @@ class TelegramChannel:
             log.error("telegram update %s failed: %s", update_ref(update), describe(exc))
             inbound = parse_update(update)
             if inbound is not None and (inbound.incoming or inbound.extras.unsupported):
-                await self._apologise(inbound.address)  # a citizen's update, in private
+                await self._apologise(inbound.address, inbound.update_id)  # a citizen's, private
 
     async def _handle(self, inbound: Inbound, answer: bool = True) -> None:
         address, update_id, incoming, extras = inbound
@@ -108,18 +108,16 @@ class TelegramChannel:
             await self._mark(address.key, extras.member, reason)
         if incoming is None:
             if extras.unsupported:
-                await self._say(address, Outgoing(Text("common.not_understood")))
+                await self._say(address, f"said:{update_id}", Text("common.not_understood"))
             return
         staged = ""
         if extras.file is not None:
             incoming, staged = await self._fetch(incoming, extras.file)
-        try:
-            reply = await self._app.router.handle(Update(address, update_id, incoming))
+        try:  # the reply is queued with the update's changes (a redelivery queues nothing)
+            await self._app.router.handle(Update(address, update_id, incoming, deliver=True))
         finally:
             if staged:
                 await asyncio.to_thread(self._discard_unclaimed, staged)
-        if not reply.duplicate:
-            await self._send(address, reply)
 
     async def _answer(self, callback_id: str) -> None:
         """Answer every callback query, even of a stale button; a failure changes nothing."""
@@ -150,35 +148,6 @@ class TelegramChannel:
         """An upload no step took (it came when no file was expected) is not kept."""
         if self._app.staging.head(ref, 1):
             self._app.staging.reject(ref)
-
-    async def _send(self, address: ChatAddress, reply: Reply) -> None:
-        """Send a reply; stop at a chat that is gone (marked inactive) or a long flood wait."""
-        asks_phone = any(m.request_contact for m in reply.messages)
-        operations = render_reply(
-            reply.messages, reply.lang, self._app.texts, remove_reply_keyboard=not asks_phone
-        )
-        chat_id = int(address.chat_id)
-        for op in operations:
-            try:
-                await self._perform_with_retry(chat_id, op, reply.lang)
-            except ChatUnreachable as exc:
-                log.info("telegram chat unreachable (%s): marked inactive", exc.reason)
-                await self._mark(address.key, False, exc.reason)
-                return
-            except RetryLater as exc:
-                log.warning("telegram flood control: rest of the reply dropped (%s)", exc)
-                return
-            except TelegramApiError as exc:
-                log.warning("telegram send failed: %s", describe(exc))
-
-    async def _perform_with_retry(self, chat_id: int, op: Operation, lang: str) -> None:
-        try:
-            await self._perform(chat_id, op, lang)
-        except RetryLater as exc:
-            if exc.seconds > MAX_RETRY_WAIT:
-                raise
-            await self._sleep(exc.seconds)
-            await self._perform(chat_id, op, lang)
 
     async def perform(self, chat_id: int, op: Operation, lang: str) -> None:
         """One rendered operation (the outbox sender's path; errors are raised)."""
@@ -213,23 +182,24 @@ class TelegramChannel:
             await uow.chats.set_active(chat_key, active, reason, self._app.clock.now())
             await uow.commit()
 
-    async def _say(self, address: ChatAddress, message: Outgoing) -> None:
-        """A message outside the router (not recorded): an apology or "not understood"."""
-        lang = await self._lang(address)
-        await self._send(address, Reply(lang, (message,)))
+    async def _say(self, address: ChatAddress, event: str, text: Text) -> None:
+        """A message outside the router (an apology, "not understood"): queued like a reply,
+        once per update (`event`), so that it is paced and retried too."""
+        async with self._app.uow_factory() as uow:
+            await uow.outbox.enqueue(
+                address.key,
+                event,
+                to_json(Outgoing(text)),
+                self._app.clock.now(),
+                priority=Priority.REPLY,
+            )
+            await uow.commit()
 
-    async def _apologise(self, address: ChatAddress) -> None:
+    async def _apologise(self, address: ChatAddress, update_id: str) -> None:
         try:
-            await self._say(address, Outgoing(Text("common.error")))
+            await self._say(address, f"apology:{update_id}", Text("common.error"))
         except Exception as exc:  # noqa: BLE001 - the apology is best effort; logged, masked
-            log.error("telegram apology not sent: %s", describe(exc))
-
-    async def _lang(self, address: ChatAddress) -> str:
-        try:
-            return await self._app.router.lang_of(address)
-        except Exception as exc:  # noqa: BLE001 - the database may be what failed
-            log.warning("chat language unreadable: %s", describe(exc))
-            return self._app.settings.default_language
+            log.error("telegram apology not queued: %s", describe(exc))
 
 
 def update_ref(update: Mapping[str, Any]) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from conversations.compaction import JOINED, parts
 from conversations.messages import Outgoing, OutgoingKind, Text
 from conversations.texts import TextCatalog
 
@@ -98,6 +99,43 @@ def render_reply(
                 operations[index] = _with_markup(op, RemoveKeyboard())
                 break
     return operations
+
+
+def render_delivery(
+    message: Outgoing, lang: str, texts: TextCatalog, reply: bool = False
+) -> list[Operation]:
+    """The operations of one outbox message. A joined message (conversations.compaction)
+    that does not fit in one text goes out as its parts, as they were before joining. A
+    `reply` takes away the reply keyboard shown before, unless it asks for the phone."""
+    remove = reply and not message.request_contact
+    operations = render_reply((message,), lang, texts, remove_reply_keyboard=remove)
+    if message.text.key == JOINED and len(operations) > 1:
+        operations = render_reply(parts(message), lang, texts, remove_reply_keyboard=remove)
+    return operations
+
+
+def render_outbox(
+    message: Outgoing, lang: str, texts: TextCatalog, reply: bool, keyboard_shown: bool
+) -> list[Operation]:
+    """`render_delivery`, knowing whether the chat still shows the share-phone keyboard: a
+    joined reply whose every part has buttons of its own then goes out as its parts, the first
+    taking the keyboard away (a message cannot carry inline buttons and remove it)."""
+    operations = render_delivery(message, lang, texts, reply)
+    removes = any(isinstance(op.reply_markup, RemoveKeyboard) for op in operations)
+    if reply and keyboard_shown and message.text.key == JOINED and not removes:
+        return render_reply(parts(message), lang, texts, remove_reply_keyboard=True)
+    return operations
+
+
+def keyboard_after(operations: Sequence[Operation]) -> bool | None:
+    """Whether the share-phone keyboard shows after these operations (None: unchanged)."""
+    shown = None
+    for op in operations:
+        if isinstance(op.reply_markup, ContactKeyboard):
+            shown = True
+        elif isinstance(op.reply_markup, RemoveKeyboard):
+            shown = False
+    return shown
 
 
 def render_message(message: Outgoing, lang: str, texts: TextCatalog) -> list[Operation]:

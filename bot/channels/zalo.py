@@ -110,14 +110,19 @@ class ZaloChannel:
         return (await self.push_outcome(user_id, outgoing, lang)) is Outcome.SENT
 
     async def push_outcome(
-        self, user_id: str, outgoing: Outgoing | Sequence[Outgoing], lang: str
+        self,
+        user_id: str,
+        outgoing: Outgoing | Sequence[Outgoing],
+        lang: str,
+        reply_to: str = "",
     ) -> Outcome:
-        """Like `push`, saying why a message could not go out."""
+        """Like `push`, saying why a message could not go out; with `reply_to`, the messages
+        answer that message of the user (a reply, queued by the router)."""
         messages = (outgoing,) if isinstance(outgoing, Outgoing) else tuple(outgoing)
         async with self._locks.hold(ChatAddress(Platform.ZALO, user_id).key):
             outcome = await self._sender.refusal(user_id)
             if outcome is Outcome.SENT:
-                outcome = await self._sender.deliver(user_id, messages, lang)
+                outcome = await self._sender.deliver(user_id, messages, lang, reply_to)
         if outcome is not Outcome.SENT:
             log.info("zalo push to %s not delivered: %s", masked(user_id), outcome.value)
         return outcome
@@ -146,10 +151,10 @@ class ZaloChannel:
 
     async def _apply(self, event: ZaloEvent, index: int, incoming: Incoming) -> None:
         assert event.address is not None
-        update = Update(event.address, event.update_id(index), incoming)
-        reply = await self._app.router.handle(update)
-        if not reply.duplicate:  # a redelivered event: its replies went out the first time
-            await self._sender.deliver(event.user_id, reply.messages, reply.lang, _reply_to(event))
+        # The reply is queued with the update's changes; the paced sender delivers it as a
+        # reply to the user's message (bot.senders.ZaloTransport). A redelivery queues nothing.
+        update = Update(event.address, event.update_id(index), incoming, deliver=True)
+        await self._app.router.handle(update)
 
     async def _more(self, event: ZaloEvent) -> str:
         menu = await self._users.menu(event.user_id)

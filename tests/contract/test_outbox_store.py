@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.outbox import OutboxStatus
+from services.outbox import OutboxStatus, Priority
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.contract.conftest import KEYS
 
@@ -37,7 +37,9 @@ async def queue(uow_factory: Any, *rows: tuple[str, str], batch: str | None = No
     return ids
 
 
-async def test_due_lists_pending_rows_of_one_platform_oldest_first(uow_factory: Any) -> None:
+async def test_due_lists_each_chats_next_row_of_one_platform_oldest_first(
+    uow_factory: Any,
+) -> None:
     ids = await queue(
         uow_factory,
         ("telegram:1", "status:1"), ("zalo:9", "status:1"), ("telegram:2", "status:1"),
@@ -48,13 +50,55 @@ async def test_due_lists_pending_rows_of_one_platform_oldest_first(uow_factory: 
         assert [(i.id, i.recipient, i.event) for i in due] == [
             (ids[0], "telegram:1", "status:1"),
             (ids[2], "telegram:2", "status:1"),
-            (ids[4], "telegram:1", "status:2"),
-        ]
+        ]  # telegram:1's second message waits for its first
         assert due[0].message == message(0) and due[0].status is P.PENDING
         assert due[0].attempts == 0 and due[0].batch is None and due[0].created_at == T0
-        assert [i.id for i in await uow.outbox.due("telegram", T0, 2)] == [ids[0], ids[2]]
+        assert due[0].priority is Priority.PUSH and due[0].progress == 0
+        assert [i.id for i in await uow.outbox.due("telegram", T0, 1)] == [ids[0]]
         assert [i.id for i in await uow.outbox.due("zalo", T0, 10)] == [ids[1]]
         assert await uow.outbox.due("sms", T0, 10) == []
+        assert await uow.outbox.claim(ids[0], T0)
+        assert [i.id for i in await uow.outbox.due("telegram", T0, 10)] == [ids[2]]
+        await uow.outbox.settle(ids[0], P.SENT, T0)
+        assert [i.id for i in await uow.outbox.due("telegram", T0, 10)] == [ids[2], ids[4]]
+
+
+async def test_a_chat_waiting_out_a_rate_limit_holds_its_later_rows_not_other_chats(
+    uow_factory: Any,
+) -> None:
+    first, second, other = await queue(
+        uow_factory, ("telegram:1", "a"), ("telegram:1", "b"), ("telegram:2", "a")
+    )
+    later = T0 + timedelta(seconds=45)
+    async with uow_factory() as uow:
+        assert await uow.outbox.claim(first, T0)
+        await uow.outbox.settle(first, P.PENDING, T0, "rate_limited", later, progress=1)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert [i.id for i in await uow.outbox.due("telegram", T0, 10)] == [other]
+        head, *_ = await uow.outbox.due("telegram", later, 10)
+        assert (head.id, head.progress, head.attempts) == (first, 1, 1)
+        assert second not in [i.id for i in await uow.outbox.due("telegram", later, 10)]
+
+
+async def test_replies_come_before_pushes_and_broadcasts(uow_factory: Any) -> None:
+    async with uow_factory() as uow:
+        for n in range(3):
+            await uow.outbox.enqueue(
+                f"telegram:{n}", "b", message(), T0, "b1", priority=Priority.BROADCAST
+            )
+        await uow.outbox.enqueue("telegram:0", "push", message(), T0)
+        await uow.outbox.enqueue("telegram:7", "reply:1:0", message(), T0, priority=Priority.REPLY)
+        await uow.outbox.enqueue("telegram:0", "reply:2:0", message(), T0, priority=Priority.REPLY)
+        await uow.commit()
+    async with uow_factory() as uow:
+        due = await uow.outbox.due("telegram", T0, 10)
+    assert [(i.recipient, i.event, i.priority) for i in due] == [
+        ("telegram:7", "reply:1:0", Priority.REPLY),
+        ("telegram:0", "reply:2:0", Priority.REPLY),  # ahead of the chat's push and broadcast
+        ("telegram:1", "b", Priority.BROADCAST),
+        ("telegram:2", "b", Priority.BROADCAST),
+    ]
 
 
 async def test_a_message_is_queued_once_per_recipient_and_event(uow_factory: Any) -> None:

@@ -23,10 +23,12 @@ from typing import Any
 import httpx
 
 from bot.bootstrap import Application
-from bot.channels.telegram_render import SendMedia, render_reply
+from bot.channels.telegram_render import SendMedia, keyboard_after, render_outbox
+from conversations.compaction import compact
 from conversations.messages import ChatAddress, Outgoing, Platform
 from services.codec import from_json
 from tests.e2e.fakes import FakeTelegram, FakeZalo, SentMessage, ZaloDelivery, ZaloSent
+from tests.e2e.reply_parts import delivered
 from tests.privacy import note_codes
 
 WAIT = 15.0  # seconds: a deadline for what the bot does on its own, never an expectation
@@ -145,14 +147,19 @@ class TelegramChat(Chat):
         super().__init__(app, ChatAddress(Platform.TELEGRAM, str(chat_id)))
         self.tg, self.chat_id, self.seen = tg, chat_id, 0
         self.wire: list[SentMessage] = []
+        self.keyboard = False  # the share-phone keyboard shows
 
     async def _answer(self, update: dict[str, Any]) -> None:
         """Read the answer to `update`: what the router recorded, then as many messages as
         rendering that gives — which must be exactly what was rendered."""
         replies = await recorded(self.app, self.address, str(update["update_id"]))
         lang = await self.app.router.lang_of(self.address)
-        asks_phone = any(m.request_contact for m in replies)
-        operations = render_reply(replies, lang, self.app.texts, not asks_phone)
+        operations = []  # as the paced sender renders the queued reply (bot.senders)
+        for message in compact(replies):
+            ops = render_outbox(message, lang, self.app.texts, True, self.keyboard)
+            after = keyboard_after(ops)
+            self.keyboard = self.keyboard if after is None else after
+            operations += ops
         sent = await self.tg.wait_for(self.chat_id, self.seen + len(operations), timeout=WAIT)
         self.wire = sent[self.seen : self.seen + len(operations)]
         self.seen += len(operations)
@@ -208,7 +215,8 @@ class ZaloChat(Chat):
 
     async def _deliver(self, send: Callable[..., Awaitable[ZaloDelivery]], *args: Any) -> None:
         delivery = await send(self.user_id, *args)
-        assert delivery.status == 200, delivery.body  # answered once the replies went out
+        assert delivery.status == 200, delivery.body  # answered once the replies are queued
+        await delivered(self.app, self.address.key, WAIT)  # the paced sender sends them
         message = delivery.event["message"]
         if message.get("text") != "#more":  # paging is the channel's own: nothing recorded
             self.replies = await recorded(self.app, self.address, str(message["msg_id"]))

@@ -303,7 +303,8 @@ async def receipt_pushed(app: Application, chat: Chat) -> str:
     # message of the user: the filing's answer (5) and the slip (3) use them up, so there the
     # fee receipt waits in /documents (sent with the list when the citizen next writes).
     fee_receipt = "undeliverable" if isinstance(chat, ZaloChat) else "sent"
-    assert outbox_of(app, chat) == [
+    pushes = [row for row in outbox_of(app, chat) if not row[0].startswith("reply:")]
+    assert pushes == [
         (f"receipt:{dossier.id}", "sent"),
         (f"fee-receipt:{dossier.id}", fee_receipt),
     ]

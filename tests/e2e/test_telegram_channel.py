@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import dataclasses
 import logging
 import re
 import shutil
@@ -31,6 +32,7 @@ from bot.channels.telegram_commands import COMMANDS
 from bot.channels.telegram_inbound import parse_update
 from bot.channels.telegram_runtime import TelegramRuntime, build_telegram
 from bot.channels.telegram_webhook import PATH, SECRET_HEADER
+from bot.sender_loop import Senders
 from bot.settings import BotFramework, Settings
 from bot.sms import DevSms
 from bot.web.app import create_http_app
@@ -39,6 +41,7 @@ from conversations.router import Reply, Update
 from conversations.texts import TextCatalog
 from tests.chat import ChatDriver
 from tests.e2e.fakes import FakeTelegram, SentMessage, free_port
+from tests.e2e.reply_parts import joined_keys, split_joined
 from tests.privacy import note_codes
 from tests.unit.test_filing_flow import fill_stay_form
 from tests.unit.test_telegram_render import GROUP, USER, message
@@ -82,6 +85,7 @@ async def app(
         data_dir=tmp_path,
         telegram_bot_token=tg.token,
         telegram_api_base_url=tg.url,
+        telegram_chat_interval_seconds=0,  # the fake does not enforce limits here
         payment_simulator=False,
         _env_file=None,  # type: ignore[call-arg]
     )
@@ -118,7 +122,8 @@ async def polling(
     assert runtime is not None and not runtime.webhook
     await runtime.start()
     try:
-        yield runtime
+        async with Senders.running(app):  # replies go out through the outbox
+            yield runtime
     finally:
         await runtime.stop()
 
@@ -160,25 +165,55 @@ def key_of(sent: SentMessage, texts: TextCatalog, lang: str = "vi") -> str:
     """The catalogue id a sent message was rendered from ("share_phone" for the keyboard hint)."""
     if sent.reply_markup and "keyboard" in sent.reply_markup:
         return "share_phone"
-    body = (sent.text or sent.caption or "").strip()
+    return key_of_text((sent.text or sent.caption or "").strip(), texts, lang)
+
+
+def key_of_text(body: str, texts: TextCatalog, lang: str = "vi") -> str:
+    """The catalogue id a text was rendered from ("?" when none)."""
+    return _match(body, texts, lang)[0]
+
+
+def _match(body: str, texts: TextCatalog, lang: str = "vi") -> tuple[str, int]:
+    """The best catalogue id for a text, and how many of its characters the template's
+    literal text accounts for."""
     best, weight = "?", 0
     for key in texts.keys(lang):
         pattern, literal = _pattern(texts, key, lang)
         if literal > weight and pattern.fullmatch(body):
             best, weight = key, literal
-    return best
+    return best, weight
+
+
+def parts_of(
+    sent: SentMessage, texts: TextCatalog, joined: list[tuple[str, ...]]
+) -> list[SentMessage]:
+    """One message on the wire as the messages the bot meant: a reply's texts joined into
+    one message read as they were before joining (the buttons under the last)."""
+    if sent.method != "sendMessage" or not joined:
+        return [sent]
+    pieces = split_joined((sent.text or "").strip(), joined, lambda k: _pattern(texts, k, "vi")[0])
+    last = len(pieces) - 1
+    return [
+        dataclasses.replace(sent, text=p, reply_markup=sent.reply_markup if i == last else None)
+        for i, p in enumerate(pieces)
+    ]
 
 
 class Transcript:
-    """What the bot sent in one chat, read in order."""
+    """What the bot sent in one chat, read in order (joined texts read as their parts)."""
 
     def __init__(self, tg: FakeTelegram, app: Application, chat: int = CHAT) -> None:
-        self.tg, self.texts, self.chat, self.seen = tg, app.texts, chat, 0
+        self.tg, self.app, self.texts, self.chat, self.seen = tg, app, app.texts, chat, 0
+
+    def _parts(self) -> list[SentMessage]:
+        joined = joined_keys(self.app, f"telegram:{self.chat}")
+        return [p for m in self.tg.sent(self.chat) for p in parts_of(m, self.texts, joined)]
 
     async def next(self, count: int) -> list[SentMessage]:
         """The next `count` messages, waiting for them."""
-        sent = await self.tg.wait_for(self.chat, self.seen + count)
-        new = sent[self.seen : self.seen + count]
+        while len(parts := self._parts()) < self.seen + count:
+            await self.tg.wait_for(self.chat, len(self.tg.sent(self.chat)) + 1)
+        new = parts[self.seen : self.seen + count]
         self.seen += count
         return new
 
@@ -187,7 +222,7 @@ class Transcript:
         return [key_of(m, self.texts) for m in await self.next(count)]
 
     def nothing_new(self) -> bool:
-        return len(self.tg.sent(self.chat)) == self.seen
+        return len(self._parts()) == self.seen
 
 
 async def eventually(condition: Callable[[], Awaitable[bool]]) -> None:
@@ -385,25 +420,23 @@ async def _active(app: Application, key: str) -> bool:
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
-async def test_flood_control_is_waited_out_once(
+async def test_flood_control_is_waited_out_and_nothing_is_dropped(
     app: Application, tg: FakeTelegram, framework: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")  # PTB 23's form (22 warns about the int one)
-    sleeps = Sleeps()
-    async with polling(app, framework, sleep=sleeps):
+    async with polling(app, framework):
         chat = Transcript(tg, app)
-        tg.fail_next("sendMessage", 429, retry_after=3)
+        tg.fail_next("sendMessage", 429, retry_after=1)
         await tg.user_text(CHAT, "/start")
-        assert await chat.keys(2) == ["common.welcome", "menu.main"]
-        assert sleeps == [3.0]
-        assert len(tg.calls("sendMessage")) == 3  # the refused one, again, and the menu
+        assert await chat.keys(2) == ["common.welcome", "menu.main"]  # one message
+        assert len(tg.calls("sendMessage")) == 2  # the refused one, and again after the wait
 
-        tg.fail_next("sendMessage", 429, retry_after=60)  # too long to hold the chat: dropped
+        # Refused again: the reply waits, and the next one comes after it, never before.
+        tg.fail_next("sendMessage", 429, retry_after=1, times=2)
         await tg.user_text(CHAT, "/cancel")
-        await tg.wait_until(lambda: len(tg.calls("sendMessage")) == 4)
         await tg.user_text(CHAT, "/menu")
-        assert await chat.keys(1) == ["menu.main"]
-        assert sleeps == [3.0]
+        assert await chat.keys(3) == ["common.cancelled", "menu.main", "menu.main"]
+        assert len(tg.calls("sendMessage")) == 6  # each reply is one message
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
@@ -498,7 +531,7 @@ async def test_webhook_secret_redelivery_and_failure(
     assert telegram is not None and telegram.webhook
     http = create_http_app(app)
     http.include_router(telegram.webhook_router())
-    async with serving(http, port):
+    async with serving(http, port), Senders.running(app):
         await telegram.start()
         try:
             config = tg.updates.webhook.config
@@ -506,7 +539,7 @@ async def test_webhook_secret_redelivery_and_failure(
             chat = Transcript(tg, app)
             start = await tg.user_text(CHAT, "/start")
             assert tg.deliveries[-1].statuses == [200]
-            assert await chat.keys(2) == ["common.welcome", "menu.main"]  # sent before the 200
+            assert await chat.keys(2) == ["common.welcome", "menu.main"]  # queued before the 200
 
             forged = await tg.user_text(CHAT, "/help", deliver=False)
             wrong = await tg.deliver(forged, secret_token="not-the-secret", retries=0)

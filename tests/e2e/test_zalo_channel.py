@@ -26,6 +26,8 @@ from bot.channels.zalo import ZaloChannel, build_zalo_channel
 from bot.channels.zalo_api import ZaloApi, build_zalo_api
 from bot.channels.zalo_delivery import Outcome
 from bot.keys import storage_keys
+from bot.sender_loop import Senders
+from bot.senders import ZaloTransport
 from bot.settings import Settings
 from bot.web.app import create_http_app
 from conversations.messages import ChatAddress, Outgoing, Platform, Text, raw, say
@@ -38,6 +40,7 @@ from tests.contract.conftest import (
 )
 from tests.e2e.fakes import FakeZalo, ZaloDelivery, ZaloSent
 from tests.e2e.fakes.zalo_events import EventSource, SignedEvent, attachment, message_event
+from tests.e2e.reply_parts import delivered
 from tests.privacy import note_codes
 from tests.unit.test_filing_flow import JPEG, PDF, fill_stay_form
 from tests.unit.test_login_flow import HOA_ID, HOA_PHONE
@@ -125,9 +128,12 @@ async def bot(tmp_path: Path, seeded_database: Path) -> AsyncIterator[Bot]:
         served = Served(http)
         await served.start()
         zalo.webhook_url = f"{served.url}/zalo/webhook"
+        senders = Senders(app, [ZaloTransport(app, channel)])  # they send the replies
+        senders.start()
         try:
             yield Bot(app, zalo, channel, seed, recipients)
         finally:
+            await senders.stop()
             await served.stop()
             await app.close()  # closes the channel too
             await client.aclose()
@@ -165,6 +171,7 @@ class ZaloChat:
         before = len(self.zalo.sent(self.user_id))
         delivery: ZaloDelivery = await send(self.user_id, *args, **kwargs)
         assert delivery.status == 200, delivery.body
+        await delivered(self.bot.app, self.address.key)  # the paced sender sends the replies
         self.wire = self.zalo.sent(self.user_id)[before:]
         message = delivery.event.get("message") or {}
         if message.get("text") != "#more":
@@ -507,6 +514,7 @@ async def test_follow_and_unfollow_are_recorded(bot: Bot) -> None:
     assert (await user_row(bot.app, chat.user_id)).following is False
     before = len(bot.zalo.sent(chat.user_id))
     assert (await bot.zalo.user_follow(chat.user_id)).status == 200  # within the window now
+    await delivered(bot.app, chat.address.key)
     [welcome, menu] = bot.zalo.sent(chat.user_id)[before:]
     assert welcome.kind == "text" and menu.kind == "list"
     assert (await user_row(bot.app, chat.user_id)).following is True

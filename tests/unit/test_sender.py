@@ -7,7 +7,8 @@ import itertools
 from collections.abc import Callable
 from datetime import timedelta
 
-from services.outbox import OutboxItem, OutboxStatus
+from bot.wakeup import Wakeup
+from services.outbox import OutboxItem, OutboxStatus, Priority
 from services.sending import Delivery, Limits, Outcome, PacedSender, other_channels
 from tests.fakes import FakeClock, MemoryUnitOfWorkFactory
 
@@ -207,3 +208,161 @@ async def test_outside_the_zalo_window_the_message_goes_to_the_other_chats() -> 
     assert [i.recipient for i in uow_factory.db.outbox].count("web:w") == 1  # not twice
     assert uow_factory.db.errors[1] == "window"
     assert clock.now() - timedelta(seconds=1) < clock.now()
+
+
+async def queue_as(
+    uow_factory: MemoryUnitOfWorkFactory,
+    clock: FakeClock,
+    priority: Priority,
+    *rows: tuple[str, str],
+) -> None:
+    async with uow_factory() as uow:
+        for recipient, event in rows:
+            message = {"text": {"key": "raw"}}
+            await uow.outbox.enqueue(recipient, event, message, clock.now(), priority=priority)
+        await uow.commit()
+
+
+async def test_a_chat_waiting_out_a_long_rate_limit_gets_its_messages_later_in_order() -> None:
+    clock, uow_factory = FakeClock(), MemoryUnitOfWorkFactory()
+    timer = VirtualTimer(clock)
+
+    def answer(item: OutboxItem, n: int) -> Delivery:
+        if item.event == "reply:1:0" and item.attempts == 0:
+            return Delivery(Outcome.RATE_LIMITED, retry_after=45)  # longer than 30 s
+        return Delivery(Outcome.SENT)
+
+    platform = FakePlatform(timer, answer)
+    await queue_as(uow_factory, clock, Priority.REPLY, ("telegram:1", "reply:1:0"))
+    await queue_as(uow_factory, clock, Priority.REPLY, ("telegram:1", "reply:1:1"))
+    paced = sender(uow_factory, clock, platform, chat_interval=1.0)
+    for _ in range(6):  # the sender's loop: a round, then an idle wait
+        await paced.run_once()
+        await timer.sleep(10)
+    events = [(t, e) for t, chat, e in platform.calls if chat == "telegram:1"]
+    assert [e for _, e in events] == ["reply:1:0", "reply:1:0", "reply:1:1"]  # none dropped
+    assert events[1][0] - events[0][0] >= 45  # the wait was honoured, then the rest in order
+    assert set(statuses(uow_factory).values()) == {OutboxStatus.SENT}
+
+
+async def test_a_chats_rate_limited_message_holds_its_later_ones_not_other_chats() -> None:
+    clock, uow_factory = FakeClock(), MemoryUnitOfWorkFactory()
+    timer = VirtualTimer(clock)
+    seen: list[str] = []
+
+    def answer(item: OutboxItem, n: int) -> Delivery:
+        seen.append(item.event)
+        if item.recipient == "telegram:1" and item.attempts == 0:
+            return Delivery(Outcome.TRANSIENT, error="502")  # retried after a backoff
+        return Delivery(Outcome.SENT)
+
+    platform = FakePlatform(timer, answer)
+    await queue(uow_factory, clock, ("telegram:1", "a"), ("telegram:1", "b"), ("telegram:2", "a"))
+    paced = sender(uow_factory, clock, platform, backoff=30.0, chat_interval=0.0)
+    await paced.run_once()
+    assert [c[1:] for c in platform.calls] == [("telegram:1", "a"), ("telegram:2", "a")]
+    await timer.sleep(31)
+    await paced.run_once()
+    assert [c[2] for c in platform.calls if c[1] == "telegram:1"] == ["a", "a", "b"]
+
+
+async def test_replies_go_first_and_keep_trying_far_longer_than_pushes() -> None:
+    clock, uow_factory = FakeClock(), MemoryUnitOfWorkFactory()
+    timer = VirtualTimer(clock)
+
+    def answer(item: OutboxItem, n: int) -> Delivery:
+        if item.recipient.endswith("down"):
+            return Delivery(Outcome.TRANSIENT, error="timeout")
+        return Delivery(Outcome.SENT)
+
+    platform = FakePlatform(timer, answer)
+    await queue_as(uow_factory, clock, Priority.BROADCAST, ("telegram:1", "b"), ("telegram:2", "b"))
+    await queue(uow_factory, clock, ("telegram:3", "push"), ("telegram:push-down", "push"))
+    await queue_as(
+        uow_factory, clock, Priority.REPLY, ("telegram:4", "reply:9:0"), ("telegram:r-down", "r")
+    )
+    paced = sender(uow_factory, clock, platform, backoff=1.0, max_backoff=10.0, max_attempts=3)
+    await paced.run_once()
+    assert [c[2] for c in platform.calls][:4] == ["reply:9:0", "r", "push", "push"]
+    for _ in range(30):
+        await timer.sleep(11)
+        await paced.run_once()
+    result = statuses(uow_factory)
+    assert result["telegram:push-down/push"] is OutboxStatus.FAILED  # after max_attempts
+    assert result["telegram:r-down/r"] is OutboxStatus.PENDING  # a reply is still tried
+    assert [c[1] for c in platform.calls].count("telegram:r-down") > 20
+
+
+async def test_a_reply_queued_during_a_big_broadcast_goes_out_within_about_one_slot() -> None:
+    clock, wakeup = FakeClock(), Wakeup()
+    uow_factory = MemoryUnitOfWorkFactory(signal=wakeup.signal)
+    timer = VirtualTimer(clock)
+    typed: list[asyncio.Task[None]] = []
+
+    async def citizen_types() -> None:
+        await queue_as(uow_factory, clock, Priority.REPLY, ("telegram:typing", "reply:1:0"))
+
+    def answer(item: OutboxItem, n: int) -> Delivery:
+        if n == 100:  # the broadcast is under way: a citizen writes, the reply is queued
+            typed.append(asyncio.get_running_loop().create_task(citizen_types()))
+        return Delivery(Outcome.SENT)
+
+    platform = FakePlatform(timer, answer)
+    recipients = [(f"telegram:{n}", "b") for n in range(2000)]
+    await queue_as(uow_factory, clock, Priority.BROADCAST, *recipients)
+    paced = PacedSender(
+        uow_factory,
+        platform,
+        clock,
+        Limits(per_second=29.5),
+        timer,
+        wake=wakeup.event("outbox:telegram"),
+    )
+    await paced.run_once()
+    order = [chat for _, chat, _ in platform.calls]
+    assert len(order) == 2001 and typed
+    assert order.index("telegram:typing") <= 100 + Limits().concurrency + 2  # not after 2,000
+    reply_at = platform.calls[order.index("telegram:typing")][0]
+    assert reply_at - platform.calls[99][0] <= 1.0  # about one slot (and the calls in flight)
+
+
+async def test_a_message_sent_in_parts_resumes_after_the_last_part_delivered() -> None:
+    clock, uow_factory = FakeClock(), MemoryUnitOfWorkFactory()
+    timer = VirtualTimer(clock)
+    progress: list[int] = []
+
+    def answer(item: OutboxItem, n: int) -> Delivery:
+        progress.append(item.progress)
+        if n == 1:  # the first of three parts went out, then flood control
+            return Delivery(Outcome.RATE_LIMITED, retry_after=2, progress=1)
+        return Delivery(Outcome.SENT, progress=3)
+
+    platform = FakePlatform(timer, answer)
+    await queue_as(uow_factory, clock, Priority.REPLY, ("telegram:1", "reply:1:0"))
+    paced = sender(uow_factory, clock, platform)
+    await paced.run_once()
+    await timer.sleep(3)
+    await paced.run_once()
+    assert progress == [0, 1]  # the second attempt knows the first part is out
+    assert uow_factory.db.outbox[0].progress == 3
+
+
+async def test_a_wake_up_ends_the_senders_idle_wait() -> None:
+    wakeup = Wakeup()
+    clock = FakeClock()
+    uow_factory = MemoryUnitOfWorkFactory(signal=wakeup.signal)
+    platform = FakePlatform(VirtualTimer(clock))
+    paced = PacedSender(
+        uow_factory, platform, clock, Limits(), wake=wakeup.event("outbox:telegram")
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(paced.run(stop, idle=3600))  # it would poll once an hour
+    await asyncio.sleep(0.05)
+    await queue_as(uow_factory, clock, Priority.REPLY, ("telegram:1", "reply:1:0"))
+    for _ in range(200):
+        if platform.calls:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await running
+    assert [c[1] for c in platform.calls] == ["telegram:1"]

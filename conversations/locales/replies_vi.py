@@ -1,0 +1,6 @@
+"""Texts of replies as delivered (Vietnamese)."""
+
+MESSAGES: dict[str, str] = {
+    # several short messages of one reply, joined into one (conversations.compaction)
+    "common.joined": "{parts}",
+}
