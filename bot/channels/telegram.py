@@ -88,9 +88,13 @@ class TelegramChannel:
             await self.handle(update)
         except Exception as exc:  # noqa: BLE001 - the error boundary; logged without personal data
             log.error("telegram update %s failed: %s", update_ref(update), describe(exc))
-            inbound = parse_update(update)
-            if inbound is not None and inbound.address.chat_id:
-                await self._apologise(inbound.address)
+            await self.apologise(update)
+
+    async def apologise(self, update: Mapping[str, Any]) -> None:
+        """Tell the update's chat (if it has one) that its message could not be handled."""
+        inbound = parse_update(update)
+        if inbound is not None and inbound.address.chat_id:
+            await self._apologise(inbound.address)
 
     async def _handle(self, inbound: Inbound, answer: bool = True) -> None:
         address, update_id, incoming, extras = inbound

@@ -100,20 +100,18 @@ def _ptb(
     poll_timeout: int,
     sleep: Sleep,
 ) -> TelegramRuntime:
-    from bot.channels.telegram_ptb import PtbApi, ptb_bot, ptb_polling  # only the library used
+    from bot.channels.telegram_ptb import PtbApi, PtbPolling, ptb_bot  # only the library used
 
+    bot = ptb_bot(token, base)
+    channel = TelegramChannel(app, PtbApi(bot), sleep)
     if url:
-        bot = ptb_bot(token, base)
-        channel = TelegramChannel(app, PtbApi(bot), sleep)
 
         async def start() -> None:
             await bot.initialize()
             await channel.startup(url, secret)
 
         return TelegramRuntime(channel, url, secret, start, bot.shutdown, bot.initialize)
-    api, polling = ptb_polling(token, base, poll_timeout)
-    channel = TelegramChannel(app, api, sleep)
-    polling.attach(channel)
+    polling = PtbPolling(app, channel, bot, poll_timeout)
     return TelegramRuntime(channel, "", "", polling.start, polling.stop)
 
 
@@ -136,5 +134,5 @@ def _aiogram(
             await channel.startup(url, secret)
 
         return TelegramRuntime(channel, url, secret, start, api.close)
-    polling = AiogramPolling(api, channel, poll_timeout)
+    polling = AiogramPolling(app, api, channel, poll_timeout)
     return TelegramRuntime(channel, "", "", polling.start, polling.stop)
