@@ -22,6 +22,7 @@ from bot.channels.telegram_webhook import (
     telegram_webhook_endpoint,
     telegram_webhook_router,
 )
+from bot.inbox_applier import InboxApplier
 from bot.keys import derive, master_secret
 from bot.settings import BotFramework, Settings
 
@@ -44,6 +45,7 @@ class TelegramRuntime:
     _start: Callable[[], Awaitable[None]]
     _stop: Callable[[], Awaitable[None]]
     _open: Callable[[], Awaitable[None]] | None = None
+    applier: InboxApplier | None = None  # polling: applies the inbox (tests wait on `drained`)
 
     @property
     def webhook(self) -> bool:
@@ -112,7 +114,7 @@ def _ptb(
 
         return TelegramRuntime(channel, url, secret, start, bot.shutdown, bot.initialize)
     polling = PtbPolling(app, channel, bot, poll_timeout)
-    return TelegramRuntime(channel, "", "", polling.start, polling.stop)
+    return TelegramRuntime(channel, "", "", polling.start, polling.stop, None, polling.applier)
 
 
 def _aiogram(
@@ -135,4 +137,4 @@ def _aiogram(
 
         return TelegramRuntime(channel, url, secret, start, api.close)
     polling = AiogramPolling(app, api, channel, poll_timeout)
-    return TelegramRuntime(channel, "", "", polling.start, polling.stop)
+    return TelegramRuntime(channel, "", "", polling.start, polling.stop, None, polling.applier)
