@@ -82,7 +82,7 @@ async def test_applied_and_abandoned_updates_leave_the_pending_list(factory: Any
         *[("telegram", str(n), "telegram:42", update(n)) for n in (1, 2, 3)],
     )
     async with factory() as uow:
-        one, two, three = await uow.inbox.pending("telegram")
+        one, two, _three = await uow.inbox.pending("telegram")
         await uow.inbox.applied(one.id, T0)
         assert await uow.inbox.failed(two.id, T0, "RuntimeError", final=False) == 1
         await uow.commit()
