@@ -208,7 +208,9 @@ class ZaloChat(Chat):
 
     async def _deliver(self, send: Callable[..., Awaitable[ZaloDelivery]], *args: Any) -> None:
         delivery = await send(self.user_id, *args)
-        assert delivery.status == 200, delivery.body  # answered once the replies went out
+        assert delivery.status == 200, delivery.body  # answered once recorded
+        assert self.app.zalo is not None
+        await self.app.zalo.drained()  # then applied
         message = delivery.event["message"]
         if message.get("text") != "#more":  # paging is the channel's own: nothing recorded
             self.replies = await recorded(self.app, self.address, str(message["msg_id"]))
