@@ -4,8 +4,9 @@
                 ─▶ render_reply ─▶ TelegramApi (PTB or aiogram)
 
 `handle` lets a failure of the router propagate, so that a webhook answers 5xx and Telegram
-delivers the update again (the router applies it once). `handle_or_apologise` is the error
-boundary of polling, where nobody redelivers: it logs (no personal data) and apologises.
+delivers the update again (the router applies it once); in polling the inbox's applier
+(telegram_polling) retries it a few times, then calls `apologise`. `handle_or_apologise` is
+the error boundary for a caller that cannot retry: it logs (no personal data) and apologises.
 """
 
 from __future__ import annotations

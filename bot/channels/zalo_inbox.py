@@ -10,6 +10,7 @@ leaves the row for the next start.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -28,14 +29,24 @@ class ZaloInbox:
 
     def __init__(self, app: Application, apply: Apply, apologise: Apply) -> None:
         self._app = app
-        self.applier = InboxApplier(app, PLATFORM, apply, apologise)
+
+        async def applied(stored: Mapping[str, Any]) -> None:
+            await apply(json.loads(stored["event"]))
+
+        async def told(stored: Mapping[str, Any]) -> None:
+            await apologise(json.loads(stored["event"]))
+
+        self.applier = InboxApplier(app, PLATFORM, applied, told)
 
     async def record(self, raw: Mapping[str, Any], event: ZaloEvent) -> bool:
         """Record a verified event (False when it was recorded before) and have it applied."""
         assert event.address is not None
         async with self._app.uow_factory() as uow:
+            # Kept as JSON text in ASCII: a signed body may hold what UTF-8 cannot (a lone
+            # surrogate escape), and the event is read again exactly as it came.
+            stored = {"event": json.dumps(raw)}
             fresh = await uow.inbox.record(
-                PLATFORM, event.update_id(), event.address.key, raw, self._app.clock.now()
+                PLATFORM, event.update_id(), event.address.key, stored, self._app.clock.now()
             )
             await uow.commit()
         await self.applier.start()  # at the first event, if the app did not start it
