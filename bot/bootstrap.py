@@ -78,6 +78,8 @@ class Application:
         """Start background work (SMS delivery)."""
         if isinstance(self.sms, HttpSmsGateway):
             self.sms.start()
+        if self.zalo is not None:
+            await self.zalo.start()  # what a crashed run recorded but did not apply
 
     async def close(self) -> None:
         """Stop background work and release the database connections."""

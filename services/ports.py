@@ -15,6 +15,7 @@ from services.documents import DocumentRepository
 from services.dossiers import DossierRepository, PaymentEventRepository
 from services.drafts import Draft
 from services.ids import IdGenerator
+from services.inbox import Inbox
 from services.otp import OtpStore
 from services.outbox import Outbox
 
@@ -170,6 +171,7 @@ class UnitOfWork(Protocol):
     documents: DocumentRepository
     payments: PaymentEventRepository
     outbox: Outbox
+    inbox: Inbox
     broadcasts: BroadcastRepository
     chats: ChatDirectory
     cursors: JobCursors

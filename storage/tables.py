@@ -364,3 +364,26 @@ class ZaloUserRow(SQLModel, table=True):
     replies_since: int = Field(default=0)
     following: bool = Field(default=True)
     menu: Any = Field(default=None, sa_column=Column(JsonColumn, nullable=True))
+
+
+class InboxRow(SQLModel, table=True):
+    """An update received from a platform, recorded before it was acknowledged (services.inbox);
+    (platform, update_id) is unique."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("platform", "update_id", name="uq_inbox_platform_update"),
+        Index("ix_inbox_pending", "platform", "status", "id"),
+        Index("ix_inbox_settled", "status", "settled_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20)
+    update_id: str = Field(max_length=200)
+    chat_key: str = Field(default="", max_length=120)
+    body: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
+    status: str = Field(max_length=20)
+    attempts: int = Field(default=0)
+    error: str = Field(default="", max_length=80)
+    received_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    settled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))

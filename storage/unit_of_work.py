@@ -21,6 +21,7 @@ from storage.crypto import JsonCipher
 from storage.documents import SqlDocumentRepository
 from storage.dossiers import SqlDossierRepository, SqlPaymentEventRepository
 from storage.drafts import SqlDraftRepository
+from storage.inbox import SqlInbox
 from storage.otp_store import SqlOtpStore
 from storage.outbox import SqlOutbox
 from storage.wake import Signal, WakeTopics
@@ -49,6 +50,7 @@ class Repositories:
         self.documents = SqlDocumentRepository(connection, keys.cipher)
         self.payments = SqlPaymentEventRepository(connection, keys.cipher)
         self.outbox = SqlOutbox(connection, keys.cipher, wake)
+        self.inbox = SqlInbox(connection, keys.cipher)
         self.broadcasts = SqlBroadcastRepository(connection, keys.cipher)
         self.chats = SqlChatDirectory(connection)
         self.cursors = SqlJobCursors(connection)

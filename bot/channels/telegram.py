@@ -7,8 +7,9 @@
 Replies are not sent here: the paced sender delivers them within Telegram's limits, per
 chat in order, waiting out flood control however long, and retrying (services.sending).
 `handle` lets a failure of the router propagate, so that a webhook answers 5xx and Telegram
-delivers the update again (the router applies it once). `handle_or_apologise` is the error
-boundary of polling, where nobody redelivers: it logs (no personal data) and apologises.
+delivers the update again (the router applies it once); in polling the inbox's applier
+(telegram_polling) retries it a few times, then calls `apologise`. `handle_or_apologise` is
+the error boundary for a caller that cannot retry: it logs (no personal data) and apologises.
 Callback queries are still answered here, at once (they only stop the button's spinner).
 """
 
@@ -90,9 +91,14 @@ class TelegramChannel:
             await self.handle(update)
         except Exception as exc:  # noqa: BLE001 - the error boundary; logged without personal data
             log.error("telegram update %s failed: %s", update_ref(update), describe(exc))
-            inbound = parse_update(update)
-            if inbound is not None and (inbound.incoming or inbound.extras.unsupported):
-                await self._apologise(inbound.address, inbound.update_id)  # a citizen's, private
+            await self.apologise(update)
+
+    async def apologise(self, update: Mapping[str, Any]) -> None:
+        """Tell the update's chat that its message could not be handled: only a citizen's
+        update in a private chat (never a group)."""
+        inbound = parse_update(update)
+        if inbound is not None and (inbound.incoming or inbound.extras.unsupported):
+            await self._apologise(inbound.address, inbound.update_id)
 
     async def _handle(self, inbound: Inbound, answer: bool = True) -> None:
         address, update_id, incoming, extras = inbound

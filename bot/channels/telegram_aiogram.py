@@ -1,20 +1,17 @@
 """aiogram 3 as a thin transport: the Bot API client, and polling.
 
-Polling is a `Dispatcher` (its FSM disabled: the router keeps all state) with one outer
-middleware on `update` that hands every update, as the Bot API's JSON, to the channel.
-aiogram runs each update as a task of its own; the channel serves a chat's updates one at a
-time in arrival order (tasks start in that order and queue on the chat's FIFO lock).
+Polling calls aiogram's `Bot.get_updates` in the inbox's loop (telegram_polling): each batch
+is recorded before its offset is confirmed. No Dispatcher, no FSM: the router keeps all state.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
@@ -29,6 +26,7 @@ from aiogram.methods import (
     AnswerInlineQuery,
     EditMessageText,
     GetFile,
+    GetUpdates,
     Response,
     SendDocument,
     SendMessage,
@@ -42,10 +40,9 @@ from aiogram.types import (
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
-    TelegramObject,
-    Update,
 )
 
+from bot.bootstrap import Application
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_api import (
     ApiFailure,
@@ -55,6 +52,7 @@ from bot.channels.telegram_api import (
     unreachable_reason,
 )
 from bot.channels.telegram_inbound import ALLOWED_UPDATES
+from bot.channels.telegram_polling import InboxPolling
 from bot.channels.telegram_render import (
     ContactKeyboard,
     InlineKeyboard,
@@ -123,6 +121,7 @@ _METHODS_USED = (
     AnswerCallbackQuery,
     AnswerInlineQuery,
     GetFile,
+    GetUpdates,
 )
 
 
@@ -247,49 +246,29 @@ def aiogram_bot(token: str, api_base_url: str) -> Bot:
     return Bot(token, session=AiohttpSession(api=api))
 
 
-Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+class AiogramPolling(InboxPolling):
+    """Long polling through the inbox (telegram_polling), with aiogram's own getUpdates."""
 
-
-class AiogramPolling:
-    """Long polling with aiogram inside the caller's event loop: `await start()`, `await stop()`."""
-
-    def __init__(self, api: AiogramApi, channel: TelegramChannel, poll_timeout: int = 10) -> None:
-        self._api = api
-        self._channel = channel
-        self._poll_timeout = poll_timeout
-        self.dispatcher = Dispatcher(disable_fsm=True)
-        self.dispatcher.update.outer_middleware(self._to_channel)
-        self._task: asyncio.Task[None] | None = None
-
-    async def _to_channel(
-        self, handler: Handler, event: TelegramObject, data: dict[str, Any]
+    def __init__(
+        self, app: Application, api: AiogramApi, channel: TelegramChannel, poll_timeout: int = 10
     ) -> None:
-        """Every update goes to the channel; aiogram's own handlers are never reached."""
-        if isinstance(event, Update):
-            update = event.model_dump(mode="json", exclude_none=True, by_alias=True)
-            await self._channel.handle_or_apologise(update)
+        self._api = api
 
-    async def start(self) -> None:
-        """Register the commands (removing any webhook) and start polling in a task."""
-        await self._channel.startup()
-        self._task = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self._api.bot,
-                handle_signals=False,
-                close_bot_session=False,
-                polling_timeout=self._poll_timeout,
-                allowed_updates=list(ALLOWED_UPDATES),
-            )
-        )
+        async def fetch(offset: int | None, timeout: int) -> list[dict[str, Any]]:  # noqa: ASYNC109
+            with _normalised():
+                updates = await api.bot.get_updates(
+                    offset=offset,
+                    timeout=timeout,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    request_timeout=timeout + 10,
+                )
+            return [u.model_dump(mode="json", exclude_none=True, by_alias=True) for u in updates]
+
+        super().__init__(app, channel, fetch, poll_timeout)
 
     async def stop(self) -> None:
-        """Stop polling, wait for updates in progress, close the HTTP session."""
-        task, self._task = self._task, None
-        if task is not None:
-            try:
-                await self.dispatcher.stop_polling()
-            except RuntimeError:  # polling had not started yet
-                task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await self._api.close()
+        """As InboxPolling, then close the HTTP session."""
+        try:
+            await super().stop()
+        finally:
+            await self._api.close()

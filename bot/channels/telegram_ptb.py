@@ -1,8 +1,8 @@
 """python-telegram-bot 22 as a thin transport: the Bot API client, and polling.
 
-Polling is an `Application` with one `TypeHandler` that hands every update, as the Bot API's
-JSON, to the channel; no ConversationHandler, no persistence: the router keeps all state.
-`concurrent_updates(False)` keeps each chat's updates in order.
+Polling calls PTB's `Bot.get_updates` in the inbox's loop (telegram_polling): each batch is
+recorded before its offset is confirmed. No Application, no ConversationHandler, no
+persistence: the router keeps all state.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 from telegram import (
@@ -22,13 +23,12 @@ from telegram import (
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
-    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
+from bot.bootstrap import Application
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_api import (
     ApiFailure,
@@ -38,6 +38,7 @@ from bot.channels.telegram_api import (
     unreachable_reason,
 )
 from bot.channels.telegram_inbound import ALLOWED_UPDATES
+from bot.channels.telegram_polling import InboxPolling
 from bot.channels.telegram_render import (
     ContactKeyboard,
     InlineKeyboard,
@@ -224,59 +225,34 @@ def ptb_bot(token: str, api_base_url: str) -> Bot:
     return Bot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot", request=request)
 
 
-class PtbPolling:
-    """Long polling with PTB inside the caller's event loop: `await start()`, `await stop()`."""
+class PtbPolling(InboxPolling):
+    """Long polling through the inbox (telegram_polling), with PTB's own getUpdates."""
 
-    def __init__(self, application: Application, poll_timeout: float = 10.0) -> None:  # type: ignore[type-arg]
-        self.application = application
-        self._poll_timeout = poll_timeout
-        self._channel: TelegramChannel | None = None
+    def __init__(
+        self, app: Application, channel: TelegramChannel, bot: Bot, poll_timeout: int = 10
+    ) -> None:
+        self._bot = bot
 
-    def attach(self, channel: TelegramChannel) -> None:
-        """Route every update to `channel` (one TypeHandler; PTB keeps no state)."""
-        self._channel = channel
+        async def fetch(offset: int | None, timeout: int) -> list[dict[str, Any]]:  # noqa: ASYNC109
+            with _normalised():
+                updates = await bot.get_updates(
+                    offset=offset,
+                    timeout=timeout,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    read_timeout=timeout + 10,
+                )
+            return [update.to_dict() for update in updates]
 
-        async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            await channel.handle_or_apologise(update.to_dict())
-
-        self.application.add_handler(TypeHandler(Update, on_update))
+        super().__init__(app, channel, fetch, poll_timeout)
 
     async def start(self) -> None:
-        """Initialise, register the commands (removing any webhook), and start polling."""
-        if self._channel is None:
-            raise RuntimeError("attach a channel first")
-        await self.application.initialize()
-        await self._channel.startup()
-        await self.application.start()
-        updater = self.application.updater
-        assert updater is not None  # built with one
-        await updater.start_polling(
-            timeout=dt.timedelta(seconds=self._poll_timeout),
-            allowed_updates=list(ALLOWED_UPDATES),
-        )
+        """Initialise the client, then as InboxPolling."""
+        await self._bot.initialize()
+        await super().start()
 
     async def stop(self) -> None:
-        """Stop polling and release the HTTP client."""
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
-        if self.application.running:
-            await self.application.stop()
-        await self.application.shutdown()
-
-
-def ptb_polling(
-    token: str, api_base_url: str, poll_timeout: float = 10.0
-) -> tuple[PtbApi, PtbPolling]:
-    """The API client and the polling transport of one PTB Application (attach the channel)."""
-    base = api_base_url.rstrip("/")
-    application = (
-        Application.builder()
-        .token(token)
-        .base_url(f"{base}/bot")
-        .base_file_url(f"{base}/file/bot")
-        .concurrent_updates(False)
-        .job_queue(None)
-        .build()
-    )
-    return PtbApi(application.bot), PtbPolling(application, poll_timeout)
+        """As InboxPolling, then release the HTTP client."""
+        try:
+            await super().stop()
+        finally:
+            await self._bot.shutdown()

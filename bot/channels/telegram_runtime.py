@@ -22,6 +22,7 @@ from bot.channels.telegram_webhook import (
     telegram_webhook_endpoint,
     telegram_webhook_router,
 )
+from bot.inbox_applier import InboxApplier
 from bot.keys import derive, master_secret
 from bot.settings import BotFramework, Settings
 
@@ -44,6 +45,7 @@ class TelegramRuntime:
     _start: Callable[[], Awaitable[None]]
     _stop: Callable[[], Awaitable[None]]
     _open: Callable[[], Awaitable[None]] | None = None
+    applier: InboxApplier | None = None  # polling: applies the inbox (tests wait on `drained`)
 
     @property
     def webhook(self) -> bool:
@@ -100,21 +102,19 @@ def _ptb(
     poll_timeout: int,
     sleep: Sleep,
 ) -> TelegramRuntime:
-    from bot.channels.telegram_ptb import PtbApi, ptb_bot, ptb_polling  # only the library used
+    from bot.channels.telegram_ptb import PtbApi, PtbPolling, ptb_bot  # only the library used
 
+    bot = ptb_bot(token, base)
+    channel = TelegramChannel(app, PtbApi(bot), sleep)
     if url:
-        bot = ptb_bot(token, base)
-        channel = TelegramChannel(app, PtbApi(bot), sleep)
 
         async def start() -> None:
             await bot.initialize()
             await channel.startup(url, secret)
 
         return TelegramRuntime(channel, url, secret, start, bot.shutdown, bot.initialize)
-    api, polling = ptb_polling(token, base, poll_timeout)
-    channel = TelegramChannel(app, api, sleep)
-    polling.attach(channel)
-    return TelegramRuntime(channel, "", "", polling.start, polling.stop)
+    polling = PtbPolling(app, channel, bot, poll_timeout)
+    return TelegramRuntime(channel, "", "", polling.start, polling.stop, None, polling.applier)
 
 
 def _aiogram(
@@ -136,5 +136,5 @@ def _aiogram(
             await channel.startup(url, secret)
 
         return TelegramRuntime(channel, url, secret, start, api.close)
-    polling = AiogramPolling(api, channel, poll_timeout)
-    return TelegramRuntime(channel, "", "", polling.start, polling.stop)
+    polling = AiogramPolling(app, api, channel, poll_timeout)
+    return TelegramRuntime(channel, "", "", polling.start, polling.stop, None, polling.applier)

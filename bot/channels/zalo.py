@@ -1,14 +1,16 @@
 """The Zalo OA channel: the webhook in, replies out, and pushes within the reply window.
 
     POST /zalo/webhook ──verify (signature, time)──▶ 401, nothing done
-                       ──a msg_id applied before──▶ 200, nothing sent again
+                       ──recorded in the inbox (zalo_inbox)──▶ 200 at once; then, applied:
+                       ──a msg_id applied before──▶ nothing sent again
                        ──message──▶ window reopened ▶ files fetched into staging
                                     ▶ router (records the msg_id with the replies) ▶ sent
                        ──"#more"──▶ the next buttons of the last long menu
                        ──follow / unfollow──▶ recorded (follow: the welcome, if Zalo allows)
 
-The answer is 2xx only once the update is recorded; a failure answers 5xx so Zalo may retry,
-and the user is told something went wrong. Messages are never logged, user ids only masked.
+The answer is 200 once the event is recorded (5xx if it could not be: Zalo may retry); it is
+applied after (zalo_inbox): a failure is retried, then the user is told something went wrong.
+Messages are never logged, user ids only masked.
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ from fastapi.responses import JSONResponse
 from bot.channels.zalo_api import ZaloApi, build_zalo_api
 from bot.channels.zalo_db import ZaloUsers
 from bot.channels.zalo_delivery import Outcome, ZaloSender, masked
-from bot.channels.zalo_inbound import EventKind, Fetch, ZaloEvent, ZaloRejected, read_event
+from bot.channels.zalo_inbound import (
+    EventKind,
+    Fetch,
+    ZaloEvent,
+    ZaloRejected,
+    parse_event,
+    verify,
+)
+from bot.channels.zalo_inbox import ZaloInbox
 from bot.keys import storage_keys
 from bot.settings import Settings
 from conversations.chat_locks import ChatLocks
@@ -65,6 +75,7 @@ class ZaloChannel:
         self._oa_secret = secret.get_secret_value() if secret is not None else ""
         self._app_id = app.settings.zalo_app_id
         self._locks = ChatLocks()
+        self._inbox = ZaloInbox(app, self._apply_recorded, self._apologise_recorded)
 
     @property
     def users(self) -> ZaloUsers:
@@ -72,7 +83,8 @@ class ZaloChannel:
         return self._users
 
     async def close(self) -> None:
-        """Release the API client."""
+        """Stop applying events and release the API client."""
+        await self._inbox.stop()
         await self._api.close()
 
     async def handle(
@@ -85,23 +97,39 @@ class ZaloChannel:
             self._app.metrics.webhook_rejected("zalo", "too_large")
             return 413, {"error": "too_large"}
         try:
-            event = read_event(
-                raw_body, headers, self._app_id, self._oa_secret, self._app.clock.now()
-            )
+            raw = verify(raw_body, headers, self._app_id, self._oa_secret, self._app.clock.now())
+            event = parse_event(raw)
         except ZaloRejected as rejected:
             log.warning("zalo event refused: %s", rejected.reason)
             self._app.metrics.webhook_rejected("zalo", rejected.reason)
             return (400 if rejected.reason == "malformed" else 401), {"error": rejected.reason}
         if event.kind is EventKind.IGNORED or event.address is None:
             return 200, {"ok": True, "result": "ignored"}
+        try:
+            fresh = await self._inbox.record(raw, event)
+        except Exception:  # not recorded: Zalo may deliver it again
+            log.exception("zalo %s from %s not recorded", event.name, masked(event.user_id))
+            return 500, {"error": "failed"}
+        return 200, {"ok": True, "result": "queued" if fresh else "duplicate"}
+
+    async def start(self) -> None:
+        """Apply the events a crashed run recorded but did not apply, then the new ones."""
+        await self._inbox.start()
+
+    async def drained(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 - a deadline
+        """Until every event answered so far is applied (tests: "inbox drained")."""
+        await self._inbox.drained(timeout)
+
+    async def _apply_recorded(self, raw: Mapping[str, Any]) -> None:
+        """Apply one recorded event (the inbox's applier calls this; a failure is retried)."""
+        event = parse_event(raw)
+        assert event.address is not None
         async with self._locks.hold(event.address.key):
-            try:
-                result = await self._dispatch(event)
-            except Exception:
-                log.exception("zalo %s from %s failed", event.name, masked(event.user_id))
-                await self._apologise(event)
-                return 500, {"error": "failed"}
-        return 200, {"ok": True, "result": result}
+            await self._dispatch(event)
+
+    async def _apologise_recorded(self, raw: Mapping[str, Any]) -> None:
+        """The event failed for good: tell the user, once."""
+        await self._apologise(parse_event(raw))
 
     async def push(self, user_id: str, outgoing: Outgoing | Sequence[Outgoing], lang: str) -> bool:
         """Send messages not asked for (status changes, reminders): False, with nothing sent,

@@ -215,7 +215,9 @@ class ZaloChat(Chat):
 
     async def _deliver(self, send: Callable[..., Awaitable[ZaloDelivery]], *args: Any) -> None:
         delivery = await send(self.user_id, *args)
-        assert delivery.status == 200, delivery.body  # answered once the replies are queued
+        assert delivery.status == 200, delivery.body  # answered once recorded
+        assert self.app.zalo is not None
+        await self.app.zalo.drained()  # then applied, the replies queued
         await delivered(self.app, self.address.key, WAIT)  # the paced sender sends them
         message = delivery.event["message"]
         if message.get("text") != "#more":  # paging is the channel's own: nothing recorded

@@ -33,6 +33,7 @@ from bot.web.app import create_http_app
 from conversations.messages import ChatAddress, Outgoing, Platform, Text, raw, say
 from conversations.texts import TextCatalog
 from services.codec import from_json
+from services.inbox import MAX_ATTEMPTS
 from storage.database import create_engine
 from storage.tables import ZaloTokenRow, ZaloUserRow
 from tests.contract.conftest import (
@@ -171,6 +172,7 @@ class ZaloChat:
         before = len(self.zalo.sent(self.user_id))
         delivery: ZaloDelivery = await send(self.user_id, *args, **kwargs)
         assert delivery.status == 200, delivery.body
+        await self.bot.channel.drained()  # answered at once, applied just after
         await delivered(self.bot.app, self.address.key)  # the paced sender sends the replies
         self.wire = self.zalo.sent(self.user_id)[before:]
         message = delivery.event.get("message") or {}
@@ -336,6 +338,7 @@ async def test_documents_step_after_logging_in_on_zalo(bot: Bot) -> None:
     )
     delivery = await bot.zalo.send_event(event)
     assert delivery.status == 200, delivery.body
+    await bot.channel.drained()
     replies = await chat.recorded(msg_id)
     assert [m.text.key for m in replies] == ["docs.rejected", "docs.checklist"]
     assert "10" in chat.text(replies[0])
@@ -364,6 +367,7 @@ async def test_forged_stale_replayed_and_unknown_events_have_no_effect(bot: Bot)
     )  # fmt: skip
     ignored = await bot.zalo.send_event(sticker)
     garbage = await bot.zalo.post(SignedEvent({}, b"{nope", first.signed.headers))
+    await bot.channel.drained()
 
     assert [forged.status, stale.status, unsigned.status] == [401, 401, 401]
     assert replayed.status == 200 and ignored.status == 200 and garbage.status == 400
@@ -506,36 +510,85 @@ async def test_push_only_within_the_window_of_eight_replies_in_48_hours(bot: Bot
 async def test_follow_and_unfollow_are_recorded(bot: Bot) -> None:
     chat = bot.chat("5008")
     follow = await bot.zalo.user_follow(chat.user_id)
+    await bot.channel.drained()
     assert follow.status == 200 and (await user_row(bot.app, chat.user_id)).following is True
     assert bot.zalo.sent(chat.user_id) == []  # following opens no reply window
     await chat.send("xin chào")
     assert chat.keys[0] == "common.welcome"  # so the first message brings the welcome
     assert (await bot.zalo.user_unfollow(chat.user_id)).status == 200
+    await bot.channel.drained()
     assert (await user_row(bot.app, chat.user_id)).following is False
     before = len(bot.zalo.sent(chat.user_id))
     assert (await bot.zalo.user_follow(chat.user_id)).status == 200  # within the window now
+    await bot.channel.drained()
     await delivered(bot.app, chat.address.key)
     [welcome, menu] = bot.zalo.sent(chat.user_id)[before:]
     assert welcome.kind == "text" and menu.kind == "list"
     assert (await user_row(bot.app, chat.user_id)).following is True
 
 
-async def test_a_failure_answers_500_tells_the_user_and_the_retry_is_applied(
+async def test_a_failing_event_is_answered_retried_then_the_user_is_told_once(
     bot: Bot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     chat = bot.chat("5009")
     await chat.send("/start")
+    calls: list[str] = []
 
     async def broken(update: Any) -> Any:
+        calls.append(update.update_id)
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(bot.app.router, "handle", broken)
     before = len(bot.zalo.sent(chat.user_id))
     failed = await bot.zalo.user_text(chat.user_id, "/help")
-    assert failed.status == 500  # not recorded: Zalo may deliver it again
+    assert failed.status == 200  # recorded: applied (and retried) after the answer
+    await bot.channel.drained()
     [sorry] = bot.zalo.sent(chat.user_id)[before:]
     assert sorry.text == chat.texts.plain(Text("common.error"), "vi")
+    assert calls == [failed.event["message"]["msg_id"]] * MAX_ATTEMPTS
     monkeypatch.undo()
-    assert (await bot.zalo.replay(failed)).status == 200
-    replies = await chat.recorded(failed.event["message"]["msg_id"])
-    assert replies and replies[0].text.key == "common.help"
+    replayed = await bot.zalo.replay(failed)  # Zalo delivers it again: recorded once
+    await bot.channel.drained()
+    assert replayed.status == 200 and "duplicate" in replayed.body
+    assert len(bot.zalo.sent(chat.user_id)) == before + 1  # told once, nothing more
+    await chat.send("/help")
+    assert chat.keys[0] == "common.help"
+
+
+async def test_an_event_is_answered_while_its_file_downloads_and_applied_once_after_restart(
+    bot: Bot,
+) -> None:
+    chat = bot.chat("5010")
+    await chat.send("/start")
+    before = len(bot.zalo.sent(chat.user_id))
+    bot.zalo.hold_media = asyncio.Event()  # Zalo's file server, slow with a large file
+    upload = await bot.zalo.user_file(chat.user_id, PDF, "giay-to.pdf")
+    assert upload.status == 200  # answered while the file has not even been read
+    async with asyncio.timeout(10):
+        while bot.zalo.media_started == 0:  # noqa: ASYNC110 - the fake counts, signals nothing
+            await asyncio.sleep(0.01)
+    assert await inbox(bot.app) == [("pending", 0)]
+
+    await bot.channel._inbox.stop()  # the process dies mid-download…
+    assert len(bot.zalo.sent(chat.user_id)) == before
+    bot.zalo.hold_media.set()
+    await bot.channel.start()  # …and the next start applies what it left
+    await bot.channel.drained()
+    msg_id = upload.event["message"]["msg_id"]
+    replies = await chat.recorded(msg_id)
+    assert replies and await inbox(bot.app) == [("applied", 0)]
+    answer = len(bot.zalo.sent(chat.user_id)) - before
+    assert answer > 0  # the user got the answer
+    assert bot.zalo.media_started == 2  # downloaded again, whole, by the next start
+    replayed = await bot.zalo.replay(upload)
+    await bot.channel.drained()
+    assert replayed.status == 200
+    assert len(bot.zalo.sent(chat.user_id)) - before == answer  # once
+
+
+async def inbox(app: Application) -> list[tuple[str, int]]:
+    async with app.engine.connect() as connection:
+        rows = await connection.execute(
+            text("SELECT status, attempts FROM inbox WHERE platform = 'zalo' ORDER BY id")
+        )
+        return [(r[0], r[1]) for r in rows.all()][-1:]

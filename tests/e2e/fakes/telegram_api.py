@@ -13,6 +13,7 @@ every user action is POSTed to the bot with the secret header and retried on non
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
@@ -62,6 +63,10 @@ class FakeTelegram:
         self.faults = Faults(clock)
         self.updates = UpdateChannel(webhook_retries, retry_delay, self._perform_reply)
         self.reply_errors: list[ApiError] = []
+        # Downloads as a slow file server serves them: once `hold_downloads` is set (an Event
+        # not yet set), each download sends its first bytes, then waits for the event.
+        self.hold_downloads: asyncio.Event | None = None
+        self.downloads_started = 0
         self._changes = Changes()
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
@@ -122,11 +127,23 @@ class FakeTelegram:
             return web.json_response(exc.body(), status=exc.status)
         return web.json_response({"ok": True, "result": result})
 
-    async def _handle_download(self, request: web.Request) -> web.Response:
+    async def _handle_download(self, request: web.Request) -> web.StreamResponse:
         stored = self.state.file_by_path(request.match_info["path"])
         if request.match_info["token"] != self.token or stored is None or stored.data is None:
             return web.json_response(ApiError(404, "Not Found").body(), status=404)
-        return web.Response(body=stored.data, content_type="application/octet-stream")
+        hold = self.hold_downloads
+        self.downloads_started += 1
+        self._changes.notify()
+        if hold is None:
+            return web.Response(body=stored.data, content_type="application/octet-stream")
+        response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        response.content_length = len(stored.data)
+        await response.prepare(request)
+        await response.write(stored.data[:65536])
+        await hold.wait()
+        await response.write(stored.data[65536:])
+        await response.write_eof()
+        return response
 
     async def call(self, method: str, params: Params) -> Any:
         """Perform one Bot API method as the server would (also used for webhook replies)."""

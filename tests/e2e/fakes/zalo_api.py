@@ -23,6 +23,7 @@ a single-use refresh token, expires_in as a string. Assumptions (not confirmed b
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections.abc import Callable
@@ -88,6 +89,10 @@ class FakeZalo(ZaloUsers):
         self.attachments: dict[str, Upload] = {}
         self.file_tokens: dict[str, Upload] = {}
         self._changes = Changes()
+        # A slow file server: once `hold_media` is set (an Event not yet set), each download
+        # sends its first bytes, then waits for the event.
+        self.hold_media: asyncio.Event | None = None
+        self.media_started = 0
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post("/v3.0/oa/message/cs", self._handle_send)
         app.router.add_post("/v2.0/oa/upload/image", self._handle_upload_image)
@@ -244,11 +249,22 @@ class FakeZalo(ZaloUsers):
             }
         )
 
-    async def _handle_media(self, request: web.Request) -> web.Response:
+    async def _handle_media(self, request: web.Request) -> web.StreamResponse:
         media = self.media.get(request.match_info["key"])
         if media is None:
             return web.Response(status=404)
-        return web.Response(body=media.data, content_type=media.content_type)
+        self.media_started += 1
+        hold = self.hold_media
+        if hold is None:
+            return web.Response(body=media.data, content_type=media.content_type)
+        response = web.StreamResponse(headers={"Content-Type": media.content_type})
+        response.content_length = len(media.data)
+        await response.prepare(request)
+        await response.write(media.data[:16])
+        await hold.wait()
+        await response.write(media.data[16:])
+        await response.write_eof()
+        return response
 
     # -- test side: windows, inspection --------------------------------------------------------
 

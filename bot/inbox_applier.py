@@ -1,0 +1,183 @@
+"""Applies what the inbox holds (services.inbox): oldest first, one chat at a time in update
+order, several chats at once.
+
+    applier = InboxApplier(app, "telegram", apply, apologise)
+    await applier.start()       # first applies what a crashed run left, then waits for more
+    applier.wake()              # new rows were committed
+    await applier.drained()     # (tests) nothing pending and nothing in progress
+    await applier.stop()
+
+`apply(update)` applies one update and raises on failure; it is retried (at most
+services.inbox.MAX_ATTEMPTS times, a little later each time), then `apologise(update)` tells
+the citizen once and the row is marked failed. A row is marked applied only after `apply`
+returned: a crash in between applies it again, which the router makes harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from services.inbox import KEEP, InboxItem, gives_up
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Application
+
+log = logging.getLogger(__name__)
+Apply = Callable[[Mapping[str, Any]], Awaitable[None]]
+CHATS_AT_ONCE = 8
+IDLE = 5.0  # seconds between looks at the table when nobody wakes the applier
+RETRY_DELAY = 0.5  # seconds before the first retry of a failed update (doubled each time)
+PURGE_EVERY = 3600.0  # seconds
+
+
+class InboxApplier:
+    """Drains one platform's inbox rows through `apply`."""
+
+    def __init__(
+        self,
+        app: Application,
+        platform: str,
+        apply: Apply,
+        apologise: Apply,
+        chats_at_once: int = CHATS_AT_ONCE,
+        retry_delay: float = RETRY_DELAY,
+    ) -> None:
+        self._app, self._platform = app, platform
+        self._apply, self._apologise = apply, apologise
+        self._slots = asyncio.Semaphore(chats_at_once)
+        self._retry_delay = retry_delay
+        self._wake = asyncio.Event()
+        self._busy: dict[str, asyncio.Task[None]] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._purged_at = float("-inf")
+
+    @property
+    def running(self) -> bool:
+        """Whether the applier was started and not stopped."""
+        return self._task is not None
+
+    async def start(self) -> None:
+        """Start applying (what a crashed run left unapplied comes first: it is oldest)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name=f"inbox-{self._platform}")
+
+    def wake(self) -> None:
+        """New rows were committed: look now."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Stop looking; updates being applied are cut short and stay pending (the next start
+        applies them)."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        busy = list(self._busy.values())
+        for chat in busy:
+            chat.cancel()
+        await asyncio.gather(task, *busy, return_exceptions=True)
+        self._busy.clear()
+
+    async def drained(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 - a deadline
+        """Until nothing is pending and nothing is being applied (for tests and shutdown)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                self._idle.clear()
+                self.wake()
+                if not self._busy and not await self._pending():
+                    return
+                await self._idle.wait()
+
+    async def _pending(self) -> list[InboxItem]:
+        async with self._app.uow_factory() as uow:
+            return list(await uow.inbox.pending(self._platform))
+
+    async def _run(self) -> None:
+        while self._task is not None:
+            self._wake.clear()
+            try:
+                await self._purge()
+                for chat, items in _by_chat(await self._pending()).items():
+                    if chat not in self._busy:
+                        self._busy[chat] = asyncio.create_task(self._chat(chat, items))
+            except Exception as exc:  # noqa: BLE001 - the database may be away: look later
+                log.error("inbox %s unreadable: %s", self._platform, describe(exc))
+            self._idle.set()
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for may swallow a cancellation
+            # that comes as the wake-up does, and stop() would wait forever.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(IDLE):
+                    await self._wake.wait()
+
+    async def _chat(self, chat: str, items: list[InboxItem]) -> None:
+        """One chat's updates, in order; a failure stops there (retried later, in order)."""
+        try:
+            async with self._slots:
+                for item in items:
+                    if not await self._one(item):
+                        break
+        finally:
+            self._busy.pop(chat, None)
+            self.wake()
+
+    async def _one(self, item: InboxItem) -> bool:
+        """Apply one row; whether the chat's next rows may follow."""
+        try:
+            await self._apply(item.update)
+        except Exception as exc:  # noqa: BLE001 - recorded, retried, then the citizen is told
+            return await self._failed(item, exc)
+        async with self._app.uow_factory() as uow:
+            await uow.inbox.applied(item.id, self._app.clock.now())
+            await uow.commit()
+        return True
+
+    async def _failed(self, item: InboxItem, exc: Exception) -> bool:
+        final = gives_up(item.attempts + 1)
+        error = type(exc).__name__
+        log.error(  # without the message, which may hold personal data
+            "inbox %s row %d failed (attempt %d): %s",
+            self._platform,
+            item.id,
+            item.attempts + 1,
+            describe(exc),
+        )
+        async with self._app.uow_factory() as uow:
+            await uow.inbox.failed(item.id, self._app.clock.now(), error, final)
+            await uow.commit()
+        if final:
+            await self._apologise(item.update)
+            return True  # the chat goes on with its next update
+        await asyncio.sleep(self._retry_delay * 2**item.attempts)
+        return False
+
+    async def _purge(self) -> None:
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._purged_at < PURGE_EVERY:
+            return
+        self._purged_at = loop.time()
+        async with self._app.uow_factory() as uow:
+            purged = await uow.inbox.purge(self._app.clock.now() - KEEP)
+            await uow.commit()
+        if purged:
+            log.info("inbox %s: %d settled updates purged", self._platform, purged)
+
+
+def describe(exc: BaseException) -> str:
+    """The exception for the log, without its message (see bot.channels.telegram.describe;
+    imported here, not at the top: bot.bootstrap imports this module through the Zalo channel)."""
+    from bot.channels.telegram import describe as described
+
+    return described(exc)
+
+
+def _by_chat(items: list[InboxItem]) -> dict[str, list[InboxItem]]:
+    """Rows per chat, each chat's in order (the dict keeps the oldest chat first)."""
+    chats: dict[str, list[InboxItem]] = {}
+    for item in items:
+        chats.setdefault(item.chat_key, []).append(item)
+    return chats

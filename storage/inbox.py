@@ -1,0 +1,97 @@
+"""The inbox on SQL: one row per (platform, update id), sealed, applied oldest first."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.inbox import InboxItem, InboxStatus
+from storage.crypto import JsonCipher
+from storage.tables import InboxRow
+
+INBOX = InboxRow.__table__  # type: ignore[attr-defined]
+_UPDATE = "inbox.update"
+
+
+class SqlInbox:
+    """Inbox bound to one connection."""
+
+    def __init__(self, connection: AsyncConnection, cipher: JsonCipher) -> None:
+        self._connection, self._cipher = connection, cipher
+        self._dialect: Any = postgresql if connection.dialect.name == "postgresql" else sqlite
+
+    async def record(
+        self,
+        platform: str,
+        update_id: str,
+        chat_key: str,
+        update: Mapping[str, Any],
+        at: datetime,
+    ) -> bool:
+        statement = (
+            self._dialect.insert(INBOX)
+            .values(
+                platform=platform,
+                update_id=update_id,
+                chat_key=chat_key,
+                body=self._cipher.seal(dict(update), _UPDATE),
+                status=InboxStatus.PENDING.value,
+                attempts=0,
+                error="",
+                received_at=at,
+            )
+            .on_conflict_do_nothing(index_elements=["platform", "update_id"])
+        )
+        result = await self._connection.execute(statement)
+        return bool(result.rowcount)
+
+    async def pending(self, platform: str, limit: int = 200) -> Sequence[InboxItem]:
+        query = (
+            select(INBOX)
+            .where(INBOX.c.platform == platform, INBOX.c.status == InboxStatus.PENDING.value)
+            .order_by(INBOX.c.id)
+            .limit(limit)
+        )
+        return [
+            InboxItem(
+                id=row.id,
+                platform=row.platform,
+                update_id=row.update_id,
+                chat_key=row.chat_key,
+                update=self._cipher.open(row.body, _UPDATE),
+                received_at=row.received_at,
+                attempts=row.attempts,
+            )
+            for row in (await self._connection.execute(query)).all()
+        ]
+
+    async def applied(self, item_id: int, at: datetime) -> None:
+        await self._connection.execute(
+            INBOX.update()
+            .where(INBOX.c.id == item_id)
+            .values(status=InboxStatus.APPLIED.value, settled_at=at)
+        )
+
+    async def failed(self, item_id: int, at: datetime, error: str, final: bool) -> int:
+        values: dict[str, Any] = {"attempts": INBOX.c.attempts + 1, "error": error[:80]}
+        if final:
+            values.update(status=InboxStatus.FAILED.value, settled_at=at)
+        await self._connection.execute(INBOX.update().where(INBOX.c.id == item_id).values(values))
+        attempts = await self._connection.execute(
+            select(INBOX.c.attempts).where(INBOX.c.id == item_id)
+        )
+        return int(attempts.scalar_one_or_none() or 0)
+
+    async def purge(self, settled_before: datetime) -> int:
+        result = await self._connection.execute(
+            delete(INBOX).where(
+                INBOX.c.status != InboxStatus.PENDING.value,
+                INBOX.c.settled_at < settled_before,
+            )
+        )
+        return int(result.rowcount)
