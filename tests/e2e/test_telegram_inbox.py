@@ -16,11 +16,14 @@ from pydantic import SecretStr
 
 from bot.bootstrap import Application, build
 from bot.channels.telegram_runtime import TelegramRuntime, build_telegram
+from bot.sender_loop import Senders
+from bot.senders import build_transports
 from bot.settings import BotFramework, Settings
 from conversations.router import Reply, Update
 from services.inbox import MAX_ATTEMPTS
 from tests.e2e.fakes import FakeTelegram
 from tests.e2e.fakes.request_params import Params
+from tests.e2e.reply_parts import delivered
 
 pytestmark = pytest.mark.timeout(60)
 CHAT = 5101
@@ -39,10 +42,11 @@ def database(tmp_path: Path, seeded_database: Path) -> Path:
     return tmp_path / "db.sqlite3"
 
 
-async def started(
-    database: Path, tg: FakeTelegram, framework: str
-) -> tuple[Application, TelegramRuntime]:
-    """A run of the bot: the application and its polling (started)."""
+Run = tuple[Application, TelegramRuntime, Senders]
+
+
+async def started(database: Path, tg: FakeTelegram, framework: str) -> Run:
+    """A run of the bot: the application, its polling and its paced senders (started)."""
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{database}",
         data_dir=database.parent,
@@ -57,20 +61,27 @@ async def started(
     runtime = build_telegram(app, poll_timeout=1)
     assert runtime is not None and runtime.applier is not None
     await runtime.start()
-    return app, runtime
+    senders = Senders(app, await build_transports(app))
+    senders.start()
+    return app, runtime, senders
 
 
-async def stopped(app: Application, runtime: TelegramRuntime) -> None:
+async def stopped(run: Run) -> None:
+    app, runtime, senders = run
     await runtime.stop()
+    await senders.stop()
+    await senders.close()
     await app.close()
 
 
-async def settled(tg: FakeTelegram, runtime: TelegramRuntime) -> None:
-    """Until Telegram has handed over every update (confirmed: so recorded) and the applier
-    has applied what it recorded."""
+async def settled(tg: FakeTelegram, run: Run) -> None:
+    """Until Telegram has handed over every update (confirmed: so recorded), the applier
+    has applied what it recorded and the paced sender has sent the replies."""
+    app, runtime, _ = run
     await tg.wait_until(lambda: not tg.queue.pending, timeout=10)
     assert runtime.applier is not None
     await runtime.applier.drained()
+    await delivered(app, f"telegram:{CHAT}")
 
 
 def inbox_rows(database: Path) -> list[tuple[str, str, int]]:
@@ -102,7 +113,8 @@ async def test_an_update_is_confirmed_once_recorded_and_a_stopped_run_leaves_it_
     database: Path, tg: FakeTelegram, framework: str
 ) -> None:
     confirmed = watch_confirmations(tg, database)
-    app, runtime = await started(database, tg, framework)
+    run = await started(database, tg, framework)
+    app, runtime, _ = run
     try:
         assert runtime.applier is not None
         await runtime.applier.stop()  # the run dies between recording and applying
@@ -112,25 +124,28 @@ async def test_an_update_is_confirmed_once_recorded_and_a_stopped_run_leaves_it_
         assert inbox_rows(database) == [(str(update["update_id"]), "pending", 0)]
         assert tg.sent(CHAT) == []
     finally:
-        await stopped(app, runtime)
+        await stopped(run)
 
-    app, runtime = await started(database, tg, framework)  # the next run
+    run = await started(database, tg, framework)  # the next run
+    app, runtime, _ = run
     try:
         assert runtime.applier is not None
         await runtime.applier.drained()
-        welcome, menu = tg.sent(CHAT)  # applied once
-        assert "Xin chào" in (welcome.text or "") and menu.buttons
+        await delivered(app, f"telegram:{CHAT}")
+        [welcome] = tg.sent(CHAT)  # applied once: the greeting and the menu in one message
+        assert "Xin chào" in (welcome.text or "") and welcome.buttons
         assert inbox_rows(database) == [(str(update["update_id"]), "applied", 0)]
         assert confirmed == [(update["update_id"], True)]  # Telegram sent it once
     finally:
-        await stopped(app, runtime)
+        await stopped(run)
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 async def test_an_update_that_keeps_failing_is_retried_then_the_citizen_is_told_once(
     database: Path, tg: FakeTelegram, framework: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app, runtime = await started(database, tg, framework)
+    run = await started(database, tg, framework)
+    app, runtime, _ = run
     try:
         assert runtime.applier is not None
         calls: list[str] = []
@@ -141,14 +156,14 @@ async def test_an_update_that_keeps_failing_is_retried_then_the_citizen_is_told_
 
         monkeypatch.setattr(app.router, "handle", broken)
         update = await tg.user_text(CHAT, "/help")
-        await settled(tg, runtime)
+        await settled(tg, run)
         [sorry] = tg.sent(CHAT)
         assert "lỗi" in (sorry.text or "").lower()
         assert calls == [str(update["update_id"])] * MAX_ATTEMPTS
         assert inbox_rows(database) == [(str(update["update_id"]), "failed", MAX_ATTEMPTS)]
         monkeypatch.undo()
         await tg.user_text(CHAT, "/start")  # the chat goes on
-        await settled(tg, runtime)
-        assert len(tg.sent(CHAT)) == 3
+        await settled(tg, run)
+        assert len(tg.sent(CHAT)) == 2  # the apology, then the greeting with its menu
     finally:
-        await stopped(app, runtime)
+        await stopped(run)
