@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, case, cast, delete, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -21,6 +21,7 @@ from services.dossiers import (
     StatusChange,
 )
 from storage.crypto import JsonCipher
+from storage.followers import SqlFollowers
 from storage.tables import (
     DossierFollowerRow,
     DossierRow,
@@ -41,7 +42,7 @@ def _dialect(connection: AsyncConnection) -> Any:
     return postgresql if connection.dialect.name == "postgresql" else sqlite
 
 
-class SqlDossierRepository:
+class SqlDossierRepository(SqlFollowers):
     """DossierRepository bound to one connection; the dossier itself is sealed in `body`."""
 
     def __init__(self, connection: AsyncConnection, cipher: JsonCipher) -> None:
@@ -251,31 +252,6 @@ class SqlDossierRepository:
             timing[0] += int(row.on_time or 0)
             timing[1] += int(row.finished or 0) - int(row.on_time or 0)
         return [DayCounts(day, s, t[0], t[1]) for day, (s, t) in sorted(days.items())]
-
-    async def follow(self, dossier_id: str, chat_key: str, at: datetime) -> None:
-        statement = (
-            _dialect(self._connection)
-            .insert(FOLLOWER)
-            .values(dossier_id=dossier_id, chat_key=chat_key, created_at=at)
-            .on_conflict_do_nothing(index_elements=["dossier_id", "chat_key"])
-        )
-        await self._connection.execute(statement)
-
-    async def unfollow(self, dossier_id: str, chat_key: str) -> bool:
-        result = await self._connection.execute(
-            delete(FOLLOWER).where(
-                FOLLOWER.c.dossier_id == dossier_id, FOLLOWER.c.chat_key == chat_key
-            )
-        )
-        return bool(result.rowcount)
-
-    async def followers(self, dossier_id: str) -> Sequence[str]:
-        query = (
-            select(FOLLOWER.c.chat_key)
-            .where(FOLLOWER.c.dossier_id == dossier_id)
-            .order_by(FOLLOWER.c.chat_key)
-        )
-        return list((await self._connection.execute(query)).scalars())
 
 
 class SqlPaymentEventRepository:
