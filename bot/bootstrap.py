@@ -19,6 +19,7 @@ from bot.registry_http import HttpCitizenRegistry
 from bot.settings import Environment, RegistryBackend, Settings, SmsBackend
 from bot.sms import DevSms, DevSmsInbox, HttpSmsGateway
 from bot.system import RandomIds, SystemClock
+from bot.wakeup import Wakeup
 from conversations.flow import PaymentAccount
 from conversations.flow import Settings as FlowSettings
 from conversations.papers import PaperOffice
@@ -71,6 +72,7 @@ class Application:
     papers: PaperOffice | None = None  # issues the PDF papers (the fee receipt on payment)
     zalo: ZaloChannel | None = None
     metrics: Metrics = field(default_factory=Metrics.from_environment)
+    wakeup: Wakeup = field(default_factory=Wakeup)  # signalled by commits (storage.wake)
 
     async def start(self) -> None:
         """Start background work (SMS delivery)."""
@@ -91,12 +93,15 @@ class Application:
 
 
 def unit_of_work_factory(
-    engine: AsyncEngine, keys: StorageKeys
+    engine: AsyncEngine, keys: StorageKeys, wakeup: Wakeup | None = None
 ) -> SqlUnitOfWorkFactory | InlineSqliteUnitOfWorkFactory:
-    """Chat updates on SQLite run inline (see storage.sqlite_inline); elsewhere on the engine."""
+    """Chat updates on SQLite run inline (see storage.sqlite_inline); elsewhere on the engine.
+    A commit's wake-ups are signalled on `wakeup` (this process's waiters)."""
+    signal = wakeup.signal if wakeup is not None else None
     if engine.dialect.name == "sqlite":
-        return InlineSqliteUnitOfWorkFactory(engine.url.render_as_string(hide_password=False), keys)
-    return SqlUnitOfWorkFactory(engine, keys)
+        url = engine.url.render_as_string(hide_password=False)
+        return InlineSqliteUnitOfWorkFactory(url, keys, signal)
+    return SqlUnitOfWorkFactory(engine, keys, signal)
 
 
 def build_sms(settings: Settings) -> SmsSender:
@@ -208,7 +213,8 @@ async def build(
             secrets.sepay_hmac,
             settings.payment_account_number,
         )
-    uow_factory = unit_of_work_factory(engine, keys)
+    wakeup = Wakeup()
+    uow_factory = unit_of_work_factory(engine, keys, wakeup)
     data, agencies = await load_catalog(sessions)
     catalog = Catalog(data, Agencies(agencies))
     clock = clock or SystemClock()
@@ -268,6 +274,7 @@ async def build(
         simulator=simulator,
         papers=PaperOffice(printer, catalog, settings.public_base_url, account),
         metrics=metrics,
+        wakeup=wakeup,
     )
     application.zalo = build_zalo_channel(application)
     return application

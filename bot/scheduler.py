@@ -19,6 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.bootstrap import Application, follow_limits
 from bot.metrics import MeteredTransport
 from bot.scheduler_lock import SchedulerLock, acquire_scheduler_lock
+from bot.wakeup import PostgresListener
 from conversations.broadcast_messages import progress_message
 from conversations.status_messages import StatusMessages
 from services.broadcasts import advance
@@ -131,9 +132,11 @@ class Scheduler:
                 app.clock,
                 sender_limits(app, transport.platform),
                 fallback=self._fallback,
+                wake=app.wakeup.event(f"outbox:{transport.platform}"),  # storage.wake
             )
             for transport in transports
         ]
+        self._listener: PostgresListener | None = None
         self._lock: SchedulerLock | None = None
         self._scheduler: AsyncIOScheduler | None = None
         self._stop = asyncio.Event()
@@ -172,6 +175,9 @@ class Scheduler:
         self._add(self.jobs.heartbeat, 10, "heartbeat")
         self._add(self.jobs.followers, FOLLOWERS_SECONDS, "followers")
         self._scheduler.start()
+        if self.app.engine.dialect.name == "postgresql":  # other processes' commits wake us
+            self._listener = PostgresListener(settings.database_url, self.app.wakeup)
+            self._listener.start()
         await self.jobs.heartbeat()
         self._tasks = [asyncio.create_task(s.run(self._stop)) for s in self.senders]
         self._tasks.append(asyncio.create_task(self.run_all_once()))  # catch up after downtime
@@ -202,6 +208,9 @@ class Scheduler:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
             self._tasks = []
+        if self._listener is not None:
+            await self._listener.stop()
+            self._listener = None
         for closable in (*self.transports, self.jobs.remote):
             close = getattr(closable, "close", None)
             if close is not None:

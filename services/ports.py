@@ -184,7 +184,12 @@ class UnitOfWork(Protocol):
     ) -> None: ...
 
     async def commit(self) -> None:
-        """Make the work durable."""
+        """Make the work durable, then wake the topics asked for (in this process, and on
+        PostgreSQL in every process listening)."""
+        ...
+
+    def wake(self, topic: str) -> None:
+        """Wake whoever waits on `topic` (e.g. "outbox:telegram") once this commits."""
         ...
 
 

@@ -18,7 +18,6 @@ not enough).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 from collections import deque
@@ -196,6 +195,7 @@ class PacedSender:
         limits: Limits | None = None,
         timer: Timer | None = None,
         fallback: Fallback | None = None,
+        wake: asyncio.Event | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._transport = transport
@@ -204,6 +204,7 @@ class PacedSender:
         self._timer = timer or LoopTimer()
         self._pacer = Pacer(self._timer, self.limits.per_second, self.limits.chat_interval)
         self._fallback = fallback
+        self._wake = wake  # set when a row was queued (storage.wake): look again at once
         self._in_flight: set[str] = set()
         self.stats = SenderStats()
 
@@ -260,6 +261,9 @@ class PacedSender:
                 task = asyncio.create_task(self._one(item))
                 task.add_done_callback(lambda _t: gate.release())
                 tasks.add(task)
+                if self._wake is not None and self._wake.is_set():
+                    self._wake.clear()  # a row was queued (a reply?): read again, by priority
+                    break
             self._pacer.forget_idle()
         return settled
 
@@ -329,10 +333,13 @@ class PacedSender:
             await self._fallback(item)
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
-        """Drain until `stop` is set, polling every `idle` seconds when nothing is due."""
+        """Drain until `stop` is set; between drains wait for `stop` or a wake-up (a row
+        queued), at most `idle` seconds (the poll is the safety net for a lost wake-up)."""
         await self.abandon_dead_claims()
         last_sweep = self._timer.monotonic()
         while not stop.is_set():
+            if self._wake is not None:
+                self._wake.clear()  # a row queued from now on wakes the next wait
             try:
                 await self.run_once()
                 if self._timer.monotonic() - last_sweep > self.limits.claim_timeout:
@@ -340,8 +347,18 @@ class PacedSender:
                     last_sweep = self._timer.monotonic()
             except Exception:  # the database went away for a moment: try again later
                 log.exception("%s sender: a round failed", self.platform)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), idle)
+            await self._idle(stop, idle)
+
+    async def _idle(self, stop: asyncio.Event, idle: float) -> None:
+        """Wait for `stop` or the wake-up, at most `idle` seconds."""
+        waits = [asyncio.ensure_future(stop.wait())]
+        if self._wake is not None:
+            waits.append(asyncio.ensure_future(self._wake.wait()))
+        try:
+            await asyncio.wait(waits, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
 
 
 async def other_channels(uow_factory: UnitOfWorkFactory, item: OutboxItem, clock: Clock) -> int:

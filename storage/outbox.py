@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,8 +21,14 @@ _MESSAGE = "outbox.message"
 class SqlOutbox:
     """Outbox bound to one connection."""
 
-    def __init__(self, connection: AsyncConnection, cipher: JsonCipher) -> None:
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        cipher: JsonCipher,
+        wake: Callable[[str], None] | None = None,
+    ) -> None:
         self._connection, self._cipher = connection, cipher
+        self._wake = wake  # the unit of work's: the platform's sender hears of a new row
         self._dialect: Any = postgresql if connection.dialect.name == "postgresql" else sqlite
 
     def _item(self, row: Any) -> OutboxItem:
@@ -61,7 +67,10 @@ class SqlOutbox:
             .on_conflict_do_nothing(index_elements=["recipient", "event"])
         )
         result = await self._connection.execute(statement)
-        return bool(result.rowcount)
+        inserted = bool(result.rowcount)
+        if inserted and self._wake is not None:
+            self._wake(f"outbox:{platform_of(recipient)}")
+        return inserted
 
     async def pending(self, recipient: str, after: int, limit: int = 50) -> Sequence[OutboxItem]:
         query = (

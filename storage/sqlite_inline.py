@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
 
 from storage.unit_of_work import Repositories, StorageKeys
+from storage.wake import Signal, WakeTopics
 
 BUSY_TIMEOUT_MS = 2000
 
@@ -78,6 +79,11 @@ class InlineSqliteUnitOfWork(Repositories):
     def __init__(self, factory: InlineSqliteUnitOfWorkFactory) -> None:
         self._factory = factory
         self._connection: Connection | None = None
+        self._wakes = WakeTopics(factory.signal)
+
+    def wake(self, topic: str) -> None:
+        """Wake `topic`'s listeners once this unit of work commits (see storage.wake)."""
+        self._wakes.add(topic)
 
     async def __aenter__(self) -> Self:
         await self._factory.lock.acquire()
@@ -88,7 +94,9 @@ class InlineSqliteUnitOfWork(Repositories):
             self._factory.discard()
             self._factory.lock.release()
             raise
-        Repositories.__init__(self, InlineConnection(self._connection), self._factory.keys)
+        Repositories.__init__(
+            self, InlineConnection(self._connection), self._factory.keys, self.wake
+        )
         return self
 
     async def __aexit__(
@@ -109,6 +117,7 @@ class InlineSqliteUnitOfWork(Repositories):
             self._factory.discard()  # a connection that cannot roll back is not used again
             raise
         finally:
+            self._wakes.discard()
             self._connection = None
             self._factory.lock.release()
 
@@ -117,6 +126,7 @@ class InlineSqliteUnitOfWork(Repositories):
         assert self._connection is not None
         await self.drafts.flush()
         self._connection.commit()
+        self._wakes.committed()
 
 
 class InlineSqliteUnitOfWorkFactory:
@@ -124,9 +134,10 @@ class InlineSqliteUnitOfWorkFactory:
     kept open (checking a connection out of the pool for each one cost more than a step's
     statements)."""
 
-    def __init__(self, url: str, keys: StorageKeys) -> None:
+    def __init__(self, url: str, keys: StorageKeys, signal: Signal | None = None) -> None:
         self.engine = inline_engine(url)
         self.keys = keys
+        self.signal = signal  # called with each woken topic after a commit
         self.lock = asyncio.Lock()
         self._connection: Connection | None = None
 

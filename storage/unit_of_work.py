@@ -6,6 +6,7 @@ chat update is a handful of small statements, and the ORM session would only add
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -22,6 +23,7 @@ from storage.dossiers import SqlDossierRepository, SqlPaymentEventRepository
 from storage.drafts import SqlDraftRepository
 from storage.otp_store import SqlOtpStore
 from storage.outbox import SqlOutbox
+from storage.wake import Signal, WakeTopics
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,9 @@ class StorageKeys:
 class Repositories:
     """Every repository bound to one connection (async, or inline for SQLite)."""
 
-    def __init__(self, connection: Any, keys: StorageKeys) -> None:
+    def __init__(
+        self, connection: Any, keys: StorageKeys, wake: Callable[[str], None] | None = None
+    ) -> None:
         self.conversations = SqlConversationStore(connection, keys.cipher)
         self.drafts = SqlDraftRepository(connection, keys.cipher)
         self.citizens = SqlCitizenRepository(connection, keys.cipher, keys.hasher)
@@ -44,7 +48,7 @@ class Repositories:
         self.dossiers = SqlDossierRepository(connection, keys.cipher)
         self.documents = SqlDocumentRepository(connection, keys.cipher)
         self.payments = SqlPaymentEventRepository(connection, keys.cipher)
-        self.outbox = SqlOutbox(connection, keys.cipher)
+        self.outbox = SqlOutbox(connection, keys.cipher, wake)
         self.broadcasts = SqlBroadcastRepository(connection, keys.cipher)
         self.chats = SqlChatDirectory(connection)
         self.cursors = SqlJobCursors(connection)
@@ -53,11 +57,16 @@ class Repositories:
 class SqlUnitOfWork(Repositories):
     """Commit explicitly; leaving the block without commit rolls everything back."""
 
-    def __init__(self, engine: AsyncEngine, keys: StorageKeys) -> None:
+    def __init__(self, engine: AsyncEngine, keys: StorageKeys, signal: Signal | None = None):
         self._engine = engine
         self._keys = keys
         self._connection: AsyncConnection | None = None
         self._transaction: AsyncTransaction | None = None
+        self._wakes = WakeTopics(signal)
+
+    def wake(self, topic: str) -> None:
+        """Wake `topic`'s listeners once this unit of work commits (see storage.wake)."""
+        self._wakes.add(topic)
 
     async def __aenter__(self) -> Self:
         self._connection = await self._engine.connect()
@@ -66,7 +75,7 @@ class SqlUnitOfWork(Repositories):
         except BaseException:
             await self._connection.close()
             raise
-        Repositories.__init__(self, self._connection, self._keys)
+        Repositories.__init__(self, self._connection, self._keys, self.wake)
         return self
 
     async def __aexit__(
@@ -80,6 +89,7 @@ class SqlUnitOfWork(Repositories):
             if self._transaction.is_active:
                 await self._transaction.rollback()
         finally:
+            self._wakes.discard()
             await self._connection.close()
             self._connection = self._transaction = None
 
@@ -87,15 +97,19 @@ class SqlUnitOfWork(Repositories):
         """Write what is pending and make the work durable."""
         assert self._transaction is not None
         await self.drafts.flush()
+        assert self._connection is not None
+        await self._wakes.notify(self._connection)
         await self._transaction.commit()
+        self._wakes.committed()
 
 
 class SqlUnitOfWorkFactory:
     """Opens SqlUnitOfWork instances on one engine."""
 
-    def __init__(self, engine: AsyncEngine, keys: StorageKeys) -> None:
+    def __init__(self, engine: AsyncEngine, keys: StorageKeys, signal: Signal | None = None):
         self._engine = engine
         self.keys = keys
+        self.signal = signal  # called with each woken topic after a commit
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._engine, self.keys)
+        return SqlUnitOfWork(self._engine, self.keys, self.signal)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
@@ -490,8 +490,9 @@ class MemoryPaymentEvents:
 
 
 class MemoryOutbox:
-    def __init__(self, db: MemoryDatabase) -> None:
+    def __init__(self, db: MemoryDatabase, wake: Callable[[str], None] | None = None) -> None:
         self._db = db
+        self._wake = wake
 
     def _set(self, item_id: int, **changes: Any) -> None:
         self._db.outbox = [replace(i, **changes) if i.id == item_id else i for i in self._db.outbox]
@@ -512,6 +513,8 @@ class MemoryOutbox:
                 batch=batch,
             )
         )  # fmt: skip
+        if self._wake is not None:
+            self._wake(f"outbox:{platform_of(recipient)}")
         return True
 
     async def pending(self, recipient: str, after: int, limit: int = 50) -> Sequence[OutboxItem]:
@@ -658,9 +661,19 @@ class MemoryUnitOfWork:
     factory run one at a time, as on SQLite: two at once would each commit their own copy,
     and the first one's writes would be lost (PostgreSQL makes the second wait for the row)."""
 
-    def __init__(self, db: MemoryDatabase, lock: asyncio.Lock | None = None) -> None:
+    def __init__(
+        self,
+        db: MemoryDatabase,
+        lock: asyncio.Lock | None = None,
+        signal: Callable[[str], None] | None = None,
+    ) -> None:
         self._db = db
         self._lock = lock or asyncio.Lock()
+        self._signal = signal
+        self._topics: dict[str, None] = {}
+
+    def wake(self, topic: str) -> None:
+        self._topics[topic] = None
 
     async def __aenter__(self) -> Self:
         await self._lock.acquire()
@@ -673,7 +686,7 @@ class MemoryUnitOfWork:
         self.dossiers = MemoryDossierRepository(self._work)
         self.documents = MemoryDocumentRepository(self._work)
         self.payments = MemoryPaymentEvents(self._work)
-        self.outbox = MemoryOutbox(self._work)
+        self.outbox = MemoryOutbox(self._work, self.wake)
         self.broadcasts = MemoryBroadcasts(self._work)
         self.chats = MemoryChatDirectory(self._work)
         self.cursors = MemoryCursors(self._work)
@@ -685,20 +698,28 @@ class MemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._topics = {}
         self._lock.release()
 
     async def commit(self) -> None:
         self._work.commits = self._db.commits + 1
         self._db.__dict__.update(self._work.__dict__)
+        topics, self._topics = list(self._topics), {}
+        for topic in topics:
+            if self._signal is not None:
+                self._signal(topic)
 
 
 class MemoryUnitOfWorkFactory:
-    def __init__(self, db: MemoryDatabase | None = None) -> None:
+    def __init__(
+        self, db: MemoryDatabase | None = None, signal: Callable[[str], None] | None = None
+    ) -> None:
         self.db = db or MemoryDatabase()
         self._lock = asyncio.Lock()
+        self.signal = signal
 
     def __call__(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.db, self._lock)
+        return MemoryUnitOfWork(self.db, self._lock, self.signal)
 
 
 class FakeRegistry:
