@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,14 +19,15 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.bootstrap import Application, follow_limits
 from bot.metrics import MeteredTransport
 from bot.scheduler_lock import SchedulerLock, acquire_scheduler_lock
+from bot.wake_jobs import REMOTE_DEBOUNCE_SECONDS, run_when_woken
 from bot.wakeup import PostgresListener
 from conversations.broadcast_messages import progress_message
 from conversations.status_messages import StatusMessages
 from services.broadcasts import advance
 from services.following import FollowLimits, expire_followers
-from services.remote_changes import DossierSystem, ingest
+from services.remote_changes import REMOTE_TOPIC, DossierSystem, ingest
 from services.sending import Limits, PacedSender, Transport, other_channels
-from services.status_pushes import push_status_changes, send_reminders
+from services.status_pushes import STATUS_TOPIC, push_status_changes, send_reminders
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class Jobs:
     messages: StatusMessages = field(init=False)
     limits: FollowLimits = field(init=False)
     _pushing: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
+    _reading: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         self.messages = StatusMessages(self.app.catalog)
@@ -52,13 +54,19 @@ class Jobs:
     async def status_sync(self) -> None:
         """The sweep, a safety net under the pushes on commit: read the remote system's
         changes (when there is one), then push every change not pushed yet."""
+        await self.read_remote()
+        await self.push_changes()
+
+    async def read_remote(self) -> None:
+        """Apply the remote system's changes, if there is one (each change logged wakes the
+        status pushes on commit)."""
         if self.remote is not None:
-            result = await ingest(
-                self.app.uow_factory, self.remote, self.app.clock, name="one-stop"
-            )
+            async with self._reading:
+                result = await ingest(
+                    self.app.uow_factory, self.remote, self.app.clock, name="one-stop"
+                )
             if result.applied:
                 log.info("remote dossier system: %d change(s) applied", result.applied)
-        await self.push_changes()
 
     async def push_changes(self) -> None:
         """Queue the messages of every change not pushed yet. One run at a time: a change
@@ -180,10 +188,26 @@ class Scheduler:
             self._listener.start()
         await self.jobs.heartbeat()
         self._tasks = [asyncio.create_task(s.run(self._stop)) for s in self.senders]
+        self._tasks += [asyncio.create_task(waiter) for waiter in self._wake_jobs()]
         self._tasks.append(asyncio.create_task(self.run_all_once()))  # catch up after downtime
         log.info(
             "scheduler started (senders: %s)", ", ".join(s.platform for s in self.senders) or "none"
         )
+
+    def _wake_jobs(self) -> list[Coroutine[Any, Any, None]]:
+        """Status pushes the moment a change commits (here or, on PostgreSQL, in any
+        process); the remote system read the moment it says it has changes."""
+        wakeup, stop = self.app.wakeup, self._stop
+        jobs = [
+            run_when_woken(wakeup.event(STATUS_TOPIC), stop, self.jobs.push_changes, "status push")
+        ]
+        if self.jobs.remote is not None:
+            read = run_when_woken(
+                wakeup.event(REMOTE_TOPIC), stop, self.jobs.read_remote, "remote read",
+                REMOTE_DEBOUNCE_SECONDS,
+            )  # fmt: skip
+            jobs.append(read)
+        return jobs
 
     async def run_all_once(self) -> None:
         """Every job once, now (start-up catch-up; tests)."""

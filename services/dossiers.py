@@ -199,7 +199,8 @@ class DossierRepository(Protocol):
         ...
 
     async def record_change(self, change: StatusChange) -> int:
-        """Append a status change to the log (not pushed yet); returns its id."""
+        """Append a status change to the log (not pushed yet); returns its id. Once the unit
+        of work commits, the status pushes are woken (services.status_pushes.STATUS_TOPIC)."""
         ...
 
     async def unpushed_changes(self, limit: int) -> Sequence[StatusChange]:

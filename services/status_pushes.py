@@ -26,6 +26,10 @@ from services.dossiers import Dossier, StatusChange, remind_payment_now
 from services.following import FollowLimits
 from services.ports import UnitOfWork, UnitOfWorkFactory
 
+# The wake-up topic of a committed status change (storage wakes it; the scheduler runs the
+# push step at once instead of waiting for its sweep).
+STATUS_TOPIC = "status"
+
 
 class Reminder(StrEnum):
     """What a reminder is about."""

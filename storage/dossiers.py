@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -20,6 +20,7 @@ from services.dossiers import (
     Phase,
     StatusChange,
 )
+from services.status_pushes import STATUS_TOPIC
 from storage.crypto import JsonCipher
 from storage.followers import SqlFollowers
 from storage.tables import (
@@ -45,9 +46,15 @@ def _dialect(connection: AsyncConnection) -> Any:
 class SqlDossierRepository(SqlFollowers):
     """DossierRepository bound to one connection; the dossier itself is sealed in `body`."""
 
-    def __init__(self, connection: AsyncConnection, cipher: JsonCipher) -> None:
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        cipher: JsonCipher,
+        wake: Callable[[str], None] | None = None,
+    ) -> None:
         self._connection, self._cipher = connection, cipher
         self._is_pg = connection.dialect.name == "postgresql"
+        self._wake = wake  # the unit of work's: the status pushes run once a change commits
 
     def _columns(self, dossier: Dossier) -> dict[str, Any]:
         return {
@@ -142,6 +149,8 @@ class SqlDossierRepository(SqlFollowers):
             at=change.at,
         )
         result = await self._connection.execute(statement)
+        if self._wake is not None:
+            self._wake(STATUS_TOPIC)
         return int(result.inserted_primary_key[0])
 
     def _change(self, row: Any) -> StatusChange:

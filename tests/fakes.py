@@ -28,6 +28,7 @@ from services.drafts import Draft, DraftConflict, DraftStatus
 from services.otp import Challenge, Lockout
 from services.outbox import OutboxItem, OutboxStatus, platform_of
 from services.ports import StoredConversation
+from services.status_pushes import STATUS_TOPIC
 from tests.privacy import note_codes
 
 
@@ -286,8 +287,9 @@ class MemoryOtpStore:
 
 
 class MemoryDossierRepository:
-    def __init__(self, db: MemoryDatabase) -> None:
+    def __init__(self, db: MemoryDatabase, wake: Callable[[str], None] | None = None) -> None:
         self._db = db
+        self._wake = wake
 
     async def add(self, dossier: Dossier) -> None:
         if dossier.id in self._db.dossiers or any(
@@ -339,6 +341,8 @@ class MemoryDossierRepository:
         number = len(self._db.changes) + 1
         stored = replace(change, id=number, actor=change.actor[:80])  # the column's width
         self._db.changes.append((stored, False))
+        if self._wake is not None:
+            self._wake(STATUS_TOPIC)
         return number
 
     async def unpushed_changes(self, limit: int) -> Sequence[StatusChange]:
@@ -683,7 +687,7 @@ class MemoryUnitOfWork:
         self.citizens = MemoryCitizenRepository(self._work)
         self.consents = MemoryConsentRepository(self._work)
         self.otp = MemoryOtpStore(self._work)
-        self.dossiers = MemoryDossierRepository(self._work)
+        self.dossiers = MemoryDossierRepository(self._work, self.wake)
         self.documents = MemoryDocumentRepository(self._work)
         self.payments = MemoryPaymentEvents(self._work)
         self.outbox = MemoryOutbox(self._work, self.wake)
