@@ -10,14 +10,17 @@ processes on PostgreSQL (`dvc-bot web --workers 2` + `dvc-bot scheduler`).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from bot.bootstrap import Application, build, prepare_database
 from bot.channels.telegram_runtime import TelegramRuntime, build_telegram
+from bot.dossier_system_http import build_dossier_system
 from bot.scheduler import Scheduler
 from bot.senders import build_transports
 from bot.settings import Settings
@@ -51,31 +54,35 @@ class World:
     sweeps: list[int]
 
 
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
+@asynccontextmanager
+async def served_world(tmp_path: Path, **settings: Any) -> AsyncIterator[World]:
+    """`dvc-bot run` in this process (web app, Telegram polling, scheduler with its remote
+    system if the settings name one), the sweep hourly and counted."""
     async with FakeTelegram() as tg:
         for chat in (FOLLOWER, ADMIN):
             tg.register_chat(chat)
-        settings = Settings(
-            database_url=f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3",
-            data_dir=tmp_path,
-            telegram_bot_token=tg.token,
-            telegram_api_base_url=tg.url,
-            officer_api_keys={KEY: "*"},
-            admin_chats=[f"telegram:{ADMIN}"],
-            status_sync_seconds=HOUR,
-            payment_simulator=False,
-            _env_file=None,  # type: ignore[call-arg]
-        )
-        engine = await prepare_database(settings)
+        values: dict[str, Any] = {
+            "database_url": f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3",
+            "data_dir": tmp_path,
+            "telegram_bot_token": tg.token,
+            "telegram_api_base_url": tg.url,
+            "officer_api_keys": {KEY: "*"},
+            "admin_chats": [f"telegram:{ADMIN}"],
+            "status_sync_seconds": HOUR,
+            "payment_simulator": False,
+            **settings,
+        }
+        configured = Settings(**values, _env_file=None)
+        engine = await prepare_database(configured)
         await engine.dispose()
-        app = await build(settings, prepare=False)
+        app = await build(configured, prepare=False)
         telegram: TelegramRuntime | None = build_telegram(app, poll_timeout=1)
         assert telegram is not None
         served = Served(create_http_app(app))
         await served.start()
         await telegram.start()
-        scheduler = Scheduler(app, await build_transports(app))
+        remote = build_dossier_system(configured)
+        scheduler = Scheduler(app, await build_transports(app), remote)
         sweeps: list[int] = []
         sweep = scheduler.jobs.status_sync
 
@@ -93,6 +100,12 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
             await telegram.stop()
             await served.stop()
             await app.close()
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with served_world(tmp_path) as served:
+        yield served
 
 
 async def filed(uow_factory: UnitOfWorkFactory, catalog: Catalog, sequence: int = 7) -> Dossier:
