@@ -63,7 +63,8 @@ async def may_follow(
     since = limits.active_since(now)
     if len(await uow.dossiers.followed(chat_key, since)) >= limits.per_chat:
         return FollowRefusal.CHAT_FULL
-    if len(await uow.dossiers.followers(dossier_id, since)) >= limits.per_dossier:
+    followers = await uow.dossiers.followers(dossier_id, since, limits.per_dossier)
+    if len(followers) >= limits.per_dossier:
         return FollowRefusal.DOSSIER_FULL
     return None
 
