@@ -1,6 +1,9 @@
 """Status pushes and reminders: scheduled jobs turn the status-change log and the calendar
 into outbox messages.
 
+The push step runs the moment a change commits (storage wakes STATUS_TOPIC; the scheduler
+waits on it) and at every sweep, the safety net for a lost wake-up.
+
 Pushing: every change not pushed yet becomes one message per chat that should hear of it —
 the owner's chat, every chat where the owner is logged in, every follower and every chat of
 a follower's citizen (bounded: services.following) — queued with the event key
