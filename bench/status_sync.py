@@ -141,7 +141,12 @@ async def seed(app: Application, dossiers: int) -> None:
             for r in rows
         ]
         followers = [
-            {"dossier_id": r["id"], "chat_key": f"zalo:{8_000_000 + n}", "created_at": T0}
+            {
+                "dossier_id": r["id"],
+                "chat_key": f"zalo:{8_000_000 + n}",
+                "created_at": T0,
+                "seen_at": T0,
+            }
             for n, r in enumerate(rows, start)
         ]
         async with app.engine.begin() as connection:

@@ -30,6 +30,7 @@ from services.agencies import Agencies
 from services.catalog_index import Catalog
 from services.citizens import CitizenRegistry
 from services.clock import Clock
+from services.following import FollowLimits
 from services.keyed_hash import KeyedHasher
 from services.otp import OtpPolicy, SmsSender
 from services.places import Places
@@ -162,6 +163,16 @@ def otp_policy(settings: Settings) -> OtpPolicy:
     )
 
 
+def follow_limits(settings: Settings) -> FollowLimits:
+    """The bounds on following dossiers, from settings."""
+    return FollowLimits(
+        per_chat=settings.follow_max_per_chat,
+        per_dossier=settings.follow_max_per_dossier,
+        idle_days=settings.follow_idle_days,
+        finished_days=settings.follow_finished_days,
+    )
+
+
 async def prepare_database(settings: Settings, places: Places | None = None) -> AsyncEngine:
     """Migrate the database and seed the catalogue (both idempotent)."""
     engine = create_engine(settings.database_url)
@@ -251,6 +262,7 @@ async def build(
             payment=account,
             admin_chats=tuple(settings.admin_chats),
             public_url=settings.public_base_url,
+            follow=follow_limits(settings),
         ),
         filing=Filing(uploads=staging, simulator=simulator, papers=printer),
         default_lang=settings.default_language,

@@ -17,6 +17,9 @@ The contract (documented for the integrator; README, "The dossier system"):
   characters); `code`: the dossier code we gave (any case and spacing); `status`: the
   national code 1–10 (FACTS §1.3); `at`: ISO-8601 with a UTC offset; `note` (optional):
   the officer's note to the citizen; `results` (optional): names of result files.
+- Optionally, the system pings us when it has new changes, so that they reach citizens at
+  once rather than at the next sweep: `POST /api/v1/one-stop/changes` with the same bearer
+  token (bot.web.one_stop_ping). A ping carries no data; we then read `/changes` as above.
 - 401/403: wrong token (a configuration error). 429, 5xx, timeouts and network errors: the job
   tries again at its next tick. Anything else, or a page that breaks the format: the page is
   rejected whole and nothing of it is applied.

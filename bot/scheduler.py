@@ -10,27 +10,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.bootstrap import Application
+from bot.bootstrap import Application, follow_limits
 from bot.scheduler_lock import SchedulerLock, acquire_scheduler_lock
 from bot.sender_loop import Senders
+from bot.wake_jobs import REMOTE_DEBOUNCE_SECONDS, run_when_woken
 from bot.wakeup import PostgresListener
 from conversations.broadcast_messages import progress_message
 from conversations.status_messages import StatusMessages
 from services.broadcasts import advance
+from services.following import FollowLimits, expire_followers
 from services.outbox import OutboxItem, Priority
-from services.remote_changes import DossierSystem, ingest
+from services.remote_changes import REMOTE_TOPIC, DossierSystem, ingest
 from services.sending import Transport, other_channels
-from services.status_pushes import push_status_changes, send_reminders
+from services.status_pushes import STATUS_TOPIC, push_status_changes, send_reminders
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT = "scheduler:heartbeat"
 BROADCAST_TICK_SECONDS = 2.0
+FOLLOWERS_SECONDS = 3600  # expired followers no longer count at once; this only deletes them
 
 
 @dataclass
@@ -40,23 +44,48 @@ class Jobs:
     app: Application
     remote: DossierSystem | None = None
     messages: StatusMessages = field(init=False)
+    limits: FollowLimits = field(init=False)
+    _pushing: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
+    _reading: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         self.messages = StatusMessages(self.app.catalog)
+        self.limits = follow_limits(self.app.settings)
 
     async def status_sync(self) -> None:
-        """Read the remote system's changes (when there is one), then push every change."""
+        """The sweep, a safety net under the pushes on commit: read the remote system's
+        changes (when there is one), then push every change not pushed yet."""
+        await self.read_remote()
+        await self.push_changes()
+
+    async def read_remote(self) -> None:
+        """Apply the remote system's changes, if there is one (each change logged wakes the
+        status pushes on commit)."""
         if self.remote is not None:
-            result = await ingest(
-                self.app.uow_factory, self.remote, self.app.clock, name="one-stop"
-            )
+            async with self._reading:
+                result = await ingest(
+                    self.app.uow_factory, self.remote, self.app.clock, name="one-stop"
+                )
             if result.applied:
                 log.info("remote dossier system: %d change(s) applied", result.applied)
-        pushed = await push_status_changes(self.app.uow_factory, self.messages, self.app.clock)
+
+    async def push_changes(self) -> None:
+        """Queue the messages of every change not pushed yet. One run at a time: a change
+        woken for while a run is under way is picked up by the next one, in log order."""
+        async with self._pushing:
+            pushed = await push_status_changes(
+                self.app.uow_factory, self.messages, self.app.clock, limits=self.limits
+            )
         if pushed.changes:
             log.info(
-                "status sync: %d change(s), %d message(s) queued", pushed.changes, pushed.queued
+                "status push: %d change(s), %d message(s) queued", pushed.changes, pushed.queued
             )
+
+    async def followers(self) -> None:
+        """Delete the expired followers (idle too long, or of a dossier that ended)."""
+        gone = await expire_followers(self.app.uow_factory, self.app.clock, self.limits)
+        if gone:
+            log.info("followers: %d expired", gone)
 
     async def reminders(self) -> None:
         """Payment, supplement, due-tomorrow and overdue reminders (each once)."""
@@ -131,20 +160,43 @@ class Scheduler:
         self._add(self.jobs.reminders, settings.reminders_minutes * 60, "reminders")
         self._add(self.jobs.broadcasts, BROADCAST_TICK_SECONDS, "broadcasts")
         self._add(self.jobs.heartbeat, 10, "heartbeat")
+        self._add(self.jobs.followers, FOLLOWERS_SECONDS, "followers")
         self._scheduler.start()
         if self.app.engine.dialect.name == "postgresql":  # other processes' commits wake us
             self._listener = PostgresListener(settings.database_url, self.app.wakeup)
             self._listener.start()
         await self.jobs.heartbeat()
         self.sending.start()
-        self._tasks = [asyncio.create_task(self.run_all_once())]  # catch up after downtime
+        self._tasks = [asyncio.create_task(waiter) for waiter in self._wake_jobs()]
+        self._tasks.append(asyncio.create_task(self.run_all_once()))  # catch up after downtime
         log.info(
             "scheduler started (senders: %s)", ", ".join(s.platform for s in self.senders) or "none"
         )
 
+    def _wake_jobs(self) -> list[Coroutine[Any, Any, None]]:
+        """Status pushes the moment a change commits (here or, on PostgreSQL, in any
+        process); the remote system read the moment it says it has changes."""
+        wakeup, stop = self.app.wakeup, self._stop
+        jobs = [
+            run_when_woken(wakeup.event(STATUS_TOPIC), stop, self.jobs.push_changes, "status push")
+        ]
+        if self.jobs.remote is not None:
+            read = run_when_woken(
+                wakeup.event(REMOTE_TOPIC), stop, self.jobs.read_remote, "remote read",
+                REMOTE_DEBOUNCE_SECONDS,
+            )  # fmt: skip
+            jobs.append(read)
+        return jobs
+
     async def run_all_once(self) -> None:
         """Every job once, now (start-up catch-up; tests)."""
-        for job in (self.jobs.status_sync, self.jobs.broadcasts, self.jobs.reminders):
+        jobs = (
+            self.jobs.status_sync,
+            self.jobs.broadcasts,
+            self.jobs.reminders,
+            self.jobs.followers,
+        )
+        for job in jobs:
             try:
                 await job()
             except Exception:

@@ -117,7 +117,14 @@ class Settings(BaseSettings):
     officer_api_keys: dict[str, str] = Field(default_factory=dict)  # key → agency id or "*"
     admin_chats: list[str] = Field(default_factory=list)  # chat keys, e.g. telegram:12345
     scheduler: bool = True  # run the scheduler in this process (dvc-bot run)
-    status_sync_seconds: int = Field(default=15, ge=1, le=3600)
+    status_sync_seconds: int = Field(default=15, ge=1, le=3600)  # the safety-net sweep
+    # Bounded following (services.following): dossiers one chat may follow, follower chats
+    # one dossier may have (a status change fans out to at most that many), days a follower
+    # stays without a lookup, days after a dossier ended.
+    follow_max_per_chat: int = Field(default=20, ge=1, le=1000)
+    follow_max_per_dossier: int = Field(default=50, ge=1, le=10_000)
+    follow_idle_days: int = Field(default=180, ge=1, le=3650)
+    follow_finished_days: int = Field(default=30, ge=0, le=3650)
     # At most 3 h: the unpaid reminder is due in the last 4 h of a payment request's validity
     # (services.dossiers.PAYMENT_REMINDER_BEFORE), and a sweep must fall inside that window.
     reminders_minutes: int = Field(default=60, ge=1, le=180)

@@ -13,6 +13,7 @@ from conversations.flows import (
     documents,
     dossiers,
     drafts,
+    following,
     form,
     form_identity,
     home,
@@ -69,9 +70,9 @@ async def _dossier_button(ctx: Context, kind: str, dossier_id: str) -> Turn | No
         case status_messages.SUPPLEMENT:
             return await supplement.start(ctx, dossier_id)
         case status_messages.FOLLOW:
-            return await dossiers.follow(ctx, "", dossier_id)
+            return await following.follow(ctx, "", dossier_id)
         case status_messages.UNFOLLOW:
-            return await dossiers.unfollow(ctx, "", dossier_id)
+            return await following.unfollow(ctx, "", dossier_id)
     return None
 
 
@@ -158,9 +159,11 @@ async def command(
         case "documents":
             return await dossiers.show_documents(ctx)
         case "follow":
-            return await dossiers.follow(ctx, argument)
+            return await following.follow(ctx, argument)
         case "unfollow":
-            return await dossiers.unfollow(ctx, argument)
+            return await following.unfollow(ctx, argument)
+        case "following" | "theodoi":
+            return await following.following(ctx)
     if name in admin.COMMANDS:  # officer and admin commands: admin chats only
         if not ctx.is_admin:
             return (await reprompt(ctx, chat)).saying(say("admin.refused"))

@@ -13,6 +13,7 @@ from services.citizens import Citizen, CitizenRegistry
 from services.clock import Clock
 from services.documents import UploadStaging
 from services.dossiers import PaymentSimulator
+from services.following import FollowLimits
 from services.otp import OtpService
 from services.papers import PaperPrinter
 from services.places import AddressConverter, Places
@@ -42,6 +43,7 @@ class Settings:
     payment: PaymentAccount = field(default_factory=PaymentAccount)
     admin_chats: tuple[str, ...] = ()  # chat keys allowed the officer and admin commands
     public_url: str = "http://127.0.0.1:8080"  # where the public status pages are served
+    follow: FollowLimits = field(default_factory=FollowLimits)  # how much a chat may follow
 
 
 @dataclass(frozen=True, slots=True)

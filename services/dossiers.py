@@ -199,7 +199,8 @@ class DossierRepository(Protocol):
         ...
 
     async def record_change(self, change: StatusChange) -> int:
-        """Append a status change to the log (not pushed yet); returns its id."""
+        """Append a status change to the log (not pushed yet); returns its id. Once the unit
+        of work commits, the status pushes are woken (services.status_pushes.STATUS_TOPIC)."""
         ...
 
     async def unpushed_changes(self, limit: int) -> Sequence[StatusChange]:
@@ -232,15 +233,34 @@ class DossierRepository(Protocol):
         ...
 
     async def follow(self, dossier_id: str, chat_key: str, at: datetime) -> None:
-        """A chat follows a dossier's status changes."""
+        """A chat follows a dossier's status changes (again: it was seen at `at`)."""
+        ...
+
+    async def seen(self, dossier_id: str, chat_key: str, at: datetime) -> bool:
+        """A follower looked the dossier up at `at` (its expiry starts again); False, and
+        nothing written, when the chat does not follow it."""
         ...
 
     async def unfollow(self, dossier_id: str, chat_key: str) -> bool:
         """A chat stops following; False when it was not following."""
         ...
 
-    async def followers(self, dossier_id: str) -> Sequence[str]:
-        """Chats following a dossier (besides its owner)."""
+    async def followers(
+        self, dossier_id: str, since: datetime | None = None, limit: int | None = None
+    ) -> Sequence[str]:
+        """Chats following a dossier (besides its owner), seen at or after `since` when
+        given, the earliest followers first, at most `limit`."""
+        ...
+
+    async def followed(self, chat_key: str, since: datetime | None = None) -> Sequence[str]:
+        """Ids of the dossiers a chat follows, seen at or after `since` when given, the
+        earliest followed first."""
+        ...
+
+    async def expire_followers(self, idle_before: datetime, finished_before: datetime) -> int:
+        """Delete followers last seen before `idle_before`, and every follower of a dossier
+        that ended (services.dossier.TERMINAL) with its last logged change before
+        `finished_before`; returns how many."""
         ...
 
 

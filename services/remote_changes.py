@@ -17,6 +17,10 @@ entry (actor `remote:<name>`), and an entry in the status-change log, from which
 - Unknown codes (no local dossier, or not a dossier code) are skipped and counted.
 - The remote system is the authority: a status the national flow does not allow from the
   local one is applied anyway, and logged at WARNING (ids and codes of statuses only).
+- Read promptly, without polling harder: besides the sweep (every STATUS_SYNC_SECONDS), the
+  remote system may ping us when it has new changes (`POST /api/v1/one-stop/changes`,
+  bot.web.one_stop_ping); the ping only wakes the reader (REMOTE_TOPIC), which then reads by
+  cursor as always, at most about once a second however often it is pinged.
 - Not carried over yet: due dates (the local due date stays), the components of a supplement
   request (the note says what is needed) and the result files (their names are read only).
 """
@@ -36,6 +40,7 @@ from services.ports import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
+REMOTE_TOPIC = "remote"  # the wake-up topic of "the remote system has new changes"
 MAX_CURSOR = 2**63 - 1  # the job_cursor column is a 64-bit integer
 
 

@@ -1,12 +1,17 @@
 """Status pushes and reminders: scheduled jobs turn the status-change log and the calendar
 into outbox messages.
 
+The push step runs the moment a change commits (storage wakes STATUS_TOPIC; the scheduler
+waits on it) and at every sweep, the safety net for a lost wake-up.
+
 Pushing: every change not pushed yet becomes one message per chat that should hear of it —
 the owner's chat, every chat where the owner is logged in, every follower and every chat of
-a follower's citizen — queued with the event key `status:<change id>`, and the change marked
-pushed in the same transaction. A job that runs twice, dies part-way or catches up after
-downtime queues nothing twice: (recipient, event) is unique in the outbox. The cost of a
-sweep grows with the changes, not with the dossiers.
+a follower's citizen (bounded: services.following) — queued with the event key
+`status:<change id>`, and the change marked pushed in the same transaction. A job that runs
+twice, dies part-way or catches up after downtime queues nothing twice: (recipient, event) is
+unique in the outbox. Five changes in a minute are five events, queued in log order, so each
+chat gets each once and in order. The cost of a sweep grows with the changes, not with the
+dossiers.
 
 Reminders are keyed the same way (`remind:<kind>:<dossier>:<what>`), so each is sent once.
 """
@@ -21,7 +26,12 @@ from typing import Any, Protocol
 
 from services.clock import Clock, vietnam_date
 from services.dossiers import Dossier, StatusChange, remind_payment_now
+from services.following import FollowLimits
 from services.ports import UnitOfWork, UnitOfWorkFactory
+
+# The wake-up topic of a committed status change (storage wakes it; the scheduler runs the
+# push step at once instead of waiting for its sweep).
+STATUS_TOPIC = "status"
 
 
 class Reminder(StrEnum):
@@ -61,15 +71,26 @@ async def owner_chats(uow: UnitOfWork, dossier: Dossier) -> list[str]:
     return sorted(chats)
 
 
-async def follower_chats(uow: UnitOfWork, dossier: Dossier, owners: Sequence[str]) -> list[str]:
-    """Followers, each on every chat where their citizen is logged in (owners excluded)."""
-    chats: set[str] = set()
-    for chat in await uow.dossiers.followers(dossier.id):
-        chats.add(chat)
-        citizen = await uow.citizens.citizen_of(chat)
+async def follower_chats(
+    uow: UnitOfWork,
+    dossier: Dossier,
+    owners: Sequence[str],
+    limits: FollowLimits,
+    now: datetime,
+) -> list[str]:
+    """Followers not expired, each on every chat where their citizen is logged in (owners
+    excluded): at most `limits.per_dossier` chats, the earliest followers first."""
+    chats: dict[str, None] = {}  # ordered, without duplicates
+    mine = set(owners)
+    for follower in await uow.dossiers.followers(
+        dossier.id, limits.active_since(now), limits.per_dossier
+    ):
+        found = [follower]
+        citizen = await uow.citizens.citizen_of(follower)
         if citizen is not None:
-            chats.update(await uow.citizens.chats(citizen))
-    return sorted(chats - set(owners))
+            found += sorted(await uow.citizens.chats(citizen))
+        chats.update((chat, None) for chat in found if chat not in mine)
+    return list(chats)[: limits.per_dossier]
 
 
 async def push_status_changes(
@@ -78,8 +99,10 @@ async def push_status_changes(
     clock: Clock,
     batch: int = 200,
     max_batches: int | None = None,
+    limits: FollowLimits = FollowLimits(),
 ) -> SweepResult:
-    """Queue the messages of every change not pushed yet, `batch` changes per transaction."""
+    """Queue the messages of every change not pushed yet, `batch` changes per transaction
+    (followers within `limits`)."""
     total = SweepResult()
     rounds = 0
     while max_batches is None or rounds < max_batches:
@@ -102,7 +125,7 @@ async def push_status_changes(
                     queued += await uow.outbox.enqueue(
                         chat, event, messages.status(dossier, change, True), now
                     )
-                for chat in await follower_chats(uow, dossier, owners):
+                for chat in await follower_chats(uow, dossier, owners, limits, now):
                     queued += await uow.outbox.enqueue(
                         chat, event, messages.status(dossier, change, False), now
                     )

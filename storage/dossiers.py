@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, case, cast, delete, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -20,7 +20,9 @@ from services.dossiers import (
     Phase,
     StatusChange,
 )
+from services.status_pushes import STATUS_TOPIC
 from storage.crypto import JsonCipher
+from storage.followers import SqlFollowers
 from storage.tables import (
     DossierFollowerRow,
     DossierRow,
@@ -41,12 +43,18 @@ def _dialect(connection: AsyncConnection) -> Any:
     return postgresql if connection.dialect.name == "postgresql" else sqlite
 
 
-class SqlDossierRepository:
+class SqlDossierRepository(SqlFollowers):
     """DossierRepository bound to one connection; the dossier itself is sealed in `body`."""
 
-    def __init__(self, connection: AsyncConnection, cipher: JsonCipher) -> None:
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        cipher: JsonCipher,
+        wake: Callable[[str], None] | None = None,
+    ) -> None:
         self._connection, self._cipher = connection, cipher
         self._is_pg = connection.dialect.name == "postgresql"
+        self._wake = wake  # the unit of work's: the status pushes run once a change commits
 
     def _columns(self, dossier: Dossier) -> dict[str, Any]:
         return {
@@ -141,6 +149,8 @@ class SqlDossierRepository:
             at=change.at,
         )
         result = await self._connection.execute(statement)
+        if self._wake is not None:
+            self._wake(STATUS_TOPIC)
         return int(result.inserted_primary_key[0])
 
     def _change(self, row: Any) -> StatusChange:
@@ -251,31 +261,6 @@ class SqlDossierRepository:
             timing[0] += int(row.on_time or 0)
             timing[1] += int(row.finished or 0) - int(row.on_time or 0)
         return [DayCounts(day, s, t[0], t[1]) for day, (s, t) in sorted(days.items())]
-
-    async def follow(self, dossier_id: str, chat_key: str, at: datetime) -> None:
-        statement = (
-            _dialect(self._connection)
-            .insert(FOLLOWER)
-            .values(dossier_id=dossier_id, chat_key=chat_key, created_at=at)
-            .on_conflict_do_nothing(index_elements=["dossier_id", "chat_key"])
-        )
-        await self._connection.execute(statement)
-
-    async def unfollow(self, dossier_id: str, chat_key: str) -> bool:
-        result = await self._connection.execute(
-            delete(FOLLOWER).where(
-                FOLLOWER.c.dossier_id == dossier_id, FOLLOWER.c.chat_key == chat_key
-            )
-        )
-        return bool(result.rowcount)
-
-    async def followers(self, dossier_id: str) -> Sequence[str]:
-        query = (
-            select(FOLLOWER.c.chat_key)
-            .where(FOLLOWER.c.dossier_id == dossier_id)
-            .order_by(FOLLOWER.c.chat_key)
-        )
-        return list((await self._connection.execute(query)).scalars())
 
 
 class SqlPaymentEventRepository:

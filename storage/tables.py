@@ -234,6 +234,8 @@ class DossierFollowerRow(SQLModel, table=True):
     dossier_id: str = Field(primary_key=True, max_length=40)
     chat_key: str = Field(primary_key=True, max_length=120, index=True)
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # The last follow or lookup by this chat: a follower idle too long expires.
+    seen_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
 
 
 class JobCursorRow(SQLModel, table=True):

@@ -46,7 +46,7 @@ class Repositories:
         self.citizens = SqlCitizenRepository(connection, keys.cipher, keys.hasher)
         self.consents = SqlConsentRepository(connection)
         self.otp = SqlOtpStore(connection)
-        self.dossiers = SqlDossierRepository(connection, keys.cipher)
+        self.dossiers = SqlDossierRepository(connection, keys.cipher, wake)
         self.documents = SqlDocumentRepository(connection, keys.cipher)
         self.payments = SqlPaymentEventRepository(connection, keys.cipher)
         self.outbox = SqlOutbox(connection, keys.cipher, wake)

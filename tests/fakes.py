@@ -15,6 +15,7 @@ from services.citizens import Citizen, Person
 from services.clock import VIETNAM
 from services.consent import Consent
 from services.documents import StoredDocument
+from services.dossier import TERMINAL
 from services.dossiers import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
@@ -27,6 +28,7 @@ from services.drafts import Draft, DraftConflict, DraftStatus
 from services.otp import Challenge, Lockout
 from services.outbox import OutboxItem, OutboxStatus, Priority, platform_of
 from services.ports import StoredConversation
+from services.status_pushes import STATUS_TOPIC
 from tests.privacy import note_codes
 
 
@@ -73,7 +75,7 @@ class MemoryDatabase:
     payment_events: dict[tuple[str, str], str] = field(default_factory=dict)
     outbox: list[OutboxItem] = field(default_factory=list)
     changes: list[tuple[StatusChange, bool]] = field(default_factory=list)
-    followers: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    followers: dict[tuple[str, str], tuple[datetime, datetime]] = field(default_factory=dict)
     broadcasts: dict[str, Broadcast] = field(default_factory=dict)
     chat_status: dict[str, bool] = field(default_factory=dict)
     cursors: dict[str, int] = field(default_factory=dict)
@@ -285,8 +287,9 @@ class MemoryOtpStore:
 
 
 class MemoryDossierRepository:
-    def __init__(self, db: MemoryDatabase) -> None:
+    def __init__(self, db: MemoryDatabase, wake: Callable[[str], None] | None = None) -> None:
         self._db = db
+        self._wake = wake
 
     async def add(self, dossier: Dossier) -> None:
         if dossier.id in self._db.dossiers or any(
@@ -338,6 +341,8 @@ class MemoryDossierRepository:
         number = len(self._db.changes) + 1
         stored = replace(change, id=number, actor=change.actor[:80])  # the column's width
         self._db.changes.append((stored, False))
+        if self._wake is not None:
+            self._wake(STATUS_TOPIC)
         return number
 
     async def unpushed_changes(self, limit: int) -> Sequence[StatusChange]:
@@ -393,13 +398,53 @@ class MemoryDossierRepository:
         return [DayCounts(day, s, t[0], t[1]) for day, (s, t) in sorted(days.items())]
 
     async def follow(self, dossier_id: str, chat_key: str, at: datetime) -> None:
-        self._db.followers.setdefault((dossier_id, chat_key), at)
+        started, _ = self._db.followers.get((dossier_id, chat_key), (at, at))
+        self._db.followers[(dossier_id, chat_key)] = (started, at)
+
+    async def seen(self, dossier_id: str, chat_key: str, at: datetime) -> bool:
+        if (dossier_id, chat_key) not in self._db.followers:
+            return False
+        await self.follow(dossier_id, chat_key, at)
+        return True
 
     async def unfollow(self, dossier_id: str, chat_key: str) -> bool:
         return self._db.followers.pop((dossier_id, chat_key), None) is not None
 
-    async def followers(self, dossier_id: str) -> Sequence[str]:
-        return sorted(chat for d, chat in self._db.followers if d == dossier_id)
+    def _following(self, since: datetime | None) -> list[tuple[datetime, str, str]]:
+        return sorted(
+            (started, d, chat)
+            for (d, chat), (started, seen) in self._db.followers.items()
+            if since is None or seen >= since
+        )
+
+    async def followers(
+        self, dossier_id: str, since: datetime | None = None, limit: int | None = None
+    ) -> Sequence[str]:
+        chats = [chat for _, d, chat in self._following(since) if d == dossier_id]
+        return chats if limit is None else chats[:limit]
+
+    async def followed(self, chat_key: str, since: datetime | None = None) -> Sequence[str]:
+        return [d for _, d, chat in self._following(since) if chat == chat_key]
+
+    async def expire_followers(self, idle_before: datetime, finished_before: datetime) -> int:
+        def ended(dossier_id: str) -> bool:
+            dossier = self._db.dossiers.get(dossier_id)
+            ats = [c.at for c, _ in self._db.changes if c.dossier_id == dossier_id]
+            return (
+                dossier is not None
+                and dossier.status in TERMINAL
+                and bool(ats)
+                and max(ats) < finished_before
+            )
+
+        gone = [
+            key
+            for key, (_, seen) in self._db.followers.items()
+            if seen < idle_before or ended(key[0])
+        ]
+        for key in gone:
+            del self._db.followers[key]
+        return len(gone)
 
 
 class MemoryDocumentRepository:
@@ -653,7 +698,7 @@ class MemoryUnitOfWork:
         self.citizens = MemoryCitizenRepository(self._work)
         self.consents = MemoryConsentRepository(self._work)
         self.otp = MemoryOtpStore(self._work)
-        self.dossiers = MemoryDossierRepository(self._work)
+        self.dossiers = MemoryDossierRepository(self._work, self.wake)
         self.documents = MemoryDocumentRepository(self._work)
         self.payments = MemoryPaymentEvents(self._work)
         self.outbox = MemoryOutbox(self._work, self.wake)

@@ -17,6 +17,7 @@ COMMANDS = (
     "profile",
     "mydossiers",
     "status",
+    "following",
     "documents",
     "mydata",
     "deletemydata",

@@ -182,6 +182,18 @@ async def status(ctx: Context, text: str) -> Turn:
     return home.show(await public_card(ctx, dossier))
 
 
+async def is_following(ctx: Context, dossier: Dossier) -> bool:
+    """Whether this chat follows the dossier (and gets its pushes); a lookup by a follower
+    counts as interest, so its following does not expire (services.following)."""
+    limits, now = ctx.settings.follow, ctx.clock.now()
+    active = await ctx.repos.dossiers.followers(
+        dossier.id, limits.active_since(now), limits.per_dossier
+    )
+    return ctx.address.key in active and await ctx.repos.dossiers.seen(
+        dossier.id, ctx.address.key, now
+    )
+
+
 def is_mine(ctx: Context, dossier: Dossier) -> bool:
     """Filed by the citizen logged in here (or, filed anonymously, from this chat)."""
     return belongs_to(ctx.address.key, ctx.citizen_id, dossier.owner, dossier.citizen_id)
@@ -201,51 +213,13 @@ async def public_card(ctx: Context, dossier: Dossier) -> Outgoing:
             "due": Day(dossier.due_date) if dossier.due_date else "—",
         },
     )
-    following = ctx.address.key in await ctx.repos.dossiers.followers(dossier.id)
+    following = await is_following(ctx, dossier)
     button = (
         btn("push.unfollow", payloads.pick(UNFOLLOW, dossier.id))
         if following
         else btn("follow.button", payloads.pick(FOLLOW, dossier.id))
     )
     return Outgoing(text_out, ((button,),))
-
-
-async def follow(ctx: Context, typed: str, dossier_id: str = "") -> Turn:
-    """`/follow CODE` (or the follow button): status pushes for a dossier of someone else."""
-    dossier = await _find(ctx, typed, dossier_id)
-    if isinstance(dossier, Turn):
-        return dossier
-    if is_mine(ctx, dossier):
-        return home.show(say("follow.own", code=dossier.code))
-    if ctx.address.key in await ctx.repos.dossiers.followers(dossier.id):
-        return home.show(say("follow.already", code=dossier.code))
-    await ctx.repos.dossiers.follow(dossier.id, ctx.address.key, ctx.clock.now())
-    return home.show(say("follow.done", code=dossier.code))
-
-
-async def unfollow(ctx: Context, typed: str, dossier_id: str = "") -> Turn:
-    """`/unfollow CODE` (or the unfollow button under a push)."""
-    dossier = await _find(ctx, typed, dossier_id, usage="unfollow.usage")
-    if isinstance(dossier, Turn):
-        return dossier
-    if not await ctx.repos.dossiers.unfollow(dossier.id, ctx.address.key):
-        return home.show(say("unfollow.not_following", code=dossier.code))
-    return home.show(say("unfollow.done", code=dossier.code))
-
-
-async def _find(
-    ctx: Context, typed: str, dossier_id: str, usage: str = "follow.usage"
-) -> Dossier | Turn:
-    if dossier_id:
-        found = await ctx.repos.dossiers.get(dossier_id)
-        return found if found else home.show(say("status.not_found", code="—"))
-    if not typed.strip():
-        return home.show(say(usage, example="000.01.50.H04-251125-0001"))
-    code = resolve_code(ctx.catalog, typed)
-    if code is None:
-        return home.show(say("status.bad_code", example="000.01.50.H04-251125-0001"))
-    found = await ctx.repos.dossiers.by_code(code)
-    return found if found else home.show(say("status.not_found", code=code))
 
 
 async def open_mine(ctx: Context, dossier_id: str) -> Turn | None:

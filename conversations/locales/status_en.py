@@ -44,10 +44,6 @@ MESSAGES: dict[str, str] = {
         "<code>/follow {example}</code>."
     ),
     "unfollow.usage": "Type <code>/unfollow DOSSIER-CODE</code> to stop hearing about it.",
-    "follow.done": (
-        "🔔 You now follow dossier <b>{code}</b>. You will be told whenever its status changes "
-        "(status and dates only, no personal data)."
-    ),
     "follow.already": "You already follow dossier <b>{code}</b>.",
     "follow.own": (
         "Dossier <b>{code}</b> is yours: you are always told on every chat where you are logged "

@@ -46,10 +46,6 @@ MESSAGES: dict[str, str] = {
         "<code>/follow {example}</code>."
     ),
     "unfollow.usage": "Gõ <code>/unfollow MÃ-HỒ-SƠ</code> để thôi nhận thông báo của hồ sơ đó.",
-    "follow.done": (
-        "🔔 Đã theo dõi hồ sơ <b>{code}</b>. Bạn sẽ nhận thông báo mỗi khi trạng thái thay đổi "
-        "(chỉ trạng thái và ngày hẹn, không có thông tin cá nhân)."
-    ),
     "follow.already": "Bạn đang theo dõi hồ sơ <b>{code}</b> rồi.",
     "follow.own": (
         "Hồ sơ <b>{code}</b> là của bạn: bạn luôn nhận thông báo trên mọi kênh đã đăng nhập, "

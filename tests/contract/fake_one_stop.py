@@ -1,5 +1,6 @@
 """A local fake of a provincial one-stop system's change log, speaking the protocol documented
-in bot.dossier_system_http: `GET /changes?after=<cursor>&limit=<n>` with a bearer token.
+in bot.dossier_system_http: `GET /changes?after=<cursor>&limit=<n>` with a bearer token, and
+the optional "changes available" ping it sends to the bot (`ping()`, POST to `ping_url`).
 
 The cursor is the position in the log (the number of changes before the page). Tests append
 changes as officers would make them, and script faults per request: a 500, a hold (slow), or
@@ -14,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 from services.remote_changes import cursor_key
 from tests.contract.fake_http_servers import LocalServer
@@ -55,6 +56,7 @@ class FakeOneStop(LocalServer):
         self.faults: list[Fault | None] = []
         self.requests: list[Request] = []
         self.release = asyncio.Event()
+        self.ping_url = ""  # where it announces new changes (optional part of the protocol)
 
     @property
     def base_url(self) -> str:
@@ -82,6 +84,12 @@ class FakeOneStop(LocalServer):
             change["results"] = results
         self.log.append(change)
         return change
+
+    async def ping(self) -> int:
+        """Tell the bot that changes are available (POST ping_url); the answer's status."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        async with ClientSession() as session, session.post(self.ping_url, headers=headers) as r:
+            return r.status
 
     async def _changes(self, request: web.Request) -> web.StreamResponse:
         after, limit = request.query.get("after", ""), request.query.get("limit", "")

@@ -67,7 +67,7 @@ async def officer(
     db.links[("c-hoa", "web:citizen-a")] = (clock.now(), True)
     db.links[("c-nam", "zalo:1")] = (clock.now(), True)
     dossier = add_dossier(uow_factory, catalog, clock.now(), owner="web:citizen-b")
-    db.followers[(dossier.id, "telegram:1")] = clock.now()
+    db.followers[(dossier.id, "telegram:1")] = (clock.now(), clock.now())
     return driver
 
 

@@ -138,7 +138,7 @@ async def test_followers_get_no_personal_data_and_can_stop(
     neighbour = await started(router, "neighbour", Platform.TELEGRAM)
     typed = "  " + dossier.code.lower().replace("-", " - ") + " "
     await neighbour.send(f"/follow {typed}")
-    assert neighbour.keys[0] == "follow.done"
+    assert neighbour.keys[0] == "follow.started"
     await neighbour.send(f"/follow {dossier.code}")
     assert neighbour.keys[0] == "follow.already"
     owner = await started(router, "tester")
