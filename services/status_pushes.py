@@ -3,8 +3,9 @@ into outbox messages.
 
 Pushing: every change not pushed yet becomes one message per chat that should hear of it —
 the owner's chat, every chat where the owner is logged in, every follower and every chat of
-a follower's citizen — queued with the event key `status:<change id>`, and the change marked
-pushed in the same transaction. A job that runs twice, dies part-way or catches up after
+a follower's citizen, and (as a follower would, without personal data) every chat of the
+owner logged out for being idle — queued with the event key `status:<change id>`, and the
+change marked pushed in the same transaction. A job that runs twice, dies part-way or catches up after
 downtime queues nothing twice: (recipient, event) is unique in the outbox. The cost of a
 sweep grows with the changes, not with the dossiers.
 
@@ -61,6 +62,15 @@ async def owner_chats(uow: UnitOfWork, dossier: Dossier) -> list[str]:
     return sorted(chats)
 
 
+async def subscribed_chats(uow: UnitOfWork, dossier: Dossier, owners: Sequence[str]) -> list[str]:
+    """Chats of the owner logged out for being idle: they still hear of status changes, as a
+    follower does (no personal data)."""
+    if not dossier.citizen_id:
+        return []
+    chats = set(await uow.citizens.subscribed_chats(dossier.citizen_id))
+    return sorted(chats - set(owners))
+
+
 async def follower_chats(uow: UnitOfWork, dossier: Dossier, owners: Sequence[str]) -> list[str]:
     """Followers, each on every chat where their citizen is logged in (owners excluded)."""
     chats: set[str] = set()
@@ -102,7 +112,9 @@ async def push_status_changes(
                     queued += await uow.outbox.enqueue(
                         chat, event, messages.status(dossier, change, True), now
                     )
-                for chat in await follower_chats(uow, dossier, owners):
+                others = set(await follower_chats(uow, dossier, owners))
+                others.update(await subscribed_chats(uow, dossier, owners))
+                for chat in sorted(others):
                     queued += await uow.outbox.enqueue(
                         chat, event, messages.status(dossier, change, False), now
                     )

@@ -63,6 +63,7 @@ class MemoryDatabase:
     drafts: dict[str, Draft] = field(default_factory=dict)
     citizens: dict[str, Citizen] = field(default_factory=dict)
     links: dict[tuple[str, str], tuple[datetime, bool]] = field(default_factory=dict)
+    subscribed: set[tuple[str, str]] = field(default_factory=set)
     consents: dict[str, Consent] = field(default_factory=dict)
     challenges: dict[str, Challenge] = field(default_factory=dict)
     sends: list[tuple[str, str, str, datetime]] = field(default_factory=list)
@@ -205,10 +206,22 @@ class MemoryCitizenRepository:
         await self.unlink(chat_key)
         self._db.links[(citizen_id, chat_key)] = (at, True)
 
-    async def unlink(self, chat_key: str) -> None:
-        for key, (at, _) in list(self._db.links.items()):
+    async def unlink(self, chat_key: str, keep_updates: bool = False) -> None:
+        for key, (at, on) in list(self._db.links.items()):
             if key[1] == chat_key:
                 self._db.links[key] = (at, False)
+                if keep_updates and on:
+                    self._db.subscribed.add(key)
+                else:
+                    self._db.subscribed.discard(key)
+
+    async def subscribed_chats(self, citizen_id: str) -> Sequence[str]:
+        found = [
+            (at, k[1])
+            for k, (at, on) in self._db.links.items()
+            if k[0] == citizen_id and not on and k in self._db.subscribed
+        ]
+        return [chat for _, chat in sorted(found)]
 
     async def chats(self, citizen_id: str) -> Sequence[str]:
         found = [(at, k[1]) for k, (at, on) in self._db.links.items() if k[0] == citizen_id and on]

@@ -22,10 +22,12 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from bot.channels.zalo_api import ZaloApi, build_zalo_api
+from bot.channels.zalo_api import DownloadFailed, ZaloApi, build_zalo_api
 from bot.channels.zalo_db import ZaloUsers
 from bot.channels.zalo_delivery import Outcome, ZaloSender, masked
+from bot.channels.zalo_held import HeldStore
 from bot.channels.zalo_inbound import EventKind, Fetch, ZaloEvent, ZaloRejected, read_event
+from bot.channels.zalo_updates import PushOutcome, ZaloUpdates
 from bot.keys import storage_keys
 from bot.settings import Settings
 from conversations.chat_locks import ChatLocks
@@ -39,7 +41,7 @@ from conversations.messages import (
     Upload,
 )
 from conversations.router import Update
-from services.files import MAX_FILE_BYTES
+from services.files import MAX_FILE_BYTES, SNIFF_BYTES, sanitise_name, sniff
 
 if TYPE_CHECKING:
     from bot.bootstrap import Application
@@ -61,6 +63,10 @@ class ZaloChannel:
         self._api = api
         self._users = users or ZaloUsers(api.db, storage_keys(app.settings).cipher)
         self._sender = ZaloSender(api, self._users, app.texts, app.media, app.clock)
+        held = HeldStore(api.db, storage_keys(app.settings).cipher)
+        self.updates = ZaloUpdates(
+            api, self._users, held, self._sender, app.texts, app.media, app.clock
+        )
         secret = app.settings.zalo_oa_secret_key
         self._oa_secret = secret.get_secret_value() if secret is not None else ""
         self._app_id = app.settings.zalo_app_id
@@ -122,6 +128,14 @@ class ZaloChannel:
             log.info("zalo push to %s not delivered: %s", masked(user_id), outcome.value)
         return outcome
 
+    async def push_update(
+        self, user_id: str, event: str, message: Outgoing, raw: Mapping[str, Any], lang: str
+    ) -> PushOutcome:
+        """An update nobody asked for (status, reminder, receipt): a transaction message, or
+        held until the user writes when Zalo will not carry it (bot.channels.zalo_updates)."""
+        async with self._locks.hold(ChatAddress(Platform.ZALO, user_id).key):
+            return await self.updates.push(user_id, event, message, raw, lang)
+
     async def _dispatch(self, event: ZaloEvent) -> str:
         assert event.address is not None
         if event.kind is EventKind.UNFOLLOW:
@@ -140,8 +154,11 @@ class ZaloChannel:
             return await self._more(event)
         await self._users.touch(event.user_id, self._app.clock.now())
         for index, item in enumerate(event.items):
-            incoming = await self._fetch(item) if isinstance(item, Fetch) else item
-            await self._apply(event, index, incoming)
+            incoming = await self._fetch(event, item) if isinstance(item, Fetch) else item
+            if incoming is not None:
+                await self._apply(event, index, incoming)
+        lang = await self._app.router.lang_of(event.address)
+        await self.updates.deliver_missed(event.user_id, _reply_to(event), lang)
         return "applied"
 
     async def _apply(self, event: ZaloEvent, index: int, incoming: Incoming) -> None:
@@ -170,13 +187,30 @@ class ZaloChannel:
             stored = await uow.conversations.load(address.key, update_id)
         return stored.replies is not None
 
-    async def _fetch(self, fetch: Fetch) -> Incoming:
-        """Download an attachment into staging; over the limit it is refused unkept."""
-        download = await self._api.download(fetch.url, MAX_FILE_BYTES)
+    async def _fetch(self, event: ZaloEvent, fetch: Fetch) -> Incoming | None:
+        """Download an attachment into staging. A file Zalo's CDN refuses or does not serve
+        in time, one over 10 MB or not a PDF/JPG/PNG is answered at once with what went
+        wrong and what to send (None: nothing for the router)."""
+        why = ""
+        try:
+            download = await self._api.download(fetch.url, MAX_FILE_BYTES)
+        except DownloadFailed as failed:
+            log.info("zalo: attachment of %s not fetched: %s", masked(event.user_id), failed)
+            why = "zalo.file_refused" if failed.reason == "refused" else "zalo.file_timeout"
+        else:
+            if not download.complete:
+                why = "zalo.file_too_large"
+            elif not download.content or sniff(download.content[:SNIFF_BYTES]) is None:
+                why = "zalo.file_wrong_type"
+        if why:
+            assert event.address is not None
+            lang = await self._app.router.lang_of(event.address)
+            name = sanitise_name(fetch.name) if fetch.name else "—"
+            notice = (Outgoing(Text(why, {"name": name})),)
+            await self._sender.deliver(event.user_id, notice, lang, _reply_to(event))
+            return None
         mime = fetch.mime or download.mime
-        ref = ""
-        if download.complete and download.content:
-            ref = await asyncio.to_thread(self._app.staging.stage, download.content)
+        ref = await asyncio.to_thread(self._app.staging.stage, download.content)
         upload = Upload(ref=ref, name=fetch.name, size=download.size, mime=mime)
         return Incoming(IncomingKind.UPLOAD, upload=upload)
 

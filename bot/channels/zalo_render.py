@@ -220,9 +220,7 @@ def render_plain(
     if before:
         parts.append(text_message(before))
     shown, overflow = page(choices, lang)
-    parts.append(
-        list_message(title or word("choose", lang), subtitle or word("hint", lang), shown)
-    )
+    parts.append(list_message(title or word("choose", lang), subtitle or word("hint", lang), shown))
     return Rendered(tuple(parts), overflow)
 
 

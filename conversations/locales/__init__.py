@@ -24,6 +24,8 @@ from conversations.locales import (
     validation_en,
     validation_vi,
     vi,
+    zalo_en,
+    zalo_vi,
 )
 
 
@@ -48,6 +50,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         papers_vi.MESSAGES,
         status_vi.MESSAGES,
         validation_vi.MESSAGES,
+        zalo_vi.MESSAGES,
     ),
     "en": _merge(
         en.MESSAGES,
@@ -59,5 +62,6 @@ CATALOGS: dict[str, dict[str, str]] = {
         papers_en.MESSAGES,
         status_en.MESSAGES,
         validation_en.MESSAGES,
+        zalo_en.MESSAGES,
     ),
 }

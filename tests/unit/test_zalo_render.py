@@ -135,7 +135,8 @@ def test_a_text_too_long_for_the_list_header_goes_first_and_its_end_heads_the_li
     text, menu = render_message(message, "vi", TEXTS).parts
     element = list_payload(menu)["elements"][0]  # type: ignore[arg-type]
     assert len(element["title"]) <= 100 and len(element["subtitle"]) <= 500
-    shown = text["text"].split("\n") + [element["title"], *element["subtitle"].split("\n")]  # type: ignore[index]
+    before = text["text"].split("\n")  # type: ignore[index]
+    shown = [*before, element["title"], *element["subtitle"].split("\n")]
     assert shown == lines  # every line once, in order
     one_long_line = Outgoing(raw("y" * 300), buttons(1))
     [alone] = render_message(one_long_line, "en", TEXTS).parts
@@ -177,7 +178,9 @@ def test_a_reply_joins_texts_into_the_menu_after_them() -> None:
     element = list_payload(menu)["elements"][0]  # type: ignore[arg-type]
     assert element["title"] == "Xin chào" and "Bạn cần làm gì?" in element["subtitle"]
     assert len(rendered.overflow) == 3
-    long_welcome = render_reply([say("common.welcome"), say("menu.main", main_menu_buttons())], "vi", TEXTS)
+    long_welcome = render_reply(
+        [say("common.welcome"), say("menu.main", main_menu_buttons())], "vi", TEXTS
+    )
     assert len(long_welcome.parts) <= 2
 
 
