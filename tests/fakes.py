@@ -63,7 +63,6 @@ class MemoryDatabase:
     drafts: dict[str, Draft] = field(default_factory=dict)
     citizens: dict[str, Citizen] = field(default_factory=dict)
     links: dict[tuple[str, str], tuple[datetime, bool]] = field(default_factory=dict)
-    subscribed: set[tuple[str, str]] = field(default_factory=set)
     consents: dict[str, Consent] = field(default_factory=dict)
     challenges: dict[str, Challenge] = field(default_factory=dict)
     sends: list[tuple[str, str, str, datetime]] = field(default_factory=list)
@@ -82,6 +81,7 @@ class MemoryDatabase:
     claimed_at: dict[int, datetime] = field(default_factory=dict)
     errors: dict[int, str] = field(default_factory=dict)
     commits: int = 0
+    subscribed: frozenset[tuple[str, str]] = frozenset()  # idle-logged-out links
 
     def copy(self) -> MemoryDatabase:
         """A working copy (values are immutable or replaced whole, never mutated in place)."""
@@ -92,7 +92,7 @@ class MemoryDatabase:
             dict(self.documents), dict(self.payment_events), list(self.outbox),
             list(self.changes), dict(self.followers), dict(self.broadcasts),
             dict(self.chat_status), dict(self.cursors), dict(self.not_before),
-            dict(self.claimed_at), dict(self.errors), self.commits,
+            dict(self.claimed_at), dict(self.errors), self.commits, self.subscribed,
         )  # fmt: skip
 
 
@@ -211,9 +211,9 @@ class MemoryCitizenRepository:
             if key[1] == chat_key:
                 self._db.links[key] = (at, False)
                 if keep_updates and on:
-                    self._db.subscribed.add(key)
+                    self._db.subscribed = self._db.subscribed | {key}
                 else:
-                    self._db.subscribed.discard(key)
+                    self._db.subscribed = self._db.subscribed - {key}
 
     async def subscribed_chats(self, citizen_id: str) -> Sequence[str]:
         found = [
