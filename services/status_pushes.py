@@ -5,9 +5,9 @@ Pushing: every change not pushed yet becomes one message per chat that should he
 the owner's chat, every chat where the owner is logged in, every follower and every chat of
 a follower's citizen, and (as a follower would, without personal data) every chat of the
 owner logged out for being idle — queued with the event key `status:<change id>`, and the
-change marked pushed in the same transaction. A job that runs twice, dies part-way or catches up after
-downtime queues nothing twice: (recipient, event) is unique in the outbox. The cost of a
-sweep grows with the changes, not with the dossiers.
+change marked pushed in the same transaction. A job that runs twice, dies part-way or
+catches up after downtime queues nothing twice: (recipient, event) is unique in the outbox.
+The cost of a sweep grows with the changes, not with the dossiers.
 
 Reminders are keyed the same way (`remind:<kind>:<dossier>:<what>`), so each is sent once.
 """
