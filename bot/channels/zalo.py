@@ -41,7 +41,7 @@ from conversations.messages import (
     Upload,
 )
 from conversations.router import Update
-from services.files import MAX_FILE_BYTES, SNIFF_BYTES, sanitise_name, sniff
+from services.files import ACCEPTED, MAX_FILE_BYTES, SNIFF_BYTES, sanitise_name, sniff
 
 if TYPE_CHECKING:
     from bot.bootstrap import Application
@@ -155,7 +155,10 @@ class ZaloChannel:
         await self._users.touch(event.user_id, self._app.clock.now())
         for index, item in enumerate(event.items):
             incoming = await self._fetch(event, item) if isinstance(item, Fetch) else item
-            if incoming is not None:
+            upload = incoming.upload if incoming is not None else None
+            if upload is not None and not upload.ref and upload.size > MAX_FILE_BYTES:
+                await self._refuse_file(event, upload.name, "zalo.file_too_large")
+            elif incoming is not None:
                 await self._apply(event, index, incoming)
         lang = await self._app.router.lang_of(event.address)
         await self.updates.deliver_missed(event.user_id, _reply_to(event), lang)
@@ -200,19 +203,22 @@ class ZaloChannel:
         else:
             if not download.complete:
                 why = "zalo.file_too_large"
-            elif not download.content or sniff(download.content[:SNIFF_BYTES]) is None:
+            elif sniff(download.content[:SNIFF_BYTES]) not in ACCEPTED:
                 why = "zalo.file_wrong_type"
         if why:
-            assert event.address is not None
-            lang = await self._app.router.lang_of(event.address)
-            name = sanitise_name(fetch.name) if fetch.name else "—"
-            notice = (Outgoing(Text(why, {"name": name})),)
-            await self._sender.deliver(event.user_id, notice, lang, _reply_to(event))
+            await self._refuse_file(event, fetch.name, why)
             return None
         mime = fetch.mime or download.mime
         ref = await asyncio.to_thread(self._app.staging.stage, download.content)
         upload = Upload(ref=ref, name=fetch.name, size=download.size, mime=mime)
         return Incoming(IncomingKind.UPLOAD, upload=upload)
+
+    async def _refuse_file(self, event: ZaloEvent, name: str, why: str) -> None:
+        """Tell the user why their file was not taken, and what to send instead."""
+        assert event.address is not None
+        lang = await self._app.router.lang_of(event.address)
+        notice = (Outgoing(Text(why, {"name": sanitise_name(name) if name else "—"})),)
+        await self._sender.deliver(event.user_id, notice, lang, _reply_to(event))
 
     async def _apologise(self, event: ZaloEvent) -> None:
         """Best effort: tell the user this message could not be handled."""
