@@ -1,9 +1,12 @@
-"""The Zalo OA channel: the webhook in, replies out, and pushes within the reply window.
+"""The Zalo OA channel: the webhook in, replies out, updates as transaction messages.
 
     POST /zalo/webhook ──verify (signature, time)──▶ 401, nothing done
                        ──a msg_id applied before──▶ 200, nothing sent again
-                       ──message──▶ window reopened ▶ files fetched into staging
+                       ──message──▶ window reopened ▶ files fetched into staging (one Zalo
+                                    will not give is answered: why, and what to send)
                                     ▶ router (records the msg_id with the replies) ▶ sent
+                                    ▶ updates held while Zalo refused them (bot.channels.
+                                      zalo_updates): the newest of each dossier, once
                        ──"#more"──▶ the next buttons of the last long menu
                        ──follow / unfollow──▶ recorded (follow: the welcome, if Zalo allows)
 

@@ -1,9 +1,11 @@
 """Render neutral messages as Zalo OA message bodies (FACTS §7.3). Pure: no I/O.
 
 Zalo has no inline keyboards: buttons become a list template whose buttons are of type
-`oa.query.hide`, so a press comes back as a user text "#<payload>". A list shows at most five
-buttons; longer menus show four and "➕ Xem thêm" ("#more"), and the rest is kept for the
-channel to page through. Text is plain (the neutral markup is stripped), at most 2000
+`oa.query.hide`, so a press comes back as a user text "#<payload>". The text goes IN the list
+(its last lines: the first as the element's title ≤ 100, the rest as its subtitle ≤ 500), so
+a text with buttons costs one message; only what does not fit goes before it as text. A list
+shows at most five buttons; longer menus show four and "➕ Xem thêm" ("#more"), and the rest
+is kept for the channel to page through. Text is plain (the neutral markup is stripped), at most 2000
 characters per message, split on line boundaries. Images and documents are uploaded by the
 channel first; the renderer only says where they go.
 """
