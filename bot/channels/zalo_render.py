@@ -5,9 +5,9 @@ Zalo has no inline keyboards: buttons become a list template whose buttons are o
 (its last lines: the first as the element's title ≤ 100, the rest as its subtitle ≤ 500), so
 a text with buttons costs one message; only what does not fit goes before it as text. A list
 shows at most five buttons; longer menus show four and "➕ Xem thêm" ("#more"), and the rest
-is kept for the channel to page through. Text is plain (the neutral markup is stripped), at most 2000
-characters per message, split on line boundaries. Images and documents are uploaded by the
-channel first; the renderer only says where they go.
+is kept for the channel to page through. Text is plain (the neutral markup is stripped), at
+most 2000 characters per message, split on line boundaries. Images and documents are uploaded
+by the channel first (an image carries its text); the renderer only says where they go.
 """
 
 from __future__ import annotations
