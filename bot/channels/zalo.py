@@ -44,7 +44,7 @@ from conversations.messages import (
     Upload,
 )
 from conversations.router import Update
-from services.files import ACCEPTED, MAX_FILE_BYTES, SNIFF_BYTES, sanitise_name, sniff
+from services.files import MAX_FILE_BYTES, sanitise_name
 
 if TYPE_CHECKING:
     from bot.bootstrap import Application
@@ -158,10 +158,7 @@ class ZaloChannel:
         await self._users.touch(event.user_id, self._app.clock.now())
         for index, item in enumerate(event.items):
             incoming = await self._fetch(event, item) if isinstance(item, Fetch) else item
-            upload = incoming.upload if incoming is not None else None
-            if upload is not None and not upload.ref and upload.size > MAX_FILE_BYTES:
-                await self._refuse_file(event, upload.name, "zalo.file_too_large")
-            elif incoming is not None:
+            if incoming is not None:
                 await self._apply(event, index, incoming)
         lang = await self._app.router.lang_of(event.address)
         await self.updates.deliver_missed(event.user_id, _reply_to(event), lang)
@@ -194,25 +191,21 @@ class ZaloChannel:
         return stored.replies is not None
 
     async def _fetch(self, event: ZaloEvent, fetch: Fetch) -> Incoming | None:
-        """Download an attachment into staging. A file Zalo's CDN refuses or does not serve
-        in time, one over 10 MB or not a PDF/JPG/PNG is answered at once with what went
+        """Download an attachment into staging; over the limit it is refused unkept (the
+        router answers a file too large or of the wrong type, in the step that asked for it).
+        A file Zalo's CDN refuses or does not serve in time is answered at once with what went
         wrong and what to send (None: nothing for the router)."""
-        why = ""
         try:
             download = await self._api.download(fetch.url, MAX_FILE_BYTES)
         except DownloadFailed as failed:
             log.info("zalo: attachment of %s not fetched: %s", masked(event.user_id), failed)
             why = "zalo.file_refused" if failed.reason == "refused" else "zalo.file_timeout"
-        else:
-            if not download.complete:
-                why = "zalo.file_too_large"
-            elif sniff(download.content[:SNIFF_BYTES]) not in ACCEPTED:
-                why = "zalo.file_wrong_type"
-        if why:
             await self._refuse_file(event, fetch.name, why)
             return None
         mime = fetch.mime or download.mime
-        ref = await asyncio.to_thread(self._app.staging.stage, download.content)
+        ref = ""
+        if download.complete and download.content:
+            ref = await asyncio.to_thread(self._app.staging.stage, download.content)
         upload = Upload(ref=ref, name=fetch.name, size=download.size, mime=mime)
         return Incoming(IncomingKind.UPLOAD, upload=upload)
 

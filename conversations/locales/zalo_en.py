@@ -11,14 +11,6 @@ MESSAGES: dict[str, str] = {
         "⚠️ The file <b>{name}</b> could not be downloaded: Zalo answered too slowly. Please "
         "send it again; if it still fails, send a smaller PDF/JPG (up to 10 MB)."
     ),
-    "zalo.file_too_large": (
-        "⚠️ The file <b>{name}</b> is larger than 10 MB and was not accepted. Please send a "
-        "PDF, JPG or PNG file up to 10 MB (a photo of each page works)."
-    ),
-    "zalo.file_wrong_type": (
-        "⚠️ The file <b>{name}</b> is not a PDF, JPG or PNG and was not accepted. Please send "
-        "a PDF, JPG or PNG file up to 10 MB."
-    ),
     "session.updates_kept": (
         "🔔 You will still be told here when your dossiers change status (without personal "
         "data). Log in to see the details; send /logout to stop these updates."

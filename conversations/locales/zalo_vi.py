@@ -11,14 +11,6 @@ MESSAGES: dict[str, str] = {
         "⚠️ Không tải được tệp <b>{name}</b>: Zalo phản hồi quá chậm. Vui lòng gửi lại tệp; "
         "nếu vẫn lỗi, hãy gửi tệp PDF/JPG nhỏ hơn (tối đa 10 MB)."
     ),
-    "zalo.file_too_large": (
-        "⚠️ Tệp <b>{name}</b> lớn hơn 10 MB nên không nhận được. Vui lòng gửi tệp PDF, JPG "
-        "hoặc PNG tối đa 10 MB (có thể chụp ảnh từng trang)."
-    ),
-    "zalo.file_wrong_type": (
-        "⚠️ Tệp <b>{name}</b> không phải PDF, JPG hoặc PNG nên không nhận được. "
-        "Vui lòng gửi tệp PDF, JPG hoặc PNG tối đa 10 MB."
-    ),
     "session.updates_kept": (
         "🔔 Bạn vẫn nhận thông báo khi hồ sơ của bạn đổi trạng thái tại cuộc trò chuyện này "
         "(không kèm thông tin cá nhân). Đăng nhập để xem chi tiết; gõ /logout nếu không muốn "
