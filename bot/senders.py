@@ -15,6 +15,7 @@ from bot.channels.telegram_api import ApiFailure, ChatUnreachable, RetryLater, T
 from bot.channels.telegram_render import SendText, keyboard_after, render_outbox
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_delivery import Outcome as ZaloOutcome
+from bot.channels.zalo_updates import PushOutcome
 from bot.settings import BotFramework
 from conversations.compaction import JOINED, parts
 from conversations.messages import ChatAddress, Outgoing, Platform
@@ -48,7 +49,15 @@ def replied_msg(item: OutboxItem) -> str:
 
 
 class ZaloTransport:
-    """Pushes through the Zalo OA channel, inside the user's messaging window."""
+    """Sends outbox rows through the Zalo OA channel.
+
+    An update (a status change, reminder, supplement request, receipt: any row that is not a
+    reply and not a broadcast) goes as Zalo's transaction message, which spends neither the
+    user's 8 replies nor needs the 48-hour window; when Zalo will not carry it, it is held
+    and delivered when the user next writes — the row is then NOT_DELIVERABLE here, so the
+    sender also gives it to the citizen's other chats. Replies and broadcasts go within the
+    reply window, as consultation messages.
+    """
 
     platform = "zalo"
 
@@ -56,20 +65,34 @@ class ZaloTransport:
         self._app, self._channel = app, channel
 
     async def deliver(self, item: OutboxItem) -> Delivery:
-        """One push; outside the 48-hour window (or its 8 replies) it is not deliverable."""
+        """One row, in the chat's language."""
         message = _message(item)
         if message is None:
             return Delivery(Outcome.REJECTED, error="unreadable message")
         user_id = item.recipient.partition(":")[2]
         lang = await self._app.router.lang_of(ChatAddress(Platform.ZALO, user_id))
+        if is_update(item):
+            pushed = await self._channel.push_update(
+                user_id, item.event, message, item.message, lang
+            )
+            if pushed is PushOutcome.SENT:
+                return Delivery(Outcome.SENT)
+            if pushed is PushOutcome.FAILED:
+                return Delivery(Outcome.TRANSIENT, error="zalo failed")
+            return Delivery(Outcome.NOT_DELIVERABLE, error="zalo held until the user writes")
         # A joined reply (conversations.compaction) goes as its parts: Zalo's rendering joins
-        # texts itself and shows a question's first line as the title of its buttons.
+        # texts itself and shows a question's last lines as the title of its buttons.
         outcome = await self._channel.push_outcome(user_id, parts(message), lang, replied_msg(item))
         if outcome is ZaloOutcome.SENT:
             return Delivery(Outcome.SENT)
         if outcome is ZaloOutcome.FAILED:
             return Delivery(Outcome.TRANSIENT, error="zalo failed")
         return Delivery(Outcome.NOT_DELIVERABLE, error=f"zalo {outcome.value}")
+
+
+def is_update(item: OutboxItem) -> bool:
+    """Whether a row is an update nobody asked for (not a reply, not part of a broadcast)."""
+    return item.batch is None and not item.event.startswith(REPLY_EVENT)
 
 
 class TelegramTransport:

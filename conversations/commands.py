@@ -143,8 +143,8 @@ async def command(
         case "login":
             return await _login(ctx, chat, reprompt)
         case "logout":
-            if ctx.citizen is None:
-                return home.show(say("login.not_logged_in"))
+            if ctx.citizen is None:  # still ends the updates an idle logout kept
+                return replace(home.show(say("login.not_logged_in")), logout=True)
             return profile.logout(ctx)
         case "profile":
             return await profile.show(ctx)

@@ -250,9 +250,13 @@ class Router:
         seen = _parse_time(chat.seen_at)
         citizen = await uow.citizens.get(chat.citizen_id)
         if citizen is None or seen is None or now - seen > idle:
-            await uow.citizens.unlink(address.key)
+            # The chat keeps its citizen's status updates (without personal data): an idle
+            # logout is not the citizen asking to stop them, and they are told so.
+            await uow.citizens.unlink(address.key, keep_updates=citizen is not None)
             chat = replace(chat, citizen_id=None, seen_at="")
-            notice = (say("login.session_expired"),) if citizen is not None else ()
+            notice: tuple[Outgoing, ...] = ()
+            if citizen is not None:
+                notice = (say("login.session_expired"), say("session.updates_kept"))
             return chat, None, notice
         return replace(chat, seen_at=now.isoformat()), citizen, ()
 

@@ -114,8 +114,14 @@ class CitizenRepository(Protocol):
         """Note that the citizen is logged in on a chat."""
         ...
 
-    async def unlink(self, chat_key: str) -> None:
-        """Note that the chat logged out."""
+    async def unlink(self, chat_key: str, keep_updates: bool = False) -> None:
+        """Note that the chat logged out; with `keep_updates` (an idle logout) it stays
+        subscribed to its citizen's status updates, otherwise (the user's own /logout) it
+        stops getting them."""
+        ...
+
+    async def subscribed_chats(self, citizen_id: str) -> Sequence[str]:
+        """Chats logged out for being idle that still get the citizen's status updates."""
         ...
 
     async def chats(self, citizen_id: str) -> Sequence[str]:

@@ -6,7 +6,8 @@ waits on it) and at every sweep, the safety net for a lost wake-up.
 
 Pushing: every change not pushed yet becomes one message per chat that should hear of it —
 the owner's chat, every chat where the owner is logged in, every follower and every chat of
-a follower's citizen (bounded: services.following) — queued with the event key
+a follower's citizen (bounded: services.following), and (as a follower would, without
+personal data) every chat of the owner logged out for being idle — queued with the event key
 `status:<change id>`, and the change marked pushed in the same transaction. A job that runs
 twice, dies part-way or catches up after downtime queues nothing twice: (recipient, event) is
 unique in the outbox. Five changes in a minute are five events, queued in log order, so each
@@ -71,6 +72,15 @@ async def owner_chats(uow: UnitOfWork, dossier: Dossier) -> list[str]:
     return sorted(chats)
 
 
+async def subscribed_chats(uow: UnitOfWork, dossier: Dossier, owners: Sequence[str]) -> list[str]:
+    """Chats of the owner logged out for being idle: they still hear of status changes, as a
+    follower does (no personal data)."""
+    if not dossier.citizen_id:
+        return []
+    chats = set(await uow.citizens.subscribed_chats(dossier.citizen_id))
+    return sorted(chats - set(owners))
+
+
 async def follower_chats(
     uow: UnitOfWork,
     dossier: Dossier,
@@ -125,7 +135,10 @@ async def push_status_changes(
                     queued += await uow.outbox.enqueue(
                         chat, event, messages.status(dossier, change, True), now
                     )
-                for chat in await follower_chats(uow, dossier, owners, limits, now):
+                others = await follower_chats(uow, dossier, owners, limits, now)
+                subscribed = await subscribed_chats(uow, dossier, owners)
+                others += [chat for chat in subscribed if chat not in others]
+                for chat in others:
                     queued += await uow.outbox.enqueue(
                         chat, event, messages.status(dossier, change, False), now
                     )

@@ -110,20 +110,40 @@ class SqlCitizenRepository:
 
     async def link(self, citizen_id: str, chat_key: str, at: datetime) -> None:
         await self._connection.execute(
-            update(LINK).where(LINK.c.chat_key == chat_key).values(active=False)
+            update(LINK).where(LINK.c.chat_key == chat_key).values(active=False, subscribed=False)
         )
         statement = _insert(self._connection, LINK).values(
-            citizen_id=citizen_id, chat_key=chat_key, linked_at=at, active=True
+            citizen_id=citizen_id, chat_key=chat_key, linked_at=at, active=True, subscribed=False
         )
         statement = statement.on_conflict_do_update(
-            index_elements=["citizen_id", "chat_key"], set_={"linked_at": at, "active": True}
+            index_elements=["citizen_id", "chat_key"],
+            set_={"linked_at": at, "active": True, "subscribed": False},
         )
         await self._connection.execute(statement)
 
-    async def unlink(self, chat_key: str) -> None:
+    async def unlink(self, chat_key: str, keep_updates: bool = False) -> None:
+        if keep_updates:  # only the link that was active stays subscribed
+            await self._connection.execute(
+                update(LINK)
+                .where(LINK.c.chat_key == chat_key, LINK.c.active.is_(True))
+                .values(active=False, subscribed=True)
+            )
+            return
         await self._connection.execute(
-            update(LINK).where(LINK.c.chat_key == chat_key).values(active=False)
+            update(LINK).where(LINK.c.chat_key == chat_key).values(active=False, subscribed=False)
         )
+
+    async def subscribed_chats(self, citizen_id: str) -> Sequence[str]:
+        query = (
+            select(LINK.c.chat_key)
+            .where(
+                LINK.c.citizen_id == citizen_id,
+                LINK.c.active.is_(False),
+                LINK.c.subscribed.is_(True),
+            )
+            .order_by(LINK.c.linked_at)
+        )
+        return list((await self._connection.execute(query)).scalars())
 
     async def chats(self, citizen_id: str) -> Sequence[str]:
         query = (

@@ -128,6 +128,8 @@ class CitizenChatRow(SQLModel, table=True):
     chat_key: str = Field(primary_key=True, max_length=120, index=True)
     linked_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     active: bool = Field(default=True)
+    # Logged out for being idle, the chat still gets the citizen's updates (no personal data)
+    subscribed: bool = Field(default=False)
 
 
 class ConsentRow(SQLModel, table=True):
@@ -388,4 +390,24 @@ class InboxRow(SQLModel, table=True):
     attempts: int = Field(default=0)
     error: str = Field(default="", max_length=80)
     received_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    settled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+
+
+class ZaloHeldRow(SQLModel, table=True):
+    """An update Zalo would not carry to a user when it happened (quota used up, unfollowed,
+    refused), kept to be delivered when they next write (services.missed_updates)."""
+
+    __tablename__ = "zalo_held"
+    __table_args__ = (
+        UniqueConstraint("user_id", "event", name="uq_zalo_held_user_event"),
+        Index("ix_zalo_held_user_state", "user_id", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=40)
+    event: str = Field(max_length=120)
+    dossier: str = Field(default="", max_length=60)
+    message: Any = Field(sa_column=Column(JsonColumn, nullable=False))  # sealed
+    state: str = Field(default="held", max_length=12)
+    held_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     settled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))

@@ -83,6 +83,7 @@ class MemoryDatabase:
     claimed_at: dict[int, datetime] = field(default_factory=dict)
     errors: dict[int, str] = field(default_factory=dict)
     commits: int = 0
+    subscribed: frozenset[tuple[str, str]] = frozenset()  # idle-logged-out links
 
     def copy(self) -> MemoryDatabase:
         """A working copy (values are immutable or replaced whole, never mutated in place)."""
@@ -93,7 +94,7 @@ class MemoryDatabase:
             dict(self.documents), dict(self.payment_events), list(self.outbox),
             list(self.changes), dict(self.followers), dict(self.broadcasts),
             dict(self.chat_status), dict(self.cursors), dict(self.not_before),
-            dict(self.claimed_at), dict(self.errors), self.commits,
+            dict(self.claimed_at), dict(self.errors), self.commits, self.subscribed,
         )  # fmt: skip
 
 
@@ -207,10 +208,22 @@ class MemoryCitizenRepository:
         await self.unlink(chat_key)
         self._db.links[(citizen_id, chat_key)] = (at, True)
 
-    async def unlink(self, chat_key: str) -> None:
-        for key, (at, _) in list(self._db.links.items()):
+    async def unlink(self, chat_key: str, keep_updates: bool = False) -> None:
+        for key, (at, on) in list(self._db.links.items()):
             if key[1] == chat_key:
                 self._db.links[key] = (at, False)
+                if keep_updates and on:
+                    self._db.subscribed = self._db.subscribed | {key}
+                else:
+                    self._db.subscribed = self._db.subscribed - {key}
+
+    async def subscribed_chats(self, citizen_id: str) -> Sequence[str]:
+        found = [
+            (at, k[1])
+            for k, (at, on) in self._db.links.items()
+            if k[0] == citizen_id and not on and k in self._db.subscribed
+        ]
+        return [chat for _, chat in sorted(found)]
 
     async def chats(self, citizen_id: str) -> Sequence[str]:
         found = [(at, k[1]) for k, (at, on) in self._db.links.items() if k[0] == citizen_id and on]

@@ -1,10 +1,13 @@
-"""The Zalo OA channel: the webhook in, replies out, and pushes within the reply window.
+"""The Zalo OA channel: the webhook in, replies out, updates as transaction messages.
 
     POST /zalo/webhook ──verify (signature, time)──▶ 401, nothing done
                        ──recorded in the inbox (zalo_inbox)──▶ 200 at once; then, applied:
                        ──a msg_id applied before──▶ nothing sent again
-                       ──message──▶ window reopened ▶ files fetched into staging
+                       ──message──▶ window reopened ▶ files fetched into staging (one Zalo
+                                    will not give is answered: why, and what to send)
                                     ▶ router (records the msg_id with the replies) ▶ sent
+                                    ▶ updates held while Zalo refused them (bot.channels.
+                                      zalo_updates): the newest of each dossier, once
                        ──"#more"──▶ the next buttons of the last long menu
                        ──follow / unfollow──▶ recorded (follow: the welcome, if Zalo allows)
 
@@ -24,9 +27,10 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from bot.channels.zalo_api import ZaloApi, build_zalo_api
+from bot.channels.zalo_api import DownloadFailed, ZaloApi, build_zalo_api
 from bot.channels.zalo_db import ZaloUsers
 from bot.channels.zalo_delivery import Outcome, ZaloSender, masked
+from bot.channels.zalo_held import HeldStore
 from bot.channels.zalo_inbound import (
     EventKind,
     Fetch,
@@ -36,6 +40,7 @@ from bot.channels.zalo_inbound import (
     verify,
 )
 from bot.channels.zalo_inbox import ZaloInbox
+from bot.channels.zalo_updates import PushOutcome, ZaloUpdates
 from bot.keys import storage_keys
 from bot.settings import Settings
 from conversations.chat_locks import ChatLocks
@@ -49,7 +54,7 @@ from conversations.messages import (
     Upload,
 )
 from conversations.router import Update
-from services.files import MAX_FILE_BYTES
+from services.files import MAX_FILE_BYTES, sanitise_name
 
 if TYPE_CHECKING:
     from bot.bootstrap import Application
@@ -71,6 +76,10 @@ class ZaloChannel:
         self._api = api
         self._users = users or ZaloUsers(api.db, storage_keys(app.settings).cipher)
         self._sender = ZaloSender(api, self._users, app.texts, app.media, app.clock)
+        held = HeldStore(api.db, storage_keys(app.settings).cipher)
+        self.updates = ZaloUpdates(
+            api, self._users, held, self._sender, app.texts, app.media, app.clock
+        )
         secret = app.settings.zalo_oa_secret_key
         self._oa_secret = secret.get_secret_value() if secret is not None else ""
         self._app_id = app.settings.zalo_app_id
@@ -155,6 +164,14 @@ class ZaloChannel:
             log.info("zalo push to %s not delivered: %s", masked(user_id), outcome.value)
         return outcome
 
+    async def push_update(
+        self, user_id: str, event: str, message: Outgoing, raw: Mapping[str, Any], lang: str
+    ) -> PushOutcome:
+        """An update nobody asked for (status, reminder, receipt): a transaction message, or
+        held until the user writes when Zalo will not carry it (bot.channels.zalo_updates)."""
+        async with self._locks.hold(ChatAddress(Platform.ZALO, user_id).key):
+            return await self.updates.push(user_id, event, message, raw, lang)
+
     async def _dispatch(self, event: ZaloEvent) -> str:
         assert event.address is not None
         if event.kind is EventKind.UNFOLLOW:
@@ -173,8 +190,11 @@ class ZaloChannel:
             return await self._more(event)
         await self._users.touch(event.user_id, self._app.clock.now())
         for index, item in enumerate(event.items):
-            incoming = await self._fetch(item) if isinstance(item, Fetch) else item
-            await self._apply(event, index, incoming)
+            incoming = await self._fetch(event, item) if isinstance(item, Fetch) else item
+            if incoming is not None:
+                await self._apply(event, index, incoming)
+        lang = await self._app.router.lang_of(event.address)
+        await self.updates.deliver_missed(event.user_id, _reply_to(event), lang)
         return "applied"
 
     async def _apply(self, event: ZaloEvent, index: int, incoming: Incoming) -> None:
@@ -203,15 +223,31 @@ class ZaloChannel:
             stored = await uow.conversations.load(address.key, update_id)
         return stored.replies is not None
 
-    async def _fetch(self, fetch: Fetch) -> Incoming:
-        """Download an attachment into staging; over the limit it is refused unkept."""
-        download = await self._api.download(fetch.url, MAX_FILE_BYTES)
+    async def _fetch(self, event: ZaloEvent, fetch: Fetch) -> Incoming | None:
+        """Download an attachment into staging; over the limit it is refused unkept (the
+        router answers a file too large or of the wrong type, in the step that asked for it).
+        A file Zalo's CDN refuses or does not serve in time is answered at once with what went
+        wrong and what to send (None: nothing for the router)."""
+        try:
+            download = await self._api.download(fetch.url, MAX_FILE_BYTES)
+        except DownloadFailed as failed:
+            log.info("zalo: attachment of %s not fetched: %s", masked(event.user_id), failed)
+            why = "zalo.file_refused" if failed.reason == "refused" else "zalo.file_timeout"
+            await self._refuse_file(event, fetch.name, why)
+            return None
         mime = fetch.mime or download.mime
         ref = ""
         if download.complete and download.content:
             ref = await asyncio.to_thread(self._app.staging.stage, download.content)
         upload = Upload(ref=ref, name=fetch.name, size=download.size, mime=mime)
         return Incoming(IncomingKind.UPLOAD, upload=upload)
+
+    async def _refuse_file(self, event: ZaloEvent, name: str, why: str) -> None:
+        """Tell the user why their file was not taken, and what to send instead."""
+        assert event.address is not None
+        lang = await self._app.router.lang_of(event.address)
+        notice = (Outgoing(Text(why, {"name": sanitise_name(name) if name else "—"})),)
+        await self._sender.deliver(event.user_id, notice, lang, _reply_to(event))
 
     async def _apologise(self, event: ZaloEvent) -> None:
         """Best effort: tell the user this message could not be handled."""

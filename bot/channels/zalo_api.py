@@ -30,10 +30,12 @@ log = logging.getLogger(__name__)
 TOKEN_INVALID = -216
 WINDOW_ERRORS = frozenset({-213, -230})
 SEND_PATH = "/v3.0/oa/message/cs"
+TRANSACTION_PATH = "/v3.0/oa/message/transaction"
 UPLOAD_IMAGE_PATH = "/v2.0/oa/upload/image"
 UPLOAD_FILE_PATH = "/v2.0/oa/upload/file"
 REFRESH_PATH = "/v4/oa/access_token"
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+DOWNLOAD_TIMEOUT = 30.0  # seconds for a user's attachment (up to 10 MB) from Zalo's CDN
 
 
 class ZaloApiError(Exception):
@@ -47,6 +49,15 @@ class ZaloApiError(Exception):
 
 class OutsideWindow(ZaloApiError):
     """The user's reply window is closed (48 h passed, or 8 replies sent since they wrote)."""
+
+
+class DownloadFailed(ZaloApiError):
+    """A user's attachment could not be fetched: `reason` is "refused" (the CDN answered an
+    error) or "timeout" (it did not answer in time, or the connection broke)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(0, detail)
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +88,7 @@ class ZaloApi:
         self._app_secret = _secret(settings.zalo_app_secret)
         self._http = http or httpx.AsyncClient(timeout=TIMEOUT)
         self._owns_http = http is None
+        self.download_timeout = DOWNLOAD_TIMEOUT
         self._db = ZaloDb(engine)
         seed = _secret(settings.zalo_refresh_token)
         store = TokenStore(self._db, cipher, self._app_id, seed)
@@ -114,6 +126,29 @@ class ZaloApi:
             log.info("zalo quota %s: %s left", quota.get("quota_type"), quota.get("remain"))
         return answer
 
+    async def send_transaction(self, user_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        """POST /v3.0/oa/message/transaction: an update the user did not ask for (status,
+        reminder, receipt). Zalo bills it to the OA's transaction quota, not to the user's
+        replies, and allows it outside the 48-hour window; the quota used is logged."""
+        body = {"recipient": {"user_id": user_id}, "message": message}
+
+        async def call(token: str) -> httpx.Response:
+            return await self._http.post(
+                self._api + TRANSACTION_PATH, json=body, headers={"access_token": token}
+            )
+
+        answer = await self._authorised(call)
+        quota = (answer.get("data") or {}).get("quota") or {}
+        if isinstance(quota, dict):
+            log.info(
+                "zalo transaction to zalo:…%s: quota %s, %s of %s left",
+                user_id[-4:],
+                quota.get("quota_type"),
+                quota.get("remain"),
+                quota.get("total"),
+            )
+        return answer
+
     async def upload_image(self, content: bytes, name: str, mime: str) -> str:
         """Upload an image (jpg/png, ≤ 1 MB); its attachment_id."""
         answer = await self._upload(UPLOAD_IMAGE_PATH, content, name, mime)
@@ -138,10 +173,14 @@ class ZaloApi:
         """Fetch a user's attachment, reading at most `limit` + 1 bytes."""
         chunks: list[bytes] = []
         size = 0
+        timeout = httpx.Timeout(self.download_timeout, connect=5.0)
         try:
-            async with self._http.stream("GET", url, follow_redirects=True) as response:
+            async with self._http.stream(
+                "GET", url, follow_redirects=True, timeout=timeout
+            ) as response:
                 if response.status_code != 200:
-                    raise ZaloApiError(0, f"attachment download answered {response.status_code}")
+                    status = response.status_code
+                    raise DownloadFailed("refused", f"attachment download answered {status}")
                 mime = response.headers.get("content-type", "").split(";")[0].strip()
                 async for chunk in response.aiter_bytes():
                     chunks.append(chunk)
@@ -149,7 +188,8 @@ class ZaloApi:
                     if size > limit:
                         return Download(b"".join(chunks)[: limit + 1], mime, size, False)
         except httpx.HTTPError as error:
-            raise ZaloApiError(0, f"attachment download failed: {type(error).__name__}") from None
+            detail = f"attachment download failed: {type(error).__name__}"
+            raise DownloadFailed("timeout", detail) from None
         return Download(b"".join(chunks), mime, size, True)
 
     async def _authorised(self, call: Callable[[str], Awaitable[httpx.Response]]) -> dict[str, Any]:

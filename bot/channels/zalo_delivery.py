@@ -23,6 +23,7 @@ from bot.channels.zalo_render import (
     image_message,
     more_page,
     render_reply,
+    text_message,
 )
 from bot.channels.zalo_tokens import TokenUnavailable
 from bot.media_resolver import MediaResolver
@@ -104,6 +105,8 @@ class ZaloSender:
                 log.info("zalo: %s not sent to %s: %s", _kind(part), masked(user_id), why)
                 return Outcome(why)
             body = part if isinstance(part, dict) else await self._media_body(part, lang)
+            if body is None and isinstance(part, MediaPart) and part.caption:
+                body = text_message(part.caption)  # the image failed: its words still go
             if body is None:
                 continue
             outcome = await self._send(user_id, body, reply_to)
@@ -135,7 +138,8 @@ class ZaloSender:
         name = part.name or media.name
         try:
             if media.mime in IMAGE_TYPES:
-                return image_message(await self._api.upload_image(media.content, name, media.mime))
+                attachment = await self._api.upload_image(media.content, name, media.mime)
+                return image_message(attachment, part.caption)
             if media.mime in FILE_TYPES:
                 if not name.lower().endswith(FILE_TYPES[media.mime]):
                     name += FILE_TYPES[media.mime]

@@ -1,20 +1,22 @@
 """Render neutral messages as Zalo OA message bodies (FACTS §7.3). Pure: no I/O.
 
 Zalo has no inline keyboards: buttons become a list template whose buttons are of type
-`oa.query.hide`, so a press comes back as a user text "#<payload>". A list shows at most five
-buttons; longer menus show four and "➕ Xem thêm" ("#more"), and the rest is kept for the
-channel to page through. Text is plain (the neutral markup is stripped), at most 2000
-characters per message, split on line boundaries. Images and documents are uploaded by the
-channel first; the renderer only says where they go.
+`oa.query.hide`, so a press comes back as a user text "#<payload>". The text goes IN the list
+(its last lines: the first as the element's title ≤ 100, the rest as its subtitle ≤ 500), so
+a text with buttons costs one message; only what does not fit goes before it as text. A list
+shows at most five buttons; longer menus show four and "➕ Xem thêm" ("#more"), and the rest
+is kept for the channel to page through. Text is plain (the neutral markup is stripped), at
+most 2000 characters per message, split on line boundaries. Images and documents are uploaded
+by the channel first (an image carries its text); the renderer only says where they go.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from conversations.messages import Outgoing, OutgoingKind
+from conversations.messages import Outgoing, OutgoingKind, Text
 from conversations.texts import TextCatalog
 
 MAX_TEXT = 2000
@@ -64,6 +66,7 @@ class MediaPart:
     kind: OutgoingKind
     ref: str
     name: str
+    caption: str = ""  # an image carries its text (Zalo's media message with `text`)
 
 
 Part = dict[str, Any] | MediaPart
@@ -122,7 +125,10 @@ def list_message(title: str, subtitle: str, choices: Sequence[Choice]) -> dict[s
     """A list template: one header element and up to five query buttons."""
     if not 0 < len(choices) <= MAX_BUTTONS:
         raise ValueError(f"a list shows 1 to {MAX_BUTTONS} buttons, not {len(choices)}")
-    element = {"title": clip(title, MAX_TITLE), "subtitle": clip(subtitle, MAX_SUBTITLE)}
+    subtitle = subtitle.strip()  # its lines kept: a status update reads line by line
+    if len(subtitle) > MAX_SUBTITLE:
+        subtitle = subtitle[: MAX_SUBTITLE - 1].rstrip() + "…"
+    element = {"title": clip(title, MAX_TITLE), "subtitle": subtitle}
     buttons = [
         {"title": clip(c.title, MAX_TITLE), "type": BUTTON_TYPE, "payload": wire_payload(c)}
         for c in choices
@@ -131,11 +137,14 @@ def list_message(title: str, subtitle: str, choices: Sequence[Choice]) -> dict[s
     return {"attachment": {"type": "template", "payload": payload}}
 
 
-def image_message(attachment_id: str) -> dict[str, Any]:
-    """An uploaded image (from /v2.0/oa/upload/image)."""
+def image_message(attachment_id: str, caption: str = "") -> dict[str, Any]:
+    """An uploaded image (from /v2.0/oa/upload/image), with its caption as the message text."""
     element = {"media_type": "image", "attachment_id": attachment_id}
     payload = {"template_type": "media", "elements": [element]}
-    return {"attachment": {"type": "template", "payload": payload}}
+    body: dict[str, Any] = {"attachment": {"type": "template", "payload": payload}}
+    if caption:
+        body["text"] = caption
+    return body
 
 
 def file_message(token: str) -> dict[str, Any]:
@@ -162,32 +171,96 @@ def choices_of(message: Outgoing, lang: str, texts: TextCatalog) -> list[Choice]
     return [Choice(texts.plain(b.label, lang), b.payload) for row in message.buttons for b in row]
 
 
-def render_message(message: Outgoing, lang: str, texts: TextCatalog) -> Rendered:
-    """One neutral message as Zalo messages."""
-    text = texts.plain(message.text, lang).strip()
-    choices = choices_of(message, lang, texts)
-    media = message.kind is not OutgoingKind.TEXT and bool(message.media_ref)
+def head_split(text: str) -> tuple[str, str, str] | None:
+    """(text sent before, list title, list subtitle) so that the end of `text` heads the list
+    itself: its first line as the title (≤ 100), the lines after as the subtitle (≤ 500).
+    The largest tail of whole lines that fits is taken; None when not even one line fits."""
+    lines = text.strip().split("\n")
+    best: tuple[str, str, str] | None = None
+    for start in range(len(lines) - 1, -1, -1):
+        title, rest = lines[start].strip(), "\n".join(lines[start + 1 :]).strip()
+        before = "\n".join(lines[:start]).strip()
+        if len(rest) > MAX_SUBTITLE:
+            break
+        if title and len(title) <= MAX_TITLE:
+            best = (before, title, rest)
+        elif not rest and len(title) <= MAX_SUBTITLE:  # one long line: all of it the subtitle
+            best = (before, "", title)
+        elif len(f"{title}\n{rest}".strip()) > MAX_SUBTITLE:
+            break
+    return best
+
+
+def render_plain(
+    text: str, choices: Sequence[Choice], lang: str, media: MediaPart | None = None
+) -> Rendered:
+    """Plain text with its buttons (and media) as the fewest Zalo messages: text with buttons
+    is ONE list message (the text's last lines head the list) when it fits; longer text goes
+    before it in text messages. Media goes after its caption (an image carries it)."""
+    text = text.strip()
     parts: list[Part] = []
     overflow: tuple[Choice, ...] = ()
-    # A short one-line question is the list's own header; anything longer goes before it.
-    inline = bool(choices) and not media and "\n" not in text and 0 < len(text) <= MAX_TITLE
-    if not inline:
-        parts.extend(text_message(chunk) for chunk in split_text(text))
-    if media:
-        parts.append(MediaPart(message.kind, message.media_ref, message.media_name))
-    if choices:
-        shown, overflow = page(choices, lang)
-        title = text if inline else word("choose", lang)
-        parts.append(list_message(title, word("hint", lang), shown))
+    if not choices or media is not None:
+        if media is not None and media.kind is OutgoingKind.IMAGE and len(text) <= MAX_TEXT:
+            parts.append(replace(media, caption=text))
+        else:
+            parts.extend(text_message(chunk) for chunk in split_text(text))
+            if media is not None:
+                parts.append(media)
+        if choices:
+            shown, overflow = page(choices, lang)
+            parts.append(list_message(word("choose", lang), word("hint", lang), shown))
+        return Rendered(tuple(parts), overflow)
+    chunks = split_text(text) if text else []
+    last = chunks.pop() if chunks else ""
+    split = head_split(last) if last else ("", "", "")
+    if split is None:
+        before, title, subtitle = last, "", ""
+    else:
+        before, title, subtitle = split
+    parts.extend(text_message(chunk) for chunk in chunks)
+    if before:
+        parts.append(text_message(before))
+    shown, overflow = page(choices, lang)
+    parts.append(list_message(title or word("choose", lang), subtitle or word("hint", lang), shown))
     return Rendered(tuple(parts), overflow)
 
 
+def render_message(message: Outgoing, lang: str, texts: TextCatalog) -> Rendered:
+    """One neutral message as Zalo messages."""
+    text = texts.plain(message.text, lang).strip()
+    media = None
+    if message.kind is not OutgoingKind.TEXT and message.media_ref:
+        media = MediaPart(message.kind, message.media_ref, message.media_name)
+    return render_plain(text, choices_of(message, lang, texts), lang, media)
+
+
+def merged(messages: Sequence[Outgoing], lang: str, texts: TextCatalog) -> list[Outgoing]:
+    """Texts without buttons joined to the message after them when it is a text (with or
+    without buttons), so "welcome" + "menu" can go out as one list message."""
+    out: list[Outgoing] = []
+    for message in messages:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and _plain_text(previous)
+            and message.kind is OutgoingKind.TEXT
+            and not message.request_contact
+        ):
+            joined = f"{texts.plain(previous.text, lang)}\n\n{texts.plain(message.text, lang)}"
+            out[-1] = Outgoing(Text("raw", {"text": joined}), message.buttons)
+            continue
+        out.append(message)
+    return out
+
+
 def render_reply(messages: Sequence[Outgoing], lang: str, texts: TextCatalog) -> Rendered:
-    """A reply's messages as Zalo messages; adjacent texts are joined when they fit in one
-    (every message counts against the 8 replies Zalo allows per user message)."""
+    """A reply's messages as the fewest Zalo messages: texts joined to the next text (with its
+    buttons), then adjacent plain texts joined when they fit in one (every message counts
+    against the 8 replies Zalo allows per user message)."""
     parts: list[Part] = []
     overflow: tuple[Choice, ...] = ()
-    for message in messages:
+    for message in merged(messages, lang, texts):
         rendered = render_message(message, lang, texts)
         for part in rendered.parts:
             previous = parts[-1] if parts else None
@@ -200,6 +273,10 @@ def render_reply(messages: Sequence[Outgoing], lang: str, texts: TextCatalog) ->
         if rendered.overflow:
             overflow = rendered.overflow  # "#more" pages the last long menu of the reply
     return Rendered(tuple(parts), overflow)
+
+
+def _plain_text(message: Outgoing) -> bool:
+    return message.kind is OutgoingKind.TEXT and not message.buttons and not message.request_contact
 
 
 def _is_text(part: Part | None) -> bool:

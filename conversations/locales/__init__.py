@@ -30,6 +30,8 @@ from conversations.locales import (
     validation_en,
     validation_vi,
     vi,
+    zalo_en,
+    zalo_vi,
 )
 
 
@@ -57,6 +59,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         replies_vi.MESSAGES,
         status_vi.MESSAGES,
         validation_vi.MESSAGES,
+        zalo_vi.MESSAGES,
     ),
     "en": _merge(
         en.MESSAGES,
@@ -71,5 +74,6 @@ CATALOGS: dict[str, dict[str, str]] = {
         replies_en.MESSAGES,
         status_en.MESSAGES,
         validation_en.MESSAGES,
+        zalo_en.MESSAGES,
     ),
 }

@@ -18,6 +18,33 @@ HOA = Person(
 )  # fmt: skip
 
 
+async def test_an_idle_logout_keeps_the_chat_subscribed_until_logout_or_another_login(
+    uow_factory: Any,
+) -> None:
+    async with uow_factory() as uow:
+        await uow.citizens.save(Citizen("c1", HOA), T0)
+        for chat in ("web:a", "zalo:7", "telegram:9"):
+            await uow.citizens.link("c1", chat, T0)
+        await uow.citizens.unlink("web:a", keep_updates=True)  # idle
+        await uow.citizens.unlink("zalo:7", keep_updates=True)  # idle
+        await uow.citizens.unlink("telegram:9")  # the citizen's own /logout
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert list(await uow.citizens.chats("c1")) == []
+        assert sorted(await uow.citizens.subscribed_chats("c1")) == ["web:a", "zalo:7"]
+        assert await uow.citizens.citizen_of("web:a") is None  # no personal data there
+        await uow.citizens.unlink("web:a")  # /logout while idle-logged-out: updates stop
+        await uow.citizens.link("c2", "zalo:7", T0)  # someone else logs in there
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert list(await uow.citizens.subscribed_chats("c1")) == []
+        await uow.citizens.link("c1", "web:a", T0)  # logging in again: a plain link
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert list(await uow.citizens.chats("c1")) == ["web:a"]
+        assert list(await uow.citizens.subscribed_chats("c1")) == []
+
+
 async def test_citizens_are_found_by_id_number_and_linked_to_chats(uow_factory: Any) -> None:
     async with uow_factory() as uow:
         assert await uow.citizens.find(HOA.id_number) is None

@@ -233,7 +233,7 @@ class ZaloChat(Chat):
     def _read_new(self) -> None:
         sent = self.zalo.sent(self.user_id)
         self.wire, self.seen = sent[self.seen :], len(sent)
-        self.said = [_zalo_text(m) for m in self.wire if m.kind in ("text", "list")]
+        self.said = [_zalo_text(m) for m in self.wire if _zalo_text(m)]
         self.choices = [
             Choice(str(b["title"]), str(b["payload"]).removeprefix("#"))
             for m in self.wire
@@ -260,11 +260,15 @@ class ZaloChat(Chat):
         await self._deliver(self.zalo.user_file, content, name)
 
     async def pictures(self) -> list[bytes]:
-        return [
-            self.zalo.attachments[m.attachment_id].data
+        banners = [  # a transaction message (a pushed receipt) shows its image as a banner
+            e.get("attachment_id")
             for m in self.wire
-            if m.kind == "media" and m.attachment_id
+            if m.kind == "transaction"
+            for e in m.elements
+            if e.get("type") == "banner"
         ]
+        media = [m.attachment_id for m in self.wire if m.kind == "media"]
+        return [self.zalo.attachments[key].data for key in [*media, *banners] if key]
 
     async def pushed(self, expect: str, delivered: Check) -> list[str]:
         def holds(m: ZaloSent) -> bool:
@@ -278,8 +282,12 @@ class ZaloChat(Chat):
 
 
 def _zalo_text(sent: ZaloSent) -> str:
+    """The words of a message: a list is headed by its text (title, then subtitle)."""
     if sent.kind == "list":
-        return str(sent.elements[0].get("title", "")) if sent.elements else ""
+        if not sent.elements:
+            return ""
+        head = sent.elements[0]
+        return f"{head.get('title', '')}\n{head.get('subtitle', '')}".strip()
     return sent.text or ""
 
 

@@ -259,13 +259,13 @@ async def test_start_menu_more_buttons_and_search(bot: Bot) -> None:
     chat = bot.chat("5001")
     start = await chat._deliver(bot.zalo.user_text, "/start")
     assert chat.keys == ["common.welcome", "menu.main"]
-    welcome, menu = chat.wire
-    reply_to = {"message_id": start.event["message"]["msg_id"]}  # billed as replies to it
-    assert bot.recipients == [reply_to, reply_to]
-    assert welcome.kind == "text" and "Dịch vụ công trực tuyến" in (welcome.text or "")
-    assert "<b>" not in (welcome.text or "")  # markup stripped
+    [menu] = chat.wire  # the welcome and the menu: ONE message, the text heading the list
+    reply_to = {"message_id": start.event["message"]["msg_id"]}  # billed as a reply to it
+    assert bot.recipients == [reply_to]
+    heading = menu.elements[0]["title"] + "\n" + menu.elements[0]["subtitle"]
+    assert "Dịch vụ công trực tuyến" in heading and "Bạn cần làm gì?" in heading
+    assert "<b>" not in heading  # markup stripped
     assert menu.kind == "list" and len(menu.buttons) == 5
-    assert menu.elements[0]["title"].startswith("Bạn cần làm gì?")
     assert {b["type"] for b in menu.buttons} == {"oa.query.hide"}
     assert menu.payloads[:2] == ["#m:search", "#m:browse"] and menu.payloads[-1] == "#more"
 
@@ -489,9 +489,9 @@ async def test_push_only_within_the_window_of_eight_replies_in_48_hours(bot: Bot
     chat = bot.chat("5007")
     notice = Outgoing(raw("Hồ sơ đã có kết quả"))
     assert await bot.channel.push_outcome("5999", notice, "vi") is Outcome.NEVER_WROTE
-    await chat.send("/start")  # two messages out: the welcome and the menu
-    assert len(bot.zalo.sent(chat.user_id)) == 2
-    for _ in range(6):
+    await chat.send("/start")  # one message out: the welcome heading the menu
+    assert len(bot.zalo.sent(chat.user_id)) == 1
+    for _ in range(7):
         assert await bot.channel.push(chat.user_id, notice, "vi") is True
     assert bot.recipients[-1] == {"user_id": chat.user_id}  # a push answers no message
     sent = len(bot.zalo.sent(chat.user_id))
@@ -522,8 +522,8 @@ async def test_follow_and_unfollow_are_recorded(bot: Bot) -> None:
     assert (await bot.zalo.user_follow(chat.user_id)).status == 200  # within the window now
     await bot.channel.drained()
     await delivered(bot.app, chat.address.key)
-    [welcome, menu] = bot.zalo.sent(chat.user_id)[before:]
-    assert welcome.kind == "text" and menu.kind == "list"
+    [menu] = bot.zalo.sent(chat.user_id)[before:]  # the welcome heading the menu
+    assert menu.kind == "list"
     assert (await user_row(bot.app, chat.user_id)).following is True
 
 

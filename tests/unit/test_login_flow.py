@@ -210,7 +210,7 @@ async def test_an_idle_session_expires(
     assert chat.keys == ["profile.card"]
     clock.advance(minutes=31)
     await chat.send("/menu")
-    assert chat.keys == ["login.session_expired", "menu.main"]
+    assert chat.keys == ["login.session_expired", "session.updates_kept", "menu.main"]
     await chat.send("/profile")
     assert chat.keys[-1] == "login.ask_id"
 

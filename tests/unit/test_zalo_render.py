@@ -120,14 +120,33 @@ def test_more_pages_four_at_a_time_until_the_rest_fits() -> None:
         list_message("t", "s", [])
 
 
-def test_a_long_text_with_buttons_goes_first_then_a_list() -> None:
-    message = Outgoing(raw("Dòng một\nDòng hai"), buttons(3))
-    text, menu = render_message(message, "en", TEXTS).parts
-    assert text == {"text": "Dòng một\nDòng hai"}
-    assert list_payload(menu)["elements"][0]["title"] == "👇 Choices"  # type: ignore[arg-type]
+def test_text_with_buttons_is_one_list_message_headed_by_the_text() -> None:
+    message = Outgoing(raw("Hồ sơ H04.1\nĐã có kết quả\nNgày hẹn trả: 25/11"), buttons(3))
+    [menu] = render_message(message, "en", TEXTS).parts
+    [element] = list_payload(menu)["elements"]  # type: ignore[arg-type]
+    assert element["title"] == "Hồ sơ H04.1"
+    assert element["subtitle"] == "Đã có kết quả\nNgày hẹn trả: 25/11"
+    assert len(list_payload(menu)["buttons"]) == 3  # type: ignore[arg-type]
 
 
-def test_images_and_documents_follow_their_caption() -> None:
+def test_a_text_too_long_for_the_list_header_goes_first_and_its_end_heads_the_list() -> None:
+    lines = [f"Dòng {i} " + "x" * 90 for i in range(12)]
+    message = Outgoing(raw("\n".join(lines)), buttons(2))
+    text, menu = render_message(message, "vi", TEXTS).parts
+    element = list_payload(menu)["elements"][0]  # type: ignore[arg-type]
+    assert len(element["title"]) <= 100 and len(element["subtitle"]) <= 500
+    before = text["text"].split("\n")  # type: ignore[index]
+    shown = [*before, element["title"], *element["subtitle"].split("\n")]
+    assert shown == lines  # every line once, in order
+    one_long_line = Outgoing(raw("y" * 300), buttons(1))
+    [alone] = render_message(one_long_line, "en", TEXTS).parts
+    assert list_payload(alone)["elements"][0] == {"title": "👇 Choices", "subtitle": "y" * 300}  # type: ignore[arg-type]
+    huge = Outgoing(raw("z" * 700), buttons(1))
+    text, menu = render_message(huge, "en", TEXTS).parts
+    assert text == {"text": "z" * 700} and "attachment" in menu  # type: ignore[operator]
+
+
+def test_an_image_carries_its_caption_and_a_document_follows_it() -> None:
     image = Outgoing(
         raw("Quét mã để nộp phí"),
         buttons(1),
@@ -135,9 +154,10 @@ def test_images_and_documents_follow_their_caption() -> None:
         media_ref="vietqr:000201",
         media_name="vietqr.png",
     )
-    caption, media, menu = render_message(image, "vi", TEXTS).parts
-    assert caption == {"text": "Quét mã để nộp phí"}
-    assert media == MediaPart(OutgoingKind.IMAGE, "vietqr:000201", "vietqr.png")
+    media, menu = render_message(image, "vi", TEXTS).parts
+    assert media == MediaPart(
+        OutgoingKind.IMAGE, "vietqr:000201", "vietqr.png", caption="Quét mã để nộp phí"
+    )
     assert "attachment" in menu  # type: ignore[operator]
     document = Outgoing(
         Text("raw", {"text": ""}), kind=OutgoingKind.DOCUMENT, media_ref="sha256:ab"
@@ -147,16 +167,21 @@ def test_images_and_documents_follow_their_caption() -> None:
     )
 
 
-def test_a_reply_joins_adjacent_texts_and_keeps_the_last_long_menu() -> None:
+def test_a_reply_joins_texts_into_the_menu_after_them() -> None:
     reply = [
-        say("common.welcome"),
+        Outgoing(raw("Xin chào")),
         Outgoing(raw("Thêm một dòng")),
         say("menu.main", main_menu_buttons()),
     ]
     rendered = render_reply(reply, "vi", TEXTS)
-    assert len(rendered.parts) == 2  # welcome + the extra line in one text, then the menu
-    assert rendered.parts[0]["text"].endswith("Thêm một dòng")  # type: ignore[index]
+    [menu] = rendered.parts  # one message: the texts head the menu's list
+    element = list_payload(menu)["elements"][0]  # type: ignore[arg-type]
+    assert element["title"] == "Xin chào" and "Bạn cần làm gì?" in element["subtitle"]
     assert len(rendered.overflow) == 3
+    long_welcome = render_reply(
+        [say("common.welcome"), say("menu.main", main_menu_buttons())], "vi", TEXTS
+    )
+    assert len(long_welcome.parts) <= 2
 
 
 # -- inbound ---------------------------------------------------------------------------------

@@ -19,6 +19,12 @@ a single-use refresh token, expires_in as a string. Assumptions (not confirmed b
 - OAuth errors: {"error": -14014, "error_name": ..., "error_reason": ...} for a bad or used refresh
   token, -14003 for a wrong secret_key or app_id.
 - Errors come with HTTP 200, as Zalo's API does.
+- Transaction messages (`/v3.0/oa/message/transaction`, see zalo_transaction.py) are billed to
+  the OA's transaction quota (`transaction_quota`, per month in real Zalo), never to the
+  user's 8 replies, and are allowed at any time to a user who follows the OA. Used up: -224;
+  to a user who unfollowed: -232 (both codes are assumptions).
+- The CDN serving users' attachments can be made to refuse (403), stall, or serve a given
+  content type: `cdn_faults[name]`.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from tests.e2e.fakes.zalo_messages import (
     invalid,
     parse_message,
 )
+from tests.e2e.fakes.zalo_transaction import parse_transaction
 from tests.e2e.fakes.zalo_users import ZaloUsers
 
 ACCESS_TOKEN_TTL = 90_000  # seconds (25 h); Zalo sends expires_in as the string "90000"
@@ -52,6 +59,8 @@ MAX_IMAGE = 1024 * 1024
 MAX_FILE = 5 * 1024 * 1024
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/jpg"})
 FILE_EXTENSIONS = (".pdf", ".doc", ".docx")
+ERR_TRANSACTION_QUOTA = -224
+ERR_NOT_FOLLOWER = -232
 
 
 @dataclass
@@ -88,6 +97,10 @@ class FakeZalo(ZaloUsers):
         self.windows: dict[str, Window] = {}
         self.attachments: dict[str, Upload] = {}
         self.file_tokens: dict[str, Upload] = {}
+        self.transaction_quota = 1000  # transaction messages the OA may still send
+        self.transaction_total = 1000
+        self.unfollowed: set[str] = set()
+        self.cdn_faults: dict[str, str] = {}  # file name → "refuse" | "stall" | a content type
         self._changes = Changes()
         # A slow file server: once `hold_media` is set (an Event not yet set), each download
         # sends its first bytes, then waits for the event.
@@ -95,6 +108,7 @@ class FakeZalo(ZaloUsers):
         self.media_started = 0
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post("/v3.0/oa/message/cs", self._handle_send)
+        app.router.add_post("/v3.0/oa/message/transaction", self._handle_transaction)
         app.router.add_post("/v2.0/oa/upload/image", self._handle_upload_image)
         app.router.add_post("/v2.0/oa/upload/file", self._handle_upload_file)
         app.router.add_post("/v4/oa/access_token", self._handle_token)
@@ -191,6 +205,46 @@ class FakeZalo(ZaloUsers):
         self._changes.notify()
         return sent
 
+    async def _handle_transaction(self, request: web.Request) -> web.Response:
+        try:
+            self._check_token(request)
+            body = await request.json()
+            body = body if isinstance(body, dict) else {}
+            user_id = (body.get("recipient") or {}).get("user_id")
+            if not isinstance(user_id, str) or not user_id:
+                raise invalid("recipient.user_id is required")
+            sent = parse_transaction(
+                user_id, secrets.token_hex(16), body.get("message"), set(self.attachments)
+            )
+            if user_id in self.unfollowed:
+                raise ZaloError(ERR_NOT_FOLLOWER, "User has not followed the OA")
+            if self.transaction_quota <= 0:
+                raise ZaloError(ERR_TRANSACTION_QUOTA, "Transaction message quota exceeded")
+        except ZaloError as exc:
+            return web.json_response(exc.body())
+        except ValueError:
+            return web.json_response(invalid("body is not JSON").body())
+        self.transaction_quota -= 1
+        self.outbox.append(sent)
+        self._changes.notify()
+        quota = {
+            "quota_type": "sub_quota",
+            "remain": self.transaction_quota,
+            "total": self.transaction_total,
+        }
+        data = {"message_id": sent.message_id, "user_id": user_id, "quota": quota}
+        return web.json_response({"error": 0, "message": "Success", "data": data})
+
+    async def user_follow(self, user_id: str) -> Any:
+        """The user follows the OA (again): transaction messages reach them."""
+        self.unfollowed.discard(user_id)
+        return await super().user_follow(user_id)
+
+    async def user_unfollow(self, user_id: str) -> Any:
+        """The user unfollows the OA: transaction messages are refused."""
+        self.unfollowed.add(user_id)
+        return await super().user_unfollow(user_id)
+
     async def _upload(self, request: web.Request, limit: int, kind: str) -> Upload:
         self._check_token(request)
         params = await read_params(request)
@@ -254,10 +308,16 @@ class FakeZalo(ZaloUsers):
         if media is None:
             return web.Response(status=404)
         self.media_started += 1
+        fault = self.cdn_faults.get(media.filename, "")
+        if fault == "refuse":
+            return web.Response(status=403, text="Forbidden")
+        if fault == "stall":
+            await asyncio.sleep(3)
+        content_type = fault or media.content_type
         hold = self.hold_media
         if hold is None:
-            return web.Response(body=media.data, content_type=media.content_type)
-        response = web.StreamResponse(headers={"Content-Type": media.content_type})
+            return web.Response(body=media.data, content_type=content_type)
+        response = web.StreamResponse(headers={"Content-Type": content_type})
         response.content_length = len(media.data)
         await response.prepare(request)
         await response.write(media.data[:16])

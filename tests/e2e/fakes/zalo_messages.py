@@ -43,13 +43,14 @@ class ZaloSent:
 
     user_id: str
     message_id: str
-    kind: str  # text | list | media | file | request_user_info
+    kind: str  # text | list | media | file | request_user_info | transaction
     text: str | None = None
     elements: list[dict[str, Any]] = field(default_factory=list)
     buttons: list[dict[str, Any]] = field(default_factory=list)
     attachment_id: str | None = None
     file_token: str | None = None
     body: dict[str, Any] = field(default_factory=dict)
+    billed: str = "reply"  # which quota Zalo counts it against: reply | transaction
 
     @property
     def payloads(self) -> list[str]:
@@ -61,7 +62,7 @@ class ZaloSent:
         ]
 
 
-def _check_buttons(buttons: Any) -> list[dict[str, Any]]:
+def check_buttons(buttons: Any) -> list[dict[str, Any]]:
     if buttons is None:
         return []
     if not isinstance(buttons, list):
@@ -90,7 +91,7 @@ def _check_list(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dic
             raise invalid("element title must be 1-100 characters")
     if not elements[0].get("subtitle"):
         raise invalid("the first element needs a subtitle")
-    return elements, _check_buttons(payload.get("buttons"))
+    return elements, check_buttons(payload.get("buttons"))
 
 
 def parse_message(
