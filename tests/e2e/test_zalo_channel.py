@@ -574,6 +574,7 @@ async def test_an_event_is_answered_while_its_file_downloads_and_applied_once_af
     bot.zalo.hold_media.set()
     await bot.channel.start()  # …and the next start applies what it left
     await bot.channel.drained()
+    await delivered(bot.app, chat.address.key)  # the paced sender sends the answer
     msg_id = upload.event["message"]["msg_id"]
     replies = await chat.recorded(msg_id)
     assert replies and await inbox(bot.app) == [("applied", 0)]

@@ -21,6 +21,7 @@ from services.sending import Limits, PacedSender, other_channels
 from services.status_pushes import push_status_changes
 from storage.tables import ZaloHeldRow
 from tests.e2e.fakes import ZaloSent
+from tests.e2e.reply_parts import delivered
 from tests.e2e.test_zalo_channel import HOURS, Bot, bot  # noqa: F401 - the fixture
 from tests.unit.test_filing_flow import JPEG, PDF
 from tests.unit.test_status_flow import add, make_dossier, move
@@ -141,7 +142,9 @@ async def test_a_zalo_citizen_silent_for_49_hours_who_then_writes_receives_the_u
     await chat.send("xin chào")
     wire = bot.zalo.sent(USER)[before:]
     assert len(wire) <= 3  # the answer and what they missed, in one or few messages
-    missed = "\n".join(shown(m) for m in wire[1:])
+    # What they missed comes first (delivered as the message is applied), then the answer,
+    # which the paced sender sends.
+    missed = "\n".join(shown(m) for m in wire[:-1])
     assert "Trong thời gian bạn vắng mặt" in missed
     assert missed.count(code_a) == 1 and missed.count(code_b) == 1  # each dossier once
     assert label(DossierStatus.SUPPLEMENT_REQUESTED) in missed  # A's latest status
@@ -190,6 +193,8 @@ async def test_a_file_zalo_will_not_give_gets_a_specific_answer(bot: Bot) -> Non
         before = len(bot.zalo.sent(USER))
         delivery = await bot.zalo.user_file(USER, PDF, name)
         assert delivery.status == 200  # answered, not "system error" and a retry
+        await bot.channel.drained()  # applied from the inbox
+        await delivered(bot.app, CHAT)  # the answer sent by the paced sender
         [answer] = bot.zalo.sent(USER)[before:]
         assert answer.text == chat.texts.plain(Text(key, {"name": name}), "vi")
         assert "10 MB" in (answer.text or "")
@@ -201,6 +206,8 @@ async def test_a_file_zalo_will_not_give_gets_a_specific_answer(bot: Bot) -> Non
     assert chat.keys[0] == "common.unexpected_upload"
     before = len(bot.zalo.sent(USER))
     await bot.zalo.user_image(USER, JPEG)  # a good file still reaches the conversation
+    await bot.channel.drained()
+    await delivered(bot.app, CHAT)
     assert bot.zalo.sent(USER)[before:] and not any(
         "Không tải được" in (m.text or "") for m in bot.zalo.sent(USER)[before:]
     )
