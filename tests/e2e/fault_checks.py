@@ -22,9 +22,12 @@ from bot.channels.telegram_render import (
     Operation,
     RemoveKeyboard,
     SendText,
-    render_reply,
+    keyboard_after,
+    render_outbox,
 )
+from conversations.compaction import JOINED, compact
 from conversations.messages import Outgoing
+from conversations.router import REPLY_EVENT
 from services.codec import from_json
 from services.dossier import DossierStatus
 from services.dossiers import Dossier, Phase
@@ -98,12 +101,21 @@ async def recorded(app: Application, chat_key: str) -> Recorded:
     cipher = app.uow_factory.keys.cipher
     applied = sorted((int(row.update_id), row.replies) for row in rows)
     replies = []
+    keyboard = False  # whether the share-phone keyboard shows, as the sender keeps it
     for _, sealed in applied:
         messages = [from_json(Outgoing, m) for m in cipher.open(sealed, "processed_update.replies")]
-        asks_phone = any(m.request_contact for m in messages)
-        ops = render_reply(messages, "vi", app.texts, remove_reply_keyboard=not asks_phone)
+        ops: list[Operation] = []
+        for message in compact(messages):  # queued joined, sent as the paced sender does
+            sent = render_outbox(message, "vi", app.texts, True, keyboard and _joined(message))
+            after = keyboard_after(sent)
+            keyboard = keyboard if after is None else after
+            ops.extend(sent)
         replies.append([rendered(op) for op in ops])
     return Recorded([update_id for update_id, _ in applied], replies)
+
+
+def _joined(message: Outgoing) -> bool:
+    return message.text.key == JOINED
 
 
 async def chat_state(app: Application, chat_key: str) -> dict[str, Any]:
@@ -132,14 +144,14 @@ async def payment_events(app: Application) -> list[tuple[str, str, str]]:
 
 
 async def outbox_rows(app: Application, recipient: str | None = None) -> list[dict[str, Any]]:
-    """Outbox rows (of one chat): recipient, event, status."""
+    """Outbox rows (of one chat) other than replies: recipient, event, status."""
     table = OutboxRow.__table__  # type: ignore[attr-defined]
     query = select(table.c.id, table.c.recipient, table.c.event, table.c.status)
     if recipient is not None:
         query = query.where(table.c.recipient == recipient)
     async with app.engine.connect() as connection:
         rows = (await connection.execute(query.order_by(table.c.id))).mappings().all()
-    return [dict(r) for r in rows]
+    return [dict(r) for r in rows if not r["event"].startswith(REPLY_EVENT)]
 
 
 def duplicates(items: list[Any]) -> list[Any]:

@@ -54,6 +54,9 @@ class Citizen:
     chat_id: int
     deliver: Deliver | None = None  # how every update is delivered (default: once)
     next_delivery: Deliver | None = None  # how the next one is, this once
+    # Until the replies queued for this chat are sent (the scheduler's paced sender sends
+    # them after the webhook is answered); None: do not wait.
+    settled: Callable[[int], Awaitable[None]] | None = None
     updates: list[dict[str, Any]] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
 
@@ -73,6 +76,8 @@ class Citizen:
         strategy = self.next_delivery or self.deliver or (lambda u: once(self.tg, u))
         self.next_delivery = None
         self.deliveries.extend(await strategy(update))
+        if self.settled is not None:
+            await self.settled(self.chat_id)
         return self.sent[before:]
 
     async def say(self, text: str) -> list[SentMessage]:
@@ -177,7 +182,7 @@ class Citizen:
     async def attach(self) -> None:
         """Send the one document the procedure requires."""
         await self.upload(PDF, ATTACHMENT)
-        assert "Đã nhận tệp" in text_of(self.sent[-2]), self.last
+        assert any("Đã nhận tệp" in text_of(m) for m in self.sent[-2:]), self.last
 
     async def finish(self) -> str:
         """Done with documents, submit, commit: the payment reference the bot asks for."""

@@ -35,6 +35,8 @@ from tests.e2e.fault_fakes import FakeSmsGateway, WatchedTelegram
 from tests.e2e.fault_processes import START_TIMEOUT, Role, until
 from tests.e2e.fault_sockets import owner_of
 
+REPLY_TIMEOUT = 60.0  # seconds: the replies of one update, a standby scheduler taking over
+
 POSTGRES = os.environ.get(
     "DVC_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
@@ -169,6 +171,24 @@ class FaultWorld:
     async def connect(self) -> asyncpg.Connection:
         """A connection of the test's own to this world's database."""
         return await asyncpg.connect(dsn(self.database_url))
+
+    async def replies_sent(self, chat_id: int) -> None:
+        """Until nothing is queued for this Telegram chat (the scheduler has sent its replies;
+        a scheduler that died is replaced by the standby, so this may take a few seconds)."""
+
+        async def nothing_queued() -> bool:
+            connection = await self.connect()
+            try:
+                waiting = await connection.fetchval(
+                    "SELECT count(*) FROM outbox WHERE recipient = $1"
+                    " AND status IN ('pending', 'sending')",
+                    f"telegram:{chat_id}",
+                )
+            finally:
+                await connection.close()
+            return waiting == 0
+
+        await until(nothing_queued, f"the replies to chat {chat_id} to be sent", REPLY_TIMEOUT)
 
     async def lock_waiters(self) -> list[int]:
         """Client ports of this database's backends that wait for a lock now."""

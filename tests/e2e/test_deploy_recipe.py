@@ -96,6 +96,7 @@ def local_environment(
         OFFICER_API_KEYS=json.dumps({OFFICER_KEY: "*"}),
         ADMIN_CHATS=json.dumps([f"telegram:{TG_CHAT + 1}"]),
         METRICS_TOKEN=METRICS_TOKEN,
+        FLOOD_BURST="0",  # the scripted citizen answers at machine speed
         PYTHONUNBUFFERED="1",
     )
     assert not [k for k, v in env.items() if "CHANGE-ME" in v], "a placeholder was left"

@@ -109,7 +109,9 @@ async def test_every_update_and_notification_twice_makes_one_of_everything(
 ) -> None:
     async with fault_world(tmp_path) as world:
         await world.start()
-        citizen = Citizen(world.tg, world.sms, CHAT, deliver=twice(world))
+        citizen = Citizen(
+            world.tg, world.sms, CHAT, deliver=twice(world), settled=world.replies_sent
+        )
         await citizen.log_in()
         await citizen.open_form()
         await citizen.fill_form()

@@ -112,7 +112,7 @@ async def test_a_postgresql_restart_mid_journey_loses_and_repeats_nothing(
     try:
         async with fault_world(tmp_path) as world:
             await world.start()
-            citizen = Citizen(world.tg, world.sms, CHAT)
+            citizen = Citizen(world.tg, world.sms, CHAT, settled=world.replies_sent)
             await citizen.log_in()
             await citizen.open_form()
             await citizen.fill_form(answers=4)

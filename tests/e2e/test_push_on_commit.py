@@ -183,7 +183,7 @@ async def test_a_change_in_a_web_worker_wakes_the_scheduler_process(tmp_path: Pa
         await world.start()
         async with world.app() as app:  # the test's own engine: seeds the dossier
             dossier = await filed(app.uow_factory, app.catalog, 9)
-        follower = Citizen(world.tg, world.sms, FOLLOWER)
+        follower = Citizen(world.tg, world.sms, FOLLOWER, settled=world.replies_sent)
         world.tg.register_chat(FOLLOWER)
         await follower.say("/start")
         answer = await follower.say(f"/follow {dossier.code}")

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from bot.bootstrap import Application, build
 from bot.channels.telegram_runtime import build_telegram
 from bot.channels.telegram_webhook import PATH
+from bot.sender_loop import Senders
 from bot.settings import Settings
 from bot.web.app import create_http_app
 from conversations.messages import Text
@@ -53,6 +54,7 @@ async def app(
         telegram_api_base_url=tg.url,
         payment_simulator=False,
         flood_burst=20,  # production's limits (tests/conftest.py turns them off elsewhere)
+        telegram_chat_interval_seconds=0,  # the fake does not enforce Telegram's limits here
         _env_file=None,  # type: ignore[call-arg]
     )
     application = await build(settings, prepare=False, clock=clock)
@@ -68,7 +70,7 @@ async def webhook(app: Application, framework: str) -> AsyncIterator[None]:
     assert telegram is not None and telegram.webhook
     http = create_http_app(app)
     http.include_router(telegram.webhook_router())
-    async with serving(http, port):
+    async with serving(http, port), Senders.running(app):  # the replies go out through them
         await telegram.start()
         try:
             yield
