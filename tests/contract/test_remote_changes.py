@@ -245,11 +245,11 @@ class PlainMessages:
 
 
 async def queued(uow_factory: Any) -> list[OutboxItem]:
-    async with uow_factory() as uow:
+    async with uow_factory() as uow:  # every chat's queue (due() gives each chat's next only)
         rows = [
             item
-            for platform in ("telegram", "web", "zalo")
-            for item in await uow.outbox.due(platform, T0 + timedelta(days=30), 100)
+            for chat in ("telegram:1", "web:a", "zalo:1")
+            for item in await uow.outbox.pending(chat, 0, 100)
         ]
     return sorted(rows, key=lambda i: (int(i.event.removeprefix("status:")), i.recipient))
 

@@ -227,7 +227,7 @@ async def check_metrics(deployment: Deployment) -> None:
     """Both workers' counters add up whichever worker answers; token; no personal data."""
     tg = deployment.fakes.tg
     await tg.user_text(TG_CHAT, "/start")
-    await tg.wait_for(TG_CHAT, count=2, timeout=DEADLINE)
+    await tg.wait_for(TG_CHAT, count=1, timeout=DEADLINE)  # the greeting with its menu
     async with httpx.AsyncClient(base_url=deployment.url, timeout=30) as http:
         assert (await http.post("/payments/webhook", json={"phone": HOA_PHONE})).status_code == 401
         assert (await http.get("/metrics")).status_code == 401
@@ -263,11 +263,14 @@ async def check_take_over(deployment: Deployment, database_url: str, code: str) 
     beat = await heartbeat(database_url)
     await deployment.active.stop(signal.SIGKILL)
     async with httpx.AsyncClient(base_url=deployment.url, timeout=30) as http:
-        change = await http.post(
-            f"/api/v1/dossiers/{code}/status",
-            headers={"X-API-Key": OFFICER_KEY},
-            json={"status": 2, "note": "Đã tiếp nhận"},
-        )
+        for _ in range(3):  # a worker whose pooled connection died with the cut relay
+            change = await http.post(  # answers 5xx once and replaces it (README: faults)
+                f"/api/v1/dossiers/{code}/status",
+                headers={"X-API-Key": OFFICER_KEY},
+                json={"status": 2, "note": "Đã tiếp nhận"},
+            )
+            if change.status_code != 500:
+                break
         assert change.status_code == 200, change.text
         await deployment.standby.wait_said("scheduler running")
         await until(lambda: _moved(database_url, beat), "a new heartbeat", deployment.standby)
