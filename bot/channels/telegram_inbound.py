@@ -178,9 +178,16 @@ def _edited(update_id: str, message: Mapping[str, Any]) -> Inbound | None:
     return Inbound(address, update_id, Incoming(IncomingKind.EDIT), Extras())
 
 
+def _one_of(value: object, names: frozenset[str]) -> bool:
+    """Whether a JSON value is one of `names` (a list or an object in its place is not)."""
+    return isinstance(value, str) and value in names
+
+
 def _group_chat(obj: Mapping[str, Any]) -> ChatAddress | None:
     chat = obj.get("chat")
-    if not isinstance(chat, Mapping) or chat.get("type") not in GROUPS:
+    if not isinstance(chat, Mapping):
+        return None
+    if not _one_of(chat.get("type"), GROUPS):
         return None
     return _address(chat.get("id"))
 
@@ -266,7 +273,7 @@ def _membership(update_id: str, change: Mapping[str, Any]) -> Inbound | None:
     if address is None:
         group = _group_chat(change)
         was = old.get("status") if isinstance(old, Mapping) else None
-        if group is None or status not in PRESENT or was in PRESENT:
+        if group is None or not _one_of(status, PRESENT) or _one_of(was, PRESENT):
             return None
         return Inbound(group, update_id, None, Extras(group=GroupEvent(added=True)))
     member = True if status == "member" else False if status == "kicked" else None

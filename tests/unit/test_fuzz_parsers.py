@@ -20,7 +20,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.bootstrap import PaymentSecrets
@@ -437,7 +437,9 @@ def test_a_refused_upload_never_reaches_storage(
 
 # -- Telegram updates -----------------------------------------------------------------------------
 
-chat_types = st.sampled_from(["private", "group", "supergroup", "channel", "Private", ""])
+chat_types = st.one_of(
+    st.sampled_from(["private", "group", "supergroup", "channel", "Private", ""]), json_values
+)
 tg_chat = st.one_of(
     huge_ints.map(lambda chat_id: {"id": chat_id, "type": "private"}),
     st.fixed_dictionaries({"id": maybe(huge_ints), "type": maybe(chat_types)}),
@@ -479,7 +481,12 @@ tg_callback = st.fixed_dictionaries(
 )
 tg_member = st.fixed_dictionaries(
     {"chat": maybe(tg_chat)},
-    optional={"new_chat_member": maybe(st.fixed_dictionaries({"status": maybe(hostile_text)}))},
+    optional={
+        "new_chat_member": maybe(
+            st.fixed_dictionaries({"status": maybe(st.one_of(hostile_text, json_values))})
+        ),
+        "old_chat_member": maybe(st.fixed_dictionaries({"status": maybe(json_values)})),
+    },
 )
 tg_updates = st.fixed_dictionaries(
     {"update_id": maybe(huge_ints)},
@@ -514,6 +521,8 @@ def _private(message: Any) -> bool:
 
 @FUZZ
 @given(st.one_of(tg_updates, st.dictionaries(hostile_text, json_values, max_size=4)))
+@example({"message": {"chat": {"id": 2**63, "type": []}}})  # a list where a name belongs
+@example({"my_chat_member": {"chat": {"id": -5, "type": "group"}, "new_chat_member": {"status": {}}}})
 def test_any_telegram_update_is_read_or_ignored_and_only_private_chats_are_served(
     update: dict[str, Any],
 ) -> None:
