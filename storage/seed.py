@@ -25,6 +25,11 @@ from services.places import Places
 from storage.tables import AgencyRow, CatalogMetaRow, ProcedureRow, SectorRow
 
 CATALOG_DIR = Path(__file__).parent / "seed" / "catalog"
+# libyaml's parser when PyYAML was built with it (about ten times faster), else PyYAML's own
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Validated catalogues of this process by folder and the files' (name, size, mtime): a
+# second application in one process (workers, tests) does not parse the same files again.
+_VALIDATED: dict[tuple[object, ...], CatalogData] = {}
 
 
 def read_catalog_files(folder: Path = CATALOG_DIR) -> dict[str, Any]:
@@ -34,7 +39,7 @@ def read_catalog_files(folder: Path = CATALOG_DIR) -> dict[str, Any]:
     for path in sorted(folder.rglob("*.yaml")):
         relative = path.relative_to(folder).as_posix()
         try:
-            files[relative] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            files[relative] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark is not None else ""
@@ -45,8 +50,22 @@ def read_catalog_files(folder: Path = CATALOG_DIR) -> dict[str, Any]:
 
 
 def load_catalog_data(folder: Path = CATALOG_DIR) -> CatalogData:
-    """Read and validate the catalogue folder."""
-    return build_catalog(read_catalog_files(folder))
+    """Read and validate the catalogue folder (once per process while its files stay as
+    they are: CatalogData is immutable)."""
+    key = (folder.resolve(), *_signature(folder))
+    data = _VALIDATED.get(key)
+    if data is None:
+        data = build_catalog(read_catalog_files(folder))
+        if len(_VALIDATED) >= 8:
+            _VALIDATED.clear()
+        _VALIDATED[key] = data
+    return data
+
+
+def _signature(folder: Path) -> list[tuple[str, int, int]]:
+    """What identifies the folder's YAML files' content cheaply: name, size, mtime."""
+    stats = ((path, path.stat()) for path in sorted(folder.rglob("*.yaml")))
+    return [(path.as_posix(), stat.st_size, stat.st_mtime_ns) for path, stat in stats]
 
 
 def all_agencies(
