@@ -22,6 +22,8 @@ from services.catalog import Agency, Procedure
 from services.catalog_schema import CatalogData, CatalogError, Problem, build_catalog
 from services.codec import to_json
 from services.places import Places
+from services.search_words import SearchWords, parse_search_words
+from services.where_to_go import WhereToGo, parse_where_to_go
 from storage.tables import AgencyRow, CatalogMetaRow, ProcedureRow, SectorRow
 
 CATALOG_DIR = Path(__file__).parent / "seed" / "catalog"
@@ -47,6 +49,26 @@ def read_catalog_files(folder: Path = CATALOG_DIR) -> dict[str, Any]:
 def load_catalog_data(folder: Path = CATALOG_DIR) -> CatalogData:
     """Read and validate the catalogue folder."""
     return build_catalog(read_catalog_files(folder))
+
+
+def _read_one(folder: Path, name: str) -> Any:
+    path = folder / name
+    if not path.exists():
+        raise CatalogError([Problem(name, "", "", "file is missing")])
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise CatalogError([Problem(name, "", "", f"not valid YAML: {error}")]) from error
+
+
+def load_search_words(folder: Path = CATALOG_DIR) -> SearchWords:
+    """Read and validate the synonyms file (read at start-up, not seeded)."""
+    return parse_search_words(_read_one(folder, "synonyms.yaml"))
+
+
+def load_where_to_go(folder: Path = CATALOG_DIR) -> WhereToGo:
+    """Read and validate the file of matters handled outside the province's system."""
+    return parse_where_to_go(_read_one(folder, "where_to_go.yaml"))
 
 
 def all_agencies(
