@@ -268,9 +268,7 @@ class SearchIndex:
                 covered[index] = covered.get(index, 0) + 1
         return scores, covered
 
-    def _relevance(
-        self, index: int, tokens: list[str], matches: list[dict[str, float]]
-    ) -> float:
+    def _relevance(self, index: int, tokens: list[str], matches: list[dict[str, float]]) -> float:
         """Share of the query a procedure explains, each word weighted by its rarity."""
         said = explained = 0.0
         # A word the catalogue never uses weighs as much as the query's most specific known

@@ -50,7 +50,9 @@ def _appears(said: list[str], keyword: tuple[str, ...]) -> bool:
 
 
 def _text(raw: Any, where: str, problems: list[Problem]) -> LocalText:
-    if isinstance(raw, Mapping) and all(isinstance(raw.get(k), str) and raw[k] for k in ("vi", "en")):
+    if isinstance(raw, Mapping) and all(
+        isinstance(raw.get(k), str) and raw[k] for k in ("vi", "en")
+    ):
         return LocalText(raw["vi"], raw["en"])
     problems.append(Problem(FILE, "", where, "expected {vi: ..., en: ...}, both non-empty"))
     return LocalText("", "")
