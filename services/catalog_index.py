@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from services.agencies import Agencies
 from services.catalog import Option, Procedure, Sector
 from services.catalog_schema import CatalogData
-from services.search import SearchHit, SearchIndex
+from services.search import NEIGHBOUR_FLOOR, SearchHit, SearchIndex
 from services.search_words import SearchWords
 from services.where_to_go import Elsewhere, WhereToGo
 
@@ -65,8 +65,12 @@ class Catalog:
         return self._index.search(query, limit)
 
     def closest(self, query: str, limit: int = 5) -> list[SearchHit]:
-        """The nearest procedures even when none answers (to show as "closest", not answers)."""
-        return self._index.closest(query, limit)
+        """The nearest procedures even when none answers (to show as "closest", not answers).
+
+        Only procedures that explain at least half of the query are worth showing.
+        """
+        hits = self._index.closest(query, limit)
+        return [hit for hit in hits if hit.relevance >= NEIGHBOUR_FLOOR]
 
     def elsewhere(self, query: str) -> list[Elsewhere]:
         """Matters named in the query that are handled outside this province's system."""

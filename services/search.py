@@ -34,6 +34,9 @@ CANDIDATE_POOL = 60
 # figures for the labelled set are in docs/benchmarks.md.
 RELEVANCE_THRESHOLD = 0.7
 VARIANT_PENALTY = 0.6
+# Below the threshold, a procedure is still worth showing as a labelled "closest" neighbour
+# only when it explains at least half of the query.
+NEIGHBOUR_FLOOR = 0.5
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,7 +107,8 @@ def parse_search_words(raw: Any) -> SearchWords:
             if other in synonyms and synonyms[other] != canonical and other != canonical:
                 problems.append(Problem(FILE, "", where, f"'{' '.join(other)}' has two meanings"))
             synonyms.setdefault(other, canonical)
-    questions = frozenset(_phrases(raw.get("question_words") or [""], "question_words", problems))
+    asked = raw.get("question_words")
+    questions = frozenset(_phrases(asked, "question_words", problems) if asked else ())
     variants = []
     for n, entry in enumerate(raw.get("variants") or []):
         where = f"variants[{n}]"
