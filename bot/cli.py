@@ -168,7 +168,9 @@ def _print_hits(catalog: Catalog, query: str, limit: int, as_json: bool) -> None
         for topic in catalog.elsewhere(query):
             print(f"Handled elsewhere: {topic.where.en} — {topic.explain.en}")
         for hit in [] if catalog.elsewhere(query) else catalog.closest(query, 3):
-            print(f"   closest, not a match: {hit.procedure.code or '—':<9} {hit.procedure.name.vi}")
+            print(
+                f"   closest, not a match: {hit.procedure.code or '—':<9} {hit.procedure.name.vi}"
+            )
         return
     for rank, hit in enumerate(hits, 1):
         proc = hit.procedure

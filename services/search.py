@@ -132,6 +132,8 @@ class SearchIndex:
         total = max(len(self._procedures), 1)
         self._idf = {w: math.log(1 + total / len(p)) for w, p in self._postings.items()}
         self._unknown_idf = math.log(1 + total)
+        ordered = sorted(self._idf.values())
+        self._typical_idf = ordered[len(ordered) // 2] if ordered else self._unknown_idf
         self._sound: dict[str, set[str]] = defaultdict(set)
         self._deletion: dict[str, set[str]] = defaultdict(set)
         self._prefix: dict[str, set[str]] = defaultdict(set)
@@ -277,7 +279,7 @@ class SearchIndex:
         # A word the catalogue never uses weighs as much as the query's most specific known
         # word: "hộ chiếu" is half explained by "hộ", which is not enough.
         known = [self._idf[t] for t in tokens if t in self._idf]
-        unknown = max(known, default=self._unknown_idf)
+        unknown = max([*known, self._typical_idf], default=self._unknown_idf)
         seen: set[str] = set()
         for token, found in zip(tokens, matches, strict=True):
             if token in seen:
