@@ -128,7 +128,7 @@ class SearchIndex:
             (frozenset(self._rewritten(p.name.vi)), frozenset(self._rewritten(p.name.en)))
             for p in self._procedures
         ]
-        self._variant_names = [words(p.name.vi) for p in self._procedures]
+        self._variant_of = [self._words.variant_of(words(p.name.vi)) for p in self._procedures]
         total = max(len(self._procedures), 1)
         self._idf = {w: math.log(1 + total / len(p)) for w, p in self._postings.items()}
         self._unknown_idf = math.log(1 + total)
@@ -226,11 +226,14 @@ class SearchIndex:
             ((score * (covered[i] / count) ** 2, i) for i, score in scores.items()), reverse=True
         )[: max(limit, 1) * 4 + 20]
         matches = [self._matches(t, n == len(tokens) - 1) for n, t in enumerate(tokens)]
+        matched: set[str] = set().union(*matches) if matches else set()
+        weights = self._weights(tokens)
+        asked = self._words.asked_variants(tokens)
         hits = [
             SearchHit(
                 self._procedures[i],
-                self._refine(i, base, tokens, matches),
-                self._relevance(i, tokens, matches),
+                self._refine(i, base, tokens, matched, asked),
+                self._relevance(i, weights, matches),
             )
             for base, i in ranked
         ]
@@ -273,31 +276,40 @@ class SearchIndex:
                 covered[index] = covered.get(index, 0) + 1
         return scores, covered
 
-    def _relevance(self, index: int, tokens: list[str], matches: list[dict[str, float]]) -> float:
+    def _weights(self, tokens: list[str]) -> dict[int, float]:
+        """Weight of each distinct query word (by position of its first use), by rarity.
+
+        A word the catalogue never uses weighs as much as the query's most specific known word,
+        and at least as much as a typical catalogue word: "hộ chiếu" is half explained by "hộ",
+        which is not enough.
+        """
+        known = [self._idf[t] for t in tokens if t in self._idf]
+        unknown = max([*known, self._typical_idf])
+        weights: dict[int, float] = {}
+        seen: set[str] = set()
+        for position, token in enumerate(tokens):
+            if token not in seen:
+                seen.add(token)
+                weights[position] = self._idf.get(token, unknown)
+        return weights
+
+    def _relevance(
+        self, index: int, weights: dict[int, float], matches: list[dict[str, float]]
+    ) -> float:
         """Share of the query a procedure explains, each word weighted by its rarity."""
         said = explained = 0.0
-        # A word the catalogue never uses weighs as much as the query's most specific known
-        # word: "hộ chiếu" is half explained by "hộ", which is not enough.
-        known = [self._idf[t] for t in tokens if t in self._idf]
-        unknown = max([*known, self._typical_idf], default=self._unknown_idf)
-        seen: set[str] = set()
-        for token, found in zip(tokens, matches, strict=True):
-            if token in seen:
-                continue
-            seen.add(token)
-            weight = self._idf.get(token, unknown)
+        for position, weight in weights.items():
             said += weight
             explained += weight * max(
-                (trust for word, trust in found.items() if index in self._postings[word]),
+                (t for word, t in matches[position].items() if index in self._postings[word]),
                 default=0.0,
             )
         return explained / said if said else 0.0
 
     def _refine(
-        self, index: int, base: float, tokens: list[str], matches: list[dict[str, float]]
+        self, index: int, base: float, tokens: list[str], matched: set[str], asked: frozenset[int]
     ) -> float:
         """Final score of a short-listed procedure: name coverage, phrase and variant rules."""
-        matched: set[str] = set().union(*matches) if matches else set()
         # How much of the name the query explains: "đăng ký khai sinh" is a better answer
         # for "dang ky khai sinh" than a longer name that merely contains those words.
         explained = max(
@@ -309,7 +321,8 @@ class SearchIndex:
         if phrase and any(phrase in text for text in self._phrases[index]):
             final *= 1.5
         # The permit before its extension, the card before its re-issue, unless asked.
-        if self._words.variant_penalised(self._variant_names[index], tokens):
+        variant = self._variant_of[index]
+        if variant is not None and variant not in asked:
             final *= VARIANT_PENALTY
         return final
 

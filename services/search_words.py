@@ -62,12 +62,20 @@ class SearchWords:
             i += size
         return out or dropped
 
-    def variant_penalised(self, name_words: Sequence[str], query_words: Sequence[str]) -> bool:
-        """True when a procedure named `name_words` is a variant the query did not ask for."""
-        for variant in self.variants:
+    def variant_of(self, name_words: Sequence[str]) -> int | None:
+        """Which variant kind (its position in `variants`) a procedure's name marks, if any."""
+        for position, variant in enumerate(self.variants):
             if any(_contains(name_words, marker) for marker in variant.name):
-                return not any(_contains(query_words, cue) for cue in variant.cues)
-        return False
+                return position
+        return None
+
+    def asked_variants(self, query_words: Sequence[str]) -> frozenset[int]:
+        """The variant kinds a query asks for by one of their cue words."""
+        return frozenset(
+            position
+            for position, variant in enumerate(self.variants)
+            if any(_contains(query_words, cue) for cue in variant.cues)
+        )
 
 
 def _contains(haystack: Sequence[str], needle: tuple[str, ...]) -> bool:
