@@ -28,13 +28,14 @@ from tests.search_labels import Figures, evaluate, load
 
 TARGETS = "top-3 ≥ 97 % answerable; ≥ 90 % unanswerable told nothing fits; p95 ≤ 5 ms"
 HEADER = (
-    "| run | answerable | top-1 | top-3 | unanswerable | nothing fits | p95 ms (5,000) |\n"
-    "|---|---|---|---|---|---|---|"
+    "| run | answerable | top-1 | top-3 | unanswerable | nothing fits | p95 ms (5,000) "
+    "| CPU p95 ms |\n|---|---|---|---|---|---|---|---|"
 )
 
 
-def latency_p95(rounds: int = 3) -> float:
-    """p95 in ms of one search over the labelled queries on 5,000 synthetic procedures."""
+def latency_p95(rounds: int = 3) -> tuple[float, float]:
+    """p95 in ms (wall clock, CPU time) of one search over the labelled queries on 5,000
+    synthetic procedures. The CPU figure does not grow when other processes share the cores."""
     data = load_catalog_data()
     sectors = {s.id: f"{s.name.vi} {s.name.en}" for s in data.sectors}
     index = SearchIndex(synthetic(data.procedures, 5000), sectors, load_search_words())
@@ -42,20 +43,21 @@ def latency_p95(rounds: int = 3) -> float:
     queries = [c["q"] for c in labelled["answerable"]] + list(labelled["unanswerable"])
     for query in queries:  # warm up
         index.search(query, 10)
-    timings = []
+    wall, cpu = [], []
     for _ in range(rounds):
         for query in queries:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             index.search(query, 10)
-            timings.append((time.perf_counter() - start) * 1000)
-    return percentile(timings, 95)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+            wall.append((time.perf_counter() - start) * 1000)
+    return percentile(wall, 95), percentile(cpu, 95)
 
 
-def _row(label: str, f: Figures, p95: float) -> str:
+def _row(label: str, f: Figures, p95: tuple[float, float]) -> str:
     return (
         f"| {label} | {f.answerable} | {f.pct(f.top1, f.answerable):.1f} % | "
         f"{f.pct(f.top3, f.answerable):.1f} % | {f.unanswerable} | "
-        f"{f.pct(f.nothing_fits, f.unanswerable):.1f} % | {p95:.2f} |"
+        f"{f.pct(f.nothing_fits, f.unanswerable):.1f} % | {p95[0]:.2f} | {p95[1]:.2f} |"
     )
 
 
@@ -80,7 +82,8 @@ def main() -> None:
     print(
         f"answerable {f.answerable}: top-1 {f.pct(f.top1, f.answerable):.1f} %, "
         f"top-3 {f.pct(f.top3, f.answerable):.1f} %; unanswerable {f.unanswerable}: "
-        f"nothing fits {f.pct(f.nothing_fits, f.unanswerable):.1f} %; p95 {p95:.2f} ms"
+        f"nothing fits {f.pct(f.nothing_fits, f.unanswerable):.1f} %; "
+        f"p95 {p95[0]:.2f} ms (CPU {p95[1]:.2f} ms)"
     )
     misses = [
         ("not in the top 3", figures.missed),
@@ -98,7 +101,9 @@ def main() -> None:
         "type (no diacritics, abbreviations, typos, questions, English) before the search was "
         "tuned: answerable queries with the right procedures, and queries the catalogue has no "
         "procedure for. top-k: a right procedure among the first k results; nothing fits: "
-        f"search returned []. p95: one search on 5,000 synthetic procedures. Targets: {TARGETS}."
+        f"search returned []. p95: one search on 5,000 synthetic procedures, wall clock and CPU "
+        f"time (the machine is shared; CPU time is what the search itself costs). "
+        f"Targets: {TARGETS}."
         f"\n\n{HEADER}\n" + "\n".join(rows) + f"\n\nMisses of the last run:\n\n{listed}\n"
     )
     write_section("search-quality", body)

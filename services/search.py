@@ -227,20 +227,19 @@ class SearchIndex:
         )[: max(limit, 1) * 4 + 20]
         matches = [self._matches(t, n == len(tokens) - 1) for n, t in enumerate(tokens)]
         matched: set[str] = set().union(*matches) if matches else set()
-        weights = self._weights(tokens)
         asked = self._words.asked_variants(tokens)
+        refined = sorted(
+            ((self._refine(i, base, tokens, matched, asked), i) for base, i in ranked),
+            key=lambda pair: (-pair[0], self._procedures[pair[1]].name.vi),
+        )
+        if refined:  # drop the long tail that only shares a common word with the query
+            floor = refined[0][0] * RELATIVE_FLOOR
+            refined = [pair for pair in refined if pair[0] >= floor]
+        weights = self._weights(tokens)
         hits = [
-            SearchHit(
-                self._procedures[i],
-                self._refine(i, base, tokens, matched, asked),
-                self._relevance(i, weights, matches),
-            )
-            for base, i in ranked
+            SearchHit(self._procedures[i], score, self._relevance(i, weights, matches))
+            for score, i in refined[:limit]
         ]
-        hits.sort(key=lambda hit: (-hit.score, hit.procedure.name.vi))
-        if hits:  # drop the long tail that only shares a common word with the query
-            floor = hits[0].score * RELATIVE_FLOOR
-            hits = [hit for hit in hits if hit.score >= floor]
         if exact is not None:
             hits = [SearchHit(exact, math.inf)] + [h for h in hits if h.procedure is not exact]
         return hits[:limit]
