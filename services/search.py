@@ -1,11 +1,14 @@
-"""Procedure search: diacritic-folded, word-order free, typo tolerant, and code aware.
+"""Procedure search: diacritic-folded, word-order free, typo tolerant, code aware and honest.
 
 An in-memory inverted index over folded words of each procedure's names, aliases, sector and
-summary. Query words match index words exactly, by a Vietnamese "sound-alike" key (tr/ch,
-s/x, d/gi/r, l/n, i/y), within one or two edits (deletion-neighbourhood lookup, so no scan of
-the vocabulary), or as a prefix of the last word being typed. Scores are tf-idf-like with a
-bonus for covering every query word and for the whole query appearing as a phrase.
-"""
+summary, with the catalogue's synonyms applied to both the texts and the query (question
+phrasing dropped from the query). Query words match index words exactly, by a Vietnamese
+"sound-alike" key (tr/ch, s/x, d/gi/r, l/n, i/y), within one or two edits when the word is not
+a real syllable (deletion-neighbourhood lookup, so no scan of the vocabulary), or as a prefix of
+the last word being typed. Scores are tf-idf-like with a bonus for covering every query word and
+for the whole query appearing as a phrase; a variant (extension, re-issue) ranks below its base
+unless asked for. A hit answers the query only when it explains enough of it (relevance);
+otherwise `search` returns [] and `closest` offers neighbours to label as such."""
 
 from __future__ import annotations
 
@@ -17,13 +20,13 @@ from dataclasses import dataclass
 
 from services.catalog import Procedure
 from services.search_words import SearchWords
+from services.spelling import deletes, edit_distance, normalise_word, sound_key, typo_budget
 from services.syllables import is_syllable
 from services.text import fold, words
 
 _CODE_RE = re.compile(r"\b(\d)\.?(\d{6})\b")
 # Not "the": folded, it is also "thẻ" (card), as in "thẻ BHYT".
 _STOPWORDS = frozenset({"cho", "cua", "va", "for", "of", "a", "an", "to", "o", "tai", "toi"})
-_SOUND_ALIKE = (("tr", "ch"), ("gi", "d"), ("r", "d"), ("x", "s"), ("n", "l"), ("y", "i"))
 _FIELD_WEIGHTS = {"name": 3.0, "alias": 2.5, "english": 1.5, "sector": 0.8, "summary": 0.4}
 _EXACT, _SOUND, _TYPO1, _TYPO2, _PREFIX = 1.0, 0.8, 0.7, 0.45, 0.6
 RELATIVE_FLOOR = 0.3
@@ -46,53 +49,6 @@ class SearchHit:
     procedure: Procedure
     score: float
     relevance: float = 1.0
-
-
-def normalise_word(word: str) -> str:
-    """Canonical spelling of a folded word: "ky" and "ki" (đăng ký/kí) are one word."""
-    return word.replace("y", "i")
-
-
-def sound_key(word: str) -> str:
-    """Collapse initial consonants that regional accents and typists mix up."""
-    for spoken, written in _SOUND_ALIKE:
-        if word.startswith(spoken):
-            return written + word[len(spoken) :]
-    return word
-
-
-def _deletes(word: str, depth: int) -> set[str]:
-    result = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
-        result |= frontier
-    return result
-
-
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance, stopping early once over `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
-def _typo_budget(word: str) -> int:
-    if len(word) <= 2:
-        return 0
-    return 1 if len(word) <= 5 else 2
 
 
 class SearchIndex:
@@ -140,7 +96,7 @@ class SearchIndex:
         self._match_cache: dict[tuple[str, bool], dict[str, float]] = {}
         for word in self._postings:
             self._sound[sound_key(word)].add(word)
-            for variant in _deletes(word, _typo_budget(word)):
+            for variant in deletes(word, typo_budget(word)):
                 self._deletion[variant].add(word)
             for end in range(3, len(word)):
                 self._prefix[word[:end]].add(word)
@@ -190,13 +146,13 @@ class SearchIndex:
         for candidate in self._sound.get(sound_key(word), ()):
             found.setdefault(candidate, _SOUND)
         # A real Vietnamese syllable the catalogue never uses ("chieu") is not a typo.
-        budget = 0 if is_syllable(word) else _typo_budget(word)
+        budget = 0 if is_syllable(word) else typo_budget(word)
         if budget and word not in self._postings:
             candidates: set[str] = set()
-            for variant in _deletes(word, budget):
+            for variant in deletes(word, budget):
                 candidates |= self._deletion.get(variant, set())
             for candidate in candidates - found.keys():
-                distance = _edit_distance(word, candidate, budget)
+                distance = edit_distance(word, candidate, budget)
                 if distance <= budget:
                     found[candidate] = _TYPO1 if distance == 1 else _TYPO2
         if is_last and len(word) >= 3 and word not in self._postings:
@@ -345,7 +301,7 @@ def rank_names(query: str, names: Iterable[tuple[str, str]], limit: int = 8) -> 
                 score += 1.0
             elif any(w.startswith(token) for w in have):
                 score += 0.8
-            elif any(_edit_distance(token, w, 1) <= 1 for w in have if len(token) > 2):
+            elif any(edit_distance(token, w, 1) <= 1 for w in have if len(token) > 2):
                 score += 0.6
         if score and " ".join(wanted) in joined:
             score += 0.5
