@@ -158,6 +158,7 @@ def _print_hits(catalog: Catalog, query: str, limit: int, as_json: bool) -> None
                 "fee_counter": None if has_rule(h.procedure) else h.procedure.counter_fee,
                 "fee_rule": _fee(h.procedure, day) if has_rule(h.procedure) else None,
                 "score": None if h.score == float("inf") else round(h.score, 3),
+                "relevance": round(h.relevance, 3),
             }
             for h in hits
         ]
