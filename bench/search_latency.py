@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import mean, percentile, write_section
 from services.catalog import LocalText, Procedure
 from services.search import SearchIndex
-from storage.seed import load_catalog_data
+from storage.seed import load_catalog_data, load_search_words
 
 QUERIES = [
     q["query"]
@@ -68,7 +68,7 @@ def main() -> None:
         ("synthetic (5,000 procedures)", synthetic(data.procedures, 5000), 8),
     ):
         start = time.perf_counter()
-        index = SearchIndex(procedures, sectors)
+        index = SearchIndex(procedures, sectors, load_search_words())
         build_ms = (time.perf_counter() - start) * 1000
         measure(index, 1)  # warm up
         timings, _ = measure(index, rounds)

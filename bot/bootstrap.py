@@ -42,7 +42,13 @@ from storage.database import create_engine, session_factory
 from storage.demo_registry import DemoCitizenRegistry, load_people
 from storage.file_store import LocalFileStore
 from storage.migrate import upgrade
-from storage.seed import all_agencies, load_catalog_data, seed_catalog
+from storage.seed import (
+    all_agencies,
+    load_catalog_data,
+    load_search_words,
+    load_where_to_go,
+    seed_catalog,
+)
 from storage.sqlite_inline import InlineSqliteUnitOfWorkFactory
 from storage.staging import LocalStaging
 from storage.unit_of_work import SqlUnitOfWorkFactory, StorageKeys
@@ -228,7 +234,7 @@ async def build(
     wakeup = Wakeup()
     uow_factory = unit_of_work_factory(engine, keys, wakeup)
     data, agencies = await load_catalog(sessions)
-    catalog = Catalog(data, Agencies(agencies))
+    catalog = Catalog(data, Agencies(agencies), load_search_words(), load_where_to_go())
     clock = clock or SystemClock()
     sms = sms or build_sms(settings)
     printer = PdfPrinter(files)

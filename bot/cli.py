@@ -158,6 +158,7 @@ def _print_hits(catalog: Catalog, query: str, limit: int, as_json: bool) -> None
                 "fee_counter": None if has_rule(h.procedure) else h.procedure.counter_fee,
                 "fee_rule": _fee(h.procedure, day) if has_rule(h.procedure) else None,
                 "score": None if h.score == float("inf") else round(h.score, 3),
+                "relevance": round(h.relevance, 3),
             }
             for h in hits
         ]
@@ -165,6 +166,12 @@ def _print_hits(catalog: Catalog, query: str, limit: int, as_json: bool) -> None
         return
     if not hits:
         print(f"No procedure matches {query!r}.")
+        for topic in catalog.elsewhere(query):
+            print(f"Handled elsewhere: {topic.where.en} — {topic.explain.en}")
+        for hit in [] if catalog.elsewhere(query) else catalog.closest(query, 3):
+            print(
+                f"   closest, not a match: {hit.procedure.code or '—':<9} {hit.procedure.name.vi}"
+            )
         return
     for rank, hit in enumerate(hits, 1):
         proc = hit.procedure

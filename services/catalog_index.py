@@ -7,19 +7,28 @@ from collections.abc import Sequence
 from services.agencies import Agencies
 from services.catalog import Option, Procedure, Sector
 from services.catalog_schema import CatalogData
-from services.search import SearchHit, SearchIndex
+from services.search import NEIGHBOUR_FLOOR, SearchHit, SearchIndex
+from services.search_words import SearchWords
+from services.where_to_go import Elsewhere, WhereToGo
 
 
 class Catalog:
     """Read-only, in-memory view of the seeded catalogue."""
 
-    def __init__(self, data: CatalogData, agencies: Agencies) -> None:
+    def __init__(
+        self,
+        data: CatalogData,
+        agencies: Agencies,
+        search_words: SearchWords | None = None,
+        where_to_go: WhereToGo | None = None,
+    ) -> None:
         self._procedures = {p.id: p for p in data.procedures}
         self._sectors = {s.id: s for s in data.sectors}
         self.option_lists = data.option_lists
         self.agencies = agencies
         names = {s.id: f"{s.name.vi} {s.name.en}" for s in data.sectors}
-        self._index = SearchIndex(data.procedures, names)
+        self._index = SearchIndex(data.procedures, names, search_words)
+        self._where_to_go = where_to_go or WhereToGo()
 
     @property
     def procedures(self) -> tuple[Procedure, ...]:
@@ -46,8 +55,26 @@ class Catalog:
         return sorted(found, key=lambda p: p.name.vi)
 
     def search(self, query: str, limit: int = 30) -> list[SearchHit]:
-        """Ranked search by free text or national code."""
+        """Procedures that answer a free text or national code, best first; [] if none fits.
+
+        A query naming a matter handled elsewhere ("hộ chiếu", "ly hôn") is not answered with a
+        procedure that merely shares a word with it: the bot explains where to go instead.
+        """
+        if self._index.by_code(query) is None and self._where_to_go.for_query(query):
+            return []
         return self._index.search(query, limit)
+
+    def closest(self, query: str, limit: int = 5) -> list[SearchHit]:
+        """The nearest procedures even when none answers (to show as "closest", not answers).
+
+        Only procedures that explain at least half of the query are worth showing.
+        """
+        hits = self._index.closest(query, limit)
+        return [hit for hit in hits if hit.relevance >= NEIGHBOUR_FLOOR]
+
+    def elsewhere(self, query: str) -> list[Elsewhere]:
+        """Matters named in the query that are handled outside this province's system."""
+        return self._where_to_go.for_query(query)
 
     def options(self, name: str) -> tuple[Option, ...]:
         """A named option list (e.g. ethnic groups)."""

@@ -22,6 +22,8 @@ from services.catalog import Agency, Procedure
 from services.catalog_schema import CatalogData, CatalogError, Problem, build_catalog
 from services.codec import to_json
 from services.places import Places
+from services.search_words import SearchWords, parse_search_words
+from services.where_to_go import WhereToGo, parse_where_to_go
 from storage.tables import AgencyRow, CatalogMetaRow, ProcedureRow, SectorRow
 
 CATALOG_DIR = Path(__file__).parent / "seed" / "catalog"
@@ -66,6 +68,26 @@ def _signature(folder: Path) -> list[tuple[str, int, int]]:
     """What identifies the folder's YAML files' content cheaply: name, size, mtime."""
     stats = ((path, path.stat()) for path in sorted(folder.rglob("*.yaml")))
     return [(path.as_posix(), stat.st_size, stat.st_mtime_ns) for path, stat in stats]
+
+
+def _read_one(folder: Path, name: str) -> Any:
+    path = folder / name
+    if not path.exists():
+        raise CatalogError([Problem(name, "", "", "file is missing")])
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+    except yaml.YAMLError as error:
+        raise CatalogError([Problem(name, "", "", f"not valid YAML: {error}")]) from error
+
+
+def load_search_words(folder: Path = CATALOG_DIR) -> SearchWords:
+    """Read and validate the synonyms file (read at start-up, not seeded)."""
+    return parse_search_words(_read_one(folder, "synonyms.yaml"))
+
+
+def load_where_to_go(folder: Path = CATALOG_DIR) -> WhereToGo:
+    """Read and validate the file of matters handled outside the province's system."""
+    return parse_where_to_go(_read_one(folder, "where_to_go.yaml"))
 
 
 def all_agencies(

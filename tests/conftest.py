@@ -20,7 +20,7 @@ from services.places import Places
 from storage.address_conversion import OfflineAddressConverter
 from storage.admin_units import load_places
 from storage.demo_registry import DemoCitizenRegistry, load_people
-from storage.seed import all_agencies, load_catalog_data
+from storage.seed import all_agencies, load_catalog_data, load_search_words, load_where_to_go
 from tests.chat import ChatDriver
 from tests.fake_files import MemoryFileStore
 from tests.fakes import (
@@ -63,7 +63,8 @@ def catalog_data() -> CatalogData:
 
 @pytest.fixture(scope="session")
 def catalog(catalog_data: CatalogData, places: Places) -> Catalog:
-    return Catalog(catalog_data, Agencies(all_agencies(catalog_data, places, "04", "H04")))
+    agencies = Agencies(all_agencies(catalog_data, places, "04", "H04"))
+    return Catalog(catalog_data, agencies, load_search_words(), load_where_to_go())
 
 
 @pytest.fixture

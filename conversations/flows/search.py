@@ -17,7 +17,17 @@ from conversations.cards import both, card, procedure_name
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import form, login
 from conversations.flows.home import home_row
-from conversations.messages import Button, Incoming, IncomingKind, Outgoing, Text, btn, raw, say
+from conversations.messages import (
+    Button,
+    Incoming,
+    IncomingKind,
+    Lines,
+    Outgoing,
+    Text,
+    btn,
+    raw,
+    say,
+)
 from conversations.payloads import Verb
 from conversations.picker import list_buttons
 from services.catalog import Level, Procedure
@@ -25,6 +35,7 @@ from services.codec import to_json
 
 NAME = "search"
 MAX_RESULTS = 30
+CLOSEST = 3  # neighbours shown, labelled as such, when nothing fits
 RESULTS, SECTORS, WARDS = "r", "s", "w"
 
 
@@ -72,20 +83,53 @@ async def browse(ctx: Context) -> Turn:
 
 
 async def run_query(ctx: Context, query: str) -> Turn:
-    """Search and show the first page of results (or say nothing matched)."""
+    """Search and show the first page of results (or say honestly that nothing fits)."""
     query = " ".join(query.split())[:200]
     hits = ctx.catalog.search(query, MAX_RESULTS) if query else []
     if not hits:
-        data = SearchData(query=query)
-        buttons = ((btn("menu.browse", payloads.menu("browse")),), home_row())
-        return Turn(
-            NAME, SearchState.AWAITING_QUERY, data, (say("search.none", buttons, query=query),)
-        )
+        return _nothing_fits(ctx, query)
     if hits[0].score == float("inf"):  # a national code: straight to its card
         data = SearchData(query=query, results=(hits[0].procedure.id,), procedure="")
         return await _show_card(ctx, data, hits[0].procedure)
     data = SearchData(query=query, results=tuple(hit.procedure.id for hit in hits))
     return await _prompt_pick(ctx, data)
+
+
+def _nothing_fits(ctx: Context, query: str) -> Turn:
+    """No procedure answers: say so, explain where such matters go, offer what is near."""
+    elsewhere = ctx.catalog.elsewhere(query) if query else []
+    closest = [] if elsewhere or not query else ctx.catalog.closest(query, CLOSEST)
+    details: list[Text] = [
+        Text("search.elsewhere", {"where": both(t.where), "explain": both(t.explain)})
+        for t in elsewhere
+    ]
+    sectors = []
+    for hit in closest:
+        sector = ctx.catalog.sector(hit.procedure.sector_id)
+        if sector is not None and sector not in sectors:
+            sectors.append(sector)
+    if closest:
+        details.append(Text("search.closest"))
+    details += [Text("search.try_again"), Text("search.ask_person")]
+    buttons: list[tuple[Button, ...]] = [(btn("menu.browse", payloads.menu("browse")),)]
+    buttons += [
+        (
+            btn(
+                "search.closest_button",
+                payloads.pick(RESULTS, hit.procedure.id),
+                name=procedure_name(hit.procedure),
+            ),
+        )
+        for hit in closest
+    ]
+    buttons += [
+        (btn("search.sector_button", payloads.pick(SECTORS, sector.id), sector=both(sector.name)),)
+        for sector in sectors[:CLOSEST]
+    ]
+    buttons.append(home_row())
+    data = SearchData(query=query, results=tuple(hit.procedure.id for hit in closest))
+    text = Text("search.none", {"query": query, "details": Lines(tuple(details))})
+    return Turn(NAME, SearchState.AWAITING_QUERY, data, (Outgoing(text, tuple(buttons)),))
 
 
 async def _prompt_query(ctx: Context, data: SearchData) -> Turn:
@@ -179,7 +223,8 @@ async def _prompt_ward(ctx: Context, data: SearchData) -> Turn:
 async def _step_query(ctx: Context, data: SearchData, event: Incoming) -> Turn | None:
     if event.kind is IncomingKind.TEXT:
         return await run_query(ctx, event.text)
-    return None
+    # After "nothing fits": the closest procedures and their sectors are buttons.
+    return await _step_sector(ctx, data, event) or await _step_pick(ctx, data, event)
 
 
 async def _step_sector(ctx: Context, data: SearchData, event: Incoming) -> Turn | None:

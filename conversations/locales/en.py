@@ -77,10 +77,21 @@ MESSAGES: dict[str, str] = {
         "Examples: <i>đăng ký khai sinh</i>, <i>temporary residence</i>, "
         "<i>lý lịch tư pháp</i>, <code>1.004194</code>"
     ),
-    "search.none": (
-        "No procedure matches “{query}”. Try other words (e.g. <i>khai sinh</i>, "
-        "<i>tạm trú</i>) or browse by sector."
+    "search.none": "No procedure in the province's catalogue matches “{query}”.\n{details}",
+    "search.elsewhere": "📍 This is handled by <b>{where}</b>. {explain}",
+    "search.closest": (
+        "The <b>closest</b> procedures, on the buttons below, may not be what you need; "
+        "check them carefully before filing."
     ),
+    "search.try_again": (
+        "Try other words (e.g. <i>khai sinh</i>, <i>tạm trú</i>) or browse by sector."
+    ),
+    "search.ask_person": (
+        "Need a person? See the national public-service portal https://dichvucong.gov.vn, "
+        "call the helpline 1800 1096 or ask the one-stop desk of your commune or ward."
+    ),
+    "search.closest_button": "≈ Closest: {name}",
+    "search.sector_button": "📚 Sector: {sector}",
     "search.results": "Found {count} procedures for “{query}”.",
     "search.sector_results": "Sector <b>{sector}</b>: {count} procedures.",
     "search.results_page": "{header}\nChoose a procedure to see its details (page {page}/{pages}):",

@@ -76,10 +76,22 @@ MESSAGES: dict[str, str] = {
         "<code>1.004194</code>"
     ),
     "search.none": (
-        "Không tìm thấy thủ tục nào phù hợp với “{query}”. "
-        "Bạn thử gõ cách khác (ví dụ: <i>khai sinh</i>, <i>tạm trú</i>) "
-        "hoặc tra cứu theo lĩnh vực."
+        "Không tìm thấy thủ tục nào phù hợp với “{query}” trong danh mục của tỉnh.\n{details}"
     ),
+    "search.elsewhere": "📍 Việc này do <b>{where}</b> giải quyết. {explain}",
+    "search.closest": (
+        "Các thủ tục <b>gần nhất</b> ở nút bên dưới có thể không phải điều bạn cần; "
+        "hãy xem kỹ trước khi nộp."
+    ),
+    "search.try_again": (
+        "Bạn thử gõ cách khác (ví dụ: <i>khai sinh</i>, <i>tạm trú</i>) hoặc tra cứu theo lĩnh vực."
+    ),
+    "search.ask_person": (
+        "Cần người hỗ trợ? Xem Cổng Dịch vụ công quốc gia https://dichvucong.gov.vn, "
+        "gọi tổng đài 1800 1096 hoặc hỏi Bộ phận Một cửa của UBND xã/phường."
+    ),
+    "search.closest_button": "≈ Gần nhất: {name}",
+    "search.sector_button": "📚 Lĩnh vực: {sector}",
     "search.results": "Tìm thấy {count} thủ tục cho “{query}”.",
     "search.sector_results": "Lĩnh vực <b>{sector}</b>: {count} thủ tục.",
     "search.results_page": "{header}\nChọn thủ tục để xem chi tiết (trang {page}/{pages}):",

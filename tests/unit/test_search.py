@@ -9,7 +9,8 @@ import yaml
 
 from services.catalog_index import Catalog
 from services.places import Places
-from services.search import SearchIndex, normalise_word, rank_names, sound_key
+from services.search import SearchIndex, rank_names
+from services.spelling import normalise_word, sound_key
 
 QUERIES = yaml.safe_load(
     (Path(__file__).parent.parent / "data" / "search_queries.yaml").read_text()

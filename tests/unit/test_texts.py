@@ -53,7 +53,7 @@ def test_every_message_id_the_code_uses_exists() -> None:
 
 def test_parameters_are_escaped_and_formatted_per_language() -> None:
     texts = TextCatalog(strict=True)
-    evil = Text("search.none", {"query": "<script>alert(1)</script>"})
+    evil = Text("search.none", {"query": "<script>alert(1)</script>", "details": Lines(())})
     assert "&lt;script&gt;" in texts.render(evil, "vi")
     assert "<script>" not in texts.render(evil, "en")
     assert texts.render(Text("raw_money", {"amount": Money(1500000)}), "vi") == "1.500.000 đ"

@@ -1,0 +1,131 @@
+"""How citizens say things: synonyms, question phrasing and variant words, read from data.
+
+The data lives in the catalogue folder (synonyms.yaml). A query is folded and rewritten in one
+left-to-right, longest-phrase-first pass: a phrase people type ("lltp", "sổ hồng", "báo tử")
+becomes the catalogue's words ("ly lich tu phap", "so do", "khai tu"); a way of asking ("… ở
+đâu", "how to …") is dropped. Procedure texts get the same rewrite when the index is built, so
+an alias written the everyday way is found by the catalogue's words and the other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.catalog_schema import CatalogError, Problem
+from services.text import words
+
+FILE = "synonyms.yaml"
+_MAX_PHRASE = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """A kind of variant procedure: name words that mark it, query words that ask for it."""
+
+    name: tuple[tuple[str, ...], ...]
+    cues: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class SearchWords:
+    """Phrase rewrites for queries and indexed texts, and the variant rules."""
+
+    synonyms: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    question_words: frozenset[tuple[str, ...]] = frozenset()
+    variants: tuple[Variant, ...] = ()
+
+    def rewrite(self, text: str, *, drop_questions: bool = True) -> list[str]:
+        """Folded words of `text` with synonyms replaced and (for queries) question words dropped.
+
+        If dropping question words would leave nothing, they are kept: "làm gì" alone is still
+        what the citizen typed.
+        """
+        source = words(text)
+        out: list[str] = []
+        dropped: list[str] = []
+        i = 0
+        while i < len(source):
+            for size in range(min(_MAX_PHRASE, len(source) - i), 0, -1):
+                phrase = tuple(source[i : i + size])
+                canonical = self.synonyms.get(phrase)
+                if canonical is not None:
+                    out.extend(canonical)
+                    break
+                if drop_questions and phrase in self.question_words:
+                    dropped.extend(phrase)
+                    break
+            else:
+                size = 1
+                out.append(source[i])
+            i += size
+        return out or dropped
+
+    def variant_of(self, name_words: Sequence[str]) -> int | None:
+        """Which variant kind (its position in `variants`) a procedure's name marks, if any."""
+        for position, variant in enumerate(self.variants):
+            if any(_contains(name_words, marker) for marker in variant.name):
+                return position
+        return None
+
+    def asked_variants(self, query_words: Sequence[str]) -> frozenset[int]:
+        """The variant kinds a query asks for by one of their cue words."""
+        return frozenset(
+            position
+            for position, variant in enumerate(self.variants)
+            if any(_contains(query_words, cue) for cue in variant.cues)
+        )
+
+
+def _contains(haystack: Sequence[str], needle: tuple[str, ...]) -> bool:
+    size = len(needle)
+    return any(tuple(haystack[i : i + size]) == needle for i in range(len(haystack) - size + 1))
+
+
+def _phrase(raw: Any, where: str, problems: list[Problem]) -> tuple[str, ...]:
+    folded = tuple(words(raw)) if isinstance(raw, str) else ()
+    if not folded:
+        problems.append(Problem(FILE, "", where, f"expected a non-empty phrase, got {raw!r}"))
+    elif len(folded) > _MAX_PHRASE:
+        problems.append(Problem(FILE, "", where, f"a phrase has at most {_MAX_PHRASE} words"))
+    return folded
+
+
+def _phrases(raw: Any, where: str, problems: list[Problem]) -> list[tuple[str, ...]]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(FILE, "", where, "expected a non-empty list of phrases"))
+        return []
+    return [p for n, item in enumerate(raw) if (p := _phrase(item, f"{where}[{n}]", problems))]
+
+
+def parse_search_words(raw: Any) -> SearchWords:
+    """Validate the parsed synonyms file; raises `CatalogError` listing every problem."""
+    problems: list[Problem] = []
+    if not isinstance(raw, Mapping):
+        raise CatalogError([Problem(FILE, "", "", "the file must hold a mapping")])
+    synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for n, entry in enumerate(raw.get("synonyms") or []):
+        where = f"synonyms[{n}]"
+        if not isinstance(entry, Mapping):
+            problems.append(Problem(FILE, "", where, "expected {words: ..., also: [...]}"))
+            continue
+        canonical = _phrase(entry.get("words"), f"{where}.words", problems)
+        for other in [canonical, *_phrases(entry.get("also"), f"{where}.also", problems)]:
+            if other in synonyms and synonyms[other] != canonical and other != canonical:
+                problems.append(Problem(FILE, "", where, f"'{' '.join(other)}' has two meanings"))
+            synonyms.setdefault(other, canonical)
+    asked = raw.get("question_words")
+    questions = frozenset(_phrases(asked, "question_words", problems) if asked else ())
+    variants = []
+    for n, entry in enumerate(raw.get("variants") or []):
+        where = f"variants[{n}]"
+        if not isinstance(entry, Mapping):
+            problems.append(Problem(FILE, "", where, "expected {name: [...], cues: [...]}"))
+            continue
+        name = _phrases(entry.get("name"), f"{where}.name", problems)
+        cues = _phrases(entry.get("cues"), f"{where}.cues", problems)
+        variants.append(Variant(tuple(name), tuple(cues)))
+    if problems:
+        raise CatalogError(problems)
+    return SearchWords(synonyms, questions, tuple(variants))
