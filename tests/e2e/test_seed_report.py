@@ -31,7 +31,7 @@ def test_seed_report_counts_what_remains_inferred(tmp_path: Path) -> None:
         re.findall(r"^\s+(procedures|fee items|form fields)\s+(\d+) of", done.stdout, re.M)
     )
     assert set(counts) == {"procedures", "fee items", "form fields"}, done.stdout
-    assert int(counts["fee items"]) > 0 and 0 < int(counts["procedures"]) <= 54
+    assert int(counts["fee items"]) > 0 and 0 < int(counts["procedures"]) <= 71
     search = _run(tmp_path, "search", "2.000635")
     assert search.returncode == 0, search.stderr
     assert "8.000 đ/bản" in search.stdout

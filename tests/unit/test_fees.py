@@ -164,6 +164,12 @@ CASES = [
         True,
         0,
     ),
+    # Tobacco retail licence, household business: 100.000 đ until 31 Dec 2026, then 200.000 đ.
+    ("giay_phep_ban_le_thuoc_la", {}, DAY, True, 100_000),
+    ("giay_phep_ban_le_thuoc_la", {}, AFTER_CUT, False, 200_000),
+    # Food-safety certificate for an eatery: 700.000 đ under 200 meals, 1.000.000 đ from 200.
+    ("cap_gcn_attp", {"quy_mo": "duoi_200"}, DAY, True, 700_000),
+    ("cap_gcn_attp", {"quy_mo": "tu_200"}, DAY, False, 1_000_000),
 ]
 
 
