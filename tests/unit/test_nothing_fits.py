@@ -43,7 +43,7 @@ async def test_a_question_far_from_everything_offers_no_neighbours(chat: ChatDri
 
 async def test_closest_procedures_are_labelled_and_can_still_be_opened(chat: ChatDriver) -> None:
     await chat.send("/start")
-    await chat.send("thi bằng lái xe A1")
+    await chat.send("cấp bằng lái xe quốc tế")
     assert chat.keys == ["search.none"]
     assert "gần nhất" in chat.text()
     closest = [label for label in _labels(chat) if label.startswith("≈ Gần nhất:")]
@@ -54,7 +54,7 @@ async def test_closest_procedures_are_labelled_and_can_still_be_opened(chat: Cha
 
 async def test_closest_sectors_can_be_browsed(chat: ChatDriver) -> None:
     await chat.send("/start")
-    await chat.send("thi bằng lái xe A1")
+    await chat.send("cấp bằng lái xe quốc tế")
     sector = next(label for label in _labels(chat) if label.startswith("📚 Lĩnh vực:"))
     await chat.press(sector)
     assert chat.keys == ["search.results_page"]
