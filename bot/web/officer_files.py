@@ -1,7 +1,8 @@
 """Files in the officer API: result uploads, checked like citizens' uploads, and downloads.
 
 A result is refused before anything is stored when it is empty (422), larger than a
-citizen's upload may be (413) or not really a PDF, JPEG or PNG by its first bytes (415).
+citizen's upload may be (413), not really a PDF, JPEG or PNG by its first bytes, a web page
+behind such a header, or another of them than its name says (415).
 An accepted result goes to the content-addressed file store and into the citizen's document
 store ("Kho dữ liệu"), so it appears among the citizen's documents in every chat.
 """
@@ -19,6 +20,7 @@ from urllib.parse import quote
 from fastapi import Request, Response
 from starlette.datastructures import UploadFile
 
+from bot.web.limits import FORM_OVERHEAD
 from bot.web.officer_errors import refusal
 from bot.web.officer_models import MAX_NOTE, RESULT_COMPONENT, RESULT_LABEL
 from services.documents import Attachment, DocumentRepository, DocumentSource, StoredDocument
@@ -30,16 +32,17 @@ from services.files import (
     MIB,
     SNIFF_BYTES,
     UploadRejected,
+    check_declared,
     check_upload,
     sanitise_name,
 )
 
-FORM_OVERHEAD = 64 * 1024  # multipart boundaries, headers and the note around the file
 MIME = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 _REJECTIONS = {
     "empty": (422, "file_empty"),
     "too_large": (413, "file_too_large"),
     "type": (415, "file_type"),
+    "mismatch": (415, "file_mismatch"),
 }
 RESULT_FORM: dict[str, Any] = {
     "requestBody": {
@@ -88,10 +91,12 @@ async def read_result(request: Request) -> ResultUpload:
             raise refusal(422, "note_too_long", {"max": MAX_NOTE})
         content = await file.read(MAX_FILE_BYTES + 1)
         name = file.filename or "ket-qua"
+        mime = file.content_type or ""
     finally:
         await form.close()
     try:
         kind = check_upload(name, len(content), content[:SNIFF_BYTES], ACCEPTED, MAX_FILE_BYTES)
+        check_declared(name, mime, kind)  # an HTML page named .pdf was refused just above
     except UploadRejected as rejected:
         status, error = _REJECTIONS.get(rejected.reason, (415, "file_type"))
         params = {"max_mb": MAX_FILE_BYTES // MIB, **rejected.params}
