@@ -14,7 +14,6 @@ from bot.web.officer_auth import HEADER, OfficerKeys
 from bot.web.officer_errors import refusal
 from bot.web.officer_models import API_PREFIX
 
-
 GUARDED = API_PREFIX + "/dossiers"  # every officer route is under it
 
 
