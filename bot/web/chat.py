@@ -8,6 +8,7 @@ Content-Security-Policy that runs only our own script and lets no site frame it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -115,7 +116,11 @@ def chat_router(app: Application) -> APIRouter:
         upload = Upload(ref=got.ref, name=name, size=got.size, mime=mime)
         incoming = Incoming(IncomingKind.UPLOAD, upload=upload)
         seq = int(got.fields["seq"])
-        return await _handle(app, chat_id, seq, incoming, _source(request))
+        try:
+            return await _handle(app, chat_id, seq, incoming, _source(request))
+        finally:
+            if got.ref:  # no step took it (no file was asked for): not kept
+                await asyncio.to_thread(_discard_unclaimed, app, got.ref)
 
     @router.get("/chat/api/phone", include_in_schema=False)
     async def phone(chat_id: Annotated[str, Query(pattern=CHAT_ID)]) -> JSONResponse:
@@ -130,6 +135,12 @@ def chat_router(app: Application) -> APIRouter:
         return JSONResponse({"messages": messages, "development_only": True})
 
     return router
+
+
+def _discard_unclaimed(app: Application, ref: str) -> None:
+    """Remove a staged upload the update left behind (a step that takes one moves it)."""
+    if app.staging.head(ref, 1):
+        app.staging.reject(ref)
 
 
 def _chat_key(fields: dict[str, str]) -> str:

@@ -159,53 +159,108 @@ def inline_scripts(page: str) -> list[str]:
 # -- quotas ----------------------------------------------------------------------------------
 
 
+def pdf(size: int) -> bytes:
+    """A PDF of `size` bytes (its start is all the checks look at)."""
+    head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    return head + b"x" * (size - len(head))
+
+
+@dataclass
+class HeldUpload:
+    """An upload whose body is sent in part and held there (a slow or hostile client)."""
+
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    rest: bytes
+
+    async def finish(self) -> bytes:
+        """Send the rest and read the whole answer."""
+        self.writer.write(self.rest)
+        await self.writer.drain()
+        answer = await asyncio.wait_for(self.reader.read(), 10)  # the server closes
+        self.writer.close()
+        return answer
+
+
+async def hold(port: int, chat_id: str, content: bytes, sent: int) -> HeldUpload:
+    """Start an upload of `content` to the web chat and send only its first `sent` bytes."""
+    boundary = "held-upload-boundary"
+    fields = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in (("chat_id", chat_id), ("seq", "1"))
+    )
+    file_head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    )
+    body = (fields + file_head).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    head = (
+        f"POST /chat/api/upload HTTP/1.1\r\nHost: bot\r\nConnection: close\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    cut = len(fields) + len(file_head) + sent
+    writer.write(head + body[:cut])
+    await writer.drain()
+    return HeldUpload(reader, writer, body[cut:])
+
+
+async def staged_at_least(world: World, size: int) -> None:
+    """Wait until the server has written `size` bytes into staging."""
+    async with asyncio.timeout(10):
+        while world.staged_bytes() < size:  # noqa: ASYNC110 - the disk has no event
+            await asyncio.sleep(0.02)
+
+
 async def test_an_anonymous_visitor_cannot_stage_more_than_the_quota(
     edges_template: Path, tmp_path: Path
 ) -> None:
     async with served(
         edges_template, tmp_path, upload_quota_chat_mb=1, upload_quota_address_mb=2
     ) as world:
-        # One chat, nobody logged in: files nothing asks for stay staged, up to 1 MB.
-        answers = [
-            await world.upload("visitor-chat-01", n, f"f{n}.pdf", PDF_300K) for n in (1, 2, 3)
-        ]
-        assert [a.status_code for a in answers] == [200, 200, 200]
-        assert world.staged_bytes() == 3 * len(PDF_300K)
-        over = await world.upload("visitor-chat-01", 4, "f4.pdf", PDF_300K)
+        # Nobody logged in, a file nothing asks for: answered, and not kept.
+        answered = await world.upload("visitor-chat-01", 1, "f.pdf", pdf(300 * KB))
+        assert answered.status_code == 200, answered.text
+        assert world.staged_bytes() == 0
+
+        # While 600 KB of one upload are in, the same chat may not stage 500 KB more (1 MB).
+        first = await hold(world.port, "visitor-chat-01", pdf(700 * KB), 600 * KB)
+        await staged_at_least(world, 600 * KB)
+        over = await world.upload("visitor-chat-01", 2, "f2.pdf", pdf(500 * KB))
         assert over.status_code == 413, over.text
         body = over.json()
         assert body["error"] == "quota_chat" and body["lang"] == "vi"
         assert body["messages"][0]["key"] == "docs.rejected"
         assert "tối đa 1 MB" in body["messages"][0]["html"]
-        assert world.staged_bytes() == 3 * len(PDF_300K) <= 1 * MB
+        assert world.staged_bytes() == 600 * KB  # the refused one left nothing
 
         # New chats from the same address: together no more than 2 MB.
-        for chat in ("visitor-chat-02", "visitor-chat-03"):
-            for n in (1, 2, 3):
-                await world.upload(chat, n, f"f{n}.pdf", PDF_300K)
-        assert world.staged_bytes() <= 2 * MB
-        refused = await world.upload("visitor-chat-04", 1, "f.pdf", PDF_300K)
+        others = [
+            await hold(world.port, chat, pdf(700 * KB), 600 * KB)
+            for chat in ("visitor-chat-02", "visitor-chat-03")
+        ]
+        await staged_at_least(world, 1800 * KB)
+        refused = await world.upload("visitor-chat-04", 1, "f.pdf", pdf(500 * KB))
         assert refused.status_code == 413 and refused.json()["error"] == "quota_address"
         # …and at once, from many chats: still no more than 2 MB.
         burst = await asyncio.gather(
-            *(world.upload(f"visitor-burst-{n:02d}", 1, "f.pdf", PDF_300K) for n in range(8))
+            *(world.upload(f"visitor-burst-{n:02d}", 1, "f.pdf", pdf(300 * KB)) for n in range(8))
         )
         assert {r.status_code for r in burst} == {413}
-        assert world.staged_bytes() <= 2 * MB
+        assert world.staged_bytes() == 1800 * KB <= 2 * MB
 
-        # Chatting goes on, and /metrics counts the refusals by reason.
+        # The held uploads complete: answered, and not kept either.
+        for held in (first, *others):
+            assert (await held.finish()).startswith(b"HTTP/1.1 200 ")
+        assert world.staged_bytes() == 0
+
+        # Chatting went on all along; /metrics counts the refusals by reason.
         assert (await world.say("visitor-chat-01", 5, "xin chào")).status_code == 200
         scraped = (await world.http.get("/metrics")).text
         assert metric(scraped, "dvcbot_upload_refusals_total", reason="quota_chat") == 1
-        assert metric(scraped, "dvcbot_upload_refusals_total", reason="quota_address") >= 9
-
-        # Once the sweep removed what nothing claimed, the chat may upload again.
-        for path in world.incoming.iterdir():
-            if path.is_file():
-                os.utime(path, (time.time() - 7200, time.time() - 7200))
-        await Jobs(world.app).staging_sweep()
-        assert world.staged_bytes() == 0
-        again = await world.upload("visitor-chat-01", 6, "f6.pdf", PDF_300K)
+        assert metric(scraped, "dvcbot_upload_refusals_total", reason="quota_address") == 9
+        again = await world.upload("visitor-chat-01", 6, "f6.pdf", pdf(900 * KB))
         assert again.status_code == 200, again.text
 
 
