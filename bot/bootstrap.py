@@ -78,6 +78,14 @@ class Application:
     wakeup: Wakeup = field(default_factory=Wakeup)  # signalled by commits (storage.wake)
     disk: DiskGuard | None = None  # free space in DATA_DIR (None: not checked)
 
+    def uploads_paused(self) -> bool:
+        """Whether DATA_DIR's free space is below DATA_MIN_FREE_MB: every channel then refuses
+        uploads (with "upload.paused") before fetching anything."""
+        paused = self.disk is not None and self.disk.state().low
+        if paused:
+            self.metrics.upload_refused("disk_low")
+        return paused
+
     def sweep_staging(self) -> int:
         """Remove the staged uploads nothing claimed within STAGING_MAX_AGE_MINUTES."""
         return self.staging.sweep(self.settings.staging_max_age_minutes * 60)
