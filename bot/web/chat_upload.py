@@ -10,7 +10,8 @@ processes, again every megabyte and at the end); the first bytes decide where th
 - over the per-file limit: what was written is removed; the rest is counted and dropped, so
   the documents step can tell the citizen the real size.
 A refusal here (`UploadRefused`) keeps nothing; the body is still drained, so the browser
-gets the answer rather than a broken connection.
+gets the answer rather than a broken connection. The fields (chat_id, seq) come before the
+file, as the page sends them: the quota is the chat's, known before the first byte is kept.
 """
 
 from __future__ import annotations
