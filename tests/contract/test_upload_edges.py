@@ -1,159 +1,29 @@
-"""The HTTP edges against a real server (uvicorn on a random port, the real application on
-SQLite): uploads cannot fill the disk (quotas per chat and per address, a free-space floor
-that /readyz and /metrics report, disguised files refused at upload, unclaimed files swept),
-bodies are capped per route and an officer's key is checked before any body is read, a
-stalled body times out, the chat page forbids inline scripts and framing, media links expire.
+"""Uploads cannot fill the disk, against a real server (tests.contract.edge_server): quotas
+of staged bytes per chat and per address (uploads held mid-stream, and bursts), a free-space
+floor that refuses uploads and that /readyz and /metrics report, files that are not what they
+say refused at upload, unclaimed staged files swept at start-up and by the scheduler.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import re
-import shutil
 import time
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 
-from bot.bootstrap import Application, build
 from bot.scheduler import Jobs
-from bot.settings import Settings
-from bot.web.app import create_http_app
-from bot.web.chat_media import media_signer
-from conversations.messages import ChatAddress, Platform
-from tests.contract.conftest import run_blocking
-from tests.contract.officer_dossiers import (
-    KEY_POLICE,
-    KEYS,
-    NOW,
-    add_dossier,
-    attachment,
-    prepare,
-)
-from tests.e2e.conftest import free_port
-from tests.fakes import FakeClock
+from tests.contract.edge_server import KB, MB, World, metric, seeded_template, served
 
-KB = 1024
-MB = 1024 * KB
 PDF_300K = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + b"x" * (300 * KB - 15)
 
 
 @pytest.fixture(scope="session")
-def edges_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite database with the catalogue (seeded once)."""
-    folder = tmp_path_factory.mktemp("edges")
-    path = folder / "template.sqlite3"
-    run_blocking(prepare(f"sqlite+aiosqlite:///{path}", folder))
-    return path
-
-
-class _Server(uvicorn.Server):
-    """uvicorn, leaving the test runner's signal handlers alone."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-
-@dataclass
-class World:
-    """The real application served on a port, and a client for it."""
-
-    app: Application
-    clock: FakeClock
-    port: int
-    http: httpx.AsyncClient
-
-    @property
-    def incoming(self) -> Path:
-        return Path(self.app.settings.data_dir) / "incoming"
-
-    def staged_bytes(self) -> int:
-        """What the upload staging holds on the disk, partial files included."""
-        if not self.incoming.is_dir():
-            return 0
-        return sum(p.stat().st_size for p in self.incoming.iterdir() if p.is_file())
-
-    async def upload(
-        self, chat_id: str, seq: int, name: str, content: bytes, mime: str = "application/pdf"
-    ) -> httpx.Response:
-        data = {"chat_id": chat_id, "seq": str(seq)}
-        files = {"file": (name, content, mime)}
-        return await self.http.post("/chat/api/upload", data=data, files=files)
-
-    async def say(self, chat_id: str, seq: int, text: str) -> httpx.Response:
-        body = {"chat_id": chat_id, "seq": seq, "text": text}
-        return await self.http.post("/chat/api/message", json=body)
-
-
-@contextlib.asynccontextmanager
-async def served(template: Path, folder: Path, **overrides: Any) -> AsyncIterator[World]:
-    """The application with `overrides` in its settings, served by uvicorn until the end."""
-    database = folder / "db.sqlite3"
-    shutil.copyfile(template, database)
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{database}",
-        data_dir=folder / "data",
-        officer_api_keys=KEYS,
-        payment_simulator=False,
-        flood_burst=0,  # the uploads below come faster than a person sends them
-        _env_file=None,  # type: ignore[call-arg]
-        **overrides,
-    )
-    clock = FakeClock(NOW)
-    app = await build(settings, prepare=False, clock=clock)
-    port = free_port()
-    config = uvicorn.Config(
-        create_http_app(app), host="127.0.0.1", port=port, log_config=None, access_log=False
-    )
-    server = _Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn has no event
-        await asyncio.sleep(0.02)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-            yield World(app, clock, port, http)
-    finally:
-        server.should_exit = True
-        await task
-        await app.close()
-
-
-def metric(exposition: str, name: str, **labels: str) -> float:
-    """One sample's value in a Prometheus text exposition (0 when absent)."""
-    wanted = ",".join(f'{k}="{v}"' for k, v in labels.items())
-    pattern = rf"^{name}(?:\{{{re.escape(wanted)}\}})? (\S+)$" if wanted else rf"^{name} (\S+)$"
-    found = re.search(pattern, exposition, re.MULTILINE)
-    return float(found.group(1)) if found else 0.0
-
-
-class _Scripts(HTMLParser):
-    """The inline scripts and event-handler attributes of a page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.inline: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = dict(attrs)
-        if tag == "script" and not names.get("src"):
-            self.inline.append("<script> without src")
-        self.inline += [f"{tag} {name}" for name in names if name.startswith("on")]
-
-
-def inline_scripts(page: str) -> list[str]:
-    parser = _Scripts()
-    parser.feed(page)
-    return parser.inline
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database with the catalogue, seeded once."""
+    return seeded_template(tmp_path_factory)
 
 
 # -- quotas ----------------------------------------------------------------------------------
@@ -214,10 +84,10 @@ async def staged_at_least(world: World, size: int) -> None:
 
 
 async def test_an_anonymous_visitor_cannot_stage_more_than_the_quota(
-    edges_template: Path, tmp_path: Path
+    template: Path, tmp_path: Path
 ) -> None:
     async with served(
-        edges_template, tmp_path, upload_quota_chat_mb=1, upload_quota_address_mb=2
+        template, tmp_path, upload_quota_chat_mb=1, upload_quota_address_mb=2
     ) as world:
         # Nobody logged in, a file nothing asks for: answered, and not kept.
         answered = await world.upload("visitor-chat-01", 1, "f.pdf", pdf(300 * KB))
@@ -264,10 +134,8 @@ async def test_an_anonymous_visitor_cannot_stage_more_than_the_quota(
         assert again.status_code == 200, again.text
 
 
-async def test_a_file_over_the_limit_is_counted_never_kept(
-    edges_template: Path, tmp_path: Path
-) -> None:
-    async with served(edges_template, tmp_path) as world:
+async def test_a_file_over_the_limit_is_counted_never_kept(template: Path, tmp_path: Path) -> None:
+    async with served(template, tmp_path) as world:
         big = b"%PDF-1.4\n" + b"0" * (12 * MB)
         answer = await world.upload("visitor-chat-big", 1, "scan.pdf", big)
         assert answer.status_code == 200, answer.text  # the bot answers (nothing asked for it)
@@ -294,9 +162,9 @@ async def test_a_file_over_the_limit_is_counted_never_kept(
     ],
 )
 async def test_a_file_that_is_not_what_it_says_is_refused_at_upload(
-    edges_template: Path, tmp_path: Path, name: str, content: bytes, says: str
+    template: Path, tmp_path: Path, name: str, content: bytes, says: str
 ) -> None:
-    async with served(edges_template, tmp_path) as world:
+    async with served(template, tmp_path) as world:
         answer = await world.upload("visitor-chat-poly", 1, name, content)
         assert answer.status_code == 415, answer.text
         message = answer.json()["messages"][0]
@@ -314,9 +182,9 @@ async def test_a_file_that_is_not_what_it_says_is_refused_at_upload(
 
 
 async def test_low_disk_refuses_uploads_and_readyz_and_metrics_say_why(
-    edges_template: Path, tmp_path: Path
+    template: Path, tmp_path: Path
 ) -> None:
-    async with served(edges_template, tmp_path, data_min_free_mb=10**12) as world:
+    async with served(template, tmp_path, data_min_free_mb=10**12) as world:
         ready = await world.http.get("/readyz")
         assert ready.status_code == 503
         assert ready.json() == {
@@ -341,7 +209,7 @@ async def test_low_disk_refuses_uploads_and_readyz_and_metrics_say_why(
         assert metric(scraped, "dvcbot_upload_refusals_total", reason="disk_low") == 1
 
     (tmp_path / "roomy").mkdir()
-    async with served(edges_template, tmp_path / "roomy", data_min_free_mb=1) as world:
+    async with served(template, tmp_path / "roomy", data_min_free_mb=1) as world:
         ready = await world.http.get("/readyz")
         assert ready.status_code == 200 and ready.json()["checks"]["disk"] == "ok"
         assert metric((await world.http.get("/metrics")).text, "dvcbot_data_dir_low") == 0
@@ -351,9 +219,9 @@ async def test_low_disk_refuses_uploads_and_readyz_and_metrics_say_why(
 
 
 async def test_unclaimed_staged_files_are_removed_at_start_up_and_by_the_scheduler(
-    edges_template: Path, tmp_path: Path
+    template: Path, tmp_path: Path
 ) -> None:
-    async with served(edges_template, tmp_path) as world:
+    async with served(template, tmp_path) as world:
         staging = world.app.staging
         old, fresh = staging.stage(PDF_300K), staging.stage(PDF_300K)
         partial = staging.open(("a" * 32,))
@@ -370,133 +238,3 @@ async def test_unclaimed_staged_files_are_removed_at_start_up_and_by_the_schedul
         os.utime(world.incoming / fresh.removeprefix("staging:"), (hour_ago, hour_ago))
         await Jobs(world.app).staging_sweep()
         assert staging.head(fresh) == b"" and world.staged_bytes() == 0
-
-
-# -- body caps, keys before bodies, slow clients ------------------------------------------------
-
-
-async def _answer_before_body(
-    port: int, head: bytes, total: int, piece: int = 64 * KB
-) -> tuple[bytes, int]:
-    """Send `head`, then a body of `total` bytes made piece by piece only as long as the
-    server has not answered; returns the answer's first bytes and how much body was sent."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    sent, answer = 0, b""
-    try:
-        writer.write(head)
-        await writer.drain()
-        while sent < total and not answer:
-            with contextlib.suppress(TimeoutError):
-                answer = await asyncio.wait_for(reader.read(4096), 0.2)
-            if answer:
-                break
-            try:
-                writer.write(b"{" * min(piece, total - sent))
-                await writer.drain()
-            except ConnectionError:
-                break
-            sent += min(piece, total - sent)
-        if not answer:
-            answer = await asyncio.wait_for(reader.read(4096), 5)
-    finally:
-        writer.close()
-        with contextlib.suppress(ConnectionError):
-            await writer.wait_closed()
-    return answer, sent
-
-
-def _post_head(path: str, length: int, extra: str = "") -> bytes:
-    return (
-        f"POST {path} HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {length}\r\n{extra}\r\n"
-    ).encode()
-
-
-async def test_a_30_mb_body_without_a_key_is_refused_before_it_is_read(
-    edges_template: Path, tmp_path: Path
-) -> None:
-    total = 30 * MB
-    async with served(edges_template, tmp_path) as world:
-        dossier = await add_dossier(world.app)
-        path = f"/api/v1/dossiers/{dossier.code}/status"
-        answer, sent = await _answer_before_body(world.port, _post_head(path, total), total)
-        assert answer.startswith(b"HTTP/1.1 401 "), answer[:200]
-        assert (
-            b'"error": "unauthorized"' in answer
-            and b"www-authenticate: x-api-key" in answer.lower()
-        )
-        assert sent <= 256 * KB  # the server answered with at most this much of 30 MB sent
-
-        # With a key, a JSON body is capped small: refused from its declared length alone.
-        keyed = _post_head(path, total, f"X-API-Key: {KEY_POLICE}\r\n")
-        answer, sent = await _answer_before_body(world.port, keyed, total)
-        assert answer.startswith(b"HTTP/1.1 413 ") and sent <= 256 * KB, answer[:200]
-        over = await world.http.post(
-            path, content=b" " * (65 * KB), headers={"X-API-Key": KEY_POLICE}
-        )
-        assert over.status_code == 413 and over.json()["error"] == "too_large"
-        # A message to the web chat is JSON too.
-        chat = await world.http.post("/chat/api/message", content=b" " * (65 * KB))
-        assert chat.status_code == 413
-        # The officer API still works for a caller with a key.
-        listed = await world.http.get("/api/v1/dossiers", headers={"X-API-Key": KEY_POLICE})
-        assert listed.status_code == 200 and listed.json()["items"]
-
-
-async def test_a_body_that_stops_moving_is_answered_408(
-    edges_template: Path, tmp_path: Path
-) -> None:
-    async with served(edges_template, tmp_path, http_body_idle_seconds=1) as world:
-        reader, writer = await asyncio.open_connection("127.0.0.1", world.port)
-        writer.write(_post_head("/chat/api/message", 500) + b'{"chat_id": "slow')
-        await writer.drain()
-        answer = await asyncio.wait_for(reader.read(4096), 10)
-        writer.close()
-        assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
-
-
-# -- the page and its links --------------------------------------------------------------------
-
-
-async def test_the_chat_page_runs_only_its_own_script_and_cannot_be_framed(
-    edges_template: Path, tmp_path: Path
-) -> None:
-    async with served(edges_template, tmp_path) as world:
-        page = await world.http.get("/chat")
-        assert page.status_code == 200
-        policy = {
-            part.split(" ", 1)[0]: part.split(" ", 1)[1]
-            for part in page.headers["content-security-policy"].split("; ")
-        }
-        assert policy["default-src"] == "'self'" and policy["script-src"] == "'self'"
-        assert policy["img-src"] == "'self' data: blob:"
-        assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
-        assert page.headers["x-frame-options"] == "DENY"
-        assert page.headers["x-content-type-options"] == "nosniff"
-        assert inline_scripts(page.text) == []  # which the policy would block
-
-
-async def test_media_links_expire(edges_template: Path, tmp_path: Path) -> None:
-    async with served(edges_template, tmp_path, media_link_hours=2) as world:
-        address = ChatAddress(Platform.WEB, "visitor-chat-media")
-        link = media_signer(world.app, address)("qr:unknown")
-        assert (await world.http.get(link)).status_code == 404  # signed, but no such image
-        world.clock.advance(hours=2, seconds=1)
-        gone = await world.http.get(link)
-        assert gone.status_code == 410 and "hết hạn" in gone.text
-        stretched = re.sub(r"exp=\d+", "exp=99999999999", link)
-        assert (await world.http.get(stretched)).status_code == 404  # the signature covers it
-
-
-async def test_files_offered_to_officers_are_downloads_never_pages(
-    edges_template: Path, tmp_path: Path
-) -> None:
-    async with served(edges_template, tmp_path) as world:
-        form = await attachment(world.app, "to_khai_ct01", b"%PDF-1.4 to khai", "tờ khai.pdf")
-        dossier = await add_dossier(world.app, attachments=(form,))
-        url = f"/api/v1/dossiers/{dossier.code}/files/{form.document_id}"
-        got = await world.http.get(url, headers={"X-API-Key": KEY_POLICE})
-        assert got.status_code == 200 and got.content == b"%PDF-1.4 to khai"
-        assert got.headers["content-type"] == "application/pdf"
-        assert got.headers["content-disposition"].startswith("attachment; ")
-        assert got.headers["x-content-type-options"] == "nosniff"
