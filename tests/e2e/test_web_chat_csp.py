@@ -49,7 +49,7 @@ def test_the_chat_works_under_its_policy_and_an_injected_script_does_not_run(
           document.body.append(i);
         }"""
     )
-    chat.page.wait_for_function("window.__violations.length >= 2")
+    chat.page.wait_for_function("() => window.__violations.length >= 2")
     violations = chat.page.evaluate("window.__violations")
     assert chat.page.evaluate("window.__injected === undefined")
     assert any(v.startswith("script-src") for v in violations), violations
