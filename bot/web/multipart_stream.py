@@ -18,6 +18,14 @@ class MalformedForm(ValueError):
     """The body is not the multipart form it claims to be."""
 
 
+class FieldTooLong(MalformedForm):
+    """A plain field is longer than the reader allows; `name` says which."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"the field {name!r} is too long")
+        self.name = name
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """A plain field, whole."""
@@ -53,7 +61,8 @@ Event = Field | FileStart | FileData | FileEnd
 class _Collector:
     """python-multipart's callbacks, turned into events (it calls them synchronously)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_field: int) -> None:
+        self.max_field = max_field
         self.events: list[Event] = []
         self.ended = False
         self._header_name = b""
@@ -96,8 +105,8 @@ class _Collector:
             self.events.append(FileData(bytes(data[start:end])))
             return
         self._value += data[start:end]
-        if len(self._value) > MAX_FIELD:
-            raise MalformedForm(f"the field {self._field!r} is too long")
+        if len(self._value) > self.max_field:
+            raise FieldTooLong(self._field)
 
     def on_part_end(self) -> None:
         if self._field is None:
@@ -109,18 +118,25 @@ class _Collector:
         self.ended = True
 
 
+def is_multipart(content_type: str) -> bool:
+    """Whether a Content-Type names a multipart/form-data body."""
+    return parse_options_header(content_type)[0] == b"multipart/form-data"
+
+
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-async def form_events(content_type: str, chunks: AsyncIterator[bytes]) -> AsyncIterator[Event]:
+async def form_events(
+    content_type: str, chunks: AsyncIterator[bytes], max_field: int = MAX_FIELD
+) -> AsyncIterator[Event]:
     """The events of a multipart body, as its chunks arrive; `MalformedForm` when it is not
-    one (no boundary, broken framing, cut short)."""
-    kind, options = parse_options_header(content_type)
-    boundary = options.get(b"boundary")
-    if kind != b"multipart/form-data" or not boundary:
+    one (no boundary, broken framing, cut short), `FieldTooLong` for a plain field over
+    `max_field` bytes."""
+    boundary = parse_options_header(content_type)[1].get(b"boundary")
+    if not is_multipart(content_type) or not boundary:
         raise MalformedForm("not a multipart/form-data body with a boundary")
-    collector = _Collector()
+    collector = _Collector(max_field)
     callbacks = {
         name: getattr(collector, name)
         for name in (
