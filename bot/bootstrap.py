@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -10,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.zalo import ZaloChannel, build_zalo_channel
+from bot.disk_space import DiskGuard
 from bot.keys import derive, master_secret, storage_keys
 from bot.media_resolver import MediaResolver
 from bot.metrics import MeteredRouter, Metrics
@@ -80,9 +82,25 @@ class Application:
     zalo: ZaloChannel | None = None
     metrics: Metrics = field(default_factory=Metrics.from_environment)
     wakeup: Wakeup = field(default_factory=Wakeup)  # signalled by commits (storage.wake)
+    disk: DiskGuard | None = None  # free space in DATA_DIR (None: not checked)
+
+    def uploads_paused(self) -> bool:
+        """Whether DATA_DIR's free space is below DATA_MIN_FREE_MB: every channel then refuses
+        uploads (with "upload.paused") before fetching anything."""
+        paused = self.disk is not None and self.disk.state().low
+        if paused:
+            self.metrics.upload_refused("disk_low")
+        return paused
+
+    def sweep_staging(self) -> int:
+        """Remove the staged uploads nothing claimed within STAGING_MAX_AGE_MINUTES."""
+        return self.staging.sweep(self.settings.staging_max_age_minutes * 60)
 
     async def start(self) -> None:
-        """Start background work (SMS delivery)."""
+        """Start background work (SMS delivery); sweep what earlier runs left in staging."""
+        removed = await asyncio.to_thread(self.sweep_staging)
+        if removed:
+            log.info("staging: %d unclaimed upload(s) removed at start-up", removed)
         if isinstance(self.sms, HttpSmsGateway):
             self.sms.start()
         if self.zalo is not None:
@@ -294,6 +312,7 @@ async def build(
         papers=PaperOffice(printer, catalog, settings.public_base_url, account),
         metrics=metrics,
         wakeup=wakeup,
+        disk=DiskGuard(Path(settings.data_dir), settings.data_min_free_mb),
     )
     application.zalo = build_zalo_channel(application)
     return application

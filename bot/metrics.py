@@ -26,6 +26,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.disk_space import DiskState
 from conversations.messages import Platform
 from conversations.router import Reply, Router, Update
 from services.outbox import OutboxItem, OutboxStatus
@@ -74,6 +75,13 @@ class Metrics:
             ("source", "reason"),
             registry=self.registry,
         )
+        self.upload_refusals = Counter(
+            "dvcbot_upload_refusals",
+            "Uploads refused at the HTTP edge before anything was kept, by reason (quota_chat, "
+            "quota_address, disk_low, type, mismatch).",
+            ("reason",),
+            registry=self.registry,
+        )
 
     @classmethod
     def from_environment(cls) -> Metrics:
@@ -93,6 +101,10 @@ class Metrics:
     def webhook_rejected(self, source: str, reason: str) -> None:
         """Count one refused webhook request (wrong secret or signature, stale, malformed…)."""
         self.webhook_rejections.labels(_closed(source), _closed(reason)).inc()
+
+    def upload_refused(self, reason: str) -> None:
+        """Count one upload refused at the edge (over a quota, disk low, a disguised file)."""
+        self.upload_refusals.labels(_closed(reason)).inc()
 
     def exposition(self, extra: Sequence[Metric] = (), accept: str = "") -> tuple[bytes, str]:
         """This process's metrics (every worker's, in multiprocess mode) and `extra` families
@@ -193,6 +205,26 @@ async def database_families(engine: AsyncEngine, heartbeat: str) -> list[Metric]
             )
         )
     return families
+
+
+def disk_families(state: DiskState) -> list[Metric]:
+    """Gauges of DATA_DIR's free space: the bytes free, the threshold and whether it is low
+    (1: uploads are refused and /readyz answers 503 because of it)."""
+    return [
+        GaugeMetricFamily(
+            "dvcbot_data_dir_free_bytes", "Free bytes on DATA_DIR's file system.", value=state.free
+        ),
+        GaugeMetricFamily(
+            "dvcbot_data_dir_min_free_bytes",
+            "DATA_MIN_FREE_MB in bytes: below it, uploads are refused (0: no check).",
+            value=state.threshold,
+        ),
+        GaugeMetricFamily(
+            "dvcbot_data_dir_low",
+            "1 when DATA_DIR's free space is below DATA_MIN_FREE_MB: uploads refused, not ready.",
+            value=1 if state.low else 0,
+        ),
+    ]
 
 
 def _alive(pid: int) -> bool:

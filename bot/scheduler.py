@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT = "scheduler:heartbeat"
 BROADCAST_TICK_SECONDS = 2.0
 FOLLOWERS_SECONDS = 3600  # expired followers no longer count at once; this only deletes them
+STAGING_SWEEP_SECONDS = 600  # unclaimed uploads go within this of their STAGING_MAX_AGE_MINUTES
 
 
 @dataclass
@@ -86,6 +87,13 @@ class Jobs:
         gone = await expire_followers(self.app.uow_factory, self.app.clock, self.limits)
         if gone:
             log.info("followers: %d expired", gone)
+
+    async def staging_sweep(self) -> None:
+        """Remove staged uploads nothing claimed (abandoned, or sent while no document was
+        asked for), so that they cannot fill the disk."""
+        removed = await asyncio.to_thread(self.app.sweep_staging)
+        if removed:
+            log.info("staging: %d unclaimed upload(s) removed", removed)
 
     async def reminders(self) -> None:
         """Payment, supplement, due-tomorrow and overdue reminders (each once)."""
@@ -161,6 +169,7 @@ class Scheduler:
         self._add(self.jobs.broadcasts, BROADCAST_TICK_SECONDS, "broadcasts")
         self._add(self.jobs.heartbeat, 10, "heartbeat")
         self._add(self.jobs.followers, FOLLOWERS_SECONDS, "followers")
+        self._add(self.jobs.staging_sweep, STAGING_SWEEP_SECONDS, "staging_sweep")
         self._scheduler.start()
         if self.app.engine.dialect.name == "postgresql":  # other processes' commits wake us
             self._listener = PostgresListener(settings.database_url, self.app.wakeup)
@@ -195,6 +204,7 @@ class Scheduler:
             self.jobs.broadcasts,
             self.jobs.reminders,
             self.jobs.followers,
+            self.jobs.staging_sweep,
         )
         for job in jobs:
             try:

@@ -136,6 +136,19 @@ class Settings(BaseSettings):
     dossier_system: DossierSystemBackend = DossierSystemBackend.EMBEDDED
     dossier_system_url: str = ""
     dossier_system_token: SecretStr | None = None
+    # Uploads (bot.web.chat_upload): bytes one web chat and one client address may have waiting
+    # in staging (received, not yet attached to a dossier); files nothing claims are removed
+    # after STAGING_MAX_AGE_MINUTES (by the scheduler, and at start-up). Below
+    # DATA_MIN_FREE_MB free in DATA_DIR, uploads are refused and /readyz says "disk": "low"
+    # (0: no check).
+    upload_quota_chat_mb: int = Field(default=60, ge=1, le=100_000)
+    upload_quota_address_mb: int = Field(default=200, ge=1, le=1_000_000)
+    staging_max_age_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    data_min_free_mb: int = Field(default=512, ge=0, le=10**12)
+    # HTTP edges: a request body that stops moving for this long is answered 408 and dropped;
+    # signed web chat media links (QR codes, receipts) work for MEDIA_LINK_HOURS.
+    http_body_idle_seconds: float = Field(default=30.0, ge=1, le=600)
+    media_link_hours: int = Field(default=12, ge=1, le=24 * 30)
     metrics_token: SecretStr | None = None  # bearer token for /metrics; open when unset
     metrics_port: int = Field(default=0, ge=0, le=65535)  # the scheduler role's /metrics
 

@@ -31,4 +31,7 @@ def rejection(refused: UploadRejected) -> Text:
         accepted = str(refused.params.get("accepted", "")).split(", ")
         names = [file_kind(kind) for kind in accepted if kind]
         params["accepted"] = Lines(tuple(names), separator=", ")
+    if refused.reason == "mismatch":
+        params["declared"] = file_kind(str(refused.params.get("declared", "unknown")))
+        params["detected"] = file_kind(str(refused.params.get("detected", "unknown")))
     return Text(f"docs.rejected_{refused.reason}", params)

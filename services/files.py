@@ -53,6 +53,11 @@ _HEIF_BRANDS = frozenset(
 _AVIF_BRANDS = frozenset({b"avif", b"avis"})
 _HTML_STARTS = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<iframe")
 _UTF8_BOM = b"\xef\xbb\xbf"
+# Markup a browser would run, found inside what starts as a PDF or an image (a polyglot: an
+# HTML page behind a PDF header). No real scan or photo has these in its first bytes.
+_MARKUP = (b"<html", b"<!doctype", b"<script", b"<body", b"<iframe", b"<svg", b"<object", b"<embed")
+_DECLARED = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".jpe": JPEG, ".png": PNG}
+_DECLARED_MIME = {"application/pdf": PDF, "image/jpeg": JPEG, "image/pjpeg": JPEG, "image/png": PNG}
 
 _PATH_SEPARATORS = re.compile(r"[/\\]")
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*]')
@@ -75,7 +80,8 @@ class UploadRejected(ValueError):
 
     Reasons and params: "empty"; "too_large" (max_mb, size_mb); "type" (detected: a kind of
     `sniff` or "unknown", accepted: "pdf, jpeg, png"); "dossier_full" (max_mb, used_mb,
-    size_mb). Every reason also carries `name`, the sanitised file name.
+    size_mb); "mismatch" (declared, detected: accepted kinds); "quota" (max_mb: what one
+    chat or address may have waiting). Every reason also carries `name`, the sanitised file name.
     """
 
     reason: str
@@ -112,6 +118,29 @@ def _sniff_text(head: bytes) -> str | None:
     if text.startswith(b"<?xml"):
         return "xml"
     return None
+
+
+def hides_markup(head: bytes) -> bool:
+    """Whether HTML or SVG markup appears in the first bytes of a file (any case)."""
+    lowered = head.lower()
+    return any(tag in lowered for tag in _MARKUP)
+
+
+def declared_kind(name: str, mime: str = "") -> str | None:
+    """The accepted kind a file claims to be by its name's extension or, without one, by its
+    declared MIME type; None when it claims none of them."""
+    dot = name.rfind(".")
+    by_name = _DECLARED.get(name[dot:].lower()) if dot >= 0 else None
+    return by_name or _DECLARED_MIME.get(mime.split(";")[0].strip().lower())
+
+
+def check_declared(name: str, mime: str, kind: str) -> None:
+    """`UploadRejected` ("mismatch": name, declared, detected) when a file's name or declared
+    type says one accepted kind and its first bytes another (a PNG called .pdf)."""
+    claimed = declared_kind(name, mime)
+    if claimed is not None and claimed != kind:
+        params = {"name": sanitise_name(name), "declared": claimed, "detected": kind}
+        raise UploadRejected("mismatch", params)
 
 
 def sanitise_name(name: str) -> str:
@@ -164,6 +193,8 @@ def check_upload(
     if size > max_file:
         raise UploadRejected("too_large", {**params, "max_mb": _mb(max_file), "size_mb": _mb(size)})
     kind = sniff(head)
+    if kind is not None and kind in accepted and hides_markup(head):
+        kind = "html"  # a page dressed as a PDF or an image is a page
     if kind is None or kind not in accepted:
         detected = kind or UNKNOWN
         raise UploadRejected(

@@ -117,6 +117,9 @@ class TelegramChannel:
                 await self._say(address, f"said:{update_id}", Text("common.not_understood"))
             return
         staged = ""
+        if extras.file is not None and self._app.uploads_paused():
+            await self._say(address, f"said:{update_id}", Text("upload.paused"))
+            return
         if extras.file is not None:
             incoming, staged = await self._fetch(incoming, extras.file)
         try:  # the reply is queued with the update's changes (a redelivery queues nothing)

@@ -227,7 +227,11 @@ class ZaloChannel:
         """Download an attachment into staging; over the limit it is refused unkept (the
         router answers a file too large or of the wrong type, in the step that asked for it).
         A file Zalo's CDN refuses or does not serve in time is answered at once with what went
-        wrong and what to send (None: nothing for the router)."""
+        wrong and what to send (None: nothing for the router); so is every file while the
+        disk is low."""
+        if self._app.uploads_paused():
+            await self._refuse_file(event, fetch.name, "upload.paused")
+            return None
         try:
             download = await self._api.download(fetch.url, MAX_FILE_BYTES)
         except DownloadFailed as failed:

@@ -12,6 +12,8 @@ from bot.web.chat import chat_router
 from bot.web.chat_media import chat_media_router
 from bot.web.limits import BodyLimit
 from bot.web.officer_api import officer_router
+from bot.web.officer_auth import OfficerKeys
+from bot.web.officer_gate import OfficerGate
 from bot.web.one_stop_ping import one_stop_ping_router
 from bot.web.ops import ops_router
 from bot.web.payments import payments_router
@@ -28,7 +30,9 @@ def create_http_app(app: Application) -> FastAPI:
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    http.add_middleware(BodyLimit)
+    http.add_middleware(BodyLimit, idle_seconds=app.settings.http_body_idle_seconds)
+    # Added last, so outermost: a request without a key meets nothing else (not even the cap).
+    http.add_middleware(OfficerGate, keys=OfficerKeys(app.settings.officer_api_keys, app.signer))
     http.add_exception_handler(RequestValidationError, validation_refused)
     http.include_router(ops_router(app))  # /readyz, /metrics
     http.include_router(payments_router(app))

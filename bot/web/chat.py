@@ -2,6 +2,8 @@
 
 Each browser tab is its own chat (a random id kept in sessionStorage); every message carries
 an increasing sequence number, which is the update id, so a retried request is applied once.
+Uploads are checked while they stream in (bot.web.chat_upload). The page is sent with a
+Content-Security-Policy that runs only our own script and lets no site frame it.
 """
 
 from __future__ import annotations
@@ -13,14 +15,18 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
+from starlette.requests import ClientDisconnect
 
 from bot.bootstrap import Application
 from bot.rendering import web_message
 from bot.sms import DevSms
 from bot.web.chat_media import media_signer
+from bot.web.chat_upload import FormIncomplete, UploadReader, UploadRefused
+from bot.web.multipart_stream import MalformedForm
 from conversations.messages import (
     ChatAddress,
     Incoming,
@@ -31,15 +37,28 @@ from conversations.messages import (
     Upload,
 )
 from conversations.router import Update
-from services.files import MAX_FILE_BYTES
 from services.identity import mask_phone
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 CHAT_ID = r"^[A-Za-z0-9_-]{8,64}$"
 STATIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}\.[a-z0-9]{1,8}")  # chat.js, chat.css, …
-MAX_UPLOAD = MAX_FILE_BYTES  # larger files are refused by size, without being kept
+CHAT_ID_RE = re.compile(CHAT_ID)
 MAX_TEXT = 100_000
+MAX_SEQ = 2**53
+# Only our own script, styles and media; pictures also from data: (QR codes) and blob: (a
+# preview of the citizen's own file); no plug-ins, no <base>, no framing by any site.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",  # media links carry a chat id and a signature
+}
 
 
 class MessageIn(BaseModel):
@@ -57,7 +76,9 @@ def chat_router(app: Application) -> APIRouter:
 
     @router.get("/chat", include_in_schema=False)
     async def page() -> FileResponse:
-        return FileResponse(STATIC / "chat.html", media_type="text/html; charset=utf-8")
+        return FileResponse(
+            STATIC / "chat.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS
+        )
 
     @router.get("/chat/static/{name}", include_in_schema=False)
     async def static(name: str) -> FileResponse:
@@ -66,7 +87,7 @@ def chat_router(app: Application) -> APIRouter:
         path = (STATIC / name).resolve()
         if path.parent != STATIC.resolve() or not path.is_file():
             raise HTTPException(404)
-        return FileResponse(path)
+        return FileResponse(path, headers={"X-Content-Type-Options": "nosniff"})
 
     @router.post("/chat/api/message", include_in_schema=False)
     async def message(body: MessageIn, request: Request) -> JSONResponse:
@@ -77,22 +98,29 @@ def chat_router(app: Application) -> APIRouter:
         return await _handle(app, body.chat_id, body.seq, incoming, _source(request))
 
     @router.post("/chat/api/upload", include_in_schema=False)
-    async def upload(
-        request: Request,
-        chat_id: Annotated[str, Form(pattern=CHAT_ID)],
-        seq: Annotated[int, Form(ge=1, le=2**53)],
-        file: Annotated[UploadFile, File()],
-    ) -> JSONResponse:
-        content = await file.read(MAX_UPLOAD + 1)
-        name = Path(file.filename or "file").name[:200]
-        size = max(len(content), file.size or 0)
-        # A file over the per-file limit is never staged: the documents step refuses it by size.
-        ref = await asyncio.to_thread(app.staging.stage, content) if size <= MAX_UPLOAD else ""
-        incoming = Incoming(
-            IncomingKind.UPLOAD,
-            upload=Upload(ref=ref, name=name, size=size, mime=file.content_type or ""),
-        )
-        return await _handle(app, chat_id, seq, incoming, _source(request))
+    async def upload(request: Request) -> JSONResponse:
+        reader = UploadReader(app, _source(request), _chat_key)
+        try:
+            got = await reader.read(request.headers.get("content-type", ""), request.stream())
+        except UploadRefused as refused:
+            return await _refused(app, reader.received.fields["chat_id"], refused)
+        except FormIncomplete as incomplete:
+            raise _invalid(incomplete.fields) from None
+        except MalformedForm:
+            raise _invalid(("file",)) from None
+        except ClientDisconnect:  # the tab went away: nobody reads an answer, nothing kept
+            return JSONResponse({"error": "disconnected"}, 400)
+        chat_id = _chat_key(got.fields).removeprefix("web:")
+        name = Path(got.name or "file").name[:200]
+        mime = got.mime[:100]
+        upload = Upload(ref=got.ref, name=name, size=got.size, mime=mime)
+        incoming = Incoming(IncomingKind.UPLOAD, upload=upload)
+        seq = int(got.fields["seq"])
+        try:
+            return await _handle(app, chat_id, seq, incoming, _source(request))
+        finally:
+            if got.ref:  # no step took it (no file was asked for): not kept
+                await asyncio.to_thread(_discard_unclaimed, app, got.ref)
 
     @router.get("/chat/api/phone", include_in_schema=False)
     async def phone(chat_id: Annotated[str, Query(pattern=CHAT_ID)]) -> JSONResponse:
@@ -107,6 +135,46 @@ def chat_router(app: Application) -> APIRouter:
         return JSONResponse({"messages": messages, "development_only": True})
 
     return router
+
+
+def _discard_unclaimed(app: Application, ref: str) -> None:
+    """Remove a staged upload the update left behind (a step that takes one moves it)."""
+    if app.staging.head(ref, 1):
+        app.staging.reject(ref)
+
+
+def _chat_key(fields: dict[str, str]) -> str:
+    """The chat an upload form is for (its key: the quota is counted per chat), from the
+    fields that come before the file; `FormIncomplete` names those missing or wrong."""
+    chat_id, seq = fields.get("chat_id", ""), fields.get("seq", "")
+    wrong = []
+    if not CHAT_ID_RE.fullmatch(chat_id):
+        wrong.append("chat_id")
+    if not (seq.isascii() and seq.isdigit() and 1 <= int(seq) <= MAX_SEQ):
+        wrong.append("seq")
+    if wrong:
+        raise FormIncomplete(tuple(wrong))
+    return ChatAddress(Platform.WEB, chat_id).key
+
+
+def _invalid(fields: tuple[str, ...]) -> RequestValidationError:
+    """The 422 FastAPI gives a form with missing or malformed fields."""
+    errors = [
+        {"type": "invalid", "loc": ("body", name), "msg": "missing or invalid", "input": None}
+        for name in fields
+    ]
+    return RequestValidationError(errors)
+
+
+async def _refused(app: Application, chat_id: str, refused: UploadRefused) -> JSONResponse:
+    """An upload refused at the edge: the chat's answer, with a status saying why."""
+    app.metrics.upload_refused(refused.reason)
+    log.warning("web chat upload refused at the edge: %s", refused.reason)
+    address = ChatAddress(Platform.WEB, chat_id)
+    lang = await _lang_or_default(app, address)
+    message = web_message(Outgoing(refused.text), lang, app.texts)
+    body = {"messages": [message], "lang": lang, "error": refused.reason}
+    return JSONResponse(body, refused.status)
 
 
 def update_id(seq: int, incoming: Incoming) -> str:

@@ -1,7 +1,9 @@
 """The web chat's pushed messages (from the outbox) and its media (QR codes, receipts, files).
 
-Media URLs are signed for one chat: a link copied out of one conversation opens nothing in
-another, and a reference cannot be guessed into a file.
+Media URLs are signed for one chat and until a time (MEDIA_LINK_HOURS): a link copied out of
+one conversation opens nothing in another, a reference cannot be guessed into a file, and a
+link that leaked (a shared screenshot of the address bar, a proxy log) stops working. Every
+answer and every poll signs its links afresh.
 """
 
 from __future__ import annotations
@@ -23,15 +25,18 @@ from services.outbox import OutboxStatus
 CHAT_ID = r"^[A-Za-z0-9_-]{8,64}$"
 
 
-def _signature(app: Application, chat_key: str, ref: str) -> str:
-    return app.signer.digest("media", f"{chat_key}|{ref}")[:32]
+def _signature(app: Application, chat_key: str, ref: str, expires: int) -> str:
+    return app.signer.digest("media", f"{chat_key}|{ref}|{expires}")[:32]
 
 
 def media_signer(app: Application, address: ChatAddress) -> Callable[[str], str]:
-    """Turns a media reference into a URL this chat's page may load."""
+    """Turns a media reference into a URL this chat's page may load until MEDIA_LINK_HOURS
+    from now."""
+    expires = int(app.clock.now().timestamp()) + app.settings.media_link_hours * 3600
 
     def url(ref: str) -> str:
-        query = {"chat_id": address.chat_id, "ref": ref, "sig": _signature(app, address.key, ref)}
+        sig = _signature(app, address.key, ref, expires)
+        query = {"chat_id": address.chat_id, "ref": ref, "exp": expires, "sig": sig}
         return "/chat/media?" + urlencode(query)
 
     return url
@@ -70,10 +75,13 @@ def chat_media_router(app: Application) -> APIRouter:
         chat_id: Annotated[str, Query(pattern=CHAT_ID)],
         ref: Annotated[str, Query(max_length=600)],
         sig: Annotated[str, Query(max_length=64)],
+        exp: Annotated[int, Query(ge=0, le=2**40)] = 0,
     ) -> Response:
         address = ChatAddress(Platform.WEB, chat_id)
-        if not hmac.compare_digest(sig, _signature(app, address.key, ref)):
+        if not hmac.compare_digest(sig, _signature(app, address.key, ref, exp)):
             raise HTTPException(404)
+        if exp < app.clock.now().timestamp():
+            raise HTTPException(410, "Liên kết đã hết hạn / this link has expired")
         found = await app.media.resolve(ref, await app.router.lang_of(address))
         if found is None:
             raise HTTPException(404)

@@ -105,6 +105,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Chỉ nhận tệp {accepted}; tệp gửi lên là {detected}.",
         "Only {accepted} files are accepted; this one is {detected}.",
     ),
+    "file_mismatch": (
+        "Tệp {name} mang tên {declared} nhưng nội dung là {detected}.",
+        "The file {name} is named as {declared} but its content is {detected}.",
+    ),
 }
 
 

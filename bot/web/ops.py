@@ -1,4 +1,5 @@
-"""Operations endpoints: `/readyz` (the database answers and its schema is current) and
+"""Operations endpoints: `/readyz` (the database answers, its schema is current and DATA_DIR
+has DATA_MIN_FREE_MB free) and
 `/metrics` (Prometheus text format; a bearer token when METRICS_TOKEN is set), and the small
 app from which the scheduler role serves them on METRICS_PORT.
 
@@ -22,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bootstrap import Application
-from bot.metrics import database_families
+from bot.metrics import database_families, disk_families
 from bot.scheduler import HEARTBEAT
 from storage.migrate import is_current
 
@@ -45,7 +46,12 @@ async def readiness(engine: AsyncEngine) -> dict[str, str]:
 
 
 def _failed(checks: dict[str, str]) -> str:
-    return "database" if checks["database"] != "ok" else "migrations"
+    if checks["database"] != "ok":
+        return "database"
+    return "migrations" if checks["migrations"] != "current" else "disk"
+
+
+READY = {"database": "ok", "migrations": "current", "disk": "ok"}
 
 
 def _authorised(request: Request, token: str) -> bool:
@@ -67,7 +73,9 @@ def ops_router(app: Application, *, database_gauges: bool = True) -> APIRouter:
     @router.get("/readyz", include_in_schema=False)
     async def readyz() -> JSONResponse:
         checks = await readiness(app.engine)
-        if checks == {"database": "ok", "migrations": "current"}:
+        disk = await asyncio.to_thread(app.disk.state) if app.disk is not None else None
+        checks["disk"] = "low" if disk is not None and disk.low else "ok"
+        if checks == READY:
             return JSONResponse({"status": "ready", "checks": checks})
         return JSONResponse({"status": "unready", "failed": _failed(checks), "checks": checks}, 503)
 
@@ -76,10 +84,12 @@ def ops_router(app: Application, *, database_gauges: bool = True) -> APIRouter:
         if not _authorised(request, token):
             return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
         extra: list[Metric] = []
+        if app.disk is not None:
+            extra += disk_families(await asyncio.to_thread(app.disk.state))
         if database_gauges:
             try:
                 async with asyncio.timeout(CHECK_TIMEOUT):
-                    extra = await database_families(app.engine, HEARTBEAT)
+                    extra += await database_families(app.engine, HEARTBEAT)
             except Exception as error:  # noqa: BLE001 - the process's counters still answer
                 log.warning("metrics: database gauges left out (%s)", type(error).__name__)
         body, content_type = await asyncio.to_thread(

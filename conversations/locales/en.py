@@ -401,6 +401,18 @@ MESSAGES: dict[str, str] = {
         "The dossier would exceed {max_mb} MB in total ({used_mb} MB used, this file "
         "{size_mb} MB). Remove a file or send a smaller one."
     ),
+    "docs.rejected_mismatch": (
+        "The file “{name}” is named as {declared} but its real content is {detected}. "
+        "Send the right file, with the right file extension."
+    ),
+    "docs.rejected_quota": (
+        "You have sent many files that are still waiting (at most {max_mb} MB). "
+        "Attach the files you sent to a dossier, or try again in about an hour."
+    ),
+    "upload.paused": (
+        "⚠️ Uploads are paused because the server's storage is nearly full. The file was not "
+        "stored. You can still chat as usual; please send the file again later."
+    ),
     "docs.missing": "Required documents still missing:\n{lines}",
     "docs.missing_line": "• {name}",
     "docs.store_pick": "Choose a document from your store (page {page}/{pages}):",

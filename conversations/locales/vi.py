@@ -409,6 +409,18 @@ MESSAGES: dict[str, str] = {
         "Tổng dung lượng hồ sơ sẽ vượt {max_mb} MB (đã dùng {used_mb} MB, tệp này {size_mb} MB). "
         "Hãy gỡ bớt tệp hoặc gửi tệp nhỏ hơn."
     ),
+    "docs.rejected_mismatch": (
+        "Tệp “{name}” mang tên {declared} nhưng nội dung thực là {detected}. "
+        "Hãy gửi đúng tệp, với đúng đuôi tên tệp."
+    ),
+    "docs.rejected_quota": (
+        "Bạn đã gửi nhiều tệp đang chờ xử lý (tối đa {max_mb} MB). "
+        "Hãy gắn các tệp đã gửi vào hồ sơ, hoặc thử lại sau khoảng một giờ."
+    ),
+    "upload.paused": (
+        "⚠️ Hệ thống tạm ngừng nhận tệp vì bộ nhớ máy chủ sắp đầy. Tệp này chưa được lưu. "
+        "Bạn vẫn có thể nhắn tin bình thường; hãy gửi lại tệp sau."
+    ),
     "docs.missing": "Còn thiếu giấy tờ bắt buộc:\n{lines}",
     "docs.missing_line": "• {name}",
     "docs.store_pick": "Chọn giấy tờ trong Kho dữ liệu (trang {page}/{pages}):",

@@ -431,6 +431,8 @@ async def test_officers_see_a_fee_due_at_the_counter(
         ("ket-qua.pdf", b"MZ\x90\x00 a renamed program", 415),
         ("ket-qua.pdf", b"PK\x03\x04 a zip archive", 415),
         ("ket-qua.pdf", b"just some text", 415),
+        ("ket-qua.pdf", b"%PDF-1.7\n<html><script>document.cookie</script>", 415),  # a page
+        ("ket-qua.pdf", b"\x89PNG\r\n\x1a\n" + bytes(100), 415),  # a PNG named .pdf
         ("ket-qua.pdf", b"%PDF-" + b"0" * MAX_FILE_BYTES, 413),
         ("ket-qua.pdf", b"%PDF-" + b"0" * (MAX_FILE_BYTES + 100_000), 413),
         ("ket-qua.pdf", b"", 422),

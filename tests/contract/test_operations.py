@@ -190,7 +190,7 @@ async def test_unready_when_migrations_are_behind(app: Application, client: Clie
     assert response.json() == {
         "status": "unready",
         "failed": "migrations",
-        "checks": {"database": "ok", "migrations": "behind"},
+        "checks": {"database": "ok", "migrations": "behind", "disk": "ok"},
     }
     assert (await client.http.get("/readyz")).status_code == 200
 
@@ -222,7 +222,7 @@ async def test_unready_while_the_database_is_unreachable(
     assert response.json() == {
         "status": "unready",
         "failed": "database",
-        "checks": {"database": "unreachable", "migrations": "unknown"},
+        "checks": {"database": "unreachable", "migrations": "unknown", "disk": "ok"},
     }
     for leak in ("Traceback", "hunter2", "postgres", "127.0.0.1", "sqlite", str(tmp_path)):
         assert leak not in response.text

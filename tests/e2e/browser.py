@@ -142,7 +142,9 @@ class ChatPage:
 
     def wait_idle(self) -> None:
         """Wait until no request is queued or in flight."""
-        self.page.wait_for_function("document.body.dataset.state === 'idle'")
+        # A function, not an expression: polling an expression evals it again, which the
+        # page's Content-Security-Policy (no 'unsafe-eval') refuses.
+        self.page.wait_for_function("() => document.body.dataset.state === 'idle'")
 
     def _await_replies(self, before: int) -> list[BotMessage]:
         self.page.wait_for_function(_REPLIED_JS, arg=before)

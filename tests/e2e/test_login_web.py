@@ -264,7 +264,7 @@ def test_phone_panel_on_a_phone_screen(login_server: LiveServer, context: Browse
     start_login(chat)
     give_id_and_phone(chat, NAM_ID, NAM_PHONE)
     chat.page.wait_for_function(
-        "document.getElementById('phone-badge').textContent === '1'"
+        "() => document.getElementById('phone-badge').textContent === '1'"
     )  # a new message, not seen yet
     assert not panel.is_visible()
 
@@ -284,8 +284,8 @@ def test_phone_panel_on_a_phone_screen(login_server: LiveServer, context: Browse
     assert shelf["y"] + shelf["height"] <= box["y"], (shelf, box)
     assert shelf["height"] <= 844 * 0.45
     chat.page.wait_for_function(
-        "(() => { const l = document.getElementById('log');"
-        " return l.scrollHeight - l.scrollTop - l.clientHeight < 2; })()"
+        "() => { const l = document.getElementById('log');"
+        " return l.scrollHeight - l.scrollTop - l.clientHeight < 2; }"
     )
     chat.screenshot(SCREENSHOT)
     assert Path(SCREENSHOT).stat().st_size > 0

@@ -32,6 +32,7 @@ from bot.channels.telegram_commands import COMMANDS
 from bot.channels.telegram_inbound import parse_update
 from bot.channels.telegram_runtime import TelegramRuntime, build_telegram
 from bot.channels.telegram_webhook import PATH, SECRET_HEADER
+from bot.disk_space import DiskGuard
 from bot.sender_loop import Senders
 from bot.settings import BotFramework, Settings
 from bot.sms import DevSms
@@ -381,6 +382,21 @@ async def test_login_by_shared_contact_and_documents(
         assert qr.photo is not None and qr.photo.startswith(b"\x89PNG")
         assert key_of(qr, app.texts) == "payment.request" and qr.parse_mode == "HTML"
         assert qr.callback_data  # "check the payment" and the like, under the code
+
+
+async def test_while_the_disk_is_low_a_file_is_refused_unfetched_and_text_still_answered(
+    app: Application, tg: FakeTelegram
+) -> None:
+    app.disk = DiskGuard(Path(app.settings.data_dir), 10**12)  # a floor no disk reaches
+    async with polling(app, "ptb"):
+        chat = Transcript(tg, app)
+        await tg.user_document(CHAT, PDF, "giay-to.pdf")
+        [paused] = await chat.next(1)
+        assert key_of(paused, app.texts) == "upload.paused"
+        assert "tạm ngừng nhận tệp" in (paused.text or "")
+        assert tg.calls("getFile") == [] and staged_files(app) == []
+        await tg.user_text(CHAT, "/start")
+        assert await chat.keys(2) == ["common.welcome", "menu.main"]
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

@@ -8,10 +8,12 @@ CDN will not give gets a specific answer."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from bot.disk_space import DiskGuard
 from bot.senders import ZaloTransport
 from conversations.messages import Text
 from conversations.status_messages import StatusMessages
@@ -178,6 +180,25 @@ async def test_a_user_who_unfollowed_gets_the_update_when_they_come_back_and_wri
     await chat.send("tôi quay lại rồi")
     assert any(code in shown(m) for m in bot.zalo.sent(USER)[before:])
     assert [s for _, s in await held_states(bot)] == ["delivered"]
+
+
+async def test_while_the_disk_is_low_a_file_is_refused_unfetched_and_text_still_answered(
+    bot: Bot,
+) -> None:
+    chat = bot.chat(USER)
+    await chat.send("/start")
+    bot.app.disk = DiskGuard(Path(bot.app.settings.data_dir), 10**12)  # no disk has that
+    before = len(bot.zalo.sent(USER))
+    delivery = await bot.zalo.user_file(USER, PDF, "giay-to.pdf")
+    assert delivery.status == 200
+    await bot.channel.drained()
+    await delivered(bot.app, CHAT)
+    [answer] = bot.zalo.sent(USER)[before:]
+    assert answer.text == chat.texts.plain(Text("upload.paused"), "vi")
+    incoming = Path(bot.app.settings.data_dir) / "incoming"
+    assert not incoming.exists() or not any(p.is_file() for p in incoming.iterdir())
+    await chat.send("/menu")  # chatting goes on
+    assert chat.keys and chat.keys[-1] == "menu.main"
 
 
 async def test_a_file_zalo_will_not_give_gets_a_specific_answer(bot: Bot) -> None:

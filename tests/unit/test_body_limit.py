@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -10,7 +11,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.web.limits import DEFAULT_LIMIT, UPLOAD_LIMIT, BodyLimit
+from bot.web.limits import (
+    DEFAULT_LIMIT,
+    RESULT_LIMIT,
+    UPLOAD_LIMIT,
+    WEBHOOK_LIMIT,
+    BodyLimit,
+    body_limit,
+)
 
 
 async def echo(request: Request) -> JSONResponse:
@@ -59,3 +67,24 @@ async def test_a_streamed_body_without_length_is_cut_off() -> None:
 async def test_uploads_get_the_larger_cap() -> None:
     response = await post("/chat/api/upload", content=chunks(12 * 1024 * 1024))
     assert response.status_code == 200 and response.json() == {"size": 12 * 1024 * 1024}
+
+
+def test_each_route_has_its_cap() -> None:
+    assert body_limit("/chat/api/message") == body_limit("/api/v1/dossiers/X/status") == 64 * 1024
+    assert body_limit("/api/v1/dossiers/X/result") == RESULT_LIMIT == 10 * 1024 * 1024 + 64 * 1024
+    assert body_limit("/chat/api/upload") == UPLOAD_LIMIT
+    assert body_limit("/telegram/webhook") == body_limit("/payments/webhook") == WEBHOOK_LIMIT
+    assert body_limit("/api/v1/one-stop/changes") == DEFAULT_LIMIT
+
+
+async def test_a_body_that_stalls_is_answered_408() -> None:
+    async def stalled() -> AsyncIterator[bytes]:
+        yield b"a" * 10
+        await asyncio.sleep(5)
+        yield b"a"
+
+    app = BodyLimit(APP.app, idle_seconds=0.2)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.post("/x", content=stalled())
+    assert response.status_code == 408 and response.json()["error"] == "timeout"

@@ -14,7 +14,9 @@ from services.files import (
     MAX_FILE_BYTES,
     MIB,
     UploadRejected,
+    check_declared,
     check_upload,
+    declared_kind,
     sanitise_name,
     sniff,
 )
@@ -90,6 +92,41 @@ def test_a_renamed_executable_is_refused_by_its_real_type() -> None:
 def test_a_word_document_is_refused_as_zip() -> None:
     refused = rejection(name="don.docx", head=b"PK\x03\x04\x14\x00")
     assert (refused.reason, refused.params["detected"]) == ("type", "zip")
+
+
+@pytest.mark.parametrize(
+    "head",
+    [PDF_HEAD + b"\n<html><script>document.cookie</script>", JPEG_HEAD + b"<SVG onload=x>",
+     PNG_HEAD + b"\x00<!DOCTYPE html>", PDF_HEAD + b" <iframe src=//x>"],
+)  # fmt: skip
+def test_a_web_page_behind_a_pdf_or_image_header_is_refused_as_html(head: bytes) -> None:
+    refused = rejection(name="ket-qua.pdf", head=head)
+    assert (refused.reason, refused.params["detected"]) == ("type", "html")
+
+
+@pytest.mark.parametrize(
+    ("name", "mime", "kind"),
+    [("scan.PDF", "", "pdf"), ("anh.jpeg", "application/octet-stream", "jpeg"),
+     ("anh.jpe", "", "jpeg"), ("tep", "image/png", "png"), ("tep", "image/jpeg; q=1", "jpeg"),
+     ("anh.png", "application/pdf", "png"), ("tep.bin", "text/html", None), ("tep", "", None)],
+)  # fmt: skip
+def test_the_declared_kind_is_the_extension_then_the_mime_type(
+    name: str, mime: str, kind: str | None
+) -> None:
+    assert declared_kind(name, mime) == kind
+
+
+def test_a_file_whose_name_says_another_accepted_kind_is_refused() -> None:
+    check_declared("scan.pdf", "application/pdf", "pdf")  # agrees: nothing raised
+    check_declared("paste", "", "png")  # claims nothing: only its bytes count
+    with pytest.raises(UploadRejected) as caught:
+        check_declared("giay-to.pdf", "application/pdf", "png")
+    assert caught.value.reason == "mismatch"
+    assert dict(caught.value.params) == {
+        "name": "giay-to.pdf",
+        "declared": "pdf",
+        "detected": "png",
+    }
 
 
 def test_unknown_content_is_refused_as_unknown() -> None:

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from bot.channels.telegram_webhook import PATH, WebhookFirst
-from bot.web.limits import DEFAULT_LIMIT
+from bot.web.limits import WEBHOOK_LIMIT
 
 
 def front() -> tuple[WebhookFirst, list[bytes]]:
@@ -44,7 +44,7 @@ async def test_an_update_reaches_the_webhook_and_its_answer_goes_back() -> None:
 
 async def test_a_body_over_the_cap_is_refused_before_the_webhook_sees_it() -> None:
     app, received = front()
-    answer = await call(app, "POST", PATH, b"x" * (DEFAULT_LIMIT + 1))
+    answer = await call(app, "POST", PATH, b"x" * (WEBHOOK_LIMIT + 1))
     assert answer.status_code == 413
     assert answer.json()["error"] == "too_large"
     assert received == []
