@@ -6,6 +6,13 @@
 //
 // Messages that are not replies (a receipt once the bank confirms a payment) are pushed: the
 // page polls /chat/api/events with the id of the last one it showed, which acknowledges it.
+//
+// Like the chats people know: every bubble shows its time (Vietnam's, from the item's `at`
+// when it has one); only the newest answer's buttons are live, a pressed or outdated one is
+// greyed out and inert, and a tap while a request is in flight does nothing; the citizen's
+// own files show as a thumbnail or a file card; files may be several, dropped or pasted; the
+// text box gets the keyboard the question `expects`. A history item has a reply item's shape
+// (plus `at`): addBotMessage renders it, then retireButtons(first of the newest answer).
 "use strict";
 
 (() => {
@@ -95,6 +102,8 @@
     money: '<rect x="3" y="6" width="18" height="12" rx="2"/><circle cx="12" cy="12" r="2.5"/>',
     minus: '<path d="M5 12h14"/>',
     menu: '<path d="M4 7h16M4 12h16M4 17h16"/>',
+    square: '<rect x="5.5" y="5.5" width="13" height="13" rx="2"/>',
+    bolt: '<path d="M13 3 5 13.5h6L10 21l8-10.5h-6z"/>',
   };
   // A leading emoji in a button label (the catalogue writes them for every platform) is drawn
   // as one of the icons above; "" drops it (a flag beside the language's own name).
@@ -108,6 +117,7 @@
     "🔒": "lock", "💳": "card", "🏦": "bank", "🏢": "bank", "⚠": "warning", "🖼": "image",
     "💬": "chat", "🚪": "logout", "👥": "people", "📢": "megaphone", "📊": "chart", "⏰": "clock",
     "📅": "calendar", "👀": "eye", "💰": "money", "➖": "minus", "🇻🇳": "", "🇬🇧": "",
+    "⬜": "square", "▫": "square", "⚡": "bolt",
   };
   const LEADING_EMOJI =
     /^((?:\p{Regional_Indicator}{2})|(?:\p{Extended_Pictographic}\uFE0F?(?:\u200D\p{Extended_Pictographic}\uFE0F?)*))\s*/u;
@@ -379,6 +389,29 @@
     return el;
   }
 
+  // A line of a bot message that starts with an emoji (a document, a ticked checklist item)
+  // starts with its icon instead; the emoji stays for screen readers and copied text.
+  function iconLines(text) {
+    const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+    const starts = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      let at = node;
+      while (at !== text && !at.previousSibling && at.parentNode !== text) at = at.parentNode;
+      const before = at.previousSibling;
+      if (before && before.nodeName !== "BR") continue;
+      const match = LEADING_EMOJI.exec(node.data);
+      const name = match ? EMOJI_ICONS[match[1].replace(/\uFE0F/g, "")] : undefined;
+      if (name) starts.push([node, match]);
+    }
+    for (const [node, match] of starts) {
+      const spoken = document.createElement("span");
+      spoken.className = "emoji-text"; // in the text, but drawn at no size
+      spoken.textContent = match[0];
+      node.data = node.data.slice(match[0].length);
+      node.before(icon(EMOJI_ICONS[match[1].replace(/\uFE0F/g, "")]), spoken);
+    }
+  }
+
   // When a message was sent, as HH:MM in Vietnam: `at` (ISO 8601) if valid, else now.
   function stamp(el, at) {
     const given = typeof at === "string" && at ? new Date(at) : null;
@@ -626,6 +659,7 @@
     const text = document.createElement("div");
     text.className = "text";
     text.innerHTML = message.html || ""; // the server sends only <b>, <i>, <code>, <br>
+    iconLines(text);
     el.append(text);
     if (COPYABLE.has(el.dataset.key)) {
       for (const code of text.querySelectorAll("code")) {
@@ -684,7 +718,8 @@
   }
 
   // Buttons of messages before `first` are spent: greyed out, and a tap on them does nothing
-  // (they stay focusable, so a screen reader still finds what was offered).
+  // (they stay focusable, so a screen reader still finds what was offered). Without `first`,
+  // every button shown is spent.
   function retireButtons(first) {
     for (const button of log.querySelectorAll(".msg.bot button[data-payload]")) {
       if (button.getAttribute("aria-disabled") === "true") continue;
