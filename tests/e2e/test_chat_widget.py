@@ -322,4 +322,12 @@ def test_icons_not_emoji_and_track_a_dossier_from_the_menu(
     listed = chat.replies_after(before)
     assert keys(listed) == ["identity.dossiers_login", "menu.main"]  # a guest has none to see
     assert chat.user_texts()[-1] == "Hồ sơ đã nộp"
+
+    # In English, the menu speaks English too.
+    chat.send("/lang")
+    chat.click("English")
+    assert toggle.get_attribute("aria-label") == "Menu"
+    toggle.click()
+    assert "Track a dossier" in entries.all_inner_texts()
+    assert chat.page.locator("#track-label").inner_text() == "Dossier code (printed on the receipt)"
     assert chat.errors == []
