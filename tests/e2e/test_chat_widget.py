@@ -197,7 +197,7 @@ def test_used_and_outdated_buttons_are_inert(
 
 
 def test_files_previewed_several_at_once_dropped_and_pasted(
-    live_server: LiveServer, context: BrowserContext
+    live_server: LiveServer, context: BrowserContext, axe: str
 ) -> None:
     chat = ChatPage.open(context, live_server.url)
     before = chat.bot_count()
@@ -224,6 +224,8 @@ def test_files_previewed_several_at_once_dropped_and_pasted(
     assert card.locator("img").count() == 0 and card.locator("svg.icon-file").count() == 1
     assert card.locator(".text").inner_text() == "to-khai.pdf"
     assert card.locator(".kind").inner_text() == "Tệp PDF · 15 B"
+    uploads.nth(0).evaluate("(el) => el.scrollIntoView({ block: 'start' })")  # for the picture
+    review(chat.page, axe, "uploads")
 
     # Dropped on the page, then pasted into the text box: each is sent like an attached file.
     for event, target in (("drop", ".app"), ("paste", "#input")):
