@@ -110,7 +110,7 @@ def test_every_bubble_has_its_time_in_vietnam(live_server: LiveServer, browser: 
                             "key": "push.status",
                             "kind": "text",
                             "html": "Hồ sơ đã được tiếp nhận.",
-                            "buttons": [],
+                            "buttons": [[{"label": "📂 Hồ sơ đã nộp", "payload": "m:dossiers"}]],
                             "at": "2026-01-02T03:04:05+00:00",
                         },
                     }
@@ -121,6 +121,10 @@ def test_every_bubble_has_its_time_in_vietnam(live_server: LiveServer, browser: 
     chat.page.locator('.msg.bot[data-key="push.status"] time.stamp').wait_for(timeout=15_000)
     pushed = chat.page.locator('.msg.bot[data-key="push.status"] time.stamp')
     assert pushed.inner_text() == "10:04"  # 03:04 UTC is 10:04 in Hà Nội
+    # A push comes between the citizen's steps: the results on screen can still be pressed.
+    results = chat.page.locator('.msg.bot[data-key="search.results_page"] button')
+    assert results.count() > 1
+    assert chat.page.locator('.msg.bot[data-key="search.results_page"] .spent').count() == 0
     assert chat.errors == []
     london.close()
 

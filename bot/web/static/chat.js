@@ -1441,8 +1441,8 @@
       }
       if (!shown.length) return;
       store.set(STORE_EVENTS, String(last));
-      // A pushed message that offers buttons (the receipt) is the one to answer now.
-      if (shown.some((el) => el.classList.contains("with-buttons"))) retireButtons(shown[0]);
+      // Earlier buttons stay live: a push (a status change) comes between the citizen's
+      // steps, and the question on screen still waits for its answer.
       if (following()) reveal(shown[0]); // unless the citizen scrolled up to read
     }
 
