@@ -15,8 +15,9 @@ def web_message(
     texts: TextCatalog,
     media_url: Callable[[str], str] | None = None,
 ) -> dict[str, Any]:
-    """A JSON-ready message: safe HTML (only <b>, <i>, <code> and <br>), buttons, and the
-    URL of its image or document (signed for this chat)."""
+    """A JSON-ready message: safe HTML (only <b>, <i>, <code> and <br>), buttons, the URL of
+    its image or document (signed for this chat), and what a typed answer looks like
+    (`expects`: text, number, id_number, phone, code or email; the page fits its keyboard)."""
     html = texts.render(message.text, lang).replace("\n", "<br>")
     return {
         "key": message.text.key,
@@ -30,4 +31,5 @@ def web_message(
         "media_name": message.media_name or None,
         "request_contact": message.request_contact,
         "replaces": message.replaces or None,
+        "expects": message.expects.value,
     }

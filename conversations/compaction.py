@@ -51,7 +51,9 @@ def parts(message: Outgoing) -> tuple[Outgoing, ...]:
     *plain, last = lines.items
     return (
         *(Outgoing(text) for text in plain),
-        Outgoing(last, message.buttons, request_contact=message.request_contact),
+        Outgoing(
+            last, message.buttons, request_contact=message.request_contact, expects=message.expects
+        ),
     )
 
 
@@ -68,4 +70,5 @@ def _join(run: Sequence[Outgoing]) -> Outgoing:
         Text(JOINED, {"parts": Lines(items, SEPARATOR)}),
         last.buttons,
         request_contact=last.request_contact,
+        expects=last.expects,
     )

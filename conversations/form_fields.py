@@ -7,7 +7,7 @@ from datetime import date
 
 from conversations import payloads
 from conversations.cards import both
-from conversations.messages import Button, Day, Lines, Money, Text, btn, raw
+from conversations.messages import Button, Day, Expects, Lines, Money, Text, btn, raw
 from conversations.validation_texts import grouped
 from services.answers import JsonValue
 from services.applicant import for_self
@@ -74,6 +74,22 @@ def address_line(value: Mapping[str, str]) -> str:
     """detail, ward, province."""
     parts = (value.get("detail", ""), value.get("ward", ""), value.get("province", ""))
     return ", ".join(part for part in parts if part)
+
+
+# The keyboard each field type wants (any other: ordinary text).
+_EXPECTS = {
+    FieldType.CCCD: Expects.ID_NUMBER,
+    FieldType.PHONE: Expects.PHONE,
+    FieldType.NUMBER: Expects.NUMBER,
+    FieldType.MONEY: Expects.NUMBER,
+    FieldType.ACCOUNT: Expects.NUMBER,
+    FieldType.EMAIL: Expects.EMAIL,
+}
+
+
+def expects(field_type: FieldType) -> Expects:
+    """What a typed answer to a field of this type looks like."""
+    return _EXPECTS.get(field_type, Expects.TEXT)
 
 
 def question(

@@ -161,6 +161,18 @@ class Button:
     payload: str
 
 
+class Expects(StrEnum):
+    """What the answer to a question looks like, so that a keyboard can fit it (the web chat
+    shows a digit keypad for an ID number, a phone keypad for a phone number)."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    ID_NUMBER = "id_number"
+    PHONE = "phone"
+    CODE = "code"  # a one-time code sent by SMS
+    EMAIL = "email"
+
+
 class OutgoingKind(StrEnum):
     """What kind of message the bot sends."""
 
@@ -176,6 +188,7 @@ class Outgoing:
     `replaces`: a key naming a message that updates in place (a broadcast's live progress).
     A later message with the same key in the same chat replaces the earlier one where the
     platform can (Telegram edits it, the web chat swaps it); elsewhere it is sent anew.
+    `expects`: what a typed answer to this message looks like (a hint for the keyboard).
     """
 
     text: Text
@@ -185,6 +198,7 @@ class Outgoing:
     media_name: str = ""
     request_contact: bool = False
     replaces: str = ""
+    expects: Expects = Expects.TEXT
 
 
 def say(key: str, buttons: tuple[tuple[Button, ...], ...] = (), **params: object) -> Outgoing:

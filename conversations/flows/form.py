@@ -46,7 +46,7 @@ __all__ = [
     "resume",
     "start",
 ]
-from conversations.form_fields import OPTION_LIST, question
+from conversations.form_fields import OPTION_LIST, expects, question
 from conversations.messages import (
     Incoming,
     IncomingKind,
@@ -153,7 +153,8 @@ async def ask(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Tu
     fixed = form_identity.locked(ctx, proc, draft.answers)
     text, buttons = question(proc, spec, draft.answers, data.editing, data.page, fixed)
     buttons = (*form_identity.login_row(ctx, proc, spec, draft.answers), *buttons)
-    return Turn(NAME, FormState.AWAITING_ANSWER, data, (Outgoing(text, buttons),))
+    message = Outgoing(text, buttons, expects=expects(spec.type))
+    return Turn(NAME, FormState.AWAITING_ANSWER, data, (message,))
 
 
 # ---------------------------------------------------------------- moving on

@@ -22,7 +22,16 @@ from typing import Any
 from conversations import payloads
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home
-from conversations.messages import Button, Incoming, IncomingKind, Outgoing, Text, btn, say
+from conversations.messages import (
+    Button,
+    Expects,
+    Incoming,
+    IncomingKind,
+    Outgoing,
+    Text,
+    btn,
+    say,
+)
 from conversations.payloads import Verb
 from conversations.validation_texts import phone_error_text
 from services.citizens import Citizen, Person
@@ -101,7 +110,8 @@ def _ask_consent(data: LoginData) -> Turn:
 
 def _ask_id(data: LoginData) -> Turn:
     buttons = ((btn("btn.cancel", payloads.do("cancel")),),)
-    return Turn(NAME, LoginState.AWAITING_ID, data, (say("login.ask_id", buttons),))
+    ask = Outgoing(Text("login.ask_id"), buttons, expects=Expects.ID_NUMBER)
+    return Turn(NAME, LoginState.AWAITING_ID, data, (ask,))
 
 
 def _ask_phone(data: LoginData) -> Turn:
@@ -110,7 +120,9 @@ def _ask_phone(data: LoginData) -> Turn:
     )
     if data.phone:  # a send was refused for now: offer to try again without retyping
         buttons = ((btn("login.retry_send", payloads.do("resend")),), *buttons)
-    message = Outgoing(Text("login.ask_phone"), buttons, request_contact=True)
+    message = Outgoing(
+        Text("login.ask_phone"), buttons, request_contact=True, expects=Expects.PHONE
+    )
     return Turn(NAME, LoginState.AWAITING_PHONE, data, (message,))
 
 
@@ -122,7 +134,8 @@ def _code_buttons() -> tuple[tuple[Button, ...], ...]:
 
 
 def _ask_code(data: LoginData, *before: Outgoing) -> Turn:
-    ask = Outgoing(Text("login.ask_code", {"phone": mask_phone(data.phone)}), _code_buttons())
+    text = Text("login.ask_code", {"phone": mask_phone(data.phone)})
+    ask = Outgoing(text, _code_buttons(), expects=Expects.CODE)
     return Turn(NAME, LoginState.AWAITING_CODE, data, (*before, ask))
 
 

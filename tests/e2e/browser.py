@@ -25,7 +25,8 @@ _MESSAGES_JS = """(from) => Array.from(document.querySelectorAll('.msg.bot')).sl
     (el) => ({
         key: el.dataset.key,
         text: el.querySelector('.text').innerText,
-        buttons: Array.from(el.querySelectorAll('.buttons button'), (b) => b.textContent),
+        buttons: Array.from(el.querySelectorAll('.buttons button'),
+            (b) => b.dataset.label ?? b.textContent),
         media: el.querySelector('img.media')?.getAttribute('src')
             ?? el.querySelector('a.doc-link')?.getAttribute('href') ?? '',
         event_id: el.dataset.eventId ?? '',
@@ -64,7 +65,8 @@ _IMAGE_LOADED_JS = "(img) => img.complete && img.naturalWidth > 0"
 
 @dataclass(frozen=True, slots=True)
 class BotMessage:
-    """One bot bubble as shown: its message id, visible text and button labels."""
+    """One bot bubble as shown: its message id, visible text and button labels (as the bot
+    wrote them: the page draws a label's leading emoji as an icon)."""
 
     key: str
     text: str
@@ -146,6 +148,11 @@ class ChatPage:
         # page's Content-Security-Policy (no 'unsafe-eval') refuses.
         self.page.wait_for_function("() => document.body.dataset.state === 'idle'")
 
+    def replies_after(self, before: int) -> list[BotMessage]:
+        """Wait for the answer to an action taken some other way (the page's menu, a drop)
+        while the page showed `before` bot bubbles, and return the new bubbles."""
+        return self._await_replies(before)
+
     def _await_replies(self, before: int) -> list[BotMessage]:
         self.page.wait_for_function(_REPLIED_JS, arg=before)
         return self.messages(before)
@@ -181,7 +188,7 @@ class ChatPage:
                     const buttons = Array.from(messages[m].querySelectorAll('.buttons button'));
                     let best = null;
                     buttons.forEach((button, b) => {
-                        const text = button.textContent.trim();
+                        const text = (button.dataset.label ?? button.textContent).trim();
                         const rank = text === label ? 0 : exact ? -1
                             : text.startsWith(label) ? 1 : text.includes(label) ? 2 : -1;
                         if (rank < 0) return;

@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from bot.bootstrap import prepare_database
 from bot.settings import Settings
+from tests.e2e.accessibility import axe_script
 from tests.privacy import SERVER_LOGS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -210,3 +211,12 @@ def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with ThreadPoolExecutor(1) as pool:  # its own event loop, whatever runs in this thread
         pool.submit(asyncio.run, prepare()).result()
     return folder / "db.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def axe() -> str:
+    """axe-core's script (installed from tests/e2e/axe with `npm ci` when missing)."""
+    try:
+        return axe_script()
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)

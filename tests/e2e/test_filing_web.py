@@ -23,13 +23,12 @@ import zxingcpp
 from PIL import Image, ImageDraw
 from playwright.sync_api import BrowserContext, Request, Route
 
+from tests.e2e.accessibility import review
 from tests.e2e.browser import BotMessage, ChatPage
 from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 
-PAYMENT_SHOT = "/tmp/payment.png"
-RECEIPT_SHOT = "/tmp/receipt-chat.png"
 # Demo citizens (storage/seed/citizens.yaml): each test logs in with its own phone, so that
 # neither waits for the other's resend rule.
 HOA_ID, HOA_PHONE = "004195118046", "0912345678"
@@ -190,7 +189,7 @@ def decode_qr(content: bytes) -> list[str]:
 
 
 def test_file_pay_and_receive_the_receipt(
-    filing_server: LiveServer, context: BrowserContext, tmp_path: Path
+    filing_server: LiveServer, context: BrowserContext, tmp_path: Path, axe: str
 ) -> None:
     chat = ChatPage.open(context, filing_server.url)
     polls: list[Request] = []
@@ -210,10 +209,10 @@ def test_file_pay_and_receive_the_receipt(
     line = checklist_line(received[1].text, PROOF)
     assert line == f"✅ {PROOF} — 1 tệp: hop-dong-thue-nha.pdf"
     states = chat.upload_states()
-    assert states[0].name == "📎 hop-dong-thue-nha.pdf"
+    assert states[0].name == "hop-dong-thue-nha.pdf"
     assert states[0].meta.startswith("Đang tải lên…") and "KB" in states[0].meta, states
-    assert states[-1].state == "sent" and states[-1].meta.startswith("✓ "), states
-    assert chat.user_texts()[-1] == "📎 hop-dong-thue-nha.pdf"
+    assert states[-1].state == "sent" and re.fullmatch(r"[\d,]+ KB", states[-1].meta), states
+    assert chat.user_texts()[-1] == "hop-dong-thue-nha.pdf"
 
     # A real JPEG for the parents' consent, then the PDF again, from the store.
     assert chat.click(f"📎 {CONSENT}", exact=True)[-1].key == "docs.checklist"
@@ -269,7 +268,7 @@ def test_file_pay_and_receive_the_receipt(
     assert emv(napas["01"])["01"] == account == "1234567890"
     assert emv(fields["62"])["08"] == reference  # the exact transfer reference
     assert fields["63"] == crc16(text[:-4])
-    chat.screenshot(PAYMENT_SHOT)
+    review(chat.page, axe, "payment")  # axe-core on a phone and a desktop, and screenshots
 
     # The demo bank pays; the receipt arrives by itself (pushed, not a reply).
     paying = chat.click("🏦 Giả lập chuyển khoản (bản demo)", exact=True)
@@ -282,7 +281,7 @@ def test_file_pay_and_receive_the_receipt(
     assert picture.get_attribute("alt") == "Biên nhận hồ sơ"
     assert dossier in decode_qr(chat.fetch(receipt.media))
     chat.page.wait_for_timeout(300)  # the image has settled: scrolled into view
-    chat.screenshot(RECEIPT_SHOT)
+    review(chat.page, axe, "receipt")
     # Then the electronic fee receipt, a PDF, also pushed.
     fee_receipt = chat.wait_for_event("papers.receipt_caption")
     assert f"BL-{dossier}-01" in fee_receipt.text and "7.000 đ" in fee_receipt.text
@@ -301,6 +300,16 @@ def test_file_pay_and_receive_the_receipt(
     assert dossiers.key == "dossiers.list"
     listed = [b for b in (*dossiers.buttons, *dossiers.text.splitlines()) if dossier in b]
     assert len(listed) == 1 and "Mới đăng ký" in listed[0], dossiers
+
+    # "Tra cứu hồ sơ" in the page's menu: the owner sees the dossier's own card.
+    chat.page.locator("#menu-toggle").click()
+    chat.page.locator('[data-menu="track"]').click()
+    chat.page.locator("#track-code").fill(dossier)
+    before = chat.bot_count()
+    chat.page.locator("#track-code").press("Enter")
+    card = chat.replies_after(before)[-1]
+    assert card.key == "dossiers.card" and dossier in card.text, card
+    assert chat.user_texts()[-1] == f"Tra cứu hồ sơ {dossier}"
 
     # A reload keeps the chat and never shows a pushed message again.
     chat.reload()
@@ -346,9 +355,9 @@ def test_refused_files_say_why_and_attach_nothing(
         assert "tệp:" not in replies[1].text  # nothing attached anywhere
         assert chat.upload_states()[-1].state == "refused"
     warnings = {s.name: s.warning for s in chat.upload_states()}
-    assert warnings["📎 ban-scan.pdf"] == "⚠️ Tệp lớn hơn 10 MB, có thể bị từ chối."
-    assert warnings["📎 giay-to.zip"].startswith("⚠️ Chỉ nhận PDF, JPG, PNG")
-    assert warnings["📎 photo.jpg"] == ""  # only the server can tell
+    assert warnings["ban-scan.pdf"] == "Tệp lớn hơn 10 MB, có thể bị từ chối."
+    assert warnings["giay-to.zip"].startswith("Chỉ nhận PDF, JPG, PNG")
+    assert warnings["photo.jpg"] == ""  # only the server can tell
     assert "🗑️ Gỡ tệp đã gửi" not in chat.last().buttons  # nothing to remove
 
     # A proxy in front of the bot refusing a large body (nginx answers 413 in HTML): the page
@@ -406,7 +415,7 @@ def test_pushed_messages_in_order_once_and_not_polled_when_hidden(
     page.locator('.msg.bot[data-event-id="9"]').wait_for(state="attached")
     assert [m.event_id for m in chat.messages() if m.event_id] == ["4", "9"]
     link = page.locator('[data-event-id="9"] a.doc-link')
-    assert link.inner_text() == "📄 ket-qua.pdf"
+    assert link.inner_text() == "ket-qua.pdf" and link.locator("svg.icon-file").count() == 1
     assert link.get_attribute("download") == "ket-qua.pdf"
     page.wait_for_timeout(2500)  # polled again, with the same events still offered
     assert asked[-1] == 9 and page.locator(".msg.bot[data-event-id]").count() == 2

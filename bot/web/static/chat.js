@@ -6,6 +6,13 @@
 //
 // Messages that are not replies (a receipt once the bank confirms a payment) are pushed: the
 // page polls /chat/api/events with the id of the last one it showed, which acknowledges it.
+//
+// Like the chats people know: every bubble shows its time (Vietnam's, from the item's `at`
+// when it has one); only the newest answer's buttons are live, a pressed or outdated one is
+// greyed out and inert, and a tap while a request is in flight does nothing; the citizen's
+// own files show as a thumbnail or a file card; files may be several, dropped or pasted; the
+// text box gets the keyboard the question `expects`. A history item has a reply item's shape
+// (plus `at`): addBotMessage renders it, then retireButtons(first of the newest answer).
 "use strict";
 
 (() => {
@@ -36,6 +43,84 @@
   const WIDE = window.matchMedia("(min-width: 1180px)"); // room for the phone beside the chat
   // The bot is waiting for the ID number, the phone or the code: an SMS may be on its way.
   const LOGIN_WAITING = new Set(["login.ask_id", "login.ask_phone", "login.ask_code"]);
+  const TIME_ZONE = "Asia/Ho_Chi_Minh"; // every time a person sees is Vietnam's
+  const IMAGE_TYPE = /^image\/(png|jpeg|gif|webp)$/i; // shown as a thumbnail of the file
+  // The keyboard a question wants (`expects` of the reply): inputmode and autocomplete.
+  const KEYBOARDS = {
+    number: { mode: "numeric", complete: "off" },
+    id_number: { mode: "numeric", complete: "off" },
+    phone: { mode: "tel", complete: "tel" },
+    code: { mode: "numeric", complete: "one-time-code" },
+    email: { mode: "email", complete: "email" },
+  };
+  const TOUCH = window.matchMedia("(pointer: coarse)");
+
+  // Icons drawn inline (24x24, stroked in the text colour): no icon font, nothing fetched.
+  const ICONS = {
+    home: '<path d="M3.5 11 12 4l8.5 7M6 9.5V20h4.5v-5.5h3V20H18V9.5"/>',
+    search: '<circle cx="10.5" cy="10.5" r="6"/><path d="m15 15 5.5 5.5"/>',
+    track:
+      '<path d="M13 3H6v18h5M13 3l5 5v3M13 3v5h5"/><circle cx="16" cy="16" r="3.2"/>' +
+      '<path d="m18.4 18.4 2.6 2.6"/>',
+    book: '<path d="M5 18.5V5.5A2.5 2.5 0 0 1 7.5 3H19v14H7.5A2.5 2.5 0 0 0 5 19.5 2.5 2.5 0 0 0 7.5 22H19"/>',
+    edit: '<path d="M4 20h4L19.5 8.5l-4-4L4 16z"/><path d="m13.5 6.5 4 4"/>',
+    help: '<circle cx="12" cy="12" r="9"/><path d="M9.5 9.5a2.5 2.5 0 1 1 3.4 2.3c-.6.3-.9.8-.9 1.5v.7M12 17h.01"/>',
+    globe:
+      '<circle cx="12" cy="12" r="9"/><path d="M3 12h18M12 3c2.4 2.6 3.5 5.6 3.5 9s-1.1 6.4-3.5 9' +
+      'c-2.4-2.6-3.5-5.6-3.5-9S9.6 5.6 12 3z"/>',
+    user: '<circle cx="12" cy="8" r="4"/><path d="M4 21c1.1-4 4.2-6 8-6s6.9 2 8 6"/>',
+    folder: '<path d="M3 6.5A1.5 1.5 0 0 1 4.5 5H9l2 2.2h8.5A1.5 1.5 0 0 1 21 8.7v9.8a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 18.5z"/>',
+    check: '<path d="m5 12.5 4.5 4.5L19 7.5"/>',
+    back: '<path d="M19 12H5m6-6-6 6 6 6"/>',
+    forward: '<path d="M5 12h14m-6-6 6 6-6 6"/>',
+    close: '<path d="M6 6l12 12M18 6 6 18"/>',
+    send: '<path d="M12 15V4M7.5 8.5 12 4l4.5 4.5M4 15v4a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-4"/>',
+    attach:
+      '<path d="m16.5 6.5-7.8 7.8a1.9 1.9 0 0 0 2.7 2.7l8-8a3.6 3.6 0 0 0-5.1-5.1l-8.3 8.3' +
+      'a5.3 5.3 0 0 0 7.5 7.5l7.2-7.2"/>',
+    file: '<path d="M6 3h8l4 4v14H6z"/><path d="M14 3v4h4M9 12h6M9 16h6"/>',
+    trash: '<path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13"/>',
+    bell: '<path d="M6 16v-5a6 6 0 0 1 12 0v5l2 2H4z"/><path d="M10 20.5a2 2 0 0 0 4 0"/>',
+    mute: '<path d="M6 16v-5a6 6 0 0 1 12 0v5l2 2H4z"/><path d="M10 20.5a2 2 0 0 0 4 0M3 3l18 18"/>',
+    refresh: '<path d="M20 12a8 8 0 1 1-2.4-5.7M20 4v5h-5"/>',
+    phone: '<rect x="6.5" y="2.5" width="11" height="19" rx="2.2"/><path d="M10.5 18.2h3"/>',
+    lock: '<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V8a4 4 0 0 1 8 0v3"/>',
+    card: '<rect x="3" y="5" width="18" height="14" rx="2"/><path d="M3 10h18M7 15h4"/>',
+    bank: '<path d="M3 9.5 12 4l9 5.5M5 10v8m4.7-8v8m4.6-8v8M19 10v8M3 20h18"/>',
+    warning: '<path d="M12 3.5 21.5 20h-19z"/><path d="M12 10v4.5M12 17.2h.01"/>',
+    image: '<rect x="3" y="4" width="18" height="16" rx="2"/><circle cx="8.5" cy="9.5" r="1.5"/><path d="m21 16-5-5-9 9"/>',
+    chat: '<path d="M4 5h16v11H9l-5 4z"/>',
+    logout: '<path d="M14 4h5v16h-5M10 8l-4 4 4 4M6 12h10"/>',
+    people:
+      '<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c.8-3.5 3.3-5.5 6.5-5.5s5.7 2 6.5 5.5' +
+      'M16 4.5a3.5 3.5 0 0 1 0 7m2 3.3c1.9.7 3.1 2.5 3.5 5.2"/>',
+    megaphone: '<path d="M3 10v4h4l8 5V5l-8 5zM18.5 9a4 4 0 0 1 0 6"/>',
+    chart: '<path d="M4 20V11m6 9V4m6 16v-7M3 20h18"/>',
+    clock: '<circle cx="12" cy="13" r="8"/><path d="M12 9v4l3 2M9 2.5h6"/>',
+    calendar: '<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4m8-4v4"/>',
+    eye: '<path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>',
+    money: '<rect x="3" y="6" width="18" height="12" rx="2"/><circle cx="12" cy="12" r="2.5"/>',
+    minus: '<path d="M5 12h14"/>',
+    menu: '<path d="M4 7h16M4 12h16M4 17h16"/>',
+    square: '<rect x="5.5" y="5.5" width="13" height="13" rx="2"/>',
+    bolt: '<path d="M13 3 5 13.5h6L10 21l8-10.5h-6z"/>',
+  };
+  // A leading emoji in a button label (the catalogue writes them for every platform) is drawn
+  // as one of the icons above; "" drops it (a flag beside the language's own name).
+  const EMOJI_ICONS = {
+    "🏠": "home", "🏘": "home", "🔎": "search", "🔍": "search", "📚": "book", "📝": "edit",
+    "✏": "edit", "❓": "help", "🌐": "globe", "👤": "user", "📂": "folder", "🗂": "folder",
+    "✅": "check", "✔": "check", "☑": "check", "⬅": "back", "◀": "back", "↩": "back",
+    "➡": "forward", "▶": "forward", "⏭": "forward", "✖": "close", "❌": "close", "🛑": "close",
+    "⛔": "close", "📤": "send", "📎": "attach", "📄": "file", "🧾": "file", "🗑": "trash",
+    "🔔": "bell", "🔕": "mute", "🔄": "refresh", "🔁": "refresh", "📱": "phone", "🔐": "lock",
+    "🔒": "lock", "💳": "card", "🏦": "bank", "🏢": "bank", "⚠": "warning", "🖼": "image",
+    "💬": "chat", "🚪": "logout", "👥": "people", "📢": "megaphone", "📊": "chart", "⏰": "clock",
+    "📅": "calendar", "👀": "eye", "💰": "money", "➖": "minus", "🇻🇳": "", "🇬🇧": "",
+    "⬜": "square", "▫": "square", "⚡": "bolt",
+  };
+  const LEADING_EMOJI =
+    /^((?:\p{Regional_Indicator}{2})|(?:\p{Extended_Pictographic}\uFE0F?(?:\u200D\p{Extended_Pictographic}\uFE0F?)*))\s*/u;
 
   // Texts of the page itself; the bot's own texts come from the server.
   const UI = {
@@ -49,7 +134,7 @@
       typing: "Đang trả lời…",
       failed: "Không gửi được tin nhắn. Vui lòng thử lại.",
       retry: "🔄 Thử lại",
-      document: "📄 Tải tệp",
+      document: "Tải tệp",
       image: "Hình ảnh",
       imageQr: "Mã QR thanh toán",
       imageReceipt: "Biên nhận hồ sơ",
@@ -75,6 +160,17 @@
       phoneOld: "mã cũ",
       close: "Đóng",
       timeLocale: "vi-VN",
+      menu: "Danh mục",
+      menuHome: "Danh mục chính",
+      menuTrack: "Tra cứu hồ sơ",
+      menuDossiers: "Hồ sơ đã nộp",
+      menuHelp: "Hướng dẫn",
+      menuLang: "Ngôn ngữ / Language",
+      trackLabel: "Mã hồ sơ (in trên biên nhận)",
+      trackSubmit: "Tra cứu",
+      trackShown: (code) => `Tra cứu hồ sơ ${code}`,
+      dropHint: "Thả tệp vào đây để gửi",
+      fileOf: (type, size) => `Tệp ${type} · ${size}`,
     },
     en: {
       subtitle: "Administrative procedures assistant",
@@ -86,7 +182,7 @@
       typing: "Replying…",
       failed: "The message could not be sent. Please try again.",
       retry: "🔄 Try again",
-      document: "📄 Download file",
+      document: "Download file",
       image: "Image",
       imageQr: "Payment QR code",
       imageReceipt: "Dossier receipt",
@@ -112,9 +208,21 @@
       phoneOld: "old code",
       close: "Close",
       timeLocale: "en-GB",
+      menu: "Menu",
+      menuHome: "Main menu",
+      menuTrack: "Track a dossier",
+      menuDossiers: "My dossiers",
+      menuHelp: "Help",
+      menuLang: "Ngôn ngữ / Language",
+      trackLabel: "Dossier code (printed on the receipt)",
+      trackSubmit: "Track",
+      trackShown: (code) => `Track dossier ${code}`,
+      dropHint: "Drop files here to send them",
+      fileOf: (type, size) => `${type} file · ${size}`,
     },
   };
 
+  const app = document.querySelector(".app");
   const log = document.getElementById("log");
   const form = document.getElementById("composer");
   const input = document.getElementById("input");
@@ -186,7 +294,9 @@
     attachButton.setAttribute("aria-label", t("attach"));
     attachButton.title = t("attach");
     log.setAttribute("aria-label", t("log"));
+    app.dataset.drop = t("dropHint");
     phone.translate();
+    menu.translate();
   }
 
   function setBusy(busy) {
@@ -250,13 +360,85 @@
     } else scrollToEnd();
   }
 
-  function addUserBubble(text) {
+  // ------------------------------------------------------------------ icons and times
+
+  function icon(name) {
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", `icon icon-${name}`);
+    svg.innerHTML = ICONS[name]; // our own constant markup, never anything received
+    return svg;
+  }
+
+  // The label's leading emoji as an icon (if we draw one for it) and the rest as text.
+  // `data-label` keeps the label as the bot wrote it.
+  function labelled(el, label) {
+    const text = typeof label === "string" ? label : "";
+    el.dataset.label = text;
+    const match = LEADING_EMOJI.exec(text);
+    const name = match ? EMOJI_ICONS[match[1].replace(/\uFE0F/g, "")] : undefined;
+    if (name === undefined) {
+      el.textContent = text;
+      return el;
+    }
+    const rest = document.createElement("span");
+    rest.textContent = text.slice(match[0].length);
+    el.replaceChildren(...(name ? [icon(name)] : []), rest);
+    return el;
+  }
+
+  // A line of a bot message that starts with an emoji (a document, a ticked checklist item)
+  // starts with its icon instead; the emoji stays for screen readers and copied text.
+  function iconLines(text) {
+    const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+    const starts = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      let at = node;
+      while (at !== text && !at.previousSibling && at.parentNode !== text) at = at.parentNode;
+      const before = at.previousSibling;
+      if (before && before.nodeName !== "BR") continue;
+      const match = LEADING_EMOJI.exec(node.data);
+      const name = match ? EMOJI_ICONS[match[1].replace(/\uFE0F/g, "")] : undefined;
+      if (name) starts.push([node, match]);
+    }
+    for (const [node, match] of starts) {
+      const spoken = document.createElement("span");
+      spoken.className = "emoji-text"; // in the text, but drawn at no size
+      spoken.textContent = match[0];
+      node.data = node.data.slice(match[0].length);
+      node.before(icon(EMOJI_ICONS[match[1].replace(/\uFE0F/g, "")]), spoken);
+    }
+  }
+
+  // When a message was sent, as HH:MM in Vietnam: `at` (ISO 8601) if valid, else now.
+  function stamp(el, at) {
+    const given = typeof at === "string" && at ? new Date(at) : null;
+    const date = given && !Number.isNaN(given.getTime()) ? given : new Date();
+    const time = document.createElement("time");
+    time.className = "stamp";
+    time.dateTime = date.toISOString();
+    time.textContent = new Intl.DateTimeFormat("en-GB", {
+      timeZone: TIME_ZONE,
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(date);
+    el.append(time);
+    return time;
+  }
+
+  // `nodes`: the bubble's content, built (a pressed button's icon and label); else `text`.
+  function addUserBubble(text, at, nodes) {
     const el = document.createElement("div");
     el.className = "msg user";
     const bubble = document.createElement("div");
     bubble.className = "text";
-    bubble.textContent = text; // typed text is never HTML
+    if (nodes) bubble.append(...nodes);
+    else bubble.textContent = text; // typed text is never HTML
     el.append(bubble);
+    stamp(el, at);
     append(el);
     scrollToEnd();
     return el;
@@ -275,10 +457,55 @@
     return `${shown.format(value)} ${units[unit]}`;
   }
 
-  // The citizen's file: its name (as the bubble's text), then its size and where it stands.
-  function addUploadBubble(file) {
-    const el = addUserBubble(`📎 ${file.name}`);
-    el.classList.add("upload");
+  // What kind of file, for its card: "PDF", "JPEG", else the name's extension.
+  function fileType(file) {
+    const type = typeof file.type === "string" ? file.type.toLowerCase() : "";
+    if (type === "application/pdf") return "PDF";
+    if (type.startsWith("image/")) return type.slice(6).toUpperCase();
+    const ext = /\.([A-Za-z0-9]{1,8})$/.exec(file.name || "");
+    return ext ? ext[1].toUpperCase() : "?";
+  }
+
+  // A preview of the citizen's own file: a thumbnail of an image (read from the file itself,
+  // or from `file.preview`, a URL), else a card with a file icon, its type and size.
+  function filePreview(file, el) {
+    const local = typeof Blob !== "undefined" && file instanceof Blob;
+    const src = local && IMAGE_TYPE.test(file.type) ? URL.createObjectURL(file) : null;
+    const shown = src || safeUrl(file.preview, true);
+    const card = document.createElement("div");
+    card.className = "file-card";
+    if (shown) {
+      const img = document.createElement("img");
+      img.className = "thumb";
+      img.alt = file.name || t("image");
+      img.src = shown;
+      img.decoding = "async";
+      if (src) img.addEventListener("load", () => URL.revokeObjectURL(src), { once: true });
+      img.addEventListener("load", () => {
+        if (following()) scrollToEnd();
+      });
+      el.classList.add("has-thumb");
+      card.append(img);
+    } else card.append(icon("file"));
+    const name = document.createElement("div");
+    name.className = "text";
+    name.textContent = file.name || "";
+    const kind = document.createElement("div");
+    kind.className = "kind";
+    kind.textContent = t("fileOf")(fileType(file), formatSize(file.size || 0));
+    const about = document.createElement("div");
+    about.className = "about";
+    about.append(name, kind);
+    card.append(about);
+    return card;
+  }
+
+  // The citizen's file: a preview with its name, then its size and where it stands. `file` is
+  // a File, or (from the history) {name, size, type, preview?}; `state` as setUploadState's.
+  function addUploadBubble(file, at, state) {
+    const el = document.createElement("div");
+    el.className = "msg user upload";
+    el.append(filePreview(file, el));
     const meta = document.createElement("div");
     meta.className = "meta";
     meta.setAttribute("aria-live", "polite");
@@ -286,13 +513,18 @@
     let warning = "";
     if (file.size > MAX_FILE_BYTES) warning = t("uploadLarge");
     else if (!ACCEPTED_FILE.test(file.name)) warning = t("uploadType");
-    if (warning) {
+    if (warning && !state) {
       const note = document.createElement("div");
       note.className = "warning";
-      note.textContent = `⚠️ ${warning}`;
+      const words = document.createElement("span");
+      words.textContent = warning;
+      note.append(icon("warning"), words);
       el.append(note);
     }
-    setUploadState(el, file, pending > 0 ? "waiting" : "sending");
+    stamp(el, at);
+    append(el);
+    scrollToEnd();
+    setUploadState(el, file, state || (pending > 0 ? "waiting" : "sending"));
     return el;
   }
 
@@ -305,10 +537,10 @@
     else if (state === "sending") {
       const percent = progress === undefined ? "" : ` ${Math.floor(progress * 100)}%`;
       text = `${t("uploading")}${percent} · ${size}`;
-    } else if (state === "sent") text = `✓ ${size}`;
-    else if (state === "refused") text = `✕ ${size} · ${t("uploadRefused")}`;
+    } else if (state === "refused") text = `${size} · ${t("uploadRefused")}`;
     else if (state === "failed") text = `${size} · ${t("uploadFailed")}`;
-    meta.textContent = text;
+    const mark = { sent: "check", refused: "close" }[state];
+    meta.replaceChildren(...(mark ? [icon(mark)] : []), text);
   }
 
   // Only plain links and images: a relative path, http(s), or an inline image.
@@ -364,7 +596,9 @@
       "error",
       () => {
         frame.classList.add("broken");
-        frame.textContent = `🖼️ ${alt}. ${t("imageFailed")}`;
+        const words = document.createElement("span");
+        words.textContent = `${alt}. ${t("imageFailed")}`;
+        frame.replaceChildren(icon("image"), words);
       },
       { once: true },
     );
@@ -381,7 +615,9 @@
     link.rel = "noopener";
     link.target = "_blank";
     link.setAttribute("download", name);
-    link.textContent = name ? `📄 ${name}` : t("document");
+    const words = document.createElement("span");
+    words.textContent = name || t("document");
+    link.append(icon("file"), words);
     return link;
   }
 
@@ -401,7 +637,7 @@
         const el = document.createElement("button");
         el.type = "button";
         el.className = "choice";
-        el.textContent = button.label;
+        labelled(el, button.label);
         el.dataset.payload = button.payload;
         line.append(el);
       }
@@ -410,7 +646,10 @@
     return box.childElementCount ? box : null;
   }
 
-  function addBotMessage(message) {
+  // One bot message (a reply item, a pushed message or a history item): `message.at`, when
+  // given, is when it was sent. `pushed`: it came on its own, not as an answer, so the
+  // keyboard stays fitted to the question still open.
+  function addBotMessage(message, pushed = false) {
     const el = document.createElement("div");
     el.className = "msg bot";
     el.dataset.key = message.key || "";
@@ -420,6 +659,7 @@
     const text = document.createElement("div");
     text.className = "text";
     text.innerHTML = message.html || ""; // the server sends only <b>, <i>, <code>, <br>
+    iconLines(text);
     el.append(text);
     if (COPYABLE.has(el.dataset.key)) {
       for (const code of text.querySelectorAll("code")) {
@@ -429,11 +669,13 @@
         code.title = t("copy");
       }
     }
+    stamp(el, message.at);
     const buttons = renderButtons(message.buttons);
     if (buttons) {
       el.classList.add("with-buttons");
       el.append(buttons);
     }
+    if (!pushed) fitKeyboard(message.expects);
     // A message that updates in place (a live progress): the newer one takes the older's spot.
     const replaces = typeof message.replaces === "string" ? message.replaces : "";
     if (replaces) {
@@ -465,7 +707,7 @@
     const button = document.createElement("button");
     button.type = "button";
     button.className = "choice retry";
-    button.textContent = t("retry");
+    labelled(button, t("retry"));
     button.addEventListener("click", () => {
       box.remove();
       enqueue(retry);
@@ -473,6 +715,46 @@
     row.append(button);
     box.append(row);
     return box;
+  }
+
+  // Buttons of messages before `first` are spent: greyed out, and a tap on them does nothing
+  // (they stay focusable, so a screen reader still finds what was offered). Without `first`,
+  // every button shown is spent.
+  function retireButtons(first) {
+    for (const button of log.querySelectorAll(".msg.bot button[data-payload]")) {
+      if (button.getAttribute("aria-disabled") === "true") continue;
+      const message = button.closest(".msg");
+      if (message === first) break;
+      if (first && !(message.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING)) {
+        break;
+      }
+      button.setAttribute("aria-disabled", "true");
+      button.classList.add("spent");
+    }
+  }
+
+  // A button was pressed: its message's buttons are spent, the pressed one stays marked.
+  function useButton(button) {
+    for (const other of button.closest(".buttons").querySelectorAll("button[data-payload]")) {
+      other.setAttribute("aria-disabled", "true");
+      other.classList.add("spent");
+    }
+    button.classList.add("chosen");
+  }
+
+  // The keyboard the open question wants (a digit pad for an ID number…), from its `expects`.
+  function fitKeyboard(expects) {
+    const keyboard = KEYBOARDS[expects];
+    input.dataset.expects = keyboard ? expects : "text";
+    if (keyboard) input.inputMode = keyboard.mode;
+    else input.removeAttribute("inputmode");
+    input.autocomplete = keyboard ? keyboard.complete : "off";
+  }
+
+  // Back to the text box after an action, unless that would open the on-screen keyboard over
+  // the choices a touch screen shows.
+  function focusComposer() {
+    if (!TOUCH.matches) input.focus({ preventScroll: true });
   }
 
   function clearRetries() {
@@ -564,7 +846,7 @@
     // A failure answers in the server's default language, not necessarily the chat's.
     if (ok && typeof data.lang === "string") setLanguage(data.lang);
     const messages = data && Array.isArray(data.messages) ? data.messages : [];
-    const shown = messages.map(addBotMessage);
+    const shown = messages.map((message) => addBotMessage(message));
     // A file refused by a proxy for its size (413) before the bot saw it: trying again is
     // pointless, so say why instead of offering a retry.
     const tooLarge = !ok && status === 413 && Boolean(request.onProgress);
@@ -574,6 +856,7 @@
       shown[shown.length - 1].append(retryButton(() => deliver(request)));
     }
     if (request.onDone) request.onDone(ok, messages, tooLarge);
+    retireButtons(shown[0]); // only the newest answer's buttons stay live
     reveal(shown[0]);
     phone.refresh();
     events.refresh(); // a reply may have caused a pushed message (the simulated bank)
@@ -614,9 +897,10 @@
   }
 
   // Seq numbers are taken when the job runs, so they follow the order of the queue.
-  function send(shownAs, makeRequest) {
+  // `nodes`: how the citizen's bubble shows `shownAs` (a button's icon and label).
+  function send(shownAs, makeRequest, nodes) {
     clearRetries();
-    if (shownAs !== null) addUserBubble(shownAs);
+    if (shownAs !== null) addUserBubble(shownAs, undefined, nodes);
     enqueue(() => deliver(makeRequest()));
   }
 
@@ -624,8 +908,8 @@
     send(text, () => messageRequest({ text }));
   }
 
-  function sendPayload(label, payload) {
-    send(label, () => messageRequest({ payload }));
+  function sendPayload(label, payload, nodes) {
+    send(label, () => messageRequest({ payload }), nodes);
   }
 
   function sendCommand(command) {
@@ -680,10 +964,17 @@
     }).observe(log);
   }
 
+  // A tap while a request is in flight, or on a spent button, does nothing: a double tap
+  // sends once.
   log.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-payload]");
     if (!button || !log.contains(button)) return;
-    sendPayload(button.textContent, button.dataset.payload);
+    if (pending > 0 || button.getAttribute("aria-disabled") === "true") return;
+    useButton(button);
+    const label = button.dataset.label || button.textContent;
+    const shown = Array.from(button.childNodes, (node) => node.cloneNode(true));
+    sendPayload(label, button.dataset.payload, shown);
+    focusComposer();
   });
 
   // The account number or the transfer reference, to paste into a banking app.
@@ -725,16 +1016,157 @@
 
   attachButton.addEventListener("click", () => fileInput.click());
 
-  fileInput.addEventListener("change", () => {
-    const file = fileInput.files && fileInput.files[0];
-    fileInput.value = "";
-    if (!file) return;
-    // The server checks type and size and says why it refuses a file: nothing is blocked here.
+  // Each file is its own upload, sent one after the other. The server checks type and size
+  // and says why it refuses a file: nothing is blocked here.
+  function sendFiles(list) {
+    const files = Array.from(list || []).filter((file) => file instanceof File);
+    if (!files.length) return false;
     clearRetries();
-    const bubble = addUploadBubble(file);
-    enqueue(() => deliver(uploadRequest(file, bubble)));
+    for (const file of files) {
+      const bubble = addUploadBubble(file);
+      enqueue(() => deliver(uploadRequest(file, bubble)));
+    }
+    focusComposer();
+    return true;
+  }
+
+  fileInput.addEventListener("change", () => {
+    const files = Array.from(fileInput.files || []);
+    fileInput.value = "";
+    sendFiles(files);
   });
 
+  // Files pasted into the text box (a screenshot, a copied file) are sent as uploads.
+  input.addEventListener("paste", (event) => {
+    const files = event.clipboardData ? event.clipboardData.files : null;
+    if (files && files.length && sendFiles(files)) event.preventDefault();
+  });
+
+  // Files dropped anywhere on the chat are sent; the page shows where while they hover.
+  let dragDepth = 0;
+  const carriesFiles = (event) =>
+    Boolean(event.dataTransfer) && Array.from(event.dataTransfer.types || []).includes("Files");
+  app.addEventListener("dragenter", (event) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    dragDepth += 1;
+    app.classList.add("dropping");
+  });
+  app.addEventListener("dragover", (event) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+  });
+  app.addEventListener("dragleave", () => {
+    dragDepth = Math.max(0, dragDepth - 1);
+    if (!dragDepth) app.classList.remove("dropping");
+  });
+  app.addEventListener("drop", (event) => {
+    dragDepth = 0;
+    app.classList.remove("dropping");
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    sendFiles(event.dataTransfer.files);
+  });
+
+
+  // ------------------------------------------------------------------ page menu
+
+  // The bot's main items, one tap away from any step, and "Tra cứu hồ sơ": the code typed
+  // in the menu is sent as `/status CODE`, which anyone may ask (the bot shows the owner more).
+  const menu = (() => {
+    const toggle = document.getElementById("menu-toggle");
+    const panel = document.getElementById("page-menu");
+    const list = document.getElementById("menu-items");
+    const track = document.getElementById("track-form");
+    const code = document.getElementById("track-code");
+    const ITEMS = [
+      { id: "home", icon: "home", text: "menuHome", payload: "m:home" },
+      { id: "track", icon: "track", text: "menuTrack" },
+      { id: "dossiers", icon: "folder", text: "menuDossiers", payload: "m:dossiers" },
+      { id: "help", icon: "help", text: "menuHelp", payload: "m:help" },
+      { id: "lang", icon: "globe", text: "menuLang", payload: "m:lang" },
+    ];
+
+    function entry(item) {
+      const li = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "menu-item";
+      button.dataset.menu = item.id;
+      const words = document.createElement("span");
+      words.textContent = t(item.text);
+      button.append(icon(item.icon), words);
+      if (item.id === "track") {
+        button.setAttribute("aria-controls", "track-form");
+        button.setAttribute("aria-expanded", String(!track.hidden));
+      }
+      button.addEventListener("click", () => choose(item, button));
+      li.append(button);
+      return li;
+    }
+
+    function render() {
+      list.replaceChildren(...ITEMS.map(entry));
+      toggle.setAttribute("aria-label", t("menu"));
+      toggle.title = t("menu");
+      panel.setAttribute("aria-label", t("menu"));
+      document.getElementById("track-label").textContent = t("trackLabel");
+      document.getElementById("track-submit").textContent = t("trackSubmit");
+    }
+
+    function setOpen(value) {
+      panel.hidden = !value;
+      toggle.setAttribute("aria-expanded", String(value));
+      toggle.classList.toggle("active", value);
+      if (!value) {
+        track.hidden = true;
+        render();
+      }
+    }
+
+    function choose(item, button) {
+      if (item.id === "track") {
+        track.hidden = !track.hidden;
+        button.setAttribute("aria-expanded", String(!track.hidden));
+        if (!track.hidden) code.focus();
+        return;
+      }
+      if (pending > 0) return; // one request at a time, as for the buttons in the chat
+      setOpen(false);
+      sendPayload(t(item.text), item.payload, [icon(item.icon), document.createTextNode(t(item.text))]);
+      focusComposer();
+    }
+
+    track.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const value = code.value.trim().replace(/\s+/g, "");
+      if (!value || pending > 0) return;
+      code.value = "";
+      setOpen(false);
+      send(t("trackShown")(value), () => messageRequest({ text: `/status ${value}` }));
+      focusComposer();
+    });
+
+    toggle.addEventListener("click", () => {
+      setOpen(panel.hidden);
+      if (!panel.hidden) list.querySelector("button").focus();
+    });
+    panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+    document.addEventListener("click", (event) => {
+      if (!panel.hidden && !panel.contains(event.target) && !toggle.contains(event.target)) {
+        setOpen(false);
+      }
+    });
+
+    render();
+    return { translate: render };
+  })();
 
   // ------------------------------------------------------------------ demo phone (development)
 
@@ -776,7 +1208,9 @@
       const count = unseen();
       badge.hidden = count === 0;
       badge.textContent = count > 9 ? "9+" : String(count);
-      const label = count ? `${t("phone")}, ${t("phoneNew")(count)}` : t("phone");
+      // The name starts with what the button shows ("SMS"), as speech control expects.
+      const name = `SMS – ${t("phone")}`;
+      const label = count ? `${name}, ${t("phoneNew")(count)}` : name;
       toggle.setAttribute("aria-label", label);
       toggle.title = t("phoneHint");
     }
@@ -999,7 +1433,7 @@
       const shown = [];
       for (const event of fresh) {
         if (event.id <= last) continue; // shown already (a poll and a refresh crossed)
-        const el = addBotMessage(event.message);
+        const el = addBotMessage(event.message, true);
         el.dataset.eventId = String(event.id);
         el.classList.add("pushed");
         last = event.id;
@@ -1007,6 +1441,8 @@
       }
       if (!shown.length) return;
       store.set(STORE_EVENTS, String(last));
+      // Earlier buttons stay live: a push (a status change) comes between the citizen's
+      // steps, and the question on screen still waits for its answer.
       if (following()) reveal(shown[0]); // unless the citizen scrolled up to read
     }
 
@@ -1059,6 +1495,7 @@
 
   // ------------------------------------------------------------------ start
 
+  app.dataset.drop = t("dropHint");
   sendCommand(reloaded ? "/resume" : "/start");
   events.refresh();
 })();
