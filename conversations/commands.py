@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from conversations import broadcast_messages, payloads, status_messages
+from conversations import anywhere, broadcast_messages, payloads, status_messages
 from conversations.flow import Context, Turn
 from conversations.flows import (
     admin,
@@ -100,6 +100,10 @@ async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt
             return await dossiers.show(ctx)
         case "documents":
             return await dossiers.show_documents(ctx)
+        case anywhere.TRACK:
+            return dossiers.ask_code()
+        case anywhere.FIND:  # the search offered for a procedure's name typed elsewhere
+            return await search.run_query(ctx, chat.offer) if chat.offer else await search.ask(ctx)
     return None
 
 
