@@ -3,7 +3,8 @@
 In every state but a free-text question (a form answer, a note, a filter: `Flow.answers`),
 a typed message is read, in this order, as:
 
-1. a dossier code ("H04.101-251125-0001", as citizens type it): its status, like /status;
+1. a dossier code ("H04.101-251125-0001", as citizens type it): its status, like /status,
+   then the question of the state the chat was in (my own dossier opens its card);
 2. the label of a button of the last reply, typed (any case, with or without diacritics, a
    small typo allowed): the button is pressed. The keyboard is kept in the chat state, so
    this works the same on every channel;
@@ -32,6 +33,7 @@ from services.text import fold
 MAX_TYPED = 100  # longer messages are never a label or a word (labels are short)
 MIN_OFFER = 3  # letters a procedure name needs before a search is offered
 FIND = "find"  # the menu item of the offered search
+STATUS_HERE = "status_here"  # a typed code: its status, then the state's question again
 TRACK = "track"  # the menu item "Tra cứu hồ sơ": ask for a dossier code
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -56,7 +58,7 @@ def normalise(text: str) -> str:
 def translate(text: str, keyboard: Sequence[Button]) -> Incoming | None:
     """What a typed message stands for (a command or a button press), or None."""
     if len(text) <= MAX_CODE_INPUT and parse_code(text) is not None:
-        return Incoming(IncomingKind.COMMAND, text=text.strip(), command="status")
+        return Incoming(IncomingKind.COMMAND, text=text.strip(), command=STATUS_HERE)
     if len(text) > MAX_TYPED:
         return None
     typed = normalise(text)

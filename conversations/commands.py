@@ -158,6 +158,13 @@ async def command(
             return profile.confirm_erase()
         case "status":
             return await dossiers.status(ctx, argument)
+        case anywhere.STATUS_HERE:  # a code typed as a message: the chat stays where it was
+            found = await dossiers.lookup(ctx, argument)
+            if not isinstance(found, Outgoing):
+                return found
+            if chat.flow == dossiers.NAME and chat.state == dossiers.DossiersState.AWAITING_CODE:
+                return home.show(found)  # the code asked for: looked up, done
+            return (await reprompt(ctx, chat)).saying(found)
         case "mydossiers" | "dossiers":
             return await dossiers.show(ctx)
         case "documents":

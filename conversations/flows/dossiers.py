@@ -175,15 +175,22 @@ async def _step_view(ctx: Context, data: DossiersData, event: Incoming) -> Turn 
 
 async def status(ctx: Context, text: str) -> Turn:
     """`/status CODE` for anyone: a non-owner sees procedure, agency, status and dates only."""
+    found = await lookup(ctx, text)
+    return home.show(found) if isinstance(found, Outgoing) else found
+
+
+async def lookup(ctx: Context, text: str) -> Turn | Outgoing:
+    """The dossier of a typed code: my dossier's card (a screen of its own), else one message
+    (what anyone may see of it, or why there is nothing to show)."""
     code = resolve_code(ctx.catalog, text)
     if code is None:
-        return home.show(say("status.bad_code", example=EXAMPLE_CODE))
+        return say("status.bad_code", example=EXAMPLE_CODE)
     dossier = await ctx.repos.dossiers.by_code(code)
     if dossier is None:
-        return home.show(say("status.not_found", code=code))
+        return say("status.not_found", code=code)
     if is_mine(ctx, dossier):
         return _card(ctx, dossier)
-    return home.show(await public_card(ctx, dossier))
+    return await public_card(ctx, dossier)
 
 
 def ask_code(*before: Outgoing) -> Turn:

@@ -38,7 +38,7 @@ async def test_a_dossier_code_pasted_on_the_profile_card_shows_its_status(
     assert chat.keys == ["profile.card"]
     pasted = code.lower().replace("-", " - ")  # as a phone keyboard and a hurried hand type it
     await chat.send(pasted)
-    assert chat.keys[0] == "status.public", chat.keys
+    assert chat.keys == ["status.public", "profile.card"], chat.keys  # and she stays there
     assert code in chat.text(chat.replies[0]) and "Mới đăng ký" in chat.text(chat.replies[0])
 
 
@@ -53,7 +53,7 @@ async def test_a_code_is_read_in_english_too_and_on_the_procedure_card(
     await chat.press("(1.001193)")
     assert chat.keys == ["proc.card"]
     await chat.send(code)
-    assert chat.keys[0] == "status.public"
+    assert chat.keys == ["status.public", "proc.card"]
     assert "Submitted" in chat.texts.plain(chat.replies[0].text, "en")
 
 
@@ -150,7 +150,23 @@ async def test_the_menu_has_track_a_dossier_which_asks_for_the_code(
     await chat.send("khai sinh")  # a name is not a code: said so, asked again, no search
     assert chat.keys == ["dossiers.code_unreadable", "dossiers.ask_code"]
     await chat.send(code)
-    assert chat.keys[0] == "status.public"
+    assert chat.keys == ["status.public", "menu.main"]
+
+
+async def test_my_own_dossier_code_opens_its_card_and_an_unknown_code_is_said_so(
+    chat: ChatDriver, uow_factory: MemoryUnitOfWorkFactory, catalog: Catalog, clock: FakeClock
+) -> None:
+    mine = make_dossier(catalog, clock)  # filed from this chat (web:tester)
+    await add(uow_factory, mine)
+    await chat.send("/start")
+    await chat.send(mine.code)
+    assert chat.keys == ["dossiers.card"]
+    await chat.send("khai sinh")  # on my dossier's card: a search is offered
+    assert chat.keys == ["anywhere.search_offer", "dossiers.card"]
+    await chat.press("Tìm thủ tục này")
+    await chat.press("(1.001193)")
+    await chat.send("H04.999-251125-0001")
+    assert chat.keys == ["status.not_found", "proc.card"]
 
 
 async def test_a_procedure_name_on_the_profile_card_offers_a_search(
