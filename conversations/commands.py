@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from conversations import broadcast_messages, payloads, status_messages
+from conversations import anywhere, broadcast_messages, payloads, status_messages
 from conversations.flow import Context, Turn
 from conversations.flows import (
     admin,
@@ -100,6 +100,10 @@ async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt
             return await dossiers.show(ctx)
         case "documents":
             return await dossiers.show_documents(ctx)
+        case anywhere.TRACK:
+            return dossiers.ask_code()
+        case anywhere.FIND:  # the search offered for a procedure's name typed elsewhere
+            return await search.run_query(ctx, chat.offer) if chat.offer else await search.ask(ctx)
     return None
 
 
@@ -154,6 +158,13 @@ async def command(
             return profile.confirm_erase()
         case "status":
             return await dossiers.status(ctx, argument)
+        case anywhere.STATUS_HERE:  # a code typed as a message: the chat stays where it was
+            found = await dossiers.lookup(ctx, argument)
+            if not isinstance(found, Outgoing):
+                return found
+            if chat.flow == dossiers.NAME and chat.state == dossiers.DossiersState.AWAITING_CODE:
+                return home.show(found)  # the code asked for: looked up, done
+            return (await reprompt(ctx, chat)).saying(found)
         case "mydossiers" | "dossiers":
             return await dossiers.show(ctx)
         case "documents":

@@ -101,6 +101,7 @@ class Turn:
     logout: bool = False
     then: str = ""
     prompt: bool = False
+    offer: str = ""  # a search offered with one button (conversations.anywhere)
 
     def saying(self, *messages: Outgoing) -> Turn:
         """The same turn with messages put before the ones it already has."""
@@ -125,6 +126,12 @@ class Flow(Generic[D]):
     data_type: type[D]
     steps: Mapping[str, Step[D]]
     prompts: Mapping[str, Prompt[D]]
+    # States whose typed text answers a free-text question (a form field, a note, a filter):
+    # there nothing typed is taken for a command, a dossier code or a button label.
+    answers: frozenset[str] = frozenset()
+    # States that read a typed value of their own (an OTP, an ID number, a dossier code):
+    # codes, words and labels still work there, but no search is offered.
+    typed: frozenset[str] = frozenset()
 
     async def step(self, ctx: Context, state: str, data: D, event: Incoming) -> Turn | None:
         """Apply one action in `state`; None when it does not apply there."""

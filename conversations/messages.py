@@ -155,10 +155,15 @@ def raw(value: str) -> Text:
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """A button: its label and the payload that comes back when pressed."""
+    """A button: its label and the payload that comes back when pressed.
+
+    `primary`: the step's main action ("Xác nhận tờ khai"); a platform that pages its
+    buttons (Zalo shows five) keeps it on the first page.
+    """
 
     label: Text
     payload: str
+    primary: bool = False
 
 
 class Expects(StrEnum):
@@ -209,6 +214,11 @@ def say(key: str, buttons: tuple[tuple[Button, ...], ...] = (), **params: object
 def btn(key: str, payload: str, **params: object) -> Button:
     """Shorthand for a button whose label is a catalogue text."""
     return Button(Text(key, _params(params)), payload)
+
+
+def main_btn(key: str, payload: str, **params: object) -> Button:
+    """A step's main action: a button kept on the first page where buttons are paged."""
+    return Button(Text(key, _params(params)), payload, primary=True)
 
 
 def _params(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from conversations import commands, flood, state
+from conversations import anywhere, commands, flood, state
 from conversations.chat_locks import ChatLocks
 from conversations.compaction import compact
 from conversations.flow import Context, Flow, Settings, Turn
@@ -272,6 +272,7 @@ class Router:
             chat = replace(chat, started=True)
             if not (event.kind is IncomingKind.COMMAND and event.command == "start"):
                 greeting = (say("common.welcome"),)
+        event = self._understood(chat, event)
         turn = await commands.global_turn(ctx, chat, event, self._reprompt)
         if turn is None:
             turn = await self._flow_step(ctx, chat, event)
@@ -288,7 +289,17 @@ class Router:
                 turn = replace(await self._reprompt(ctx, chat), prompt=False)
             else:
                 break
-        return chat, messages
+        return replace(chat, keyboard=anywhere.keyboard_of(messages)), messages
+
+    def _understood(self, chat: ChatState, event: Incoming) -> Incoming:
+        """A typed code, button label or everyday word as what it stands for
+        (conversations.anywhere); never in a state asking a free-text question."""
+        if event.kind is not IncomingKind.TEXT:
+            return event
+        flow, _ = self._current(chat)
+        if flow is not None and chat.state in flow.answers:
+            return event
+        return anywhere.translate(event.text, chat.keyboard) or event
 
     def _after(self, chat: ChatState, turn: Turn) -> ChatState:
         """The chat state once a turn is applied."""
@@ -298,6 +309,7 @@ class Router:
             flow=turn.flow,
             state=turn.state,
             data=to_json(turn.data),
+            offer=turn.offer,
         )
         if turn.login is not None:
             chat = replace(chat, citizen_id=turn.login, seen_at=self._clock.now().isoformat())
@@ -328,6 +340,11 @@ class Router:
         if stepped is not None:
             return stepped
         turn = await flow.prompt(ctx, chat.state, data)
+        if event.kind is IncomingKind.TEXT and chat.state not in flow.answers | flow.typed:
+            offer = anywhere.search_offer(ctx.catalog, event.text)
+            if offer is not None:  # a procedure's name: offer to search for it
+                query, message = offer
+                return replace(turn.saying(message), offer=query)
         return turn.saying(say(_NOT_UNDERSTOOD.get(event.kind, "common.not_understood")))
 
     def _current(self, chat: ChatState) -> tuple[Flow[Any] | None, Any]:

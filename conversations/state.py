@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conversations.flood import Pace
+from conversations.messages import Button
 from services.codec import CodecError, from_json, to_json
 
 VERSION = 1
@@ -25,6 +26,8 @@ class ChatState:
     seen_at: str = ""  # ISO time of the last update while logged in (idle sessions expire)
     started: bool = False
     pace: Pace = field(default_factory=Pace)  # flood control (conversations.flood)
+    keyboard: tuple[Button, ...] = ()  # the buttons of the last reply (typed labels press them)
+    offer: str = ""  # the search offered by the last reply ("Tìm thủ tục «…»?")
 
 
 def dump(state: ChatState) -> dict[str, Any]:

@@ -5,9 +5,11 @@ Zalo has no inline keyboards: buttons become a list template whose buttons are o
 (its last lines: the first as the element's title ≤ 100, the rest as its subtitle ≤ 500), so
 a text with buttons costs one message; only what does not fit goes before it as text. A list
 shows at most five buttons; longer menus show four and "➕ Xem thêm" ("#more"), and the rest
-is kept for the channel to page through. Text is plain (the neutral markup is stripped), at
-most 2000 characters per message, split on line boundaries. Images and documents are uploaded
-by the channel first (an image carries its text); the renderer only says where they go.
+is kept for the channel to page through. A step's main action (a primary button: "Xác nhận tờ
+khai") is always among the four shown first, never behind "Xem thêm". Text is plain (the
+neutral markup is stripped), at most 2000 characters per message, split on line boundaries.
+Images and documents are uploaded by the channel first (an image carries its text); the
+renderer only says where they go.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Choice:
 
     title: str
     payload: str
+    primary: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +156,16 @@ def file_message(token: str) -> dict[str, Any]:
 
 
 def page(choices: Sequence[Choice], lang: str) -> tuple[tuple[Choice, ...], tuple[Choice, ...]]:
-    """(what one list shows, what is left): all when they fit, else four and "more"."""
+    """(what one list shows, what is left): all when they fit, else four and "more". The
+    primary buttons are among the four (then the first others, all in their order)."""
     if len(choices) <= MAX_BUTTONS:
         return tuple(choices), ()
-    shown = (*choices[: MAX_BUTTONS - 1], Choice(word("more", lang), MORE))
-    return shown, tuple(choices[MAX_BUTTONS - 1 :])
+    room = MAX_BUTTONS - 1
+    primary = [i for i, c in enumerate(choices) if c.primary][:room]
+    others = [i for i, c in enumerate(choices) if i not in primary][: room - len(primary)]
+    first = sorted({*primary, *others})
+    rest = tuple(c for i, c in enumerate(choices) if i not in first)
+    return (*(choices[i] for i in first), Choice(word("more", lang), MORE)), rest
 
 
 def more_page(rest: Sequence[Choice], lang: str) -> tuple[dict[str, Any], tuple[Choice, ...]]:
@@ -168,7 +176,11 @@ def more_page(rest: Sequence[Choice], lang: str) -> tuple[dict[str, Any], tuple[
 
 def choices_of(message: Outgoing, lang: str, texts: TextCatalog) -> list[Choice]:
     """The message's buttons, row after row, with plain labels."""
-    return [Choice(texts.plain(b.label, lang), b.payload) for row in message.buttons for b in row]
+    return [
+        Choice(texts.plain(b.label, lang), b.payload, b.primary)
+        for row in message.buttons
+        for b in row
+    ]
 
 
 def head_split(text: str) -> tuple[str, str, str] | None:

@@ -277,4 +277,6 @@ FLOW: Flow[AdminData] = Flow(
         AdminState.PICKING_COMPONENTS: _prompt_admins_only(admin_supplement.prompt),
         AdminState.AWAITING_RESULT: _prompt_admins_only(admin_result.prompt),
     },
+    # An officer's tools read their own typed text: another code, a note, a component.
+    answers=frozenset(AdminState),
 )

@@ -253,4 +253,12 @@ FLOW: Flow[BroadcastData] = Flow(
     data_type=BroadcastData,
     steps={state: _step(state) for state in BroadcastState},
     prompts={state: _prompt(state) for state in BroadcastState},
+    answers=frozenset(
+        {
+            BroadcastState.AWAITING_TEXT,
+            BroadcastState.AWAITING_WARD,
+            BroadcastState.AWAITING_PROCEDURE,
+            BroadcastState.AWAITING_PLATFORM,
+        }
+    ),
 )

@@ -28,6 +28,7 @@ from conversations.messages import (
     Outgoing,
     Text,
     btn,
+    main_btn,
     raw,
     say,
 )
@@ -136,7 +137,7 @@ async def checklist(ctx: Context, proc: Procedure, draft: Draft, data: Documents
         rows.append((btn("docs.from_store", payloads.do("store")),))
     if draft.attachments:
         rows.append((btn("docs.manage", payloads.do("manage")),))
-    rows.append((btn("docs.done", payloads.do("done")),))
+    rows.append((main_btn("docs.done", payloads.do("done")),))
     rows.append(
         (btn("docs.back_to_form", payloads.do("form")), btn("btn.cancel", payloads.do("cancel")))
     )

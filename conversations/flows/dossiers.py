@@ -1,6 +1,8 @@
-"""The citizen's dossiers (/mydossiers) and document store (/documents).
+"""The citizen's dossiers (/mydossiers), the status of any dossier by its code ("Tra cứu hồ
+sơ", /status) and the document store (/documents).
 
 LISTING ──pick──▶ VIEWING (status, due date, history) ──pay──▶ the payment screen
+AWAITING_CODE ──a dossier code──▶ its card (mine) or what anyone may see of it
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from services.personal_data import belongs_to
 NAME = "dossiers"
 DOSSIERS = "ds"
 RESULTS_SENT = 5  # the latest result files are sent along with the list
+EXAMPLE_CODE = "000.01.50.H04-251125-0001"
 
 
 class DossiersState(StrEnum):
@@ -46,6 +49,7 @@ class DossiersState(StrEnum):
 
     LISTING = "LISTING"
     VIEWING = "VIEWING"
+    AWAITING_CODE = "AWAITING_CODE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,15 +175,45 @@ async def _step_view(ctx: Context, data: DossiersData, event: Incoming) -> Turn 
 
 async def status(ctx: Context, text: str) -> Turn:
     """`/status CODE` for anyone: a non-owner sees procedure, agency, status and dates only."""
+    found = await lookup(ctx, text)
+    return home.show(found) if isinstance(found, Outgoing) else found
+
+
+async def lookup(ctx: Context, text: str) -> Turn | Outgoing:
+    """The dossier of a typed code: my dossier's card (a screen of its own), else one message
+    (what anyone may see of it, or why there is nothing to show)."""
     code = resolve_code(ctx.catalog, text)
     if code is None:
-        return home.show(say("status.bad_code", example="000.01.50.H04-251125-0001"))
+        return say("status.bad_code", example=EXAMPLE_CODE)
     dossier = await ctx.repos.dossiers.by_code(code)
     if dossier is None:
-        return home.show(say("status.not_found", code=code))
+        return say("status.not_found", code=code)
     if is_mine(ctx, dossier):
         return _card(ctx, dossier)
-    return home.show(await public_card(ctx, dossier))
+    return await public_card(ctx, dossier)
+
+
+def ask_code(*before: Outgoing) -> Turn:
+    """Ask for the code of the dossier to look up (the main menu's "Tra cứu hồ sơ")."""
+    return Turn(
+        NAME,
+        DossiersState.AWAITING_CODE,
+        DossiersData(),
+        (*before, say("dossiers.ask_code", (home.home_row(),), example=EXAMPLE_CODE)),
+    )
+
+
+async def _step_code(ctx: Context, data: DossiersData, event: Incoming) -> Turn | None:
+    # A well-formed code never gets here: it is read anywhere as /status (conversations.anywhere).
+    if event.kind is not IncomingKind.TEXT:
+        return None
+    if resolve_code(ctx.catalog, event.text) is not None:
+        return await status(ctx, event.text)
+    return ask_code(say("dossiers.code_unreadable", example=EXAMPLE_CODE))
+
+
+async def _prompt_code(ctx: Context, data: DossiersData) -> Turn:
+    return ask_code()
 
 
 async def is_following(ctx: Context, dossier: Dossier) -> bool:
@@ -269,6 +303,15 @@ async def _prompt_view(ctx: Context, data: DossiersData) -> Turn:
 FLOW: Flow[DossiersData] = Flow(
     name=NAME,
     data_type=DossiersData,
-    steps={DossiersState.LISTING: _step_list, DossiersState.VIEWING: _step_view},
-    prompts={DossiersState.LISTING: _prompt_list, DossiersState.VIEWING: _prompt_view},
+    steps={
+        DossiersState.LISTING: _step_list,
+        DossiersState.VIEWING: _step_view,
+        DossiersState.AWAITING_CODE: _step_code,
+    },
+    prompts={
+        DossiersState.LISTING: _prompt_list,
+        DossiersState.VIEWING: _prompt_view,
+        DossiersState.AWAITING_CODE: _prompt_code,
+    },
+    typed=frozenset({DossiersState.AWAITING_CODE}),
 )

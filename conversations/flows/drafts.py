@@ -13,7 +13,7 @@ from conversations import payloads
 from conversations.cards import agency_text, procedure_name
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import form, home
-from conversations.messages import Day, Incoming, IncomingKind, Outgoing, Text, btn, say
+from conversations.messages import Day, Incoming, IncomingKind, Outgoing, Text, btn, main_btn, say
 from conversations.payloads import Verb
 from conversations.picker import list_buttons
 from services.drafts import Draft
@@ -85,7 +85,7 @@ async def _chosen(ctx: Context, draft: Draft) -> Turn:
         },
     )
     buttons = (
-        (btn("drafts.continue", payloads.do("continue")),),
+        (main_btn("drafts.continue", payloads.do("continue")),),
         (btn("drafts.delete", payloads.do("delete")),),
         (btn("btn.back", payloads.do("back")),),
     )

@@ -302,6 +302,15 @@ FLOW: Flow[FormData] = Flow(
         FormState.REVIEWING: form_review.prompt_review,
         FormState.COMPLETED: form_review.prompt_completed,
     },
+    # A form answer is never taken for anything else: not a code, not a word, not a label.
+    answers=frozenset(
+        {
+            FormState.AWAITING_ANSWER,
+            FormState.AWAITING_PROVINCE,
+            FormState.AWAITING_WARD,
+            FormState.AWAITING_DETAIL,
+        }
+    ),
 )
 
 # One draft, several chats: a stale view is told, not applied (draft_sync).

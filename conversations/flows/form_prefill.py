@@ -10,7 +10,7 @@ from conversations.flows import form_identity, home
 from conversations.flows.form_review import review
 from conversations.flows.form_state import NAME, FormData, FormState, gone, load
 from conversations.form_fields import display
-from conversations.messages import Incoming, IncomingKind, Lines, Outgoing, Text, btn, say
+from conversations.messages import Incoming, IncomingKind, Lines, Outgoing, Text, btn, main_btn, say
 from conversations.payloads import Verb
 from services.catalog import Procedure
 from services.drafts import Draft
@@ -30,7 +30,7 @@ def confirm_prefill(proc: Procedure, draft: Draft, field: str = "") -> Turn:
         )
     )
     buttons = (
-        (btn("form.prefill_ok", payloads.do("prefill_ok")),),
+        (main_btn("form.prefill_ok", payloads.do("prefill_ok")),),
         (btn("form.prefill_edit", payloads.do("prefill_edit")),),
         (btn("btn.cancel", payloads.do("cancel")),),
     )

@@ -11,7 +11,7 @@ from conversations.flows import documents, form_identity, home
 from conversations.flows import form as walk
 from conversations.flows.form_state import NAME, FormData, FormState, gone, load
 from conversations.form_fields import edit_rows, summary_lines
-from conversations.messages import Incoming, IncomingKind, Outgoing, Text, btn, raw, say
+from conversations.messages import Incoming, IncomingKind, Outgoing, Text, btn, main_btn, raw, say
 from conversations.payloads import Verb
 from conversations.validation_texts import error_text, problems_notice
 from services.catalog import FieldSpec, Procedure
@@ -31,7 +31,7 @@ async def review(ctx: Context, proc: Procedure, draft: Draft, data: FormData) ->
     )
     buttons = (
         *edit_rows(proc, draft.answers, form_identity.locked(ctx, proc, draft.answers)),
-        (btn("btn.confirm_form", payloads.do("confirm")),),
+        (main_btn("btn.confirm_form", payloads.do("confirm")),),
         (btn("btn.cancel", payloads.do("cancel")),),
     )
     # An edit may have broken a rule that held when it was checked: say so before the summary.

@@ -28,6 +28,7 @@ def main_menu_buttons() -> tuple[tuple[Button, ...], ...]:
     return (
         (btn("menu.search", payloads.menu("search")),),
         (btn("menu.browse", payloads.menu("browse")),),
+        (btn("menu.track", payloads.menu("track")),),
         (
             btn("menu.drafts", payloads.menu("drafts")),
             btn("menu.dossiers", payloads.menu("dossiers")),

@@ -334,4 +334,5 @@ FLOW: Flow[LoginData] = Flow(
         LoginState.AWAITING_PHONE: _prompt_phone,
         LoginState.AWAITING_CODE: _prompt_code,
     },
+    typed=frozenset({LoginState.AWAITING_ID, LoginState.AWAITING_PHONE, LoginState.AWAITING_CODE}),
 )

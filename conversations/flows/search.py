@@ -25,6 +25,7 @@ from conversations.messages import (
     Outgoing,
     Text,
     btn,
+    main_btn,
     raw,
     say,
 )
@@ -179,7 +180,7 @@ async def _prompt_viewing(ctx: Context, data: SearchData) -> Turn:
     proc = ctx.catalog.procedure(data.procedure)
     if proc is None:
         return await ask(ctx)
-    buttons: list[tuple[Button, ...]] = [(btn("search.apply", payloads.do("apply")),)]
+    buttons: list[tuple[Button, ...]] = [(main_btn("search.apply", payloads.do("apply")),)]
     if len(data.results) > 1:
         buttons.append((btn("btn.back_to_results", payloads.do("back")),))
     buttons.append(home_row())
@@ -316,4 +317,5 @@ FLOW: Flow[SearchData] = Flow(
         SearchState.VIEWING: _prompt_viewing,
         SearchState.AWAITING_WARD: _prompt_ward,
     },
+    typed=frozenset(SearchState),  # typed text is a new query (or a ward's name)
 )

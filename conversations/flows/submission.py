@@ -32,6 +32,7 @@ from conversations.messages import (
     Outgoing,
     Text,
     btn,
+    main_btn,
     say,
 )
 from conversations.notifications import payment_request_message, receipt_message
@@ -106,7 +107,7 @@ async def summary(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
         },
     )
     buttons = (
-        (btn("submission.submit", payloads.do("submit")),),
+        (main_btn("submission.submit", payloads.do("submit")),),
         (btn("submission.edit_documents", payloads.do("documents")),),
         (
             btn("submission.edit_form", payloads.do("form")),
@@ -126,7 +127,7 @@ def _shown(proc: Procedure, draft: Draft) -> dict[str, JsonValue]:
 
 def _commitment(data: SubmissionData) -> Turn:
     buttons = (
-        (btn("submission.commit", payloads.do("commit")),),
+        (main_btn("submission.commit", payloads.do("commit")),),
         (btn("btn.back", payloads.do("back")),),
     )
     return Turn(NAME, SubmissionState.COMMITTING, data, (say("submission.commitment", buttons),))
@@ -240,7 +241,7 @@ def _counter_allowed(ctx: Context, dossier: Dossier) -> bool:
 
 
 def _payment_buttons(ctx: Context, dossier: Dossier) -> tuple[tuple[Button, ...], ...]:
-    buttons = [(btn("payment.check", payloads.do("check")),)]
+    buttons = [(main_btn("payment.check", payloads.do("check")),)]
     if ctx.settings.payment.simulator:
         buttons.append((btn("payment.simulate", payloads.do("simulate")),))
     if _counter_allowed(ctx, dossier):

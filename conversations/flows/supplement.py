@@ -26,6 +26,7 @@ from conversations.messages import (
     Outgoing,
     Text,
     btn,
+    main_btn,
     say,
 )
 from conversations.payloads import Verb
@@ -131,7 +132,7 @@ async def _checklist(
         for index, c in enumerate(dossier.supplement)
         if c != active
     ]
-    rows.append((btn("supplement.send", payloads.do("send")),))
+    rows.append((main_btn("supplement.send", payloads.do("send")),))
     rows.append((btn("btn.cancel", payloads.do("cancel")),))
     turn = Turn(NAME, SupplementState.AWAITING_FILES, data, (Outgoing(text, tuple(rows)),))
     return turn.saying(*notes)

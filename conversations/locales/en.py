@@ -66,6 +66,17 @@ MESSAGES: dict[str, str] = {
     "menu.drafts": "📝 Drafts",
     "menu.help": "❓ Help",
     "menu.lang": "🌐 Ngôn ngữ / Language",
+    "menu.track": "🔍 Track a dossier",
+    "dossiers.ask_code": (
+        "Type the code of the dossier to look up (printed on the receipt), e.g. "
+        "<code>{example}</code>."
+    ),
+    "dossiers.code_unreadable": (
+        "That is not a dossier code. A code looks like <code>{example}</code> "
+        "(agency - day received - number)."
+    ),
+    "anywhere.search_offer": "Search for the procedure «{query}»?",
+    "anywhere.search_button": "🔎 Search for it",
     "lang.choose": "Chọn ngôn ngữ / Choose your language:",
     "lang.vi": "🇻🇳 Tiếng Việt",
     "lang.en": "🇬🇧 English",

@@ -65,6 +65,16 @@ MESSAGES: dict[str, str] = {
     "menu.drafts": "📝 Hồ sơ nháp",
     "menu.help": "❓ Hướng dẫn",
     "menu.lang": "🌐 Ngôn ngữ / Language",
+    "menu.track": "🔍 Tra cứu hồ sơ",
+    "dossiers.ask_code": (
+        "Nhập mã hồ sơ cần tra cứu (in trên giấy tiếp nhận), ví dụ <code>{example}</code>."
+    ),
+    "dossiers.code_unreadable": (
+        "Đây chưa phải mã hồ sơ. Mã có dạng <code>{example}</code> "
+        "(mã cơ quan - ngày nhận - số thứ tự)."
+    ),
+    "anywhere.search_offer": "Tìm thủ tục «{query}»?",
+    "anywhere.search_button": "🔎 Tìm thủ tục này",
     "lang.choose": "Chọn ngôn ngữ / Choose your language:",
     "lang.vi": "🇻🇳 Tiếng Việt",
     "lang.en": "🇬🇧 English",

@@ -311,6 +311,13 @@ async def test_menu_search_card_and_stale_buttons(
         await tg.deliver(tg.updates.new_update("message", sent))
         assert await chat.keys(1) == ["common.not_understood"]
 
+        # Words that work everywhere, and a button's label typed: pressed (the same engine
+        # rule on every channel).
+        await tg.user_text(CHAT, "menu")
+        assert await chat.keys(1) == ["menu.main"]
+        await tg.user_text(CHAT, "tra cuu ho so")
+        assert await chat.keys(1) == ["dossiers.ask_code"]
+
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 async def test_login_by_shared_contact_and_documents(

@@ -392,6 +392,8 @@ def test_switch_to_english(live_server: LiveServer, context: BrowserContext) -> 
     assert results.text.startswith("Found")
     assert "Birth registration (1.001193)" in results.buttons
     assert "🏠 Main menu" in results.buttons
+    # A button's label typed (lower case, a typo) presses it: not a search for those words.
+    assert chat.send("search agian")[-1].key == "search.ask"
 
 
 # ---------------------------------------------------------------------- failures and retry

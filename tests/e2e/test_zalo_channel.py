@@ -271,7 +271,7 @@ async def test_start_menu_more_buttons_and_search(bot: Bot) -> None:
 
     await chat.send("#more")  # the channel pages the rest itself
     [page] = chat.wire
-    assert page.payloads == ["#m:profile", "#m:help", "#m:lang"]
+    assert page.payloads == ["#m:dossiers", "#m:profile", "#m:help", "#m:lang"]
     await chat.press("Ngôn ngữ")
     assert chat.keys == ["lang.choose"]
     await chat.press("English")
@@ -280,6 +280,10 @@ async def test_start_menu_more_buttons_and_search(bot: Bot) -> None:
     assert chat.lists()[-1].buttons[-1]["title"] == "➕ More"
     await chat.press_payload("l:vi")  # the earlier "Tiếng Việt" button still works
     assert chat.lang == "vi"
+    await chat.send("tra cuu ho so")  # a menu button's label, typed as text: pressed
+    assert chat.keys == ["dossiers.ask_code"]
+    await chat.send("menu")  # a word that works everywhere
+    assert chat.keys[-1] == "menu.main"
 
     await chat.send("tạm trú")
     assert chat.keys[-1] == "search.results_page"
