@@ -1,7 +1,10 @@
 """The local web chat channel: a page at /chat and a small JSON API behind it.
 
-Each browser tab is its own chat (a random id kept in sessionStorage); every message carries
-an increasing sequence number, which is the update id, so a retried request is applied once.
+The chat is the session's (bot.web.sessions): a cookie the server issues, never an id the page
+sends. Every message carries the tab's id and an increasing sequence number, which with a
+digest of the content make the update id, so a retried request is applied once and two tabs
+of one session never mistake each other's messages for retries. The history of the chat (what
+the citizen said, the bot's replies and pushed messages) is served a page at a time.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ import asyncio
 import hashlib
 import logging
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
@@ -20,40 +24,40 @@ from pydantic import BaseModel, Field
 from bot.bootstrap import Application
 from bot.rendering import web_message
 from bot.sms import DevSms
+from bot.web.chat_admin import chat_admin_router
+from bot.web.chat_history import history_page
 from bot.web.chat_media import media_signer
-from conversations.messages import (
-    ChatAddress,
-    Incoming,
-    IncomingKind,
-    Outgoing,
-    Platform,
-    Text,
-    Upload,
-)
+from bot.web.sessions import ChatSession, SessionKeeper
+from conversations.messages import ChatAddress, Incoming, IncomingKind, Outgoing, Text, Upload
 from conversations.router import Update
 from services.files import MAX_FILE_BYTES
 from services.identity import mask_phone
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-CHAT_ID = r"^[A-Za-z0-9_-]{8,64}$"
+TAB_ID = r"^[A-Za-z0-9_-]{8,32}$"
 STATIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}\.[a-z0-9]{1,8}")  # chat.js, chat.css, …
 MAX_UPLOAD = MAX_FILE_BYTES  # larger files are refused by size, without being kept
 MAX_TEXT = 100_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class MessageIn(BaseModel):
-    """A typed message or a button press from the page."""
+    """A typed message or a button press from the page (a `chat_id` it sends is ignored)."""
 
-    chat_id: str = Field(pattern=CHAT_ID)
     seq: int = Field(ge=1, le=2**53)
+    tab: str | None = Field(default=None, pattern=TAB_ID)
     text: str | None = Field(default=None, max_length=MAX_TEXT)
     payload: str | None = Field(default=None, max_length=200)
+    label: str | None = Field(default=None, max_length=200)  # the pressed button, as shown
+    silent: bool = False  # the page's own command (/start): not shown as the citizen's
 
 
 def chat_router(app: Application) -> APIRouter:
     """Routes of the web chat."""
     router = APIRouter()
+    keeper = SessionKeeper(app)
+    router.include_router(chat_admin_router(app, keeper))
 
     @router.get("/chat", include_in_schema=False)
     async def page() -> FileResponse:
@@ -70,78 +74,127 @@ def chat_router(app: Application) -> APIRouter:
 
     @router.post("/chat/api/message", include_in_schema=False)
     async def message(body: MessageIn, request: Request) -> JSONResponse:
+        session = await keeper.current_or_new(request)
         if body.payload:
             incoming = Incoming.button(body.payload)
+            said = {"text": body.label} if body.label else None
         else:
             incoming = Incoming.from_text(body.text or "")
-        return await _handle(app, body.chat_id, body.seq, incoming, _source(request))
+            said = None if body.silent or not body.text else {"text": body.text}
+        update = _update(session, body.tab, body.seq, incoming, said, _source(request))
+        response = await _handle(app, session, update)
+        keeper.set_cookie(request, response, session)
+        return response
 
     @router.post("/chat/api/upload", include_in_schema=False)
     async def upload(
         request: Request,
-        chat_id: Annotated[str, Form(pattern=CHAT_ID)],
         seq: Annotated[int, Form(ge=1, le=2**53)],
         file: Annotated[UploadFile, File()],
+        tab: Annotated[str | None, Form(pattern=TAB_ID)] = None,
     ) -> JSONResponse:
+        session = await keeper.current_or_new(request)
         content = await file.read(MAX_UPLOAD + 1)
         name = Path(file.filename or "file").name[:200]
         size = max(len(content), file.size or 0)
+        mime = file.content_type or ""
         # A file over the per-file limit is never staged: the documents step refuses it by size.
         ref = await asyncio.to_thread(app.staging.stage, content) if size <= MAX_UPLOAD else ""
         incoming = Incoming(
-            IncomingKind.UPLOAD,
-            upload=Upload(ref=ref, name=name, size=size, mime=file.content_type or ""),
+            IncomingKind.UPLOAD, upload=Upload(ref=ref, name=name, size=size, mime=mime)
         )
-        return await _handle(app, chat_id, seq, incoming, _source(request))
+        said = {"upload": name, "size": size, "mime": mime[:100]}
+        update = _update(session, tab, seq, incoming, said, _source(request))
+        response = await _handle(app, session, update)
+        keeper.set_cookie(request, response, session)
+        return response
+
+    @router.get("/chat/api/history", include_in_schema=False)
+    async def history(
+        request: Request,
+        before: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 30,
+    ) -> JSONResponse:
+        """The chat's history, newest page first; `before` is the cursor a page gave."""
+        session = await keeper.current_or_new(request)
+        cursor = None if before is None else EPOCH + timedelta(microseconds=before)
+        body = await history_page(app, session.address, cursor, limit)
+        if body["before"] is not None:
+            body["before"] = str(body["before"])
+        response = JSONResponse(body, headers={"Cache-Control": "no-store"})
+        keeper.set_cookie(request, response, session)
+        return response
 
     @router.get("/chat/api/phone", include_in_schema=False)
-    async def phone(chat_id: Annotated[str, Query(pattern=CHAT_ID)]) -> JSONResponse:
+    async def phone(request: Request) -> JSONResponse:
         """Development only: the SMS this chat caused, for the demo "phone" panel."""
         if not isinstance(app.sms, DevSms):
             raise HTTPException(404)
-        key = ChatAddress(Platform.WEB, chat_id).key
+        session = await keeper.current(request, touch=False)
+        found = app.sms.inbox.for_chat(session.address.key) if session else []
         messages = [
-            {"to": mask_phone(m.phone), "text": m.text, "at": m.at.isoformat()}
-            for m in app.sms.inbox.for_chat(key)
+            {"to": mask_phone(m.phone), "text": m.text, "at": m.at.isoformat()} for m in found
         ]
         return JSONResponse({"messages": messages, "development_only": True})
 
     return router
 
 
-def update_id(seq: int, incoming: Incoming) -> str:
-    """The page's sequence number plus a digest of what was sent.
+def update_id(seq: int, incoming: Incoming, tab: str | None = None) -> str:
+    """The tab, the page's sequence number, and a digest of what was sent.
 
-    A retry resends the same content with the same number and is applied once; a tab
-    duplicated by the browser (same chat id and counter) sending something else is not
-    mistaken for a retry.
+    A retry resends the same content with the same number and is applied once; another tab of
+    the same session, or a tab duplicated by the browser (same tab id and counter) sending
+    something else, is not mistaken for a retry.
     """
     upload = f"{incoming.upload.ref}:{incoming.upload.size}" if incoming.upload else ""
     content = "|".join((incoming.kind, incoming.command, incoming.text, incoming.payload, upload))
-    return f"{seq}-{hashlib.sha256(content.encode()).hexdigest()[:12]}"
+    digest = hashlib.sha256(content.encode()).hexdigest()[:12]
+    return f"{tab}-{seq}-{digest}" if tab else f"{seq}-{digest}"
+
+
+def _update(
+    session: ChatSession,
+    tab: str | None,
+    seq: int,
+    incoming: Incoming,
+    said: dict[str, Any] | None,
+    source: str,
+) -> Update:
+    return Update(
+        session.address,
+        update_id(seq, incoming, tab),
+        incoming,
+        source,
+        said=said,
+        admin=session.admin,
+    )
 
 
 def _source(request: Request) -> str:
-    """Where the request came from, to cap login codes per origin (every tab is a new chat)."""
+    """Where the request came from, to cap login codes per origin (sessions are cheap)."""
     return f"web:{request.client.host}" if request.client else ""
 
 
-async def _handle(
-    app: Application, chat_id: str, seq: int, incoming: Incoming, source: str = ""
-) -> JSONResponse:
+async def _handle(app: Application, session: ChatSession, update: Update) -> JSONResponse:
     """The channel's error boundary: whatever happens, the page gets an answer."""
-    address = ChatAddress(Platform.WEB, chat_id)
-    update = Update(address, update_id(seq, incoming), incoming, source)
+    address = session.address
     try:
         reply = await app.router.handle(update)
     except Exception:
-        log.exception("web chat update failed for %s", address.key)
+        log.exception("web chat update failed for %s", _masked(address))
         lang = await _lang_or_default(app, address)
         error = web_message(Outgoing(Text("common.error")), lang, app.texts)
         return JSONResponse({"messages": [error], "lang": lang}, 503)
     sign = media_signer(app, address)
-    messages = [web_message(m, reply.lang, app.texts, sign) for m in reply.messages]
+    at = app.clock.now().isoformat()
+    messages = [{**web_message(m, reply.lang, app.texts, sign), "at": at} for m in reply.messages]
     return JSONResponse({"messages": messages, "lang": reply.lang})
+
+
+def _masked(address: ChatAddress) -> str:
+    """A chat named in a log without its id (a session's chat id is kept out of logs too)."""
+    return f"{address.platform.value}:{address.chat_id[:4]}…"
 
 
 async def _lang_or_default(app: Application, address: ChatAddress) -> str:
@@ -149,5 +202,5 @@ async def _lang_or_default(app: Application, address: ChatAddress) -> str:
     try:
         return await app.router.lang_of(address)
     except Exception:
-        log.warning("could not read the language of %s", address.key, exc_info=True)
+        log.warning("could not read the language of %s", _masked(address), exc_info=True)
         return app.settings.default_language

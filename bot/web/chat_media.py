@@ -1,7 +1,8 @@
 """The web chat's pushed messages (from the outbox) and its media (QR codes, receipts, files).
 
-Media URLs are signed for one chat: a link copied out of one conversation opens nothing in
-another, and a reference cannot be guessed into a file.
+Both are the session's chat (bot.web.sessions): no chat is named in a URL. Media URLs are
+signed for one chat: a link copied out of one conversation opens nothing in another session,
+and a reference cannot be guessed into a file.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from bot.bootstrap import Application
 from bot.rendering import web_message
-from conversations.messages import ChatAddress, Outgoing, Platform
+from bot.web.sessions import SessionKeeper
+from conversations.messages import ChatAddress, Outgoing
 from services.codec import CodecError, from_json
 from services.outbox import OutboxStatus
-
-CHAT_ID = r"^[A-Za-z0-9_-]{8,64}$"
 
 
 def _signature(app: Application, chat_key: str, ref: str) -> str:
@@ -31,7 +31,7 @@ def media_signer(app: Application, address: ChatAddress) -> Callable[[str], str]
     """Turns a media reference into a URL this chat's page may load."""
 
     def url(ref: str) -> str:
-        query = {"chat_id": address.chat_id, "ref": ref, "sig": _signature(app, address.key, ref)}
+        query = {"ref": ref, "sig": _signature(app, address.key, ref)}
         return "/chat/media?" + urlencode(query)
 
     return url
@@ -40,14 +40,18 @@ def media_signer(app: Application, address: ChatAddress) -> Callable[[str], str]
 def chat_media_router(app: Application) -> APIRouter:
     """GET /chat/api/events and GET /chat/media."""
     router = APIRouter()
+    keeper = SessionKeeper(app)
 
     @router.get("/chat/api/events", include_in_schema=False)
     async def events(
-        chat_id: Annotated[str, Query(pattern=CHAT_ID)],
+        request: Request,
         after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,  # a database integer
     ) -> JSONResponse:
         """Messages pushed to this chat after `after`; those up to `after` are acknowledged."""
-        address = ChatAddress(Platform.WEB, chat_id)
+        session = await keeper.current(request, touch=False)  # a poll is not the citizen
+        if session is None:
+            return JSONResponse({"events": []})
+        address = session.address
         async with app.uow_factory() as uow:
             for item in await uow.outbox.pending(address.key, 0):
                 if item.id <= after:
@@ -67,12 +71,15 @@ def chat_media_router(app: Application) -> APIRouter:
 
     @router.get("/chat/media", include_in_schema=False)
     async def media(
-        chat_id: Annotated[str, Query(pattern=CHAT_ID)],
+        request: Request,
         ref: Annotated[str, Query(max_length=600)],
         sig: Annotated[str, Query(max_length=64)],
     ) -> Response:
-        address = ChatAddress(Platform.WEB, chat_id)
-        if not hmac.compare_digest(sig, _signature(app, address.key, ref)):
+        session = await keeper.current(request, touch=False)
+        if session is None:
+            raise HTTPException(404)
+        address = session.address
+        if not hmac.compare_digest(sig.encode(), _signature(app, address.key, ref).encode()):
             raise HTTPException(404)
         found = await app.media.resolve(ref, await app.router.lang_of(address))
         if found is None:

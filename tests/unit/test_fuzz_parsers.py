@@ -522,7 +522,9 @@ def _private(message: Any) -> bool:
 @FUZZ
 @given(st.one_of(tg_updates, st.dictionaries(hostile_text, json_values, max_size=4)))
 @example({"message": {"chat": {"id": 2**63, "type": []}}})  # a list where a name belongs
-@example({"my_chat_member": {"chat": {"id": -5, "type": "group"}, "new_chat_member": {"status": {}}}})
+@example(
+    {"my_chat_member": {"chat": {"id": -5, "type": "group"}, "new_chat_member": {"status": {}}}}
+)
 def test_any_telegram_update_is_read_or_ignored_and_only_private_chats_are_served(
     update: dict[str, Any],
 ) -> None:
