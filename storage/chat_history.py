@@ -54,7 +54,8 @@ class SqlChatHistory:
         )
         if before is not None:
             query = query.where(PROCESSED.c.created_at < before)
-        query = query.order_by(PROCESSED.c.created_at.desc()).limit(limit + 1)
+        order = (PROCESSED.c.created_at.desc(), PROCESSED.c.update_id.desc())
+        query = query.order_by(*order).limit(limit + 1)
         rows = (await self._connection.execute(query)).all()
         more = len(rows) > limit
         rows = rows[:limit]
