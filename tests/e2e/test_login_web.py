@@ -215,7 +215,7 @@ def test_login_prefill_and_the_draft_follows_the_citizen(
 
     # On another device (a new chat): log in again, with a second code.
     other = ChatPage.open(desktop, login_server.url)
-    assert other.chat_id() != chat.chat_id()
+    assert other.session() != chat.session()
     start_login(other)
     give_id_and_phone(other, HOA_ID, HOA_PHONE)  # waits out the resend rule (per phone)
     assert time.monotonic() - first_code_at >= RESEND_SECONDS - 1

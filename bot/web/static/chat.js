@@ -1124,8 +1124,10 @@
   // ------------------------------------------------------------------ start
 
   restoreHistory().then((restored) => {
-    if (!restored) sendCommand("/start");
+    if (restored) {
+      setBusy(false);
+      phone.refresh(); // a restored chat may be waiting for a login code
+    } else sendCommand("/start"); // its reply refreshes the phone
     events.refresh();
-    phone.refresh();
   });
 })();
