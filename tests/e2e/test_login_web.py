@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOT = "/tmp/phone-panel.png"
 POLL_SECONDS = 3  # chat.js PHONE_POLL_MS
-PHONE_API = re.compile(r"/chat/api/phone\?")
+PHONE_API = re.compile(r"/chat/api/phone$")
 # login.wait_resend
 WAIT_RESEND = re.compile(r"Vui lòng đợi (\d+) giây nữa trước khi yêu cầu mã mới\.")
 
