@@ -123,7 +123,7 @@ class ChatPage:
 
     @classmethod
     def open(cls, context: BrowserContext, base_url: str) -> ChatPage:
-        """A new tab on /chat, once the bot has answered the page's first /start (or /resume)."""
+        """A new tab on /chat, once it shows the restored chat or the answer to its /start."""
         chat = cls(context.new_page(), base_url)
         chat.goto()
         return chat

@@ -380,4 +380,5 @@ def test_a_login_stays_across_a_reload_and_in_a_second_tab(
     assert second.session() == chat.session()
     assert second.user_texts() == chat.user_texts()
     assert keys(second.send("/profile"))[-1] == "profile.card"
+    assert chat.session() not in login_server.log_path.read_text(encoding="utf-8")  # no token
     assert chat.errors == [] and second.errors == []
