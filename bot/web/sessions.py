@@ -83,12 +83,13 @@ class SessionKeeper:
 
     async def sign_in_admin(self, request: Request) -> ChatSession:
         """The same chat under a new token that carries admin rights; the old token ends."""
-        session = await self.current_or_new(request)
+        session = await self.current(request)
         old = self._token_of(request)
-        if old is not None:
-            async with self._app.uow_factory() as uow:
-                await uow.web_sessions.remove(_digest(old))
-                await uow.commit()
+        if session is None or old is None:  # no chat yet: a new one, admin from the start
+            return await self._issue(secrets.token_urlsafe(18), admin=True)
+        async with self._app.uow_factory() as uow:
+            await uow.web_sessions.remove(_digest(old))
+            await uow.commit()
         return await self._issue(session.chat_id, admin=True)
 
     async def _issue(self, chat_id: str, admin: bool = False) -> ChatSession:
