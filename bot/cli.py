@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from bot.scheduler_lock import SchedulerBusy
 from bot.settings import Settings
 from conversations.fee_texts import has_rule, rule_text
@@ -55,7 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     search.add_argument("--json", action="store_true", help="print JSON for scripts")
     search.add_argument("--limit", type=int, default=10)
     args = parser.parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:  # one clear line per wrong setting, no traceback
+        for problem in error.errors():
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            where = ".".join(str(part) for part in problem["loc"]).upper()
+            print(f"dvc-bot: settings: {where + ': ' if where else ''}{message}", file=sys.stderr)
+        return 2
     try:
         match args.command:
             case "run":

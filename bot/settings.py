@@ -116,6 +116,12 @@ class Settings(BaseSettings):
     citizen_registry_token: SecretStr | None = None
     officer_api_keys: dict[str, str] = Field(default_factory=dict)  # key → agency id or "*"
     admin_chats: list[str] = Field(default_factory=list)  # chat keys, e.g. telegram:12345
+    # The web chat's admin sign-in (/chat/admin): whoever gives this key gets the admin
+    # commands in that browser's chat. Unset: no admin in the web chat.
+    web_admin_key: SecretStr | None = None
+    # The web chat's session cookie is Secure when the request came over TLS (directly or
+    # X-Forwarded-Proto: https); true: always, e.g. behind a proxy that does not say so.
+    session_cookie_secure: bool = False
     scheduler: bool = True  # run the scheduler in this process (dvc-bot run)
     status_sync_seconds: int = Field(default=15, ge=1, le=3600)  # the safety-net sweep
     # Bounded following (services.following): dossiers one chat may follow, follower chats
@@ -177,9 +183,17 @@ class Settings(BaseSettings):
         weak = [key for key in self.officer_api_keys if len(key) < 24]
         if weak:
             raise ValueError("each OFFICER_API_KEYS key must be at least 24 characters")
+        admin_key = self.web_admin_key.get_secret_value() if self.web_admin_key else None
+        if admin_key is not None and len(admin_key) < 24:
+            raise ValueError("WEB_ADMIN_KEY must be at least 24 characters")
         for chat in self.admin_chats:
             platform, _, chat_id = chat.partition(":")
-            if platform not in ("telegram", "zalo", "web") or not chat_id:
+            if platform == "web":
+                raise ValueError(
+                    f"ADMIN_CHATS: {chat!r} refused: a web chat id proves nothing; "
+                    "sign in at /chat/admin with WEB_ADMIN_KEY instead"
+                )
+            if platform not in ("telegram", "zalo") or not chat_id:
                 raise ValueError(f"ADMIN_CHATS: {chat!r} is not a chat key like telegram:12345")
         try:
             sample = self.sms_template.format(code="000000", minutes=5)

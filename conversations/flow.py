@@ -66,6 +66,7 @@ class Context:
     settings: Settings = field(default_factory=Settings)
     citizen: Citizen | None = None
     source: str = ""  # the update's origin, when the channel names one (login code caps)
+    admin_signed_in: bool = False  # the channel authenticated an admin (web chat admin key)
 
     @property
     def drafts(self) -> DraftRepository:
@@ -79,8 +80,9 @@ class Context:
 
     @property
     def is_admin(self) -> bool:
-        """Whether this chat is one of the configured admin chats."""
-        return self.address.key in self.settings.admin_chats
+        """Whether an admin signed in on this chat, or it is one of the configured admin
+        chats (never a web chat: its ids are not proof of anything)."""
+        return self.admin_signed_in or self.address.key in self.settings.admin_chats
 
 
 @dataclass(frozen=True, slots=True)

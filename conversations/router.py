@@ -47,7 +47,7 @@ from services.otp import OtpPolicy, OtpService, SmsSender
 from services.outbox import Priority
 from services.papers import PaperPrinter
 from services.places import AddressConverter, Places
-from services.ports import IdGenerator, UnitOfWork, UnitOfWorkFactory
+from services.ports import IdGenerator, Json, UnitOfWork, UnitOfWorkFactory
 
 FLOWS: Mapping[str, Flow[Any]] = {
     flow.name: flow
@@ -110,6 +110,22 @@ class Update:
     incoming: Incoming
     source: str = ""
     deliver: bool = False  # queue the reply in the outbox (the channel sends nothing itself)
+    said: Json | None = None  # what the chat showed of this message, kept for its history
+    admin: bool = False  # the channel authenticated an admin for this update
+
+
+SECRET_SHOWN = "••••••"  # a login code is never kept, in a history or anywhere
+
+
+def _kept_said(said: Json | None, chat: ChatState) -> Json | None:
+    """What the history keeps of the citizen's message: a login code is masked."""
+    awaiting_code = chat.flow == login.NAME and chat.state == login.LoginState.AWAITING_CODE
+    if not (awaiting_code and isinstance(said, dict)):
+        return said
+    text = said.get("text")
+    if isinstance(text, str) and "".join(text.split()).isdigit():
+        return {**said, "text": SECRET_SHOWN}
+    return said
 
 
 @dataclass(frozen=True)
@@ -181,6 +197,7 @@ class Router:
             chat = state.load(stored.state, self._default_lang)
             if stored.replies is not None:
                 return Reply(chat.lang, _decode_replies(stored.replies), duplicate=True)
+            said = _kept_said(update.said, chat)
             pace, held = flood.check(chat.pace, self._clock.now(), self._flood)
             chat = replace(chat, pace=pace)
             if held is None:
@@ -188,7 +205,10 @@ class Router:
             else:  # too fast: one warning, then nothing until the cooldown ends
                 messages = list(held)
             await uow.conversations.save(key, state.dump(chat))
-            await uow.conversations.record(key, update.update_id, [to_json(m) for m in messages])
+            replies = [to_json(m) for m in messages]
+            await uow.conversations.record(
+                key, update.update_id, replies, said=said, at=self._clock.now()
+            )
             if update.deliver:
                 await self._queue_reply(uow, update, messages)
             await uow.commit()
@@ -265,7 +285,7 @@ class Router:
     ) -> tuple[ChatState, list[Outgoing]]:
         chat, citizen, notices = await self._session(uow, update.address, chat)
         ctx = self._context(uow, update.address, chat)
-        ctx = replace(ctx, citizen=citizen, source=update.source)
+        ctx = replace(ctx, citizen=citizen, source=update.source, admin_signed_in=update.admin)
         greeting: tuple[Outgoing, ...] = ()
         event = update.incoming
         if not chat.started:

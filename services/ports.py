@@ -45,13 +45,21 @@ class ConversationStore(Protocol):
         """Replace the chat's state."""
         ...
 
-    async def record(self, key: str, update_id: str, replies: Sequence[Json]) -> None:
-        """Record that an update was applied, with the replies it produced."""
+    async def record(
+        self,
+        key: str,
+        update_id: str,
+        replies: Sequence[Json],
+        said: Json | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Record that an update was applied (at `at`), with the replies it produced and,
+        for a chat that keeps its history, what the citizen's message showed (`said`)."""
         ...
 
     async def erase(self, keys: Sequence[str]) -> None:
-        """Forget these chats' state and recorded replies (the update ids are kept, so a
-        late redelivery is still not applied twice)."""
+        """Forget these chats' state, recorded replies and what they said (the update ids
+        are kept, so a late redelivery is still not applied twice)."""
         ...
 
 
@@ -216,6 +224,7 @@ __all__ = [
     "DraftRepository",
     "IdGenerator",
     "JobCursors",
+    "Json",
     "OtpStore",
     "Outbox",
     "PaymentEventRepository",

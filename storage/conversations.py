@@ -83,12 +83,20 @@ class SqlConversationStore:
         values = {"key": key, "state": sealed, "updated_at": datetime.now(UTC)}
         await self._connection.execute(statement, values)
 
-    async def record(self, key: str, update_id: str, replies: Sequence[Any]) -> None:
+    async def record(
+        self,
+        key: str,
+        update_id: str,
+        replies: Sequence[Any],
+        said: Any = None,
+        at: datetime | None = None,
+    ) -> None:
         values = {
             "chat_key": key,
             "update_id": update_id,
             "replies": self._cipher.seal(list(replies), "processed_update.replies"),
-            "created_at": datetime.now(UTC),
+            "said": None if said is None else self._cipher.seal(said, "processed_update.said"),
+            "created_at": at or datetime.now(UTC),
         }
         await self._connection.execute(_INSERT_PROCESSED, values)
 
@@ -99,5 +107,7 @@ class SqlConversationStore:
             CONVERSATION.delete().where(CONVERSATION.c.key.in_(list(keys)))
         )
         await self._connection.execute(
-            PROCESSED.update().where(PROCESSED.c.chat_key.in_(list(keys))).values(replies=[])
+            PROCESSED.update()
+            .where(PROCESSED.c.chat_key.in_(list(keys)))
+            .values(replies=[], said=None)
         )

@@ -24,14 +24,29 @@ class ConversationRow(SQLModel, table=True):
 
 
 class ProcessedUpdateRow(SQLModel, table=True):
-    """An update already applied to a chat, with the replies it produced."""
+    """An update already applied to a chat, with the replies it produced and (web chat) what
+    the citizen's message showed: together they are the chat's history."""
 
     __tablename__ = "processed_update"
+    __table_args__ = (Index("ix_processed_update_chat_created", "chat_key", "created_at"),)
 
     chat_key: str = Field(primary_key=True, max_length=120)
     update_id: str = Field(primary_key=True, max_length=80)
     replies: list[Any] = Field(default_factory=list, sa_column=Column(JsonColumn, nullable=False))
+    said: Any = Field(default=None, sa_column=Column(JsonColumn, nullable=True))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False, index=True))
+
+
+class WebSessionRow(SQLModel, table=True):
+    """A browser's session of the web chat: a digest of its cookie, the chat it opens."""
+
+    __tablename__ = "web_session"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    chat_id: str = Field(max_length=64)
+    admin: bool = Field(default=False)
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    seen_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False, index=True))
 
 
 class DraftRow(SQLModel, table=True):

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransactio
 
 from services.keyed_hash import KeyedHasher
 from storage.broadcasts import SqlBroadcastRepository, SqlChatDirectory, SqlJobCursors
+from storage.chat_history import SqlChatHistory
 from storage.citizens import SqlCitizenRepository, SqlConsentRepository
 from storage.conversations import SqlConversationStore
 from storage.crypto import JsonCipher
@@ -25,6 +26,7 @@ from storage.inbox import SqlInbox
 from storage.otp_store import SqlOtpStore
 from storage.outbox import SqlOutbox
 from storage.wake import Signal, WakeTopics
+from storage.web_sessions import SqlWebSessions
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Repositories:
         self.broadcasts = SqlBroadcastRepository(connection, keys.cipher)
         self.chats = SqlChatDirectory(connection)
         self.cursors = SqlJobCursors(connection)
+        self.history = SqlChatHistory(connection, keys.cipher)  # the web chat's history
+        self.web_sessions = SqlWebSessions(connection)
 
 
 class SqlUnitOfWork(Repositories):

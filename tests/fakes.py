@@ -114,7 +114,14 @@ class MemoryConversationStore:
     async def save(self, key: str, state: Mapping[str, Any]) -> None:
         self._db.conversations[key] = copy.deepcopy(dict(state))
 
-    async def record(self, key: str, update_id: str, replies: Sequence[Any]) -> None:
+    async def record(
+        self,
+        key: str,
+        update_id: str,
+        replies: Sequence[Any],
+        said: Any = None,
+        at: datetime | None = None,
+    ) -> None:
         if (key, update_id) in self._db.processed:
             raise KeyError("update already recorded")  # the real table's primary key
         self._db.processed[(key, update_id)] = copy.deepcopy(list(replies))

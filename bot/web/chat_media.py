@@ -1,9 +1,10 @@
 """The web chat's pushed messages (from the outbox) and its media (QR codes, receipts, files).
 
-Media URLs are signed for one chat and until a time (MEDIA_LINK_HOURS): a link copied out of
-one conversation opens nothing in another, a reference cannot be guessed into a file, and a
-link that leaked (a shared screenshot of the address bar, a proxy log) stops working. Every
-answer and every poll signs its links afresh.
+Both are the session's chat (bot.web.sessions): no chat is named in a URL. Media URLs are
+signed for one chat and until a time (MEDIA_LINK_HOURS): a link copied out of one conversation
+opens nothing in another session, a reference cannot be guessed into a file, and a link that
+leaked (a shared screenshot of the address bar, a proxy log) stops working. Every answer,
+every poll and every history page signs its links afresh.
 """
 
 from __future__ import annotations
@@ -13,16 +14,15 @@ from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from bot.bootstrap import Application
 from bot.rendering import web_message
-from conversations.messages import ChatAddress, Outgoing, Platform
+from bot.web.sessions import SessionKeeper
+from conversations.messages import ChatAddress, Outgoing
 from services.codec import CodecError, from_json
 from services.outbox import OutboxStatus
-
-CHAT_ID = r"^[A-Za-z0-9_-]{8,64}$"
 
 
 def _signature(app: Application, chat_key: str, ref: str, expires: int) -> str:
@@ -35,8 +35,7 @@ def media_signer(app: Application, address: ChatAddress) -> Callable[[str], str]
     expires = int(app.clock.now().timestamp()) + app.settings.media_link_hours * 3600
 
     def url(ref: str) -> str:
-        sig = _signature(app, address.key, ref, expires)
-        query = {"chat_id": address.chat_id, "ref": ref, "exp": expires, "sig": sig}
+        query = {"ref": ref, "exp": expires, "sig": _signature(app, address.key, ref, expires)}
         return "/chat/media?" + urlencode(query)
 
     return url
@@ -45,14 +44,18 @@ def media_signer(app: Application, address: ChatAddress) -> Callable[[str], str]
 def chat_media_router(app: Application) -> APIRouter:
     """GET /chat/api/events and GET /chat/media."""
     router = APIRouter()
+    keeper = SessionKeeper(app)
 
     @router.get("/chat/api/events", include_in_schema=False)
     async def events(
-        chat_id: Annotated[str, Query(pattern=CHAT_ID)],
+        request: Request,
         after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,  # a database integer
     ) -> JSONResponse:
         """Messages pushed to this chat after `after`; those up to `after` are acknowledged."""
-        address = ChatAddress(Platform.WEB, chat_id)
+        session = await keeper.current(request, touch=False)  # a poll is not the citizen
+        if session is None:
+            return JSONResponse({"events": []})
+        address = session.address
         async with app.uow_factory() as uow:
             for item in await uow.outbox.pending(address.key, 0):
                 if item.id <= after:
@@ -72,13 +75,17 @@ def chat_media_router(app: Application) -> APIRouter:
 
     @router.get("/chat/media", include_in_schema=False)
     async def media(
-        chat_id: Annotated[str, Query(pattern=CHAT_ID)],
+        request: Request,
         ref: Annotated[str, Query(max_length=600)],
         sig: Annotated[str, Query(max_length=64)],
         exp: Annotated[int, Query(ge=0, le=2**40)] = 0,
     ) -> Response:
-        address = ChatAddress(Platform.WEB, chat_id)
-        if not hmac.compare_digest(sig, _signature(app, address.key, ref, exp)):
+        session = await keeper.current(request, touch=False)
+        if session is None:
+            raise HTTPException(404)
+        address = session.address
+        expected = _signature(app, address.key, ref, exp)
+        if not hmac.compare_digest(sig.encode(), expected.encode()):
             raise HTTPException(404)
         if exp < app.clock.now().timestamp():
             raise HTTPException(410, "Liên kết đã hết hạn / this link has expired")

@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-ADMIN_CHAT = "admin-desk-0001"  # a web chat named in ADMIN_CHATS
+ADMIN_CHAT = "900000001"  # a Telegram chat named in ADMIN_CHATS (web chats cannot be named)
 TELEGRAM_SECRET = "telegram-webhook-secret-for-tests"
 ZALO_APP_ID, ZALO_OA_SECRET, ZALO_APP_SECRET = "zalo-app-4242", "zalo-oa-secret", "zalo-app-sec"
 SEPAY_SECRET, CASSO_SECRET = "sepay-hmac-secret-for-tests", "casso-secret-for-tests"
@@ -186,9 +186,11 @@ class World:
             yield client
 
     def chat(self, chat_id: str) -> ChatDriver:
-        """The web chat `chat_id`, driven through the router as the web chat drives it."""
+        """The web chat `chat_id` (the admin's is a Telegram chat), driven through the
+        router as its channel drives it."""
         if chat_id not in self.chats:
-            self.chats[chat_id] = ChatDriver(self.app.router, chat_id=chat_id)
+            platform = Platform.TELEGRAM if chat_id == ADMIN_CHAT else Platform.WEB
+            self.chats[chat_id] = ChatDriver(self.app.router, chat_id=chat_id, platform=platform)
         return self.chats[chat_id]
 
     async def login(self, chat_id: str, id_number: str, phone: str) -> str:
@@ -215,7 +217,7 @@ async def open_world(template: Path, folder: Path) -> World:
         database_url=f"sqlite+aiosqlite:///{folder}/db.sqlite3",
         data_dir=folder,
         officer_api_keys=KEYS,
-        admin_chats=[f"web:{ADMIN_CHAT}"],
+        admin_chats=[f"telegram:{ADMIN_CHAT}"],
         payment_simulator=False,
         sepay_webhook_secret=SEPAY_SECRET,
         casso_webhook_secret=CASSO_SECRET,

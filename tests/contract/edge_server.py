@@ -8,7 +8,7 @@ import contextlib
 import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from tests.contract.conftest import run_blocking
 from tests.contract.officer_dossiers import KEYS, NOW, prepare
 from tests.e2e.conftest import free_port
 from tests.fakes import FakeClock
+from tests.web_session import BrowserCookie
 
 KB = 1024
 MB = 1024 * KB
@@ -63,16 +64,30 @@ class World:
             return 0
         return sum(p.stat().st_size for p in self.incoming.iterdir() if p.is_file())
 
-    async def upload(
-        self, chat_id: str, seq: int, name: str, content: bytes, mime: str = "application/pdf"
-    ) -> httpx.Response:
-        data = {"chat_id": chat_id, "seq": str(seq)}
-        files = {"file": (name, content, mime)}
-        return await self.http.post("/chat/api/upload", data=data, files=files)
+    browsers: dict[str, BrowserCookie] = field(default_factory=dict)
 
-    async def say(self, chat_id: str, seq: int, text: str) -> httpx.Response:
-        body = {"chat_id": chat_id, "seq": seq, "text": text}
-        return await self.http.post("/chat/api/message", json=body)
+    async def browser(self, chat: str) -> BrowserCookie:
+        """The session cookie of the browser called `chat` (issued on its first visit)."""
+        cookie = self.browsers.get(chat)
+        if cookie is None:
+            cookie = self.browsers[chat] = BrowserCookie()
+            cookie.take(await self.http.get("/chat/api/history", headers=cookie.headers))
+            assert cookie.token, "the server issued no session"
+        return cookie
+
+    async def upload(
+        self, chat: str, seq: int, name: str, content: bytes, mime: str = "application/pdf"
+    ) -> httpx.Response:
+        cookie = await self.browser(chat)
+        files = {"file": (name, content, mime)}
+        return await self.http.post(
+            "/chat/api/upload", data={"seq": str(seq)}, files=files, headers=cookie.headers
+        )
+
+    async def say(self, chat: str, seq: int, text: str) -> httpx.Response:
+        cookie = await self.browser(chat)
+        body = {"seq": seq, "text": text}
+        return await self.http.post("/chat/api/message", json=body, headers=cookie.headers)
 
 
 @contextlib.asynccontextmanager

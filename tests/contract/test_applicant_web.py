@@ -22,6 +22,7 @@ from tests.contract.test_operations import (  # noqa: F401 (fixtures)
 )
 from tests.unit.test_filing_flow import PDF
 from tests.unit.test_login_flow import HOA_ID, HOA_PHONE
+from tests.web_session import BrowserCookie
 
 NAM = {"Họ và tên": "Hoàng Văn Nam", "Ngày sinh": "02/07/1988", "Số định danh": "004088688456"}
 PRESS = {"Giới tính": "Nam", "Dân tộc": "Bỏ qua", "Email": "Bỏ qua", "Hình thức": "trực tiếp"}
@@ -30,12 +31,12 @@ TYPE = {"Điện thoại": "0987112233", "diện tích": "45", "Số người": 
 
 @dataclass
 class WebChat:
-    """One browser tab of the web chat, through its JSON API."""
+    """One browser of the web chat (its own session cookie), through its JSON API."""
 
     http: httpx.AsyncClient
-    chat_id: str
     seq: int = 0
     last: list[dict[str, Any]] = field(default_factory=list)
+    cookie: BrowserCookie = field(default_factory=BrowserCookie)
 
     @property
     def keys(self) -> list[str]:
@@ -43,23 +44,24 @@ class WebChat:
 
     async def _post(self, path: str, **kwargs: Any) -> list[dict[str, Any]]:
         self.seq += 1
-        response = await self.http.post(path, **kwargs)
+        response = await self.http.post(path, headers=self.cookie.headers, **kwargs)
+        self.cookie.take(response)
         assert response.status_code == 200, response.text
         self.last = response.json()["messages"]
         return self.last
 
     async def say(self, text: str) -> list[dict[str, Any]]:
-        body = {"chat_id": self.chat_id, "seq": self.seq + 1, "text": text}
+        body = {"seq": self.seq + 1, "text": text}
         return await self._post("/chat/api/message", json=body)
 
     async def press(self, label: str) -> list[dict[str, Any]]:
         buttons = [b for m in self.last for row in m["buttons"] for b in row]
         payload = next(b["payload"] for b in buttons if label in b["label"])
-        body = {"chat_id": self.chat_id, "seq": self.seq + 1, "payload": payload}
+        body = {"seq": self.seq + 1, "payload": payload}
         return await self._post("/chat/api/message", json=body)
 
     async def upload(self, name: str, content: bytes) -> list[dict[str, Any]]:
-        data = {"chat_id": self.chat_id, "seq": str(self.seq + 1)}
+        data = {"seq": str(self.seq + 1)}
         files = {"file": (name, content, "application/pdf")}
         return await self._post("/chat/api/upload", data=data, files=files)
 
@@ -74,9 +76,9 @@ async def http(app: Application) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F
         yield session
 
 
-def last_code(app: Application, chat: WebChat) -> str:  # noqa: F811
+async def last_code(app: Application, chat: WebChat) -> str:  # noqa: F811
     assert isinstance(app.sms, DevSms)
-    (*_, message) = app.sms.inbox.for_chat(f"web:{chat.chat_id}")
+    (*_, message) = app.sms.inbox.for_chat((await chat.cookie.address(app)).key)
     return next(word.strip(",.") for word in message.text.split() if word.strip(",.").isdigit())
 
 
@@ -103,7 +105,7 @@ async def test_the_wrong_applicant_is_caught_through_the_web_chat(
     app: Application,  # noqa: F811
     http: httpx.AsyncClient,
 ) -> None:
-    chat = WebChat(http, "identitytab0001")
+    chat = WebChat(http)
     await chat.say("1.013314")
     await chat.press("Nộp hồ sơ")
     await chat.press("không đăng nhập")
@@ -120,18 +122,19 @@ async def test_the_wrong_applicant_is_caught_through_the_web_chat(
     assert chat.keys[-1] == "login.ask_id"
     await chat.say(HOA_ID)
     await chat.say(HOA_PHONE)
-    await chat.say(last_code(app, chat))
+    await chat.say(await last_code(app, chat))
     assert chat.keys == ["login.success", "identity.replaced", "form.review"], chat.keys
     assert "Hoàng Văn Nam" in chat.last[1]["html"] and "Nông Thị Hoa" in chat.last[1]["html"]
+    chat_key = (await chat.cookie.address(app)).key
     async with app.uow_factory() as uow:
-        assert not await uow.dossiers.list_for(f"web:{chat.chat_id}", None)
+        assert not await uow.dossiers.list_for(chat_key, None)
     await chat.press("Xác nhận tờ khai")
     await chat.press("Xong phần giấy tờ")
     await chat.press("Nộp hồ sơ")
     await chat.press("Tôi xin cam đoan")
     assert chat.keys[0] == "submission.submitted", chat.keys
     async with app.uow_factory() as uow:
-        (dossier,) = await uow.dossiers.list_for(f"web:{chat.chat_id}", None)
+        (dossier,) = await uow.dossiers.list_for(chat_key, None)
     assert dossier.answers["so_dinh_danh"] == HOA_ID and dossier.subject == dossier.filer
     assert dossier.filer is not None and dossier.filer.id_number == HOA_ID
     shown = detail(dossier, app.catalog)  # what the officer API answers
@@ -142,7 +145,7 @@ async def test_the_wrong_applicant_is_caught_through_the_web_chat(
 async def test_the_web_chat_caps_codes_per_client_across_tabs(http: httpx.AsyncClient) -> None:
     seen = []
     for n in range(11):  # a new tab for every try, the owner's phone, made-up ID numbers
-        tab = WebChat(http, f"strangertab{n:04d}")
+        tab = WebChat(http)  # a new browser: a new session, a new chat
         await tab.say("/login")
         await tab.press("Tôi đồng ý")
         await tab.say(f"0040950999{n:02d}")

@@ -54,6 +54,7 @@ chat_ids = st.one_of(
     st.sampled_from(["fuzz-chat-0001", "fuzz-chat-0002", "fuzz-chat-0003"]),
     st.text(string.ascii_letters + string.digits + "_-", min_size=8, max_size=64),
 )
+tab_ids = st.text(string.ascii_letters + string.digits + "_-", min_size=8, max_size=32)
 content_types = st.sampled_from(
     ["application/json", "application/json; charset=latin-1", "text/plain", ""]
 )
@@ -111,12 +112,26 @@ typed = st.one_of(st.sampled_from(SCRIPTED), hostile_text)
 pressed = st.one_of(st.sampled_from(PAYLOADS), hostile_text)
 sequences = st.integers(1, 2**53)
 well_formed = st.one_of(
-    st.fixed_dictionaries({"chat_id": chat_ids, "seq": sequences, "text": typed}),
-    st.fixed_dictionaries({"chat_id": chat_ids, "seq": sequences, "payload": pressed}),
+    st.fixed_dictionaries({"tab": tab_ids, "seq": sequences, "text": typed}),
+    st.fixed_dictionaries(
+        {
+            "tab": tab_ids,
+            "seq": sequences,
+            "payload": pressed,
+            "label": typed.map(lambda t: t[:200]),
+        }
+    ),
 )
 messages = st.fixed_dictionaries(
-    {"chat_id": maybe(chat_ids), "seq": maybe(sequences | st.integers())},
-    optional={"text": maybe(typed), "payload": maybe(pressed), "extra": json_values},
+    {"tab": maybe(tab_ids), "seq": maybe(sequences | st.integers())},
+    optional={
+        "text": maybe(typed),
+        "payload": maybe(pressed),
+        "label": maybe(typed),
+        "silent": json_values,
+        "chat_id": maybe(chat_ids),  # what older pages sent: ignored
+        "extra": json_values,
+    },
 )
 
 
@@ -147,7 +162,7 @@ def multipart_forms(draw: st.DrawFn) -> tuple[bytes, str]:
     parts: list[bytes] = []
     good = draw(st.booleans())  # half the forms are what the page sends, with any file
     fields = {
-        "chat_id": draw(chat_ids if good else maybe(chat_ids).map(str)),
+        "tab": draw(tab_ids if good else maybe(chat_ids).map(str)),
         "seq": draw(
             sequences.map(str) if good else st.integers(-5, 10**20).map(str) | hostile_text
         ),
@@ -352,6 +367,7 @@ def page_fetches(draw: st.DrawFn) -> str:
     path = draw(
         st.one_of(
             st.sampled_from(["/chat/api/events", "/chat/api/phone", "/chat/media", "/chat"]),
+            st.sampled_from(["/chat/api/history", "/chat/admin"]),
             st.sampled_from(["/readyz", "/metrics", "/chat/static/chat.js"]),
             st.binary(max_size=300).map(lambda raw: "/chat/static/" + escaped(raw)),
             st.sampled_from(["%00", "..%2Fchat.py", "a" * 5000]).map("/chat/static/{}".format),
@@ -363,17 +379,26 @@ def page_fetches(draw: st.DrawFn) -> str:
         st.just(str(2**64)),
         st.binary(max_size=80).map(escaped),
     )
-    names = st.sampled_from(["chat_id", "after", "ref", "sig", "chat_id", "x"])
+    names = st.sampled_from(["chat_id", "after", "ref", "sig", "before", "limit", "x"])
     query = draw(st.lists(st.tuples(names, values), max_size=4))
     return path + ("?" + "&".join(f"{name}={value}" for name, value in query) if query else "")
 
 
+session_cookies = st.one_of(
+    st.just(""),
+    st.text(string.ascii_letters + string.digits + "_-", min_size=43, max_size=43),
+    st.binary(max_size=80).map(escaped),
+).map("dvc_chat={}".format)
+
+
 @HTTP_FUZZ
-@given(page_fetches())
-def test_what_the_page_fetches_is_answered_whatever_the_query(running: Running, url: str) -> None:
+@given(page_fetches(), session_cookies)
+def test_what_the_page_fetches_is_answered_whatever_the_query(
+    running: Running, url: str, cookie: str
+) -> None:
     async def fetch() -> httpx.Response:
         async with running.world.client() as client:
-            return await client.get(url)
+            return await client.get(url, headers={"cookie": cookie})
 
     response = running.run(fetch())
     assert response.status_code < 500, (url, response.text[:300])
@@ -382,10 +407,10 @@ def test_what_the_page_fetches_is_answered_whatever_the_query(running: Running, 
 def test_a_message_with_what_json_cannot_hold_is_a_422_not_a_crash(running: Running) -> None:
     """FastAPI echoes refused input in its 422: a lone surrogate or NaN used to break it."""
     for body in (
-        b'{"chat_id": "fuzz-chat-0001", "seq": 1, "text": "\\ud800"}',
-        b'{"chat_id": "fuzz-chat-0001", "seq": NaN}',
-        b'{"chat_id": "fuzz-chat-0001", "seq": 1e999}',
-        b'{"chat_id": "\\udfff", "seq": -Infinity}',
+        b'{"tab": "fuzz-tab-0001", "seq": 1, "text": "\\ud800"}',
+        b'{"tab": "fuzz-tab-0001", "seq": NaN}',
+        b'{"tab": "fuzz-tab-0001", "seq": 1e999}',
+        b'{"tab": "\\udfff", "seq": -Infinity}',
     ):
         response = post(running, "/chat/api/message", body, {"content-type": "application/json"})
         assert response.status_code == 422, response.text

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from bot.web.chat_media import media_signer
-from conversations.messages import ChatAddress, Platform
 from tests.contract.edge_server import KB, MB, seeded_template, served
 from tests.contract.officer_dossiers import KEY_POLICE, add_dossier, attachment
 
@@ -119,7 +118,7 @@ async def test_a_30_mb_body_without_a_key_is_refused_before_it_is_read(
 async def test_a_body_that_stops_moving_is_answered_408(template: Path, tmp_path: Path) -> None:
     async with served(template, tmp_path, http_body_idle_seconds=1) as world:
         reader, writer = await asyncio.open_connection("127.0.0.1", world.port)
-        writer.write(_post_head("/chat/api/message", 500) + b'{"chat_id": "slow')
+        writer.write(_post_head("/chat/api/message", 500) + b'{"seq": 1, "text": "slow')
         await writer.drain()
         answer = await asyncio.wait_for(reader.read(4096), 10)
         writer.close()
@@ -148,15 +147,21 @@ async def test_the_chat_page_runs_only_its_own_script_and_cannot_be_framed(
 
 
 async def test_media_links_expire(template: Path, tmp_path: Path) -> None:
-    async with served(template, tmp_path, media_link_hours=2) as world:
-        address = ChatAddress(Platform.WEB, "visitor-chat-media")
+    # a session kept open longer than the link lives (the link expires, not the chat)
+    async with served(
+        template, tmp_path, media_link_hours=2, session_idle_minutes=24 * 60
+    ) as world:
+        browser = await world.browser("visitor-chat-media")
+        address = await browser.address(world.app)
         link = media_signer(world.app, address)("qr:unknown")
-        assert (await world.http.get(link)).status_code == 404  # signed, but no such image
+        got = await world.http.get(link, headers=browser.headers)
+        assert got.status_code == 404  # signed, but no such image
         world.clock.advance(hours=2, seconds=1)
-        gone = await world.http.get(link)
+        gone = await world.http.get(link, headers=browser.headers)
         assert gone.status_code == 410 and "hết hạn" in gone.text
         stretched = re.sub(r"exp=\d+", "exp=99999999999", link)
-        assert (await world.http.get(stretched)).status_code == 404  # the signature covers it
+        # the signature covers the expiry
+        assert (await world.http.get(stretched, headers=browser.headers)).status_code == 404
 
 
 async def test_files_offered_to_officers_are_downloads_never_pages(

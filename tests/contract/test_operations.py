@@ -121,7 +121,7 @@ class Client:
         if seq is None:
             self.seq += 1
             seq = self.seq
-        body = {"chat_id": WEB_CHAT, "seq": seq, "text": text or None, "payload": payload or None}
+        body = {"seq": seq, "text": text or None, "payload": payload or None}
         return await self.http.post("/chat/api/message", json=body)
 
     async def scrape(self) -> str:

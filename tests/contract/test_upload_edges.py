@@ -52,12 +52,14 @@ class HeldUpload:
         return answer
 
 
-async def hold(port: int, chat_id: str, content: bytes, sent: int) -> HeldUpload:
-    """Start an upload of `content` to the web chat and send only its first `sent` bytes."""
+async def hold(world: World, chat: str, content: bytes, sent: int) -> HeldUpload:
+    """Start an upload of `content` to the web chat (from the browser called `chat`) and
+    send only its first `sent` bytes."""
+    cookie = (await world.browser(chat)).headers["cookie"]
     boundary = "held-upload-boundary"
     fields = "".join(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
-        for name, value in (("chat_id", chat_id), ("seq", "1"))
+        for name, value in (("seq", "1"),)
     )
     file_head = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.pdf"\r\n'
@@ -66,10 +68,11 @@ async def hold(port: int, chat_id: str, content: bytes, sent: int) -> HeldUpload
     body = (fields + file_head).encode() + content + f"\r\n--{boundary}--\r\n".encode()
     head = (
         f"POST /chat/api/upload HTTP/1.1\r\nHost: bot\r\nConnection: close\r\n"
+        f"Cookie: {cookie}\r\n"
         f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"
     ).encode()
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    reader, writer = await asyncio.open_connection("127.0.0.1", world.port)
     cut = len(fields) + len(file_head) + sent
     writer.write(head + body[:cut])
     await writer.drain()
@@ -95,7 +98,7 @@ async def test_an_anonymous_visitor_cannot_stage_more_than_the_quota(
         assert world.staged_bytes() == 0
 
         # While 600 KB of one upload are in, the same chat may not stage 500 KB more (1 MB).
-        first = await hold(world.port, "visitor-chat-01", pdf(700 * KB), 600 * KB)
+        first = await hold(world, "visitor-chat-01", pdf(700 * KB), 600 * KB)
         await staged_at_least(world, 600 * KB)
         over = await world.upload("visitor-chat-01", 2, "f2.pdf", pdf(500 * KB))
         assert over.status_code == 413, over.text
@@ -107,7 +110,7 @@ async def test_an_anonymous_visitor_cannot_stage_more_than_the_quota(
 
         # New chats from the same address: together no more than 2 MB.
         others = [
-            await hold(world.port, chat, pdf(700 * KB), 600 * KB)
+            await hold(world, chat, pdf(700 * KB), 600 * KB)
             for chat in ("visitor-chat-02", "visitor-chat-03")
         ]
         await staged_at_least(world, 1800 * KB)
@@ -172,8 +175,10 @@ async def test_a_file_that_is_not_what_it_says_is_refused_at_upload(
         assert world.staged_bytes() == 0
         choose = (await world.say("visitor-chat-poly", 2, "/lang")).json()["messages"][-1]
         english = next(b for row in choose["buttons"] for b in row if "English" in b["label"])
-        body = {"chat_id": "visitor-chat-poly", "seq": 3, "payload": english["payload"]}
-        assert (await world.http.post("/chat/api/message", json=body)).status_code == 200
+        cookie = await world.browser("visitor-chat-poly")
+        body = {"seq": 3, "payload": english["payload"]}
+        pressed = await world.http.post("/chat/api/message", json=body, headers=cookie.headers)
+        assert pressed.status_code == 200
         again = await world.upload("visitor-chat-poly", 4, name, content)
         assert "The file was not stored." in again.json()["messages"][0]["html"]
 

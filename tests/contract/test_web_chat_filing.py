@@ -1,6 +1,6 @@
 """Through a real channel: the web chat's HTTP API on the real application and database
 (SQLite and PostgreSQL). A citizen files at 00:30 Vietnam time and sees Vietnam's date
-everywhere; the same citizen in two browser tabs presses the commitment in both at once and
+everywhere; the same citizen in two browsers presses the commitment in both at once and
 gets one dossier."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from bot.web.app import create_http_app
 from services.dossier import parse_code
 from tests.contract.test_operations import database_url, seeded_postgres, seeded_sqlite  # noqa: F401
 from tests.fakes import FakeClock, RecordingSms
+from tests.web_session import BrowserCookie
 
 AFTER_MIDNIGHT = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # 00:30 on 26/11 in Vietnam
 HOA_ID, HOA_PHONE = "004195118046", "0912345678"
@@ -31,18 +32,18 @@ PDF = b"%PDF-1.7\n" + b"x" * 2000
 
 @dataclass
 class Tab:
-    """One browser tab of the web chat: its chat id, its counter, what it last showed."""
+    """One browser of the web chat: its session cookie, its counter, what it last showed."""
 
     http: httpx.AsyncClient
-    chat_id: str
     seq: int = 0
     messages: list[dict[str, Any]] = field(default_factory=list)
+    cookie: BrowserCookie = field(default_factory=BrowserCookie)
 
     async def _post(self, text: str = "", payload: str = "") -> None:
         self.seq += 1
-        body = {"chat_id": self.chat_id, "seq": self.seq, "text": text or None}
-        body["payload"] = payload or None
-        response = await self.http.post("/chat/api/message", json=body)
+        body = {"seq": self.seq, "text": text or None, "payload": payload or None}
+        response = await self.http.post("/chat/api/message", json=body, headers=self.cookie.headers)
+        self.cookie.take(response)
         assert response.status_code == 200, response.text
         self.messages = response.json()["messages"]
 
@@ -59,9 +60,12 @@ class Tab:
 
     async def upload(self, name: str, content: bytes) -> None:
         self.seq += 1
-        data = {"chat_id": self.chat_id, "seq": str(self.seq)}
+        data = {"seq": str(self.seq)}
         files = {"file": (name, content, "application/pdf")}
-        response = await self.http.post("/chat/api/upload", data=data, files=files)
+        response = await self.http.post(
+            "/chat/api/upload", data=data, files=files, headers=self.cookie.headers
+        )
+        self.cookie.take(response)
         assert response.status_code == 200, response.text
         self.messages = response.json()["messages"]
 
@@ -126,7 +130,7 @@ async def test_a_filing_at_00_30_shows_vietnams_date_on_the_web_chat(
 ) -> None:
     sms = app.sms
     assert isinstance(sms, RecordingSms)
-    tab = Tab(http, "tab-0030-dates")
+    tab = Tab(http)
     await log_in(tab, sms)
     await tab.send("/mydata")
     assert "26/11/2026" in tab.text(0), tab.text(0)
@@ -159,7 +163,7 @@ async def test_two_tabs_committing_at_once_make_one_dossier(
 ) -> None:
     sms = app.sms
     assert isinstance(sms, RecordingSms)
-    first, second = Tab(http, "tab-one-dossier-1"), Tab(http, "tab-one-dossier-2")
+    first, second = Tab(http), Tab(http)  # two browsers: two sessions, two chats
     await log_in(first, sms)
     app.clock.advance(seconds=61)  # type: ignore[attr-defined]
     await log_in(second, sms)
@@ -176,7 +180,8 @@ async def test_two_tabs_committing_at_once_make_one_dossier(
         assert tab.keys == ["submission.commitment"], tab.keys
     await asyncio.gather(first.press("Tôi xin cam đoan"), second.press("Tôi xin cam đoan"))
     assert sorted([first.keys[0], second.keys[0]]) == ["submission.submitted", "sync.submitted"]
+    first_chat, second_chat = await first.cookie.address(app), await second.cookie.address(app)
     async with app.uow_factory() as uow:
-        dossiers = await uow.dossiers.list_for("web:tab-one-dossier-1", None)
-        theirs = await uow.dossiers.list_for("web:tab-one-dossier-2", dossiers[0].citizen_id)
+        dossiers = await uow.dossiers.list_for(first_chat.key, None)
+        theirs = await uow.dossiers.list_for(second_chat.key, dossiers[0].citizen_id)
     assert len(theirs) == 1

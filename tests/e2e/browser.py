@@ -125,7 +125,7 @@ class ChatPage:
 
     @classmethod
     def open(cls, context: BrowserContext, base_url: str) -> ChatPage:
-        """A new tab on /chat, once the bot has answered the page's first /start (or /resume)."""
+        """A new tab on /chat, once it shows the restored chat or the answer to its /start."""
         chat = cls(context.new_page(), base_url)
         chat.goto()
         return chat
@@ -138,7 +138,8 @@ class ChatPage:
         return self._await_replies(0)
 
     def reload(self) -> list[BotMessage]:
-        """Reload the tab (same sessionStorage, so the same chat) and wait for the reply."""
+        """Reload the tab (same session cookie, so the same chat) and return what it shows
+        once the conversation is restored from the server."""
         self.page.reload()
         return self._await_replies(0)
 
@@ -297,9 +298,13 @@ class ChatPage:
             message.key, int(number), int(total), label.strip(), message.text, message.buttons
         )
 
-    def chat_id(self) -> str:
-        """The chat id this tab keeps in sessionStorage."""
-        return str(self.page.evaluate("sessionStorage.getItem('dvc.chat.id')"))
+    def session(self) -> str:
+        """The session cookie the server issued to this tab's browser (HttpOnly: the page
+        itself cannot read it)."""
+        found = [c["value"] for c in self.page.context.cookies() if c["name"] == "dvc_chat"]
+        assert len(found) == 1, found
+        assert self.page.evaluate("document.cookie").find("dvc_chat") < 0  # HttpOnly
+        return found[0]
 
     def seq(self) -> int:
         """The last sequence number this tab used."""

@@ -30,6 +30,7 @@ from services.codec import from_json
 from tests.e2e.fakes import FakeTelegram, FakeZalo, SentMessage, ZaloDelivery, ZaloSent
 from tests.e2e.reply_parts import delivered
 from tests.privacy import note_codes
+from tests.web_session import session_address
 
 WAIT = 15.0  # seconds: a deadline for what the bot does on its own, never an expectation
 Check = Callable[[], Awaitable[Any]]
@@ -296,9 +297,17 @@ class WebChat(Chat):
     itself is driven in test_filing_web.py)."""
 
     def __init__(self, app: Application, http: httpx.AsyncClient, chat_id: str) -> None:
+        # `chat_id` names the tab for the reader; the server maps the session cookie (kept
+        # in the client's jar) to the chat, which `address` becomes after the first answer.
         super().__init__(app, ChatAddress(Platform.WEB, chat_id))
         self.http, self.chat_id, self.seq, self.after = http, chat_id, 0, 0
         self.messages: list[dict[str, Any]] = []
+        self.bound = False
+
+    async def _bind(self) -> None:
+        if not self.bound:
+            self.address = await session_address(self.app, self.http.cookies["dvc_chat"])
+            self.bound = True
 
     def _read(self, messages: list[dict[str, Any]]) -> None:
         self.messages = messages
@@ -315,19 +324,19 @@ class WebChat(Chat):
 
     async def _message(self, **body: str) -> None:
         self.seq += 1
-        response = await self.http.post(
-            "/chat/api/message", json={"chat_id": self.chat_id, "seq": self.seq, **body}
-        )
+        response = await self.http.post("/chat/api/message", json={"seq": self.seq, **body})
         self._take(response)
+        await self._bind()
 
     async def upload(self, name: str, content: bytes) -> None:
         self.seq += 1
         response = await self.http.post(
             "/chat/api/upload",
-            data={"chat_id": self.chat_id, "seq": str(self.seq)},
+            data={"seq": str(self.seq)},
             files={"file": (name, content, "application/pdf")},
         )
         self._take(response)
+        await self._bind()
 
     async def pictures(self) -> list[bytes]:
         found: list[bytes] = []
@@ -347,9 +356,7 @@ class WebChat(Chat):
         fresh: list[dict[str, Any]] = []
 
         async def arrived() -> bool:
-            response = await self.http.get(
-                "/chat/api/events", params={"chat_id": self.chat_id, "after": self.after}
-            )
+            response = await self.http.get("/chat/api/events", params={"after": self.after})
             events = response.json()["events"]
             if events:
                 self.after = max(e["id"] for e in events)

@@ -214,7 +214,7 @@ class Deployment:
         seen: set[str] = set()
         for n in range(200):
             async with httpx.AsyncClient(base_url=self.url, timeout=30) as http:
-                body = {"chat_id": f"recipeextra{n:04d}", "seq": 1, "text": "/start"}
+                body = {"seq": 1, "text": "/start"}  # a new connection, a new session
                 assert (await http.post("/chat/api/message", json=body)).status_code == 200
             self.sent += 1
             seen = {f.name.split("_")[1] for f in self.data.glob("metrics/web-*/counter_*.db")}

@@ -311,10 +311,23 @@ def test_file_pay_and_receive_the_receipt(
     assert card.key == "dossiers.card" and dossier in card.text, card
     assert chat.user_texts()[-1] == f"Tra cứu hồ sơ {dossier}"
 
-    # A reload keeps the chat and never shows a pushed message again.
-    chat.reload()
+    # A reload keeps the whole chat, the QR code and the receipts pushed after it included,
+    # each once; a pushed message is not shown again by the poll.
+    before = [(m.key, m.text) for m in chat.messages()]
+    restored = chat.reload()
+    restored_keys = [m.key for m in restored]
+    for key in (
+        "papers.declaration_caption",
+        "payment.request",
+        "receipt.caption",
+        "papers.receipt_caption",
+    ):
+        assert restored_keys.count(key) == 1, restored_keys
+    assert [(m.key, m.text) for m in restored] == before
+    assert dossier in decode_qr(chat.fetch(chat.last("receipt.caption").media))
     chat.page.wait_for_timeout(2500)
     assert chat.page.locator(".msg.bot[data-event-id]").count() == 0
+    assert [(m.key, m.text) for m in chat.messages()] == before
     assert chat.errors == []
 
 

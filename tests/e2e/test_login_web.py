@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOT = "/tmp/phone-panel.png"
 POLL_SECONDS = 3  # chat.js PHONE_POLL_MS
-PHONE_API = re.compile(r"/chat/api/phone\?")
+PHONE_API = re.compile(r"/chat/api/phone$")
 # login.wait_resend
 WAIT_RESEND = re.compile(r"Vui lòng đợi (\d+) giây nữa trước khi yêu cầu mã mới\.")
 
@@ -43,7 +43,7 @@ RESEND_SECONDS = _minimum("otp_resend_seconds")  # a new code per phone, at the 
 # count per phone.
 HOA_ID, HOA_PHONE = "004195118046", "0912345678"  # Nông Thị Hoa, Tổ 5, Phường Thục Phán
 NAM_ID, NAM_PHONE = "004088688456", "0987112233"  # Hoàng Văn Nam
-MAI_ID = "004192413294"  # Lục Thị Mai
+MAI_ID, MAI_PHONE = "004192413294", "0366123456"  # Lục Thị Mai
 
 
 class LoginServer(LiveServer):
@@ -215,7 +215,7 @@ def test_login_prefill_and_the_draft_follows_the_citizen(
 
     # On another device (a new chat): log in again, with a second code.
     other = ChatPage.open(desktop, login_server.url)
-    assert other.chat_id() != chat.chat_id()
+    assert other.session() != chat.session()
     start_login(other)
     give_id_and_phone(other, HOA_ID, HOA_PHONE)  # waits out the resend rule (per phone)
     assert time.monotonic() - first_code_at >= RESEND_SECONDS - 1
@@ -356,3 +356,29 @@ def test_no_phone_panel_without_the_development_sms(
     assert not page.locator(PHONE_TOGGLE).is_visible()
     assert not page.locator(PHONE_PANEL).is_visible()
     assert chat.errors == []
+
+
+def test_a_login_stays_across_a_reload_and_in_a_second_tab(
+    login_server: LiveServer, context: BrowserContext
+) -> None:
+    """The session is the browser's: a reload and a second tab restore the whole chat and are
+    still logged in; the login code itself is not kept in the history."""
+    chat = ChatPage.open(context, login_server.url)
+    start_login(chat)
+    give_id_and_phone(chat, MAI_ID, MAI_PHONE)
+    code = chat.read_code(1)
+    assert keys(chat.send(code))[0] == "login.success"
+    shown = [(m.key, m.text) for m in chat.messages()]
+
+    restored = chat.reload()
+    assert [(m.key, m.text) for m in restored] == shown
+    typed = chat.user_texts()
+    assert typed[-3:] == [MAI_ID, MAI_PHONE, "••••••"] and code not in typed
+    assert keys(chat.send("/profile"))[-1] == "profile.card"  # still logged in
+
+    second = ChatPage.open(context, login_server.url)
+    assert second.session() == chat.session()
+    assert second.user_texts() == chat.user_texts()
+    assert keys(second.send("/profile"))[-1] == "profile.card"
+    assert chat.session() not in login_server.log_path.read_text(encoding="utf-8")  # no token
+    assert chat.errors == [] and second.errors == []

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import BrowserContext, Route
+from playwright.sync_api import Browser, BrowserContext, Route
 
 from tests.e2e.browser import BotMessage, ChatPage, Question
 
@@ -285,14 +285,15 @@ def test_resume_after_the_server_is_killed(own_server: LiveServer, context: Brow
     open_birth_registration(chat)
     answered = fill_form(chat, stop_after=4)
     waiting = chat.question()
-    chat_id = chat.chat_id()
+    session = chat.session()
+    shown = chat.user_texts()
 
     own_server.kill()
     own_server.start()
     resumed = chat.reload()
 
-    assert chat.chat_id() == chat_id
-    assert keys(resumed) == [waiting.key]
+    assert chat.session() == session
+    assert resumed[-1].key == waiting.key and chat.user_texts() == shown  # the whole chat
     again = chat.question()
     assert (again.number, again.label) == (waiting.number, waiting.label)
     # The applicant's ID is checked against the birth date and sex given before the crash.
@@ -301,23 +302,36 @@ def test_resume_after_the_server_is_killed(own_server: LiveServer, context: Brow
     assert chat.errors == []
 
 
-# ---------------------------------------------------------------------- one chat per tab
+# ---------------------------------------------------------------------- one chat per session
 
 
-def test_each_tab_is_its_own_chat(live_server: LiveServer, context: BrowserContext) -> None:
+def test_a_second_tab_is_the_same_chat_with_its_whole_history(
+    live_server: LiveServer, context: BrowserContext, browser: Browser
+) -> None:
     first = ChatPage.open(context, live_server.url)
-    second = ChatPage.open(context, live_server.url)
-    assert first.chat_id() != second.chat_id()
+    results = first.send("dang ky khai sinh")[-1]
+    assert results.key == "search.results_page"
+    first.click("Đăng ký khai sinh", exact=False)
+    shown = first.messages()
 
-    assert first.send("dang ky khai sinh")[-1].key == "search.results_page"
-    assert keys(second.send("/resume")) == ["menu.main"]
+    second = ChatPage.open(context, live_server.url)  # same browser: same session cookie
+    assert second.session() == first.session()
+    assert [(m.key, m.text) for m in second.messages()] == [(m.key, m.text) for m in shown]
+    assert second.user_texts() == first.user_texts()
     assert second.send("tam tru")[-1].key == "search.results_page"
 
-    resumed = first.send("/resume")[-1]
-    assert resumed.key == "search.results_page"
-    assert "dang ky khai sinh" in resumed.text
-    assert "tam tru" in second.last_text()
-    assert first.reload()[-1].text == resumed.text  # a reload keeps the tab's chat
+    again = first.reload()
+    assert again[-1].key == "search.results_page" and "tam tru" in again[-1].text
+    assert first.user_texts()[-1] == "tam tru"
+
+    elsewhere = browser.new_context(locale="vi-VN")  # another browser: another chat
+    try:
+        stranger = ChatPage.open(elsewhere, live_server.url)
+        assert stranger.session() != first.session()
+        assert stranger.user_texts() == [] and keys(stranger.messages())[0] == "common.welcome"
+    finally:
+        elsewhere.close()
+    assert first.errors == [] and second.errors == []
 
 
 # ---------------------------------------------------------------------- typed HTML

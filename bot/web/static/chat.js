@@ -1,8 +1,10 @@
-// The web chat page: one chat per browser tab, talking to /chat/api/* (see bot/web/chat.py).
+// The web chat page, talking to /chat/api/* (see bot/web/chat.py).
 //
-// Every request carries the chat id and an increasing sequence number (the update id), both
-// kept in sessionStorage; the server applies a given seq once, so a retry reuses the seq of the
-// request it repeats. Requests go one at a time, in the order the citizen made them.
+// The chat is the session's: an HttpOnly cookie the server issues (the page never names a
+// chat), so a reload or another tab is the same conversation, restored from the server's
+// history. Every request carries the tab's id and an increasing sequence number (the update
+// id), kept in sessionStorage; the server applies a given seq once, so a retry reuses the seq
+// of the request it repeats. Requests go one at a time, in the order the citizen made them.
 //
 // Messages that are not replies (a receipt once the bank confirms a payment) are pushed: the
 // page polls /chat/api/events with the id of the last one it showed, which acknowledges it.
@@ -17,7 +19,9 @@
 
 (() => {
   const API = "/chat/api";
-  const STORE_ID = "dvc.chat.id";
+  const STORE_TAB = "dvc.chat.tab";
+  const HISTORY_PAGE = 50; // turns per history request
+  const HISTORY_MAX_PAGES = 40; // the oldest turns of a very long chat are left out
   const STORE_SEQ = "dvc.chat.seq";
   const REQUEST_TIMEOUT_MS = 45000;
   const UPLOAD_IDLE_MS = 45000; // an upload is given up when no byte moves for this long
@@ -259,8 +263,8 @@
     },
   };
 
-  function newChatId() {
-    const bytes = new Uint8Array(16);
+  function newTabId() {
+    const bytes = new Uint8Array(12);
     window.crypto.getRandomValues(bytes);
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
@@ -271,10 +275,9 @@
     return seq;
   }
 
-  const existing = store.get(STORE_ID);
-  const chatId = existing && /^[A-Za-z0-9_-]{8,64}$/.test(existing) ? existing : newChatId();
-  const reloaded = chatId === existing;
-  store.set(STORE_ID, chatId);
+  const existing = store.get(STORE_TAB);
+  const tabId = existing && /^[A-Za-z0-9_-]{8,32}$/.test(existing) ? existing : newTabId();
+  store.set(STORE_TAB, tabId);
 
   // ------------------------------------------------------------------ state and texts
 
@@ -864,7 +867,7 @@
 
   function messageRequest(fields) {
     const seq = nextSeq();
-    const json = JSON.stringify({ chat_id: chatId, seq, ...fields });
+    const json = JSON.stringify({ tab: tabId, seq, ...fields });
     return {
       url: `${API}/message`,
       headers: { "Content-Type": "application/json" },
@@ -888,7 +891,7 @@
       },
       body: () => {
         const data = new FormData();
-        data.append("chat_id", chatId);
+        data.append("tab", tabId);
         data.append("seq", String(seq));
         data.append("file", file, file.name);
         return data;
@@ -909,11 +912,11 @@
   }
 
   function sendPayload(label, payload, nodes) {
-    send(label, () => messageRequest({ payload }), nodes);
+    send(label, () => messageRequest({ payload, label: label.slice(0, 200) }), nodes);
   }
 
   function sendCommand(command) {
-    send(null, () => messageRequest({ text: command }));
+    send(null, () => messageRequest({ text: command, silent: true }));
   }
 
   // ------------------------------------------------------------------ input
@@ -1337,8 +1340,7 @@
       const controller = new AbortController();
       const abort = window.setTimeout(() => controller.abort(), PHONE_TIMEOUT_MS);
       try {
-        const url = `${API}/phone?chat_id=${encodeURIComponent(chatId)}`;
-        const response = await fetch(url, {
+        const response = await fetch(`${API}/phone`, {
           credentials: "same-origin",
           cache: "no-store",
           signal: controller.signal,
@@ -1450,8 +1452,7 @@
       const controller = new AbortController();
       const abort = window.setTimeout(() => controller.abort(), EVENTS_TIMEOUT_MS);
       try {
-        const query = `chat_id=${encodeURIComponent(chatId)}&after=${last}`;
-        const response = await fetch(`${API}/events?${query}`, {
+        const response = await fetch(`${API}/events?after=${last}`, {
           credentials: "same-origin",
           cache: "no-store",
           signal: controller.signal,
@@ -1490,12 +1491,88 @@
       else if (!inFlight) schedule(); // the slower pace of a hidden tab
     });
 
-    return { refresh };
+    // Pushed messages up to `id` are in the restored history: not shown again.
+    function skipTo(id) {
+      if (!Number.isSafeInteger(id) || id <= last) return;
+      last = id;
+      store.set(STORE_EVENTS, String(last));
+    }
+
+    return { refresh, skipTo };
   })();
+
+  // ------------------------------------------------------------------ history
+
+  async function historyPage(before) {
+    let query = `limit=${HISTORY_PAGE}`;
+    if (before) query += `&before=${encodeURIComponent(before)}`;
+    const response = await fetch(`${API}/history?${query}`, {
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+    const data = response.ok ? await response.json() : null;
+    if (!data || !Array.isArray(data.items)) throw new Error(`history: ${response.status}`);
+    return data;
+  }
+
+  // The first bot message after the citizen's last item: only its answer's buttons stay live.
+  let firstOfAnswer = null;
+
+  // One item of the history, through the same renderers as a live conversation.
+  function restoreItem(item, upload) {
+    if (!item || typeof item !== "object") return upload;
+    const at = typeof item.at === "string" ? item.at : undefined;
+    if (item.from === "citizen" && item.kind === "upload" && typeof item.name === "string") {
+      const type = typeof item.mime === "string" ? item.mime : "";
+      const file = { name: item.name, size: Number(item.size) || 0, type };
+      const el = addUploadBubble(file, at, "sent");
+      firstOfAnswer = null;
+      return { el, file };
+    }
+    if (item.from === "citizen" && typeof item.text === "string") {
+      addUserBubble(item.text, at);
+      firstOfAnswer = null;
+      return null;
+    }
+    const shown = addBotMessage(item);
+    if (!firstOfAnswer) firstOfAnswer = shown;
+    if (upload && UPLOAD_REFUSED.has(item.key)) setUploadState(upload.el, upload.file, "refused");
+    return null;
+  }
+
+  // The whole conversation so far (a reload, another tab): newest page first, shown oldest
+  // first. True when there was something to show.
+  async function restoreHistory() {
+    const pages = [];
+    let before = null;
+    try {
+      do {
+        const data = await historyPage(before);
+        if (pages.length === 0 && typeof data.lang === "string") setLanguage(data.lang);
+        if (pages.length === 0) events.skipTo(data.events_after);
+        pages.push(data.items);
+        before = typeof data.before === "string" ? data.before : null;
+      } while (before && pages.length < HISTORY_MAX_PAGES);
+    } catch {
+      if (!pages.length) return false; // offline: start as a new page would
+    }
+    let upload = null;
+    for (const items of pages.reverse()) {
+      for (const item of items) upload = restoreItem(item, upload);
+    }
+    retireButtons(firstOfAnswer);
+    scrollToEnd();
+    return pages.some((items) => items.length > 0);
+  }
 
   // ------------------------------------------------------------------ start
 
   app.dataset.drop = t("dropHint");
-  sendCommand(reloaded ? "/resume" : "/start");
-  events.refresh();
+  restoreHistory().then((restored) => {
+    if (restored) {
+      setBusy(false);
+      phone.refresh(); // a restored chat may be waiting for a login code
+    } else sendCommand("/start"); // its reply refreshes the phone
+    events.refresh();
+  });
 })();
