@@ -271,3 +271,17 @@ async def test_a_long_history_comes_in_pages_newest_first(
     assert said(oldest) == ["tin nhắn 0"] and oldest["before"] is None
     bot = [item for item in oldest["items"] if item["from"] == "bot"]
     assert bot and {"key", "kind", "html", "buttons", "media", "at"} <= set(bot[0])
+
+
+async def test_erasing_a_chat_erases_what_its_history_said(app: Application) -> None:
+    key = "web:erase-me-0001"
+    async with app.uow_factory() as uow:
+        said = {"text": HOA_PHONE}
+        await uow.conversations.record(key, "1-x", [], said=said, at=app.clock.now())
+        await uow.commit()
+    async with app.uow_factory() as uow:
+        assert [e.said for e in (await uow.history.page(key, None, 10)).entries] == [said]
+        await uow.conversations.erase([key])
+        await uow.commit()
+    async with app.uow_factory() as uow:
+        assert [e.said for e in (await uow.history.page(key, None, 10)).entries] == [None]

@@ -267,6 +267,7 @@ async def check_take_over(deployment: Deployment, database_url: str, code: str) 
         assert change.status_code == 200, change.text
         await deployment.standby.wait_said("scheduler running")
         await until(lambda: _moved(database_url, beat), "a new heartbeat", deployment.standby)
+        http.cookies = deployment.citizen.http.cookies  # her session, on a new connection
         deployment.citizen.http = http
         await until(lambda: _pushed(deployment.citizen), "the status push", deployment.standby)
     port = deployment.metrics_port[deployment.standby.name]
@@ -333,6 +334,7 @@ async def restore(deployment: Deployment, backup: Path, into: str, code: str) ->
     citizen = deployment.citizen
     assert citizen is not None
     async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        http.cookies = citizen.http.cookies  # her browser's session, restored with the data
         citizen.http = http
         await citizen.send("/mydossiers")
         assert citizen.keys == ["dossiers.list"]  # still logged in: the chat state is back
