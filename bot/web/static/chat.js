@@ -1530,7 +1530,9 @@
       return { el, file };
     }
     if (item.from === "citizen" && typeof item.text === "string") {
-      addUserBubble(item.text, at);
+      // a pressed button's label shows as it did when pressed: its emoji drawn as an icon
+      const shown = labelled(document.createElement("span"), item.text);
+      addUserBubble(item.text, at, Array.from(shown.childNodes));
       firstOfAnswer = null;
       return null;
     }
