@@ -111,7 +111,8 @@ class Metrics:
         computed for this scrape, in the format the scraper accepts: (body, content type)."""
         registry = CollectorRegistry()
         if self.multiprocess_dir is not None:
-            MultiProcessCollector(registry, path=str(self.multiprocess_dir))
+            # prometheus_client leaves this constructor unannotated (its own gap, not ours)
+            MultiProcessCollector(registry, path=str(self.multiprocess_dir))  # type: ignore[no-untyped-call]
         else:
             registry.register(_Families(self.registry.collect()))
         registry.register(_Families(extra))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -78,7 +79,7 @@ class SqlOtpStore:
         statement = statement.on_conflict_do_update(index_elements=["account"], set_=values)
         await self._connection.execute(statement)
 
-    async def erase(self, chat_keys: list[str]) -> None:
+    async def erase(self, chat_keys: Sequence[str]) -> None:
         """Forget the codes and sends of these chats."""
         if chat_keys:
             await self._connection.execute(

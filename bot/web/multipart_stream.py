@@ -5,7 +5,7 @@ temporary file first)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 
 from python_multipart.exceptions import FormParserError
@@ -129,7 +129,7 @@ def _text(raw: bytes) -> str:
 
 async def form_events(
     content_type: str, chunks: AsyncIterator[bytes], max_field: int = MAX_FIELD
-) -> AsyncIterator[Event]:
+) -> AsyncGenerator[Event, None]:
     """The events of a multipart body, as its chunks arrive; `MalformedForm` when it is not
     one (no boundary, broken framing, cut short), `FieldTooLong` for a plain field over
     `max_field` bytes."""
