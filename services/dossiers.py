@@ -190,7 +190,7 @@ class DossierRepository(Protocol):
     async def search(
         self,
         agency_ids: Sequence[str] | None,
-        status: int | None = None,
+        status: DossierStatus | None = None,
         overdue: bool | None = None,
         limit: int = 50,
         offset: int = 0,

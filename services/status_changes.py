@@ -63,7 +63,10 @@ async def request_supplement(
 ) -> Dossier:
     """4 → 5: ask the citizen for these components; the clock pauses."""
     if not components:
-        raise TransitionError("no_components", {"old": str(dossier.status), "new": "5"})
+        raise TransitionError(
+            "no_components",
+            {"old": str(dossier.status), "new": str(int(DossierStatus.SUPPLEMENT_REQUESTED))},
+        )
     updated = await change_status(
         dossiers, dossier, DossierStatus.SUPPLEMENT_REQUESTED, actor, note, now, 0
     )

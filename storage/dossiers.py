@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.clock import VIETNAM
 from services.codec import from_json, to_json
+from services.dossier import DossierStatus
 from services.dossiers import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
@@ -120,7 +121,7 @@ class SqlDossierRepository(SqlFollowers):
     async def search(
         self,
         agency_ids: Sequence[str] | None,
-        status: int | None = None,
+        status: DossierStatus | None = None,
         overdue: bool | None = None,
         limit: int = 50,
         offset: int = 0,
@@ -129,7 +130,7 @@ class SqlDossierRepository(SqlFollowers):
         if agency_ids is not None:
             query = query.where(DOSSIER.c.agency_id.in_(list(agency_ids)))
         if status is not None:
-            query = query.where(DOSSIER.c.status == status)
+            query = query.where(DOSSIER.c.status == int(status))
         if overdue is not None:
             query = query.where(DOSSIER.c.overdue.is_(overdue))
         query = (

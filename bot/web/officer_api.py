@@ -104,10 +104,9 @@ def _add_reads(router: APIRouter, app: Application, caller: Any) -> None:
             agencies = [agency]
         if procedure is not None and app.catalog.procedure(procedure) is None:
             raise refusal(422, "unknown_procedure", {"procedure": procedure})
-        wanted = int(status) if status is not None else None
         async with app.uow_factory() as uow:
             found = await search_page(
-                uow.dossiers, agencies, wanted, overdue, procedure, limit + 1, offset
+                uow.dossiers, agencies, status, overdue, procedure, limit + 1, offset
             )
         return DossierPage(
             items=[summary(d, app.catalog) for d in found[:limit]],
