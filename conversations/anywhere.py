@@ -26,7 +26,7 @@ from conversations import payloads
 from conversations.messages import Button, Incoming, IncomingKind, Outgoing, btn, say
 from conversations.texts import LANGUAGES, TextCatalog
 from services.catalog_index import Catalog
-from services.dossier import MAX_CODE_INPUT, parse_code
+from services.dossier_codes import MAX_CODE_INPUT, parse_code
 from services.spelling import edit_distance
 from services.text import fold
 

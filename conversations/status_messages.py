@@ -16,7 +16,7 @@ from conversations.messages import At, Both, Button, Day, Lines, Money, Outgoing
 from services.catalog import Procedure
 from services.catalog_index import Catalog
 from services.codec import to_json
-from services.dossier import AgencyForm, DossierStatus, parse_code
+from services.dossier_codes import AgencyForm, DossierStatus, parse_code
 from services.dossiers import Dossier, StatusChange
 from services.status_pushes import Reminder
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from services.calendar import add_working_days, reception_day, working_days_between
 from services.clock import vietnam_date
 from services.documents import Attachment
-from services.dossier import DossierStatus, TransitionError, check_transition
+from services.dossier_codes import DossierStatus, TransitionError, check_transition
 from services.dossiers import Dossier, DossierRepository, HistoryEntry, Phase, StatusChange
 
 

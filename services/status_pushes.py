@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from services.clock import Clock, vietnam_date
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, StatusChange, remind_payment_now
 from services.following import FollowLimits
 from services.ports import UnitOfWork, UnitOfWorkFactory

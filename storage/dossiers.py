@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.clock import VIETNAM
 from services.codec import from_json, to_json
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import (
     FINISHED_STATUSES,
     OPEN_STATUSES,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.dossier import TERMINAL
+from services.dossier_codes import TERMINAL
 from storage.tables import DossierFollowerRow, DossierRow, StatusChangeRow
 
 DOSSIER = DossierRow.__table__  # type: ignore[attr-defined]

@@ -39,7 +39,7 @@ from bot.web.officer_models import (
     summary,
     supplement_components,
 )
-from services.dossier import DossierStatus, TransitionError, allowed_next
+from services.dossier_codes import DossierStatus, TransitionError, allowed_next
 from services.dossiers import Dossier, HistoryEntry, Phase
 from services.ports import UnitOfWork
 from services.status_changes import (

@@ -8,7 +8,7 @@ from bot.web.officer_auth import Officer
 from bot.web.officer_errors import refusal
 from conversations.status_messages import resolve_code
 from services.catalog_index import Catalog
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, DossierRepository
 
 SCAN_BATCH = 500  # dossiers read per query while filtering by procedure
