@@ -13,7 +13,7 @@ import qrcode  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
 
 from services.clock import VIETNAM
-from services.text import to_ascii
+from services.text_folding import to_ascii
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 # (regular, bold) pairs, first found wins; all need Vietnamese glyphs.
