@@ -31,13 +31,13 @@ from conversations.messages import Platform
 from conversations.router import Reply, Router, Update
 from services.outbox import OutboxItem, OutboxStatus
 from services.sending import Delivery, Transport
-from storage.tables import JobCursorRow, OutboxRow
+from storage.tables import JobCursorRow, OutboxRow, table_of
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 PLATFORMS = tuple(p.value for p in Platform if p is not Platform.CONSOLE)
 _LABEL = re.compile(r"^[a-z][a-z_]{0,31}$")
-OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
-CURSOR = JobCursorRow.__table__  # type: ignore[attr-defined]
+OUTBOX = table_of(OutboxRow)
+CURSOR = table_of(JobCursorRow)
 
 
 def _closed(value: str) -> str:

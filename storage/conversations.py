@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.ports import StoredConversation
 from storage.crypto import JsonCipher
-from storage.tables import ConversationRow, ProcessedUpdateRow
+from storage.tables import ConversationRow, ProcessedUpdateRow, table_of
 
-CONVERSATION = ConversationRow.__table__  # type: ignore[attr-defined]
-PROCESSED = ProcessedUpdateRow.__table__  # type: ignore[attr-defined]
+CONVERSATION = table_of(ConversationRow)
+PROCESSED = table_of(ProcessedUpdateRow)
 
 # Statements are built once: SQLAlchemy then finds them in its compiled cache at once.
 _REPLIES = (

@@ -30,13 +30,14 @@ from storage.tables import (
     DossierSequenceRow,
     PaymentEventRow,
     StatusChangeRow,
+    table_of,
 )
 
-DOSSIER = DossierRow.__table__  # type: ignore[attr-defined]
-SEQUENCE = DossierSequenceRow.__table__  # type: ignore[attr-defined]
-EVENT = PaymentEventRow.__table__  # type: ignore[attr-defined]
-CHANGE = StatusChangeRow.__table__  # type: ignore[attr-defined]
-FOLLOWER = DossierFollowerRow.__table__  # type: ignore[attr-defined]
+DOSSIER = table_of(DossierRow)
+SEQUENCE = table_of(DossierSequenceRow)
+EVENT = table_of(PaymentEventRow)
+CHANGE = table_of(StatusChangeRow)
+FOLLOWER = table_of(DossierFollowerRow)
 _BODY = "dossier.body"
 
 

@@ -11,11 +11,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.otp import Challenge, Lockout
-from storage.tables import LoginLockoutRow, OtpChallengeRow, OtpSendRow
+from storage.tables import LoginLockoutRow, OtpChallengeRow, OtpSendRow, table_of
 
-CHALLENGE = OtpChallengeRow.__table__  # type: ignore[attr-defined]
-SEND = OtpSendRow.__table__  # type: ignore[attr-defined]
-LOCKOUT = LoginLockoutRow.__table__  # type: ignore[attr-defined]
+CHALLENGE = table_of(OtpChallengeRow)
+SEND = table_of(OtpSendRow)
+LOCKOUT = table_of(LoginLockoutRow)
 _FIELDS = ("id", "chat_key", "account", "phone_hash", "code_hash", "created_at", "expires_at",
            "attempts", "matched", "closed")  # fmt: skip
 
