@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Literal
 
-import qrcode  # type: ignore[import-untyped]
+import qrcode  # type: ignore[import-untyped]  # qrcode ships no type information
 from PIL import Image, ImageDraw, ImageFont
 
 from services.clock import VIETNAM

@@ -135,8 +135,10 @@ class StatusMessages:
 
     def status(self, dossier: Dossier, change: StatusChange, owner: bool) -> Mapping[str, Any]:
         """A status change as JSON for the outbox."""
-        return to_json(status_push(self._catalog, dossier, change, owner))  # type: ignore[no-any-return]
+        encoded: Mapping[str, Any] = to_json(status_push(self._catalog, dossier, change, owner))
+        return encoded
 
     def reminder(self, kind: Reminder, dossier: Dossier) -> Mapping[str, Any]:
         """A reminder as JSON for the outbox."""
-        return to_json(reminder(self._catalog, kind, dossier))  # type: ignore[no-any-return]
+        encoded: Mapping[str, Any] = to_json(reminder(self._catalog, kind, dossier))
+        return encoded

@@ -59,9 +59,9 @@ class SqlConversationStore:
         self._is_pg = connection.dialect.name == "postgresql"
 
     async def load(self, key: str, update_id: str) -> StoredConversation:
-        params = {"k": key, "u": update_id}
+        params: dict[str, object] = {"k": key, "u": update_id}
         if self._is_pg:
-            params["now"] = datetime.now(UTC)  # type: ignore[assignment]
+            params["now"] = datetime.now(UTC)
             sealed = (await self._connection.execute(_PG_LOCK, params)).scalar_one()
             # A second statement, so a second snapshot, taken once the lock is held: a
             # delivery of the same update that committed while this one waited for the lock
