@@ -52,7 +52,7 @@ from bench.app_proc import (
 )
 from bench.common import machine, percentile
 from bench.load_replies import Inbox
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from tests.e2e.fakes import FakeTelegram, free_port
 
 BASELINE = "50e5367"  # main before issue 11
@@ -66,7 +66,7 @@ import asyncio, json, sys
 from datetime import UTC, datetime
 from bot.bootstrap import build, prepare_database
 from bot.settings import Settings
-from services.dossier import format_code
+from services.dossier_codes import format_code
 from services.dossiers import Dossier, Phase, payment_request, submitted
 async def main(count, owner, follower):
     settings = Settings()

@@ -37,7 +37,7 @@ from bot.bootstrap import Application, build
 from bot.settings import Settings
 from conversations.status_messages import StatusMessages
 from services.codec import to_json
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, HistoryEntry, Phase
 from services.status_pushes import push_status_changes
 from storage.tables import (

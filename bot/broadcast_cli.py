@@ -109,12 +109,13 @@ async def _figures(app: Application, broadcast_id: str) -> tuple[Broadcast, Prog
 async def watch(app: Application, broadcast_id: str, poll: float = 1.0) -> Progress:
     """Show a progress bar until the broadcast is done or cancelled; send it if no
     scheduler is running."""
-    scheduler: Scheduler | None = Scheduler(app, await build_transports(app))
+    own = Scheduler(app, await build_transports(app))
+    scheduler: Scheduler | None = own
     try:
-        await scheduler.start()
+        await own.start()
         print("No scheduler was running: this process sends the broadcast.")
     except SchedulerBusy:
-        await scheduler.stop()
+        await own.stop()
         scheduler = None
         print("The running scheduler sends the broadcast; watching.")
     broadcast, figures = await _figures(app, broadcast_id)

@@ -33,7 +33,7 @@ from typing import Any
 import httpx
 
 from bot.settings import DossierSystemBackend, Settings
-from services.dossier import MAX_CODE_INPUT, DossierStatus
+from services.dossier_codes import MAX_CODE_INPUT, DossierStatus
 from services.remote_changes import (
     ChangePage,
     DossierSystemError,

@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Literal
 
-import qrcode  # type: ignore[import-untyped]
+import qrcode  # type: ignore[import-untyped]  # qrcode ships no type information
 from PIL import Image, ImageDraw, ImageFont
 
 from services.clock import VIETNAM
-from services.text import to_ascii
+from services.text_folding import to_ascii
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 # (regular, bold) pairs, first found wins; all need Vietnamese glyphs.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Literal, cast
 
 from bot.media import Receipt, qr_png, receipt_png
 from bot.stats_chart import ChartTexts, stats_png
@@ -84,7 +83,7 @@ class MediaResolver:
             paid_at=paid,
             submitted_at=dossier.submitted_at,
             due_date=dossier.due_date,
-            lang=cast(Literal["vi", "en"], "en" if lang == "en" else "vi"),
+            lang="en" if lang == "en" else "vi",
         )
         png = await asyncio.to_thread(receipt_png, receipt)
         return Media(png, "image/png", f"bien-nhan-{dossier.code}.png")

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bot.media import FONT_FILES
 from conversations.flows.stats import Report
-from services.text import to_ascii
+from services.text_folding import to_ascii
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 WIDTH, HEIGHT = 960, 560

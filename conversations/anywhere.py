@@ -26,9 +26,9 @@ from conversations import payloads
 from conversations.messages import Button, Incoming, IncomingKind, Outgoing, btn, say
 from conversations.texts import LANGUAGES, TextCatalog
 from services.catalog_index import Catalog
-from services.dossier import MAX_CODE_INPUT, parse_code
+from services.dossier_codes import MAX_CODE_INPUT, parse_code
 from services.spelling import edit_distance
-from services.text import fold
+from services.text_folding import fold
 
 MAX_TYPED = 100  # longer messages are never a label or a word (labels are short)
 MIN_OFFER = 3  # letters a procedure name needs before a search is offered

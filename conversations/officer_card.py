@@ -11,7 +11,7 @@ from conversations.ledger_texts import payment_block
 from conversations.messages import At, Button, Day, Lines, Outgoing, Text, btn
 from conversations.status_messages import procedure_label, status_label, supplement_lines
 from services.applicant import Relation
-from services.dossier import DossierStatus, allowed_next
+from services.dossier_codes import DossierStatus, allowed_next
 from services.dossiers import Dossier, HistoryEntry, Phase
 
 STATUS_LIST = "as"  # pick list of the next statuses on the officer's card

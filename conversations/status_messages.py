@@ -16,7 +16,7 @@ from conversations.messages import At, Both, Button, Day, Lines, Money, Outgoing
 from services.catalog import Procedure
 from services.catalog_index import Catalog
 from services.codec import to_json
-from services.dossier import AgencyForm, DossierStatus, parse_code
+from services.dossier_codes import AgencyForm, DossierStatus, parse_code
 from services.dossiers import Dossier, StatusChange
 from services.status_pushes import Reminder
 
@@ -135,8 +135,10 @@ class StatusMessages:
 
     def status(self, dossier: Dossier, change: StatusChange, owner: bool) -> Mapping[str, Any]:
         """A status change as JSON for the outbox."""
-        return to_json(status_push(self._catalog, dossier, change, owner))  # type: ignore[no-any-return]
+        encoded: Mapping[str, Any] = to_json(status_push(self._catalog, dossier, change, owner))
+        return encoded
 
     def reminder(self, kind: Reminder, dossier: Dossier) -> Mapping[str, Any]:
         """A reminder as JSON for the outbox."""
-        return to_json(reminder(self._catalog, kind, dossier))  # type: ignore[no-any-return]
+        encoded: Mapping[str, Any] = to_json(reminder(self._catalog, kind, dossier))
+        return encoded

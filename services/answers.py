@@ -24,7 +24,7 @@ from services.identity import (
     parse_id_number,
 )
 from services.phone_numbers import phone_problem
-from services.text import fold, to_ascii
+from services.text_folding import fold, to_ascii
 
 JsonValue = str | int | bool | dict[str, str]
 

@@ -131,9 +131,12 @@ class BroadcastRepository(Protocol):
 class BroadcastStores(Protocol):
     """What the broadcast functions need from one unit of work."""
 
-    broadcasts: BroadcastRepository
-    chats: ChatDirectory
-    outbox: Outbox
+    @property
+    def broadcasts(self) -> BroadcastRepository: ...
+    @property
+    def chats(self) -> ChatDirectory: ...
+    @property
+    def outbox(self) -> Outbox: ...
 
 
 def progress_of(broadcast: Broadcast, counts: Mapping[OutboxStatus, int]) -> Progress:

@@ -18,7 +18,7 @@ from services.answers import JsonValue
 from services.applicant import Party
 from services.calendar import add_working_days
 from services.documents import Attachment
-from services.dossier import DossierStatus, format_code, payment_reference
+from services.dossier_codes import DossierStatus, format_code, payment_reference
 from services.ledger import Payment, PaymentMethod, Refund, applied_total
 
 PAYMENT_VALIDITY = timedelta(hours=24)
@@ -190,7 +190,7 @@ class DossierRepository(Protocol):
     async def search(
         self,
         agency_ids: Sequence[str] | None,
-        status: int | None = None,
+        status: DossierStatus | None = None,
         overdue: bool | None = None,
         limit: int = 50,
         offset: int = 0,
@@ -259,7 +259,7 @@ class DossierRepository(Protocol):
 
     async def expire_followers(self, idle_before: datetime, finished_before: datetime) -> int:
         """Delete followers last seen before `idle_before`, and every follower of a dossier
-        that ended (services.dossier.TERMINAL) with its last logged change before
+        that ended (services.dossier_codes.TERMINAL) with its last logged change before
         `finished_before`; returns how many."""
         ...
 

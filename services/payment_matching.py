@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from services.clock import vietnam_date
-from services.dossier import code_for_reference, find_reference
+from services.dossier_codes import code_for_reference, find_reference
 from services.dossiers import (
     Dossier,
     DossierRepository,

@@ -174,21 +174,38 @@ class JobCursors(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction: everything done through its repositories commits or rolls back."""
+    """One transaction: everything done through its repositories commits or rolls back.
 
-    conversations: ConversationStore
-    drafts: DraftRepository
-    citizens: CitizenRepository
-    consents: ConsentRepository
-    otp: OtpStore
-    dossiers: DossierRepository
-    documents: DocumentRepository
-    payments: PaymentEventRepository
-    outbox: Outbox
-    inbox: Inbox
-    broadcasts: BroadcastRepository
-    chats: ChatDirectory
-    cursors: JobCursors
+    The repositories are read-only properties so that an implementation may hold a more
+    specific type (SqlOutbox for Outbox); a plain attribute would have to match exactly.
+    """
+
+    @property
+    def conversations(self) -> ConversationStore: ...
+    @property
+    def drafts(self) -> DraftRepository: ...
+    @property
+    def citizens(self) -> CitizenRepository: ...
+    @property
+    def consents(self) -> ConsentRepository: ...
+    @property
+    def otp(self) -> OtpStore: ...
+    @property
+    def dossiers(self) -> DossierRepository: ...
+    @property
+    def documents(self) -> DocumentRepository: ...
+    @property
+    def payments(self) -> PaymentEventRepository: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def inbox(self) -> Inbox: ...
+    @property
+    def broadcasts(self) -> BroadcastRepository: ...
+    @property
+    def chats(self) -> ChatDirectory: ...
+    @property
+    def cursors(self) -> JobCursors: ...
 
     async def __aenter__(self) -> Self: ...
 

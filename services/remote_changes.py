@@ -34,7 +34,7 @@ from datetime import datetime
 from typing import Protocol
 
 from services.clock import Clock
-from services.dossier import DossierStatus, TransitionError, check_transition, parse_code
+from services.dossier_codes import DossierStatus, TransitionError, check_transition, parse_code
 from services.dossiers import Dossier, HistoryEntry, Phase, StatusChange
 from services.ports import UnitOfWork, UnitOfWorkFactory
 

@@ -22,7 +22,7 @@ from services.catalog import Procedure
 from services.search_words import SearchWords
 from services.spelling import deletes, edit_distance, normalise_word, sound_key, typo_budget
 from services.syllables import is_syllable
-from services.text import fold, words
+from services.text_folding import fold, words
 
 _CODE_RE = re.compile(r"\b(\d)\.?(\d{6})\b")
 # Not "the": folded, it is also "thẻ" (card), as in "thẻ BHYT".

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.catalog_schema import CatalogError, Problem
-from services.text import words
+from services.text_folding import words
 
 FILE = "synonyms.yaml"
 _MAX_PHRASE = 8

@@ -15,7 +15,7 @@ from datetime import datetime
 from services.calendar import add_working_days, reception_day, working_days_between
 from services.clock import vietnam_date
 from services.documents import Attachment
-from services.dossier import DossierStatus, TransitionError, check_transition
+from services.dossier_codes import DossierStatus, TransitionError, check_transition
 from services.dossiers import Dossier, DossierRepository, HistoryEntry, Phase, StatusChange
 
 
@@ -63,7 +63,10 @@ async def request_supplement(
 ) -> Dossier:
     """4 → 5: ask the citizen for these components; the clock pauses."""
     if not components:
-        raise TransitionError("no_components", {"old": str(dossier.status), "new": "5"})
+        raise TransitionError(
+            "no_components",
+            {"old": str(dossier.status), "new": str(int(DossierStatus.SUPPLEMENT_REQUESTED))},
+        )
     updated = await change_status(
         dossiers, dossier, DossierStatus.SUPPLEMENT_REQUESTED, actor, note, now, 0
     )

@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from services.clock import Clock, vietnam_date
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, StatusChange, remind_payment_now
 from services.following import FollowLimits
 from services.ports import UnitOfWork, UnitOfWorkFactory
@@ -184,7 +185,9 @@ async def send_reminders(
                 counts[Reminder.PAYMENT] += await _remind(
                     uow, messages, Reminder.PAYMENT, dossier, key, now
                 )
-        for dossier in await uow.dossiers.search(None, status=5, limit=10_000):
+        for dossier in await uow.dossiers.search(
+            None, status=DossierStatus.SUPPLEMENT_REQUESTED, limit=10_000
+        ):
             asked = dossier.supplement_at
             if asked is not None and now - asked >= supplement_after:
                 counts[Reminder.SUPPLEMENT] += await _remind(
@@ -197,7 +200,7 @@ async def send_reminders(
                     uow, messages, Reminder.DUE_TOMORROW, dossier, tomorrow.isoformat(), now
                 )
         for dossier in await uow.dossiers.open_due(today - timedelta(days=1), overdue=False):
-            if dossier.status is not None and int(dossier.status) == 5:
+            if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
                 continue  # the legal clock is paused while the citizen supplements
             flagged = replace(dossier, overdue=True)
             await uow.dossiers.update(flagged)

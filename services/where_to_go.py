@@ -13,7 +13,7 @@ from typing import Any
 
 from services.catalog import LocalText
 from services.catalog_schema import CatalogError, Problem
-from services.text import words
+from services.text_folding import words
 
 FILE = "where_to_go.yaml"
 

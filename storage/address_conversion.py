@@ -12,7 +12,7 @@ from vietnamadminunits.parser import ParseMode, parse_address
 
 from services.citizens import Address
 from services.places import Places
-from services.text import fold
+from services.text_folding import fold
 
 
 class OfflineAddressConverter:

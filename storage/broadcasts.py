@@ -22,16 +22,17 @@ from storage.tables import (
     DossierFollowerRow,
     DossierRow,
     JobCursorRow,
+    table_of,
 )
 
-BROADCAST = BroadcastRow.__table__  # type: ignore[attr-defined]
-STATUS = ChatStatusRow.__table__  # type: ignore[attr-defined]
-CONVERSATION = ConversationRow.__table__  # type: ignore[attr-defined]
-LINK = CitizenChatRow.__table__  # type: ignore[attr-defined]
-CITIZEN = CitizenRow.__table__  # type: ignore[attr-defined]
-DOSSIER = DossierRow.__table__  # type: ignore[attr-defined]
-FOLLOWER = DossierFollowerRow.__table__  # type: ignore[attr-defined]
-CURSOR = JobCursorRow.__table__  # type: ignore[attr-defined]
+BROADCAST = table_of(BroadcastRow)
+STATUS = table_of(ChatStatusRow)
+CONVERSATION = table_of(ConversationRow)
+LINK = table_of(CitizenChatRow)
+CITIZEN = table_of(CitizenRow)
+DOSSIER = table_of(DossierRow)
+FOLLOWER = table_of(DossierFollowerRow)
+CURSOR = table_of(JobCursorRow)
 _MESSAGE = "broadcast.message"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from services.catalog import Agency, AgencyKind, LocalText, Procedure, Sector
 from services.catalog_schema import CatalogData
@@ -16,11 +17,11 @@ async def load_catalog(
 ) -> tuple[CatalogData, list[Agency]]:
     """The catalogue and every agency, as seeded."""
     async with sessions() as session:
-        sectors = (await session.execute(select(SectorRow).order_by(SectorRow.id))).scalars()
+        sectors = (await session.execute(select(SectorRow).order_by(col(SectorRow.id)))).scalars()
         procedures = (
-            await session.execute(select(ProcedureRow).order_by(ProcedureRow.position))
+            await session.execute(select(ProcedureRow).order_by(col(ProcedureRow.position)))
         ).scalars()
-        agencies = (await session.execute(select(AgencyRow).order_by(AgencyRow.id))).scalars()
+        agencies = (await session.execute(select(AgencyRow).order_by(col(AgencyRow.id)))).scalars()
         data = CatalogData(
             sectors=tuple(Sector(s.id, LocalText(s.name_vi, s.name_en)) for s in sectors),
             agencies=(),

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.outbox import OutboxStatus
 from storage.crypto import JsonCipher
-from storage.tables import OutboxRow, ProcessedUpdateRow
+from storage.tables import OutboxRow, ProcessedUpdateRow, table_of
 
-PROCESSED = ProcessedUpdateRow.__table__  # type: ignore[attr-defined]
-OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
+PROCESSED = table_of(ProcessedUpdateRow)
+OUTBOX = table_of(OutboxRow)
 REPLY_EVENT = "reply:"  # conversations.router.REPLY_EVENT: replies queued for a paced sender
 MAX_PUSHES = 500  # pushed messages read with one page (a broadcast storm is cut, not served)
 _NOT_SHOWN = (OutboxStatus.CANCELLED.value,)

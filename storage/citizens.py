@@ -15,11 +15,11 @@ from services.consent import Consent
 from services.identity import Sex
 from services.keyed_hash import KeyedHasher
 from storage.crypto import JsonCipher
-from storage.tables import CitizenChatRow, CitizenRow, ConsentRow
+from storage.tables import CitizenChatRow, CitizenRow, ConsentRow, table_of
 
-CITIZEN = CitizenRow.__table__  # type: ignore[attr-defined]
-LINK = CitizenChatRow.__table__  # type: ignore[attr-defined]
-CONSENT = ConsentRow.__table__  # type: ignore[attr-defined]
+CITIZEN = table_of(CitizenRow)
+LINK = table_of(CitizenChatRow)
+CONSENT = table_of(ConsentRow)
 _COLUMN = "citizen.profile"
 
 

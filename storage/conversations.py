@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.ports import StoredConversation
 from storage.crypto import JsonCipher
-from storage.tables import ConversationRow, ProcessedUpdateRow
+from storage.tables import ConversationRow, ProcessedUpdateRow, table_of
 
-CONVERSATION = ConversationRow.__table__  # type: ignore[attr-defined]
-PROCESSED = ProcessedUpdateRow.__table__  # type: ignore[attr-defined]
+CONVERSATION = table_of(ConversationRow)
+PROCESSED = table_of(ProcessedUpdateRow)
 
 # Statements are built once: SQLAlchemy then finds them in its compiled cache at once.
 _REPLIES = (
@@ -59,9 +59,9 @@ class SqlConversationStore:
         self._is_pg = connection.dialect.name == "postgresql"
 
     async def load(self, key: str, update_id: str) -> StoredConversation:
-        params = {"k": key, "u": update_id}
+        params: dict[str, object] = {"k": key, "u": update_id}
         if self._is_pg:
-            params["now"] = datetime.now(UTC)  # type: ignore[assignment]
+            params["now"] = datetime.now(UTC)
             sealed = (await self._connection.execute(_PG_LOCK, params)).scalar_one()
             # A second statement, so a second snapshot, taken once the lock is held: a
             # delivery of the same update that committed while this one waited for the lock

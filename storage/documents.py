@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.documents import DocumentSource, StoredDocument
 from storage.crypto import JsonCipher
-from storage.tables import StoredDocumentRow
+from storage.tables import StoredDocumentRow, table_of
 
-DOCUMENT = StoredDocumentRow.__table__  # type: ignore[attr-defined]
+DOCUMENT = table_of(StoredDocumentRow)
 _META = "stored_document.meta"
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.clock import VIETNAM
 from services.codec import from_json, to_json
+from services.dossier_codes import DossierStatus
 from services.dossiers import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
@@ -29,13 +30,14 @@ from storage.tables import (
     DossierSequenceRow,
     PaymentEventRow,
     StatusChangeRow,
+    table_of,
 )
 
-DOSSIER = DossierRow.__table__  # type: ignore[attr-defined]
-SEQUENCE = DossierSequenceRow.__table__  # type: ignore[attr-defined]
-EVENT = PaymentEventRow.__table__  # type: ignore[attr-defined]
-CHANGE = StatusChangeRow.__table__  # type: ignore[attr-defined]
-FOLLOWER = DossierFollowerRow.__table__  # type: ignore[attr-defined]
+DOSSIER = table_of(DossierRow)
+SEQUENCE = table_of(DossierSequenceRow)
+EVENT = table_of(PaymentEventRow)
+CHANGE = table_of(StatusChangeRow)
+FOLLOWER = table_of(DossierFollowerRow)
 _BODY = "dossier.body"
 
 
@@ -120,7 +122,7 @@ class SqlDossierRepository(SqlFollowers):
     async def search(
         self,
         agency_ids: Sequence[str] | None,
-        status: int | None = None,
+        status: DossierStatus | None = None,
         overdue: bool | None = None,
         limit: int = 50,
         offset: int = 0,
@@ -129,7 +131,7 @@ class SqlDossierRepository(SqlFollowers):
         if agency_ids is not None:
             query = query.where(DOSSIER.c.agency_id.in_(list(agency_ids)))
         if status is not None:
-            query = query.where(DOSSIER.c.status == status)
+            query = query.where(DOSSIER.c.status == int(status))
         if overdue is not None:
             query = query.where(DOSSIER.c.overdue.is_(overdue))
         query = (

@@ -21,9 +21,9 @@ from services.codec import from_json, to_json
 from services.documents import Attachment
 from services.drafts import Draft, DraftConflict, DraftStatus
 from storage.crypto import JsonCipher
-from storage.tables import DraftRow
+from storage.tables import DraftRow, table_of
 
-DRAFT = DraftRow.__table__  # type: ignore[attr-defined]
+DRAFT = table_of(DraftRow)
 _FILES = "draft.attachments"
 _OPEN = (DraftStatus.FILLING.value, DraftStatus.REVIEW.value, DraftStatus.COMPLETE.value)
 _GET = select(DRAFT).where(DRAFT.c.id == bindparam("draft_id"))

@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.dossier import TERMINAL
-from storage.tables import DossierFollowerRow, DossierRow, StatusChangeRow
+from services.dossier_codes import TERMINAL
+from storage.tables import DossierFollowerRow, DossierRow, StatusChangeRow, table_of
 
-DOSSIER = DossierRow.__table__  # type: ignore[attr-defined]
-CHANGE = StatusChangeRow.__table__  # type: ignore[attr-defined]
-FOLLOWER = DossierFollowerRow.__table__  # type: ignore[attr-defined]
+DOSSIER = table_of(DossierRow)
+CHANGE = table_of(StatusChangeRow)
+FOLLOWER = table_of(DossierFollowerRow)
 
 
 class SqlFollowers:

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.inbox import InboxItem, InboxStatus
 from storage.crypto import JsonCipher
-from storage.tables import InboxRow
+from storage.tables import InboxRow, table_of
 
-INBOX = InboxRow.__table__  # type: ignore[attr-defined]
+INBOX = table_of(InboxRow)
 _UPDATE = "inbox.update"
 
 

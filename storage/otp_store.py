@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,11 +11,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.otp import Challenge, Lockout
-from storage.tables import LoginLockoutRow, OtpChallengeRow, OtpSendRow
+from storage.tables import LoginLockoutRow, OtpChallengeRow, OtpSendRow, table_of
 
-CHALLENGE = OtpChallengeRow.__table__  # type: ignore[attr-defined]
-SEND = OtpSendRow.__table__  # type: ignore[attr-defined]
-LOCKOUT = LoginLockoutRow.__table__  # type: ignore[attr-defined]
+CHALLENGE = table_of(OtpChallengeRow)
+SEND = table_of(OtpSendRow)
+LOCKOUT = table_of(LoginLockoutRow)
 _FIELDS = ("id", "chat_key", "account", "phone_hash", "code_hash", "created_at", "expires_at",
            "attempts", "matched", "closed")  # fmt: skip
 
@@ -78,7 +79,7 @@ class SqlOtpStore:
         statement = statement.on_conflict_do_update(index_elements=["account"], set_=values)
         await self._connection.execute(statement)
 
-    async def erase(self, chat_keys: list[str]) -> None:
+    async def erase(self, chat_keys: Sequence[str]) -> None:
         """Forget the codes and sends of these chats."""
         if chat_keys:
             await self._connection.execute(

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.outbox import OutboxItem, OutboxStatus, Priority, platform_of
 from storage.crypto import JsonCipher
-from storage.tables import OutboxRow
+from storage.tables import OutboxRow, table_of
 
-OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
+OUTBOX = table_of(OutboxRow)
 _MESSAGE = "outbox.message"
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from services.agencies import commune_agencies
 from services.catalog import Agency, Procedure
@@ -169,4 +170,4 @@ def _agency_row(agency: Agency) -> AgencyRow:
 async def catalog_is_seeded(sessions: async_sessionmaker[AsyncSession]) -> bool:
     """True when some catalogue has been written."""
     async with sessions() as session:
-        return (await session.execute(select(ProcedureRow.id).limit(1))).first() is not None
+        return (await session.execute(select(col(ProcedureRow.id)).limit(1))).first() is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, Integer, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import JsonColumn, UtcDateTime
@@ -426,3 +426,15 @@ class ZaloHeldRow(SQLModel, table=True):
     state: str = Field(default="held", max_length=12)
     held_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     settled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+
+
+def table_of(row: type[SQLModel]) -> Table:
+    """The Core table of a row class, for the repositories' SQLAlchemy Core statements.
+
+    SQLModel sets `__table__` when the class is built but does not declare it in its types;
+    reading it here, checked, gives every caller a typed `Table` instead of an ignore.
+    """
+    table = vars(row).get("__table__")
+    if not isinstance(table, Table):
+        raise TypeError(f"{row.__name__} is not a table model")
+    return table

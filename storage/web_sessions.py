@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.tables import WebSessionRow
+from storage.tables import WebSessionRow, table_of
 
-SESSION = WebSessionRow.__table__  # type: ignore[attr-defined]
+SESSION = table_of(WebSessionRow)
 
 
 @dataclass(frozen=True, slots=True)

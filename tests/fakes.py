@@ -15,7 +15,7 @@ from services.citizens import Citizen, Person
 from services.clock import VIETNAM
 from services.consent import Consent
 from services.documents import StoredDocument
-from services.dossier import TERMINAL
+from services.dossier_codes import TERMINAL
 from services.dossiers import (
     FINISHED_STATUSES,
     OPEN_STATUSES,

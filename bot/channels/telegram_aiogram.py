@@ -85,8 +85,8 @@ def aiogram_markup(markup: ReplyMarkup | None) -> AiogramMarkup | None:
     if isinstance(markup, RemoveKeyboard):
         return ReplyKeyboardRemove(remove_keyboard=True)
     if isinstance(markup, LinkKeyboard):
-        button = InlineKeyboardButton(text=markup.label, url=markup.url)
-        return InlineKeyboardMarkup(inline_keyboard=[[button]])
+        link = InlineKeyboardButton(text=markup.label, url=markup.url)
+        return InlineKeyboardMarkup(inline_keyboard=[[link]])
     return None
 
 
@@ -130,7 +130,13 @@ class AiogramApi:
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
-        self._response_types = [Response[m.__returning__] for m in _METHODS_USED]
+        # A runtime subscription of the generic model, which mypy can only read as a type
+        # expression (and m.__returning__ is not a type alias); the result is Response's own
+        # cached class, as aiogram builds it.
+        self._response_types = [
+            Response[m.__returning__]  # type: ignore[name-defined]
+            for m in _METHODS_USED
+        ]
 
     async def send_text(self, chat_id: int, html: str, reply_markup: ReplyMarkup | None) -> int:
         """sendMessage in HTML parse mode."""

@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.channels.zalo_render import Choice
 from storage.crypto import DecryptionError, JsonCipher
 from storage.sqlite_inline import inline_engine
-from storage.tables import ZaloUserRow
+from storage.tables import ZaloUserRow, table_of
 
 T = TypeVar("T")
-USERS = ZaloUserRow.__table__  # type: ignore[attr-defined]
+USERS = table_of(ZaloUserRow)
 WINDOW = timedelta(hours=48)
 REPLIES_PER_WINDOW = 8
 MENU_COLUMN = "zalo_user.menu"

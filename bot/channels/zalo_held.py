@@ -13,9 +13,9 @@ from sqlalchemy import select, update
 from bot.channels.zalo_db import ZaloDb
 from services.missed_updates import HeldState, HeldUpdate, dossier_of
 from storage.crypto import DecryptionError, JsonCipher
-from storage.tables import ZaloHeldRow
+from storage.tables import ZaloHeldRow, table_of
 
-HELD = ZaloHeldRow.__table__  # type: ignore[attr-defined]
+HELD = table_of(ZaloHeldRow)
 MESSAGE_COLUMN = "zalo_held.message"
 
 

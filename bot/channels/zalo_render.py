@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeGuard
 
 from conversations.messages import Outgoing, OutgoingKind, Text
 from conversations.texts import TextCatalog
@@ -277,7 +277,7 @@ def render_reply(messages: Sequence[Outgoing], lang: str, texts: TextCatalog) ->
         for part in rendered.parts:
             previous = parts[-1] if parts else None
             if _is_text(part) and _is_text(previous):
-                joined = f"{previous['text']}\n\n{part['text']}"  # type: ignore[index]
+                joined = f"{previous['text']}\n\n{part['text']}"
                 if len(joined) <= MAX_TEXT:
                     parts[-1] = text_message(joined)
                     continue
@@ -291,5 +291,5 @@ def _plain_text(message: Outgoing) -> bool:
     return message.kind is OutgoingKind.TEXT and not message.buttons and not message.request_contact
 
 
-def _is_text(part: Part | None) -> bool:
+def _is_text(part: Part | None) -> TypeGuard[dict[str, Any]]:
     return isinstance(part, dict) and set(part) == {"text"}

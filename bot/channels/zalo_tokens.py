@@ -26,10 +26,10 @@ from sqlalchemy import Connection, select, update
 from bot.channels.zalo_db import ZaloDb
 from services.clock import Clock
 from storage.crypto import DecryptionError, JsonCipher
-from storage.tables import ZaloTokenRow
+from storage.tables import ZaloTokenRow, table_of
 
 log = logging.getLogger(__name__)
-TOKENS = ZaloTokenRow.__table__  # type: ignore[attr-defined]
+TOKENS = table_of(ZaloTokenRow)
 COLUMN = "zalo_token.tokens"
 REFRESH_MARGIN = timedelta(hours=1)
 CLAIM_SECONDS = 60.0

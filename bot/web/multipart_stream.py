@@ -5,11 +5,15 @@ temporary file first)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
+
+if TYPE_CHECKING:  # python-multipart declares its callback table for type checkers only
+    from python_multipart.multipart import MultipartCallbacks
 
 MAX_FIELD = 200  # bytes of a plain field (a chat id, a sequence number)
 
@@ -129,7 +133,7 @@ def _text(raw: bytes) -> str:
 
 async def form_events(
     content_type: str, chunks: AsyncIterator[bytes], max_field: int = MAX_FIELD
-) -> AsyncIterator[Event]:
+) -> AsyncGenerator[Event, None]:
     """The events of a multipart body, as its chunks arrive; `MalformedForm` when it is not
     one (no boundary, broken framing, cut short), `FieldTooLong` for a plain field over
     `max_field` bytes."""
@@ -137,14 +141,17 @@ async def form_events(
     if not is_multipart(content_type) or not boundary:
         raise MalformedForm("not a multipart/form-data body with a boundary")
     collector = _Collector(max_field)
-    callbacks = {
-        name: getattr(collector, name)
-        for name in (
-            "on_part_begin", "on_header_field", "on_header_value", "on_header_end",
-            "on_headers_finished", "on_part_data", "on_part_end", "on_end",
-        )
-    }  # fmt: skip
-    parser = MultipartParser(boundary, callbacks)  # type: ignore[arg-type]
+    callbacks: MultipartCallbacks = {
+        "on_part_begin": collector.on_part_begin,
+        "on_header_field": collector.on_header_field,
+        "on_header_value": collector.on_header_value,
+        "on_header_end": collector.on_header_end,
+        "on_headers_finished": collector.on_headers_finished,
+        "on_part_data": collector.on_part_data,
+        "on_part_end": collector.on_part_end,
+        "on_end": collector.on_end,
+    }
+    parser = MultipartParser(boundary, callbacks)
     try:
         async for chunk in chunks:
             parser.write(chunk)

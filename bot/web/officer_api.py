@@ -39,7 +39,7 @@ from bot.web.officer_models import (
     summary,
     supplement_components,
 )
-from services.dossier import DossierStatus, TransitionError, allowed_next
+from services.dossier_codes import DossierStatus, TransitionError, allowed_next
 from services.dossiers import Dossier, HistoryEntry, Phase
 from services.ports import UnitOfWork
 from services.status_changes import (
@@ -104,10 +104,9 @@ def _add_reads(router: APIRouter, app: Application, caller: Any) -> None:
             agencies = [agency]
         if procedure is not None and app.catalog.procedure(procedure) is None:
             raise refusal(422, "unknown_procedure", {"procedure": procedure})
-        wanted = int(status) if status is not None else None
         async with app.uow_factory() as uow:
             found = await search_page(
-                uow.dossiers, agencies, wanted, overdue, procedure, limit + 1, offset
+                uow.dossiers, agencies, status, overdue, procedure, limit + 1, offset
             )
         return DossierPage(
             items=[summary(d, app.catalog) for d in found[:limit]],

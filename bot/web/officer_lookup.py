@@ -8,6 +8,7 @@ from bot.web.officer_auth import Officer
 from bot.web.officer_errors import refusal
 from conversations.status_messages import resolve_code
 from services.catalog_index import Catalog
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, DossierRepository
 
 SCAN_BATCH = 500  # dossiers read per query while filtering by procedure
@@ -30,7 +31,7 @@ async def locate(
 async def search_page(
     dossiers: DossierRepository,
     agencies: Sequence[str] | None,
-    status: int | None,
+    status: DossierStatus | None,
     overdue: bool | None,
     procedure: str | None,
     limit: int,

@@ -27,7 +27,7 @@ from services.catalog import Procedure
 from services.catalog_index import Catalog
 from services.clock import VIETNAM
 from services.documents import Attachment
-from services.dossier import DossierStatus, allowed_next
+from services.dossier_codes import DossierStatus, allowed_next
 from services.dossiers import Dossier
 
 API_PREFIX = "/api/v1"

@@ -24,7 +24,7 @@ from conversations.messages import Outgoing
 from conversations.notifications import partial_message, receipt_message, refund_message
 from conversations.papers import fee_receipt_message, fee_receipt_paper
 from services.codec import to_json
-from services.dossier import code_for_reference, find_reference
+from services.dossier_codes import code_for_reference, find_reference
 from services.dossiers import Dossier, PaymentOutcome
 from services.ledger import same_account
 from services.payment_matching import apply_transfer, credit

@@ -40,7 +40,7 @@ from conversations.messages import Incoming, IncomingKind, Outgoing, say
 from conversations.officer_card import STATUS_LIST, status_option
 from conversations.payloads import Verb
 from conversations.status_messages import resolve_code
-from services.dossier import DossierStatus, TransitionError, parse_code
+from services.dossier_codes import DossierStatus, TransitionError, parse_code
 from services.dossiers import Dossier
 from services.status_changes import NotSubmitted, change_status, mark_overdue
 

@@ -11,7 +11,7 @@ from conversations.flow import Context, Turn
 from conversations.flows import home
 from conversations.messages import Outgoing, btn, say
 from conversations.officer_card import allowed_lines, card, status_option
-from services.dossier import DossierStatus, TransitionError
+from services.dossier_codes import DossierStatus, TransitionError
 from services.dossiers import Dossier
 
 NAME = "admin"

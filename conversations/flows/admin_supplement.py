@@ -30,7 +30,7 @@ from conversations.messages import Button, Incoming, IncomingKind, Lines, Outgoi
 from conversations.payloads import Verb
 from conversations.status_messages import component_name
 from services.catalog import Procedure
-from services.dossier import DossierStatus, TransitionError, allowed_next
+from services.dossier_codes import DossierStatus, TransitionError, allowed_next
 from services.dossiers import Dossier
 from services.status_changes import NotSubmitted, request_supplement
 

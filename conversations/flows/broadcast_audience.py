@@ -18,7 +18,7 @@ from conversations.messages import Button, Incoming, IncomingKind, Outgoing, Tex
 from conversations.payloads import Action, Verb
 from conversations.picker import list_buttons
 from services.broadcasts import PLATFORMS, Audience, AudienceKind
-from services.text import fold
+from services.text_folding import fold
 
 WARDS, PROCEDURES, PLATFORM = "bw", "bp", "bf"
 MAX_FOUND = 30

@@ -34,7 +34,7 @@ from conversations.payloads import Verb
 from conversations.picker import list_buttons
 from conversations.status_messages import FOLLOW, UNFOLLOW, resolve_code
 from services.documents import DocumentSource
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, Phase
 from services.personal_data import belongs_to
 

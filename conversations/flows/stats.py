@@ -18,7 +18,7 @@ from conversations.flows import home
 from conversations.messages import Day, Lines, Outgoing, OutgoingKind, Text, say
 from conversations.status_messages import status_label
 from services.clock import VIETNAM, vietnam_date
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import DayCounts
 
 DEFAULT_DAYS = 14

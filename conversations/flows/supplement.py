@@ -34,7 +34,7 @@ from conversations.status_messages import component_name, status_label
 from conversations.upload_texts import rejection
 from services.catalog import Procedure
 from services.documents import Attachment, StoredDocument
-from services.dossier import DossierStatus, TransitionError
+from services.dossier_codes import DossierStatus, TransitionError
 from services.dossiers import Dossier
 from services.files import ACCEPTED, MAX_FILE_BYTES, UploadRejected, check_upload, sanitise_name
 from services.status_changes import NotSubmitted, supplement_received

@@ -30,7 +30,7 @@ from bot.settings import Settings
 from bot.web.app import create_http_app
 from conversations.messages import Platform
 from services.documents import Attachment, DocumentSource, StoredDocument
-from services.dossier import DossierStatus, format_code
+from services.dossier_codes import DossierStatus, format_code
 from services.dossiers import Dossier, Phase, payment_request, submitted
 from tests.chat import ChatDriver
 from tests.contract.conftest import run_blocking

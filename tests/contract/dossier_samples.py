@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from services.citizens import Address, Citizen, Person
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, HistoryEntry, Phase, StatusChange
 from services.identity import Sex
 

@@ -16,7 +16,7 @@ from bot.bootstrap import Application, build, prepare_database
 from bot.settings import Settings
 from bot.web.app import create_http_app
 from services.documents import Attachment, StoredDocument
-from services.dossier import DossierStatus, format_code
+from services.dossier_codes import DossierStatus, format_code
 from services.dossiers import Dossier, Phase, payment_request, submitted
 from tests.fakes import FakeClock
 

@@ -23,7 +23,7 @@ import pytest
 
 from conversations import payloads
 from conversations.status_messages import FOLLOW, OPEN, SUPPLEMENT
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier
 from tests.chat import ChatDriver
 from tests.contract.authz_world import (

@@ -11,7 +11,7 @@ import pytest
 
 from bot.dossier_system_http import HttpDossierSystem, build_dossier_system
 from bot.settings import Settings
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.remote_changes import (
     DossierSystemRefused,
     DossierSystemUnavailable,

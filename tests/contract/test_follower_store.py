@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import StatusChange
 from tests.contract.dossier_samples import T0, dossier, store
 

@@ -20,7 +20,7 @@ from bot.bootstrap import Application
 from bot.web import officer_lookup
 from services.calendar import add_working_days, reception_day
 from services.documents import DocumentSource
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier
 from services.files import MAX_FILE_BYTES
 from services.ledger import PaymentMethod

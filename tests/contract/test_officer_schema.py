@@ -30,7 +30,7 @@ from schemathesis.checks import (
 )
 from schemathesis.schemas import APIOperation
 
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Phase
 from tests.contract.authz_world import (
     COMMITTEE,

@@ -19,7 +19,7 @@ from bot.settings import Settings
 from bot.web.app import create_http_app
 from conversations.messages import Outgoing
 from services.codec import from_json
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, Phase, payment_request
 from services.payments import sign_casso, sign_sepay
 from services.vietqr import decode

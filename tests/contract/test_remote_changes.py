@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.dossier_system_http import HttpDossierSystem
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, StatusChange
 from services.outbox import OutboxItem
 from services.remote_changes import (

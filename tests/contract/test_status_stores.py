@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import StatusChange
 from tests.contract.dossier_samples import T0, citizen, code, dossier, store
 

@@ -20,7 +20,7 @@ import pytest
 from bot.bootstrap import Application, build
 from bot.settings import Settings
 from bot.web.app import create_http_app
-from services.dossier import parse_code
+from services.dossier_codes import parse_code
 from tests.contract.test_operations import database_url, seeded_postgres, seeded_sqlite  # noqa: F401
 from tests.fakes import FakeClock, RecordingSms
 from tests.web_session import BrowserCookie

@@ -29,7 +29,7 @@ from conversations.compaction import JOINED, compact
 from conversations.messages import Outgoing
 from conversations.router import REPLY_EVENT
 from services.codec import from_json
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, Phase
 from storage.tables import (
     DossierRow,

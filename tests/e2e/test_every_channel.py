@@ -45,7 +45,7 @@ from bot.senders import build_transports
 from bot.settings import BotFramework, Settings
 from bot.web.app import create_http_app
 from services.clock import VIETNAM
-from services.dossier import DossierStatus, parse_code
+from services.dossier_codes import DossierStatus, parse_code
 from services.dossiers import Dossier, Phase
 from services.payments import sign_sepay
 from services.vietqr import decode

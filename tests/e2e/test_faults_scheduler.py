@@ -25,7 +25,7 @@ from bot.channels.telegram_render import render_reply
 from bot.web.app import create_http_app
 from conversations.messages import Outgoing
 from services.codec import from_json
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, Phase, payment_request
 from services.status_changes import change_status
 from storage.tables import OutboxRow

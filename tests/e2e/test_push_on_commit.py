@@ -26,7 +26,7 @@ from bot.senders import build_transports
 from bot.settings import Settings
 from bot.web.app import create_http_app
 from services.catalog_index import Catalog
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier
 from services.ports import UnitOfWorkFactory
 from tests.e2e.fakes.telegram_api import FakeTelegram

@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.web.one_stop_ping import PATH
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from tests.contract.fake_one_stop import TOKEN, FakeOneStop
 from tests.e2e.test_push_on_commit import World, arrived, filed, follow, served_world
 

@@ -27,7 +27,7 @@ from bot.scheduler import Scheduler
 from bot.senders import build_transports
 from bot.settings import Settings
 from bot.web.app import create_http_app
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from tests.e2e.fakes.telegram_api import FakeTelegram
 from tests.e2e.fakes.telegram_state import SentMessage
 from tests.e2e.test_zalo_channel import Served

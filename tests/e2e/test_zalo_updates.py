@@ -17,7 +17,7 @@ from bot.disk_space import DiskGuard
 from bot.senders import ZaloTransport
 from conversations.messages import Text
 from conversations.status_messages import StatusMessages
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.outbox import OutboxItem
 from services.sending import Limits, PacedSender, other_channels
 from services.status_pushes import push_status_changes

@@ -13,7 +13,7 @@ from conversations.messages import Platform
 from conversations.router import Filing, Identity, Router
 from services.catalog_index import Catalog
 from services.documents import DocumentSource
-from services.dossier import DossierStatus, format_code
+from services.dossier_codes import DossierStatus, format_code
 from services.dossiers import Dossier, Phase, submitted
 from services.ledger import Payment, PaymentMethod, Refund, RefundReason
 from services.places import Places

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.messages import Incoming, IncomingKind, OutgoingKind, Upload
-from services.dossier import DossierStatus, parse_code
+from services.dossier_codes import DossierStatus, parse_code
 from services.dossiers import Phase
 from services.vietqr import decode
 from tests.chat import ChatDriver

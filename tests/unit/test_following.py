@@ -13,7 +13,7 @@ from conversations.router import Filing, Identity, Router
 from conversations.status_messages import StatusMessages
 from services.catalog_index import Catalog
 from services.codec import from_json
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.following import FollowLimits, expire_followers
 from services.places import Places
 from services.status_pushes import push_status_changes

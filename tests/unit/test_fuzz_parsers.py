@@ -42,7 +42,7 @@ from conversations.router import Filing, Identity, Router
 from conversations.status_messages import resolve_code
 from services.catalog_index import Catalog
 from services.citizens import Person
-from services.dossier import (
+from services.dossier_codes import (
     DossierCodeError,
     code_for_reference,
     find_reference,

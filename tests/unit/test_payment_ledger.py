@@ -13,7 +13,7 @@ from conversations.locales import CATALOGS
 from conversations.notifications import partial_message, receipt_message, refund_message
 from conversations.texts import TextCatalog
 from services.catalog_index import Catalog
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, PaymentOutcome, Phase, payment_request
 from services.ledger import RefundReason, normalise_account, same_account
 from services.payment_matching import apply_transfer

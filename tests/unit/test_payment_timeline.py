@@ -10,7 +10,7 @@ from conversations.messages import Outgoing
 from conversations.status_messages import StatusMessages
 from services.catalog_index import Catalog
 from services.codec import from_json
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.dossiers import PAYMENT_VALIDITY, Dossier, PaymentOutcome, Phase
 from services.ledger import PaymentMethod
 from services.status_pushes import Reminder, send_reminders

@@ -15,7 +15,7 @@ from conversations.flows import stats
 from conversations.messages import OutgoingKind
 from conversations.router import Filing, Identity, Router
 from services.catalog_index import Catalog
-from services.dossier import DossierStatus, format_code
+from services.dossier_codes import DossierStatus, format_code
 from services.dossiers import DayCounts, Dossier, HistoryEntry, Phase, StatusChange
 from services.places import Places
 from tests.chat import ChatDriver

@@ -14,7 +14,7 @@ from conversations.status_messages import StatusMessages
 from services.catalog_index import Catalog
 from services.codec import from_json
 from services.documents import Attachment, DocumentSource, StoredDocument
-from services.dossier import DossierStatus, TransitionError
+from services.dossier_codes import DossierStatus, TransitionError
 from services.dossiers import Dossier, PaymentRequest, Phase
 from services.status_changes import change_status, record_result, request_supplement
 from services.status_pushes import Reminder, push_status_changes, send_reminders

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from conversations.status_messages import StatusMessages
 from services.catalog_index import Catalog
-from services.dossier import DossierStatus
+from services.dossier_codes import DossierStatus
 from services.status_pushes import push_status_changes
 from tests.chat import ChatDriver
 from tests.fakes import FakeClock, MemoryUnitOfWorkFactory, RecordingSms

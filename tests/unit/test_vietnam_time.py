@@ -11,7 +11,7 @@ from bot.media import Receipt, receipt_rows
 from conversations import payloads
 from services.calendar import add_working_days
 from services.clock import VIETNAM, vietnam_date
-from services.dossier import parse_code
+from services.dossier_codes import parse_code
 from tests.chat import ChatDriver
 from tests.fakes import FakeClock, MemoryStaging, MemoryUnitOfWorkFactory, RecordingSms
 from tests.unit.test_filing_flow import PDF, fill_housing_form, send_file

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.dossier import (
+from services.dossier_codes import (
     MAX_REFERENCE,
     TERMINAL,
     AgencyForm,

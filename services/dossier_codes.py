@@ -1,4 +1,5 @@
-"""Dossiers (hồ sơ): the 10 national status codes, their transitions, and dossier codes.
+"""Dossier (hồ sơ) codes and status codes: the 10 national statuses and their transitions,
+the dossier code `<agency>-<YYMMDD>-<NNNN>`, and the payment reference derived from it.
 
 Statuses are the DVCQG "TrangThaiHoSo" codes every one-stop system reports to the national
 portal. The transition table is strict: it allows the portal's typical flow and nothing else.
