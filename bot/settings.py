@@ -11,10 +11,11 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.vietqr import bank_by_bin
+from storage.seed import CATALOGUE_SUFFIX
 
 # Shipped values that only make sense for a demo: production refuses them.
 DEMO_PAYMENT_ACCOUNT = "1234567890"  # .env.example: "The defaults are a demo account"
-PLACEHOLDER_AGENCY_SUFFIX = "H04"  # .env.example: "H04 is a placeholder of the right shape"
+PLACEHOLDER_AGENCY_SUFFIX = CATALOGUE_SUFFIX  # .env.example: "a placeholder of the right shape"
 # Secrets as written in .env.example and docs/deploy.md (CHANGE-ME-…, change-me-…), and the
 # database password of .env.example's PostgreSQL example.
 _EXAMPLE_SECRET = re.compile(r"change[-_ ]?me", re.IGNORECASE)

@@ -17,6 +17,8 @@ from pydantic import ValidationError
 
 from bot.keys import MIN_SECRET, SecretMissing, master_secret
 from bot.settings import Environment, RegistryBackend, Settings, SmsBackend
+from storage.admin_units import load_places
+from storage.seed import all_agencies, load_catalog_data
 
 REPO = Path(__file__).resolve().parents[2]
 ENV_EXAMPLE = REPO / ".env.example"
@@ -280,3 +282,10 @@ def test_a_refused_production_setting_keeps_its_value_out_of_the_error(tmp_path:
         production(tmp_path, secret_key=key)
     assert SECRET_TAIL not in str(refused.value)
     assert "SECRET_KEY is an example value" in str(refused.value)
+
+
+def test_the_provinces_suffix_replaces_the_catalogues_placeholder_in_every_agency_code() -> None:
+    data, places = load_catalog_data(), load_places()
+    agencies = all_agencies(data, places, "04", "H12")
+    assert all(a.code.endswith(".H12") and a.short_code.startswith("H12.") for a in agencies)
+    assert {a.id for a in agencies} == {a.id for a in all_agencies(data, places, "04", "H04")}
