@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.vietqr import bank_by_bin
+from storage.seed import CATALOGUE_SUFFIX
+
+# Shipped values that only make sense for a demo: production refuses them.
+DEMO_PAYMENT_ACCOUNT = "1234567890"  # .env.example: "The defaults are a demo account"
+PLACEHOLDER_AGENCY_SUFFIX = CATALOGUE_SUFFIX  # .env.example: "a placeholder of the right shape"
+# Secrets as written in .env.example and docs/deploy.md (CHANGE-ME-…, change-me-…), and the
+# database password of .env.example's PostgreSQL example.
+_EXAMPLE_SECRET = re.compile(r"change[-_ ]?me", re.IGNORECASE)
+_EXAMPLE_DATABASE_PASSWORDS = frozenset({"secret"})
+
+
+def _is_example_secret(value: str) -> bool:
+    return bool(_EXAMPLE_SECRET.search(value))
 
 
 class Environment(StrEnum):
@@ -56,7 +71,10 @@ class LogFormat(StrEnum):
 class Settings(BaseSettings):
     """Every setting of dvc-bot; each one is listed, with a comment, in .env.example."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # hide_input_in_errors: a refused setting's error never carries the values it was given.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+    )
 
     environment: Environment = Environment.DEVELOPMENT
     database_url: str = "sqlite+aiosqlite:///./data/dvc-bot.sqlite3"
@@ -172,6 +190,7 @@ class Settings(BaseSettings):
                 )
             if self.payment_simulator:
                 raise ValueError("PAYMENT_SIMULATOR fakes bank transfers: refused in production")
+            self._no_demo_values()
         if self.payment_simulator is None:
             self.payment_simulator = self.environment is Environment.DEVELOPMENT
         if self.sms_backend is SmsBackend.HTTP and not self.sms_gateway_url:
@@ -202,6 +221,37 @@ class Settings(BaseSettings):
         if "000000" not in sample:
             raise ValueError("SMS_TEMPLATE must contain {code}")
         return self
+
+    def _no_demo_values(self) -> None:
+        """Production refuses the demo account, the placeholder suffix and example secrets;
+        each message names the setting, never its value."""
+        if self.payment_account_number == DEMO_PAYMENT_ACCOUNT:
+            raise ValueError(
+                "PAYMENT_ACCOUNT_NUMBER is the demo account: refused in production "
+                "(set the account fees are paid into)"
+            )
+        if self.agency_code_suffix == PLACEHOLDER_AGENCY_SUFFIX or _is_example_secret(
+            self.agency_code_suffix
+        ):
+            raise ValueError(
+                "AGENCY_CODE_SUFFIX is a placeholder: refused in "
+                "production (set the province's published QCVN 102 suffix)"
+            )
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr) and _is_example_secret(value.get_secret_value()):
+                raise ValueError(
+                    f"{name.upper()} is an example value: refused in production "
+                    "(generate one, e.g. openssl rand -hex 32)"
+                )
+        if any(_is_example_secret(key) for key in self.officer_api_keys):
+            raise ValueError("OFFICER_API_KEYS holds an example key: refused in production")
+        try:
+            password = urlsplit(self.database_url).password or ""
+        except ValueError:
+            password = ""
+        if _is_example_secret(password) or password in _EXAMPLE_DATABASE_PASSWORDS:
+            raise ValueError("DATABASE_URL has an example password: refused in production")
 
     @field_validator("default_language")
     @classmethod

@@ -124,7 +124,10 @@ class Pacer:
     def _window_wait(self, now: float) -> float:
         """Seconds until one more call cannot put ceil(per_second) + 1 in a window: calls
         in flight and calls answered less than `window` ago may still be counted there."""
-        while self._finished and self._finished[0] <= now - self.window:
+        # One expression for "expired" and for the wait below: with `f <= now - window` here,
+        # rounding could keep a call answered exactly one window ago yet wait `f + window - now`
+        # <= 0, and a slot was taken with the window already full.
+        while self._finished and self._finished[0] + self.window <= now:
             self._finished.popleft()
         if self._open + len(self._finished) < math.ceil(self.per_second):
             return 0.0

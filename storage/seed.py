@@ -8,6 +8,7 @@ not rewritten.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -28,6 +29,10 @@ from services.where_to_go import WhereToGo, parse_where_to_go
 from storage.tables import AgencyRow, CatalogMetaRow, ProcedureRow, SectorRow
 
 CATALOG_DIR = Path(__file__).parent / "seed" / "catalog"
+# The suffix the shipped catalogue's agency codes are written with: a placeholder of the right
+# shape (Cao Bằng's QCVN 102 H-number is unconfirmed). AGENCY_CODE_SUFFIX replaces it;
+# production refuses to run with the placeholder itself (bot.settings).
+CATALOGUE_SUFFIX = "H04"
 # libyaml's parser when PyYAML was built with it (about ten times faster), else PyYAML's own
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Validated catalogues of this process by folder and the files' (name, size, mtime): a
@@ -94,10 +99,14 @@ def load_where_to_go(folder: Path = CATALOG_DIR) -> WhereToGo:
 def all_agencies(
     data: CatalogData, places: Places, province_code: str, suffix: str
 ) -> list[Agency]:
-    """Provincial agencies from the catalogue plus commune agencies of the province's wards."""
+    """Provincial agencies from the catalogue plus commune agencies of the province's wards.
+
+    The catalogue's codes carry the placeholder suffix (`CATALOGUE_SUFFIX`): they are given
+    the province's own (AGENCY_CODE_SUFFIX), which production requires to be set."""
+    provincial = [with_suffix(a, suffix) for a in data.agencies]
     problems = [
         Problem("agencies.yaml", "", a.id, f"code {a.code} does not end with .{suffix}")
-        for a in data.agencies
+        for a in provincial
         if not a.code.endswith("." + suffix)
     ]
     if places.province(province_code) is None:
@@ -106,7 +115,17 @@ def all_agencies(
         )
     if problems:
         raise CatalogError(problems)
-    return [*data.agencies, *commune_agencies(places.wards(province_code), suffix)]
+    return [*provincial, *commune_agencies(places.wards(province_code), suffix)]
+
+
+def with_suffix(agency: Agency, suffix: str) -> Agency:
+    """The agency with the catalogue's placeholder suffix replaced by the province's."""
+    code, short = agency.code, agency.short_code
+    if code.endswith("." + CATALOGUE_SUFFIX):
+        code = code.removesuffix(CATALOGUE_SUFFIX) + suffix
+    if short.startswith(CATALOGUE_SUFFIX + "."):
+        short = suffix + short.removeprefix(CATALOGUE_SUFFIX)
+    return dataclasses.replace(agency, code=code, short_code=short)
 
 
 def content_hash(data: CatalogData, agencies: list[Agency]) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import os
-from collections.abc import Iterator
 
 import pytest
 
@@ -30,25 +28,14 @@ from tests.fakes import (
     RecordingSms,
     SequentialIds,
 )
-from tests.privacy import Collector
+
+# The privacy scan: every log record of the run is collected and scanned when it ends.
+from tests.privacy import pytest_sessionfinish, pytest_sessionstart  # noqa: F401
 
 # Tests drive chats at machine speed, many of them on a clock that never moves: flood control
 # (conversations.flood) is off unless a test turns it on (tests/unit/test_flood.py,
 # tests/e2e/test_telegram_groups.py, tests/e2e/test_web_chat_flood.py).
 os.environ.setdefault("FLOOD_BURST", "0")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def collect_logs() -> Iterator[None]:
-    """Every log record of the suite, masked as in production, for the privacy scan."""
-    collector = Collector()
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(collector)
-    root.setLevel(logging.INFO)
-    yield
-    root.removeHandler(collector)
-    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")

@@ -83,6 +83,8 @@ def local_environment(
         DATA_DIR=str(data_dir),
         PORT=str(port),
         SECRET_KEY=secrets.token_hex(32),
+        AGENCY_CODE_SUFFIX="H99",
+        PAYMENT_ACCOUNT_NUMBER="0071000123456",
         SMS_GATEWAY_URL=f"{fakes.sms.url}/sms",
         SMS_GATEWAY_TOKEN=fakes.sms.token,
         CITIZEN_REGISTRY_URL=f"{fakes.registry.url}/v1",

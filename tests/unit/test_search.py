@@ -72,3 +72,28 @@ def test_wards_are_found_by_name_without_their_kind(places: Places) -> None:
 def test_rank_names_tolerates_one_typo() -> None:
     keys = rank_names("thuc phna", [("1", "Phường Thục Phán"), ("2", "Xã Quảng Lâm")])
     assert keys[0] == "1"
+
+
+# One slip of the finger in a word that is not the last one typed (so no prefix match can
+# rescue it) and not a sound-alike: only the typo step can read these as meant. Each kind of
+# slip: a swapped pair, a letter too many, a letter missing, a wrong letter.
+ONE_LETTER_TYPOS = [
+    ("dnag ky tam tru", "dang_ky_tam_tru"),
+    ("dang ky tma tru", "dang_ky_tam_tru"),
+    ("dang ky kahi sinh", "khai_sinh"),
+    ("dang ky kte hon", "ket_hon"),
+    ("dang ky khaii sinh", "khai_sinh"),
+    ("dng ky tam tru", "dang_ky_tam_tru"),
+    ("dang ky ket hln", "ket_hon"),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"), ONE_LETTER_TYPOS, ids=[q for q, _ in ONE_LETTER_TYPOS]
+)
+def test_a_one_letter_typo_still_finds_the_procedure(
+    catalog: Catalog, query: str, expected: str
+) -> None:
+    hits = catalog.search(query, 3)
+    assert hits, f"{query!r} found nothing"
+    assert hits[0].procedure.id == expected, f"{query!r} gave {[h.procedure.id for h in hits]}"

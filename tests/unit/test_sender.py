@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
 from collections.abc import Callable
 from datetime import timedelta
@@ -366,3 +367,77 @@ async def test_a_wake_up_ends_the_senders_idle_wait() -> None:
     stop.set()
     await running
     assert [c[1] for c in platform.calls] == ["telegram:1"]
+
+
+class EventTimer:
+    """Virtual time for many sleepers at once: once everything that can run has run, time
+    jumps to the earliest wake-up (calls in flight overlap, as on a real network)."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.now = 0.0
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+        self._driver: asyncio.Task[None] | None = None
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        wake: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self.now + max(seconds, 0.0), next(self._order), wake))
+        if self._driver is None or self._driver.done():
+            self._driver = asyncio.create_task(self._drive())
+        await wake
+
+    async def _drive(self) -> None:
+        while self._sleepers:
+            for _ in range(50):  # everything runnable runs before time moves on
+                await asyncio.sleep(0)
+            at, _, wake = heapq.heappop(self._sleepers)
+            if at > self.now:
+                self.clock.advance(seconds=at - self.now)
+                self.now = at
+            wake.set_result(None)
+
+
+class SlowPlatform:
+    """A platform whose calls take time: each is (start, answer) in virtual seconds. The
+    platform counts a message at some instant in between, which the sender cannot know."""
+
+    platform = "telegram"
+
+    def __init__(self, timer: EventTimer, durations: list[float]) -> None:
+        self.timer = timer
+        self.durations = itertools.cycle(durations)
+        self.calls: list[tuple[float, float]] = []
+
+    async def deliver(self, item: OutboxItem) -> Delivery:
+        start = self.timer.now
+        await self.timer.sleep(next(self.durations))
+        self.calls.append((start, self.timer.now))
+        return Delivery(Outcome.SENT)
+
+
+def most_in_one_window(calls: list[tuple[float, float]], window: float = 1.0) -> int:
+    """The most messages any `window`-long stretch at the platform may have counted: a call
+    may be counted in [t, t + window) when it started before its end and answered at or after
+    t. The worst t is where some call answers (moving t later only adds calls until then)."""
+    return max(
+        sum(1 for start, answer in calls if start < t + window and answer >= t) for _, t in calls
+    )
+
+
+async def test_calls_that_take_time_never_put_more_than_30_in_any_second_at_the_platform() -> None:
+    clock, uow_factory = FakeClock(), MemoryUnitOfWorkFactory()
+    timer = EventTimer(clock)
+    # Slow and quick answers mixed: spacing the starts at 29.5/s alone would let up to 37
+    # calls be counted in one second (a slow one answering as the quick ones arrive).
+    platform = SlowPlatform(timer, [0.05, 0.4, 0.25, 0.1])
+    await queue(uow_factory, clock, *((f"telegram:{n}", "b1") for n in range(150)))
+    paced = PacedSender(uow_factory, platform, clock, Limits(per_second=29.5), timer)
+    assert await paced.run_once() == 150
+    assert len(platform.calls) == 150
+    assert most_in_one_window(platform.calls) <= 30
+    took = max(answer for _, answer in platform.calls) - min(s for s, _ in platform.calls)
+    assert took <= 150 / 22  # at least 22 a second: the guard holds the window, no starving

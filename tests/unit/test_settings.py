@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import secrets
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +17,11 @@ from pydantic import ValidationError
 
 from bot.keys import MIN_SECRET, SecretMissing, master_secret
 from bot.settings import Environment, RegistryBackend, Settings, SmsBackend
+from storage.admin_units import load_places
+from storage.seed import all_agencies, load_catalog_data
 
-ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
+REPO = Path(__file__).resolve().parents[2]
+ENV_EXAMPLE = REPO / ".env.example"
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +41,8 @@ def production(tmp_path: Path, **overrides: Any) -> Settings:
         "sms_gateway_url": "https://sms.example.vn/send",
         "citizen_registry": "http",
         "citizen_registry_url": "https://registry.example.vn/api",
+        "payment_account_number": "0071000123456",
+        "agency_code_suffix": "H12",
         "data_dir": tmp_path / "data",
         **overrides,
     }
@@ -174,3 +184,108 @@ def test_reminder_sweeps_are_frequent_enough_to_remind_before_a_payment_expires(
     assert Settings(reminders_minutes=180, _env_file=None).reminders_minutes == 180  # type: ignore[call-arg]
     with pytest.raises(ValidationError):
         Settings(reminders_minutes=300, _env_file=None)  # type: ignore[call-arg]
+
+
+# --- production refuses demo values, through the command line --------------------------------
+
+REAL = {
+    "ENVIRONMENT": "production",
+    "SMS_BACKEND": "http",
+    "SMS_GATEWAY_URL": "https://sms.example.vn/send",
+    "CITIZEN_REGISTRY": "http",
+    "CITIZEN_REGISTRY_URL": "https://registry.example.vn/api",
+    "PAYMENT_ACCOUNT_NUMBER": "0071000123456",
+    "AGENCY_CODE_SUFFIX": "H12",
+}
+SECRET_TAIL = secrets.token_hex(8)  # were it echoed, this would show in the output
+REFUSED = [
+    ({"PAYMENT_ACCOUNT_NUMBER": "1234567890"}, "PAYMENT_ACCOUNT_NUMBER is the demo account", ""),
+    ({"AGENCY_CODE_SUFFIX": "H04"}, "AGENCY_CODE_SUFFIX is a placeholder", ""),
+    (
+        {"AGENCY_CODE_SUFFIX": "CHANGE-ME-province-suffix"},
+        "AGENCY_CODE_SUFFIX is a placeholder",
+        "",
+    ),
+    (
+        {"SECRET_KEY": f"CHANGE-ME-64-hex-characters-{SECRET_TAIL}"},
+        "SECRET_KEY is an example value",
+        SECRET_TAIL,
+    ),
+    (
+        {"TELEGRAM_BOT_TOKEN": f"123456789:CHANGE-ME-token-from-BotFather-{SECRET_TAIL}"},
+        "TELEGRAM_BOT_TOKEN is an example value",
+        SECRET_TAIL,
+    ),
+    (
+        {"SEPAY_WEBHOOK_SECRET": f"change-me-{SECRET_TAIL}"},
+        "SEPAY_WEBHOOK_SECRET is an example value",
+        SECRET_TAIL,
+    ),
+    (
+        {"OFFICER_API_KEYS": json.dumps({f"change-me-a-long-random-key-{SECRET_TAIL}": "*"})},
+        "OFFICER_API_KEYS holds an example key",
+        SECRET_TAIL,
+    ),
+    (
+        {"DATABASE_URL": f"postgresql+asyncpg://dvcbot:CHANGE-ME-{SECRET_TAIL}@127.0.0.1/dvcbot"},
+        "DATABASE_URL has an example password",
+        SECRET_TAIL,
+    ),
+    (
+        {"DATABASE_URL": "postgresql://dvcbot:secret@127.0.0.1:5432/dvcbot"},
+        "DATABASE_URL has an example password",
+        ":secret@",
+    ),
+]
+
+
+def run_cli(tmp_path: Path, settings: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`dvc-bot search …` in a clean environment holding only these settings."""
+    ours = {name.upper() for name in Settings.model_fields}
+    env = {k: v for k, v in os.environ.items() if k.upper() not in ours}
+    env.update(settings, DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPO))
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "search", "khai sinh"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(("change", "message", "secret"), REFUSED, ids=[m for _, m, _ in REFUSED])
+def test_production_refuses_a_demo_value_in_one_line_that_never_echoes_it(
+    tmp_path: Path, change: dict[str, str], message: str, secret: str
+) -> None:
+    done = run_cli(tmp_path, {**REAL, **change})
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"dvc-bot: settings: {message}"), lines
+    assert "refused in production" in lines[0]
+    if secret:
+        assert secret not in done.stdout + done.stderr
+
+
+def test_the_same_values_are_fine_in_development(tmp_path: Path) -> None:
+    development = {"ENVIRONMENT": "development", "PAYMENT_ACCOUNT_NUMBER": "1234567890"}
+    development |= {"AGENCY_CODE_SUFFIX": "H04", "SECRET_KEY": "CHANGE-ME-" + "0" * 40}
+    done = run_cli(tmp_path, development)
+    assert done.returncode == 0, done.stderr
+    assert "khai sinh" in done.stdout.lower()  # the command ran: it found the procedure
+
+
+def test_a_refused_production_setting_keeps_its_value_out_of_the_error(tmp_path: Path) -> None:
+    key = f"CHANGE-ME-{SECRET_TAIL}-" + "0" * 24
+    with pytest.raises(ValidationError) as refused:
+        production(tmp_path, secret_key=key)
+    assert SECRET_TAIL not in str(refused.value)
+    assert "SECRET_KEY is an example value" in str(refused.value)
+
+
+def test_the_provinces_suffix_replaces_the_catalogues_placeholder_in_every_agency_code() -> None:
+    data, places = load_catalog_data(), load_places()
+    agencies = all_agencies(data, places, "04", "H12")
+    assert all(a.code.endswith(".H12") and a.short_code.startswith("H12.") for a in agencies)
+    assert {a.id for a in agencies} == {a.id for a in all_agencies(data, places, "04", "H04")}
