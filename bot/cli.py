@@ -12,7 +12,6 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.scheduler_lock import SchedulerBusy
 from bot.settings import Settings
 from conversations.fee_texts import has_rule, rule_text
 from conversations.texts import TextCatalog, format_money
@@ -20,8 +19,9 @@ from services.catalog import Procedure
 from services.catalog_index import Catalog
 from services.catalog_schema import CatalogError
 from services.clock import VIETNAM
-from storage.database import create_engine
-from storage.migrate import upgrade
+
+# Each command imports what it needs when it runs: `dvc-bot search` and `--help` stay quick
+# (the server, the Telegram libraries and the administrative-units data are not loaded).
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             where = ".".join(str(part) for part in problem["loc"]).upper()
             print(f"dvc-bot: settings: {where + ': ' if where else ''}{message}", file=sys.stderr)
         return 2
+    from bot.scheduler_lock import SchedulerBusy
+
     try:
         match args.command:
             case "run":
@@ -108,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _migrate(settings: Settings) -> None:
+    from storage.database import create_engine
+    from storage.migrate import upgrade
+
     engine = create_engine(settings.database_url)
     try:
         await upgrade(engine)
@@ -135,13 +140,13 @@ def _print_report() -> None:
 
 
 async def _search(settings: Settings, query: str, limit: int, as_json: bool) -> None:
-    from bot.bootstrap import build
+    """Search the catalogue the bot seeds (its files), with the bot's index, synonyms and
+    where-to-go data: the same ranking as the bot, without a database or the server."""
+    from services.agencies import Agencies
+    from storage.seed import load_catalog_data, load_search_words, load_where_to_go
 
-    app = await build(settings)
-    try:
-        _print_hits(app.catalog, query, limit, as_json)
-    finally:
-        await app.close()
+    catalog = Catalog(load_catalog_data(), Agencies([]), load_search_words(), load_where_to_go())
+    _print_hits(catalog, query, limit, as_json)
 
 
 def _fee(proc: Procedure, day: date) -> str:
