@@ -12,7 +12,6 @@ runs on this database, this process takes the scheduler's place until the broadc
 from __future__ import annotations
 
 import asyncio
-import secrets
 import sys
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from bot.scheduler import HEARTBEAT, Scheduler
 from bot.scheduler_lock import SchedulerBusy
 from bot.senders import build_transports
 from bot.settings import Settings
+from bot.system import random_hex
 from conversations.messages import Outgoing, OutgoingKind, Text
 from services.broadcasts import (
     PLATFORMS,
@@ -175,7 +175,7 @@ async def broadcast_command(
             if answer.strip().lower() not in ("y", "yes", "c", "có"):
                 print("Not sent.")
                 return 1
-            resume = secrets.token_hex(6)
+            resume = random_hex(12)
             async with app.uow_factory() as uow:
                 await start(uow, resume, "cli", audience, to_json(message), app.clock.now())
                 await uow.commit()

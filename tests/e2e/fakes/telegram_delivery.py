@@ -162,7 +162,14 @@ class WebhookSender:
         if self.config is None:
             raise RuntimeError("no webhook is set")
         if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+            # A connection per delivery: a keep-alive connection the bot's server closes while
+            # idle (uvicorn, after 5 s) can meet the next POST on the way and fail it before any
+            # byte is read — noise Telegram retries away, not the bot's doing. Attempts that
+            # fail here are then the bot's: a worker killed, a connection it cut.
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=10),
+                connector=aiohttp.TCPConnector(force_close=True),
+            )
         secret = self.config.secret_token if use_config_secret else secret_token
         delivery = Delivery(update)
         self.deliveries.append(delivery)
