@@ -3,43 +3,29 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
 from conversations import payloads
 from conversations.flows.search import RESULTS
 from conversations.payloads import Verb
 from tests.chat import ChatDriver
+from tests.e2e.cli import run_cli
 
 QUERIES = ["giay phep xay dung", "lltp", "báo tử", "tam tru", "how to register a marriage"]
-
-
-def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    ours = {name.upper() for name in Settings.model_fields}
-    env = {k: v for k, v in os.environ.items() if k.upper() not in ours}
-    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{root / 'db.sqlite3'}", DATA_DIR=str(root))
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        cwd=root, env=env, capture_output=True, text=True, timeout=240, check=False,
-    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("cli")
-    done = _run(root, "seed")
+    done = run_cli(root, "seed")
     assert done.returncode == 0, done.stderr
     return root
 
 
 def _cli_ids(root: Path, query: str) -> list[str]:
-    done = _run(root, "search", "--json", "--limit", "30", query)
+    done = run_cli(root, "search", "--json", "--limit", "30", query)
     assert done.returncode == 0, done.stderr
     return [row["id"] for row in json.loads(done.stdout)]
 
@@ -63,5 +49,5 @@ async def test_nothing_fits_prints_an_empty_list(seeded: Path, chat: ChatDriver)
         assert _cli_ids(seeded, query) == []
         await chat.send(query)
         assert chat.keys[-1] == "search.none"
-    plain = _run(seeded, "search", "làm hộ chiếu")
+    plain = run_cli(seeded, "search", "làm hộ chiếu")
     assert "No procedure matches" in plain.stdout and "immigration" in plain.stdout
