@@ -299,8 +299,14 @@ async def _moved(database_url: str, beat: int) -> bool:
 
 
 async def _pushed(citizen: WebChat | None) -> bool:
+    """Whether the status push reached her page. A poll answered 5xx by a worker whose pooled
+    connection died with the cut relay (it replaces it) is polled again, as the page does."""
     assert citizen is not None
-    return any(m["key"] == "push.status" for m in await citizen.events())
+    try:
+        events = await citizen.events()
+    except json.JSONDecodeError:  # "Internal Server Error": not JSON, not an answer
+        return False
+    return any(m["key"] == "push.status" for m in events)
 
 
 async def back_up(deployment: Deployment, backup: Path) -> None:
