@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from conversations import anywhere, broadcast_messages, payloads, status_messages
@@ -45,12 +45,12 @@ def keep(chat: ChatState, *messages: Outgoing) -> Turn:
     return Turn(chat.flow, chat.state, chat.data, messages)
 
 
-def language_buttons() -> tuple[tuple[Button, ...], ...]:
+def language_buttons(languages: Sequence[str] = LANGUAGES) -> tuple[tuple[Button, ...], ...]:
     """One button per language of the catalogue, each named in its own language ("lang.name"
     of its .po file): Tiếng Việt / English / …, three to a row."""
     buttons = [
         btn("raw", payloads.lang(code), text=InLanguage(code, Text("lang.name")))
-        for code in LANGUAGES
+        for code in languages
     ]
     return tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
 
