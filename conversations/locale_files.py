@@ -10,9 +10,9 @@ The languages are the files present: adding `th.po` adds Thai, nothing else to c
 During a transition the directory may also hold Python modules (`<lang>.py`,
 `<topic>_<lang>.py`) with a `MESSAGES` dict (id → template; a plural message is a tuple: the
 counting placeholder, then the forms, e.g. `("{count}", "Found {count} procedure", "Found
-{count} procedures")`);
-they are read too, so a branch that added one works before `scripts/texts_to_po.py` converts
-it into the .po files. A message id defined twice in one language is an error.
+{count} procedures")`); they are read too, so a branch that added one works before
+`scripts/texts_to_po.py` converts it into the .po files. A message id defined twice in one
+language is an error.
 
 Anything malformed fails at start, naming the file and line.
 """
@@ -31,6 +31,10 @@ from pathlib import Path
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
 # A Python locale module: "<lang>.py" or "<topic>_<lang>.py".
 MODULE_NAME = re.compile(r"(?:(?P<topic>[a-z][a-z0-9_]*)_)?(?P<lang>[a-z]{2,3})")
+
+# Languages without a grammatical plural: one form (a Python module without a .po file yet,
+# and the header scripts/texts_to_po.py writes for a new language).
+ONE_FORM = frozenset({"vi", "zh", "ja", "ko", "th", "lo", "km", "id", "ms", "my"})
 
 COUNT_PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 
@@ -245,7 +249,10 @@ def read_module(path: Path) -> tuple[str, dict[str, Template]]:
 
 def python_modules(directory: Path) -> list[Path]:
     """The Python locale modules still in `directory` (core `<lang>.py` first)."""
-    found = [p for p in directory.glob("*.py") if MODULE_NAME.fullmatch(p.stem)]
+    found = [p for p in directory.glob("*.py") if p.name != "__init__.py"]
+    for path in found:
+        if not MODULE_NAME.fullmatch(path.stem):
+            raise CatalogueError(f"{path}: a locale module is named <lang>.py or <topic>_<lang>.py")
     return sorted(found, key=lambda p: (not LANGUAGE_CODE.fullmatch(p.stem), p.name))
 
 
@@ -264,6 +271,12 @@ def load_languages(directory: Path, default: str = "vi") -> dict[str, Language]:
                     f" ({k} at {language.sources[k]})" for k in twice[:3] if k in language.sources
                 )
             )
+        for key, template in messages.items():
+            if isinstance(template, Plural) and len(template.forms) != language.nplurals:
+                raise CatalogueError(
+                    f"{path}: {key} has {len(template.forms)} plural forms, {code} has "
+                    f"{language.nplurals} ({language.plural_forms})"
+                )
         language.messages.update(messages)
         language.sources.update(dict.fromkeys(messages, str(path)))
         languages[code] = language
@@ -276,10 +289,6 @@ def _default_plurals(code: str) -> tuple[str, int, Callable[[int], int]]:
     forms = "nplurals=1; plural=0;" if code in ONE_FORM else "nplurals=2; plural=(n != 1);"
     nplurals, rule = plural_rule(forms, code)
     return forms, nplurals, rule
-
-
-# Languages without a grammatical plural (for a Python module that has no .po file yet).
-ONE_FORM = frozenset({"vi", "zh", "ja", "ko", "th", "lo", "km", "id", "ms", "my"})
 
 
 def _header(value: str) -> dict[str, str]:
