@@ -348,3 +348,38 @@ def test_the_converter_refuses_a_changed_text_and_a_module_clashing_with_the_fil
     assert replaced.returncode == 0, replaced.stderr
     assert TextCatalog(load_languages(locales)).plain(Text("common.cancelled"), "en") == "Stopped."
     assert strip_markup(TEXTS.render(Text("common.cancelled"), "en")) == "Cancelled."
+
+
+def test_a_new_language_file_starts_with_every_id_and_its_plural_rule(locales: Path) -> None:
+    started = subprocess.run(
+        [sys.executable, str(CONVERTER), "--dir", str(locales), "--new-language", "ru"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert started.returncode == 0, started.stderr
+    po = locales / "ru.po"
+    untranslated = load_languages(locales)["ru"]
+    assert untranslated.nplurals == 3 and not untranslated.messages  # all in Vietnamese for now
+    body = po.read_text(encoding="utf-8")
+    assert body.count("\nmsgid ") == 1 + len(LANGUAGES["vi"].messages)  # the header and every id
+    assert "#. en: Found {count} procedure for “{query}”." in body
+    body = body.replace(
+        'msgid "search.results"\nmsgid_plural "{count}"\nmsgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""',
+        'msgid "search.results"\nmsgid_plural "{count}"\nmsgstr[0] "Найдена {count} процедура"\n'
+        'msgstr[1] "Найдены {count} процедуры"\nmsgstr[2] "Найдено {count} процедур"',
+    )
+    po.write_text(body, encoding="utf-8")
+    texts = TextCatalog(load_languages(locales))
+    shown = [
+        texts.plain(Text("search.results", {"count": n, "query": "q"}), "ru") for n in (1, 2, 5, 21)
+    ]
+    assert shown == [
+        "Найдена 1 процедура",
+        "Найдены 2 процедуры",
+        "Найдено 5 процедур",
+        "Найдена 21 процедура",
+    ]
+    assert texts.plain(Text("common.cancelled"), "ru") == texts.plain(
+        Text("common.cancelled"), "vi"
+    )
