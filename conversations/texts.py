@@ -23,7 +23,7 @@ from conversations.messages import At, Both, Day, InLanguage, Lines, Money, Text
 from services.clock import VIETNAM
 
 # The language codes, the default (Vietnamese) first: one per .po file in conversations/locales.
-LOADED = locales.LANGUAGES
+LOADED = locales.LOADED  # code → Language (messages, plural rule)
 LANGUAGES: tuple[str, ...] = tuple(LOADED)
 DEFAULT_LANGUAGE = locales.DEFAULT_LANGUAGE
 

@@ -15,10 +15,10 @@ from conversations.locale_files import Language, load_languages
 DIRECTORY = Path(__file__).parent
 DEFAULT_LANGUAGE = "vi"  # the reference language: complete, and the fallback of every other
 
-LANGUAGES: dict[str, Language] = load_languages(DIRECTORY, DEFAULT_LANGUAGE)
+LOADED: dict[str, Language] = load_languages(DIRECTORY, DEFAULT_LANGUAGE)
 
 # Per language, message id → template (a plural message: its last form, the general one).
 CATALOGS: dict[str, dict[str, str]] = {
     code: {key: t if isinstance(t, str) else t.forms[-1] for key, t in language.messages.items()}
-    for code, language in LANGUAGES.items()
+    for code, language in LOADED.items()
 }

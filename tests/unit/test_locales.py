@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 
 from conversations.commands import language_buttons
 from conversations.locale_files import CatalogueError, Plural, load_languages, read_po_file
-from conversations.locales import DIRECTORY, LANGUAGES
+from conversations.locales import DIRECTORY, LOADED
 from conversations.messages import Text
 from conversations.texts import TextCatalog, placeholders, strip_markup
 from tests.chat import ChatDriver
@@ -37,8 +37,8 @@ def used(template: str | Plural) -> set[str]:
 
 
 def test_the_languages_are_the_po_files_and_vietnamese_comes_first() -> None:
-    assert list(LANGUAGES) == ["vi", "en"]
-    assert sorted(p.stem for p in DIRECTORY.glob("*.po")) == sorted(LANGUAGES)
+    assert list(LOADED) == ["vi", "en"]
+    assert sorted(p.stem for p in DIRECTORY.glob("*.po")) == sorted(LOADED)
     leftovers = sorted(p.name for p in DIRECTORY.glob("*.py") if p.name != "__init__.py")
     assert not leftovers, (
         f"convert them: python scripts/texts_to_po.py --pending --delete ({leftovers})"
@@ -46,8 +46,8 @@ def test_the_languages_are_the_po_files_and_vietnamese_comes_first() -> None:
 
 
 def test_every_id_is_in_every_language_with_the_same_kind_count_and_parameters() -> None:
-    reference = LANGUAGES["vi"].messages
-    for code, language in LANGUAGES.items():
+    reference = LOADED["vi"].messages
+    for code, language in LOADED.items():
         assert set(language.messages) == set(reference), code
         for key, template in language.messages.items():
             vi = reference[key]
@@ -62,7 +62,7 @@ def test_every_id_is_in_every_language_with_the_same_kind_count_and_parameters()
 
 
 def test_every_form_uses_only_the_neutral_markup() -> None:
-    for code, language in LANGUAGES.items():
+    for code, language in LOADED.items():
         for key, template in language.messages.items():
             for form in forms(template):
                 stripped = ALLOWED_TAGS.sub("", form)
@@ -70,7 +70,7 @@ def test_every_form_uses_only_the_neutral_markup() -> None:
 
 
 def test_babel_reads_the_files_exactly_as_the_bot_does() -> None:
-    for code, language in LANGUAGES.items():
+    for code, language in LOADED.items():
         with (DIRECTORY / f"{code}.po").open("rb") as handle:
             catalog = read_po(handle, abort_invalid=True)
         assert catalog.num_plurals == language.nplurals
@@ -90,7 +90,7 @@ def test_babel_reads_the_files_exactly_as_the_bot_does() -> None:
 
 
 def test_no_english_text_counts_with_a_fixed_plural() -> None:
-    english = LANGUAGES["en"].messages
+    english = LOADED["en"].messages
     assert not [k for k, t in english.items() if any("(s)" in f for f in forms(t))]
 
 
@@ -114,7 +114,7 @@ def test_no_english_text_counts_with_a_fixed_plural() -> None:
 def test_the_count_picks_the_form_by_the_language_rule(
     key: str, params: dict[str, object], lang: str, expected: list[str]
 ) -> None:
-    count = LANGUAGES[lang].messages[key]
+    count = LOADED[lang].messages[key]
     assert isinstance(count, Plural)
     for n, wanted in zip((0, 1, 2), expected, strict=True):
         shown = TEXTS.plain(Text(key, {**params, count.count: n}), lang)  # type: ignore[dict-item]
@@ -170,7 +170,7 @@ msgstr "a fuzzy guess is not used"
 
 @pytest.fixture
 def locales(tmp_path: Path) -> Path:
-    for code in LANGUAGES:
+    for code in LOADED:
         shutil.copy(DIRECTORY / f"{code}.po", tmp_path / f"{code}.po")
     return tmp_path
 
@@ -362,7 +362,7 @@ def test_a_new_language_file_starts_with_every_id_and_its_plural_rule(locales: P
     untranslated = load_languages(locales)["ru"]
     assert untranslated.nplurals == 3 and not untranslated.messages  # all in Vietnamese for now
     body = po.read_text(encoding="utf-8")
-    assert body.count("\nmsgid ") == 1 + len(LANGUAGES["vi"].messages)  # the header and every id
+    assert body.count("\nmsgid ") == 1 + len(LOADED["vi"].messages)  # the header and every id
     assert "#. en: Found {count} procedure for “{query}”." in body
     body = body.replace(
         'msgid "search.results"\nmsgid_plural "{count}"\nmsgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""',
