@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from conversations import anywhere, broadcast_messages, payloads, status_messages
@@ -23,7 +23,16 @@ from conversations.flows import (
     submission,
     supplement,
 )
-from conversations.messages import Button, Incoming, IncomingKind, Outgoing, btn, say
+from conversations.messages import (
+    Button,
+    Incoming,
+    IncomingKind,
+    InLanguage,
+    Outgoing,
+    Text,
+    btn,
+    say,
+)
 from conversations.payloads import Verb
 from conversations.state import ChatState
 from conversations.texts import LANGUAGES
@@ -36,9 +45,14 @@ def keep(chat: ChatState, *messages: Outgoing) -> Turn:
     return Turn(chat.flow, chat.state, chat.data, messages)
 
 
-def language_buttons() -> tuple[tuple[Button, ...], ...]:
-    """Tiếng Việt / English."""
-    return ((btn("lang.vi", payloads.lang("vi")), btn("lang.en", payloads.lang("en"))),)
+def language_buttons(languages: Sequence[str] = LANGUAGES) -> tuple[tuple[Button, ...], ...]:
+    """One button per language of the catalogue, each named in its own language ("lang.name"
+    of its .po file): Tiếng Việt / English / …, three to a row."""
+    buttons = [
+        btn("raw", payloads.lang(code), text=InLanguage(code, Text("lang.name")))
+        for code in languages
+    ]
+    return tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
 
 
 async def global_turn(
