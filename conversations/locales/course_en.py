@@ -105,10 +105,9 @@ MESSAGES: dict[str, str] = {
     ),
     "course.rate_comment_kept": "✅ Your comment is kept. Thank you!",
     # ------------------------------------------------------------------ report
-    "course.stats_ratings": "⭐ <b>Citizens' ratings per agency</b>\n{lines}",
+    "course.stats_ratings": "⭐ <b>Citizens' ratings per agency</b> (all time)\n{lines}",
     "course.stats_rating_line": (
         "• {agency}: {total} ratings, average {average}/4 ({levels}); {comments} comments"
     ),
     "course.stats_level_count": "{level}: {count}",
-    "course.stats_no_ratings": "⭐ No ratings from citizens yet.",
 }

@@ -104,10 +104,9 @@ MESSAGES: dict[str, str] = {
     ),
     "course.rate_comment_kept": "✅ Đã ghi nhận góp ý của bạn. Cảm ơn bạn!",
     # ------------------------------------------------------------------ report
-    "course.stats_ratings": "⭐ <b>Đánh giá của người dân theo cơ quan</b>\n{lines}",
+    "course.stats_ratings": "⭐ <b>Đánh giá của người dân theo cơ quan</b> (từ trước đến nay)\n{lines}",
     "course.stats_rating_line": (
         "• {agency}: {total} lượt, điểm trung bình {average}/4 ({levels}); {comments} góp ý"
     ),
     "course.stats_level_count": "{level}: {count}",
-    "course.stats_no_ratings": "⭐ Chưa có đánh giá nào của người dân.",
 }
