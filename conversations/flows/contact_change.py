@@ -318,6 +318,8 @@ FLOW: Flow[ContactData] = Flow(
     data_type=ContactData,
     steps={state: _state_step(state) for state in ContactState},
     prompts={state: _state_prompt(state) for state in ContactState},
-    answers=frozenset({ContactState.AWAITING_DETAIL}),
+    answers=frozenset(
+        {ContactState.AWAITING_PROVINCE, ContactState.AWAITING_WARD, ContactState.AWAITING_DETAIL}
+    ),
     typed=frozenset({ContactState.AWAITING_PHONE}),
 )
