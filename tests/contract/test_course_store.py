@@ -81,7 +81,11 @@ async def test_a_dossier_is_rated_once_and_counted_per_agency(uow_factory: Any) 
         ):
             await uow.dossiers.add(dossier(number, agency, status=status))
         await uow.commit()
-    levels = {1: RatingLevel.VERY_SATISFIED, 2: RatingLevel.ACCEPTABLE, 3: RatingLevel.NOT_SATISFIED}
+    levels = {
+        1: RatingLevel.VERY_SATISFIED,
+        2: RatingLevel.ACCEPTABLE,
+        3: RatingLevel.NOT_SATISFIED,
+    }
     for number, level in levels.items():
         async with uow_factory() as uow:
             await rate(uow, await uow.dossiers.get(f"d{number}"), level, AT)
