@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from conversations.messages import Outgoing, Platform
-from conversations.router import Router
+from conversations.router import Filing, Identity, Router
 from conversations.status_messages import StatusMessages
 from services.catalog_index import Catalog
 from services.course_records import WithdrawReason
@@ -16,10 +16,11 @@ from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier
 from services.ledger import Payment, RefundReason
 from services.places import Places
-from services.ratings import RatingLevel
+from services.ratings import Rating, RatingLevel
 from services.status_pushes import push_status_changes
 from tests.chat import ChatDriver
 from tests.fakes import FakeClock, MemoryUnitOfWorkFactory
+from tests.unit.test_admin_flow import admin_router
 from tests.unit.test_status_flow import OWNER, add, make_dossier, move, pushes, started
 
 PAID_AT = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
@@ -293,3 +294,28 @@ async def test_a_refused_dossier_is_rated_with_a_comment_from_the_card(
     rating = uow_factory.db.ratings[dossier.id]
     assert rating.level is RatingLevel.NOT_SATISFIED
     assert rating.comment == "Cán bộ không giải thích rõ vì sao"
+
+
+async def test_stats_report_ratings_per_agency(
+    uow_factory: MemoryUnitOfWorkFactory,
+    catalog: Catalog,
+    places: Places,
+    clock: FakeClock,
+    identity: Identity,
+    filing: Filing,
+) -> None:
+    router = admin_router(uow_factory, catalog, places, clock, identity, filing)
+    agency = next(iter(catalog.agencies))
+    levels = (RatingLevel.VERY_SATISFIED, RatingLevel.VERY_SATISFIED, RatingLevel.ACCEPTABLE)
+    async with uow_factory() as uow:
+        for number, level in enumerate(levels):
+            rating = Rating(f"d{number}", agency.id, level, clock.now(), "Tốt" if number else "")
+            await uow.ratings.add(rating)
+        await uow.commit()
+    officer = await started(router, "admin")
+    await officer.send("/stats")
+    assert officer.keys == ["stats.report", "course.stats_ratings", "menu.main"]
+    text = officer.text(officer.replies[1])
+    assert agency.name.vi in text and "3 lượt, điểm trung bình 3.33/4" in text
+    assert "Rất hài lòng: 2, Hài lòng: 0, Chấp nhận được: 1, Không hài lòng: 0" in text
+    assert "2 góp ý" in text
