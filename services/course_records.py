@@ -18,6 +18,19 @@ class WithdrawReason(StrEnum):
     TOO_SLOW = "too_slow"  # it takes too long
     OTHER = "other"
 
+    def label(self) -> str:
+        """The reason in Vietnamese, as the officer reads it in the dossier's history."""
+        return REASON_LABELS[self]
+
+
+REASON_LABELS: dict[WithdrawReason, str] = {
+    WithdrawReason.NOT_NEEDED: "Không còn nhu cầu",
+    WithdrawReason.WRONG_PROCEDURE: "Nộp nhầm thủ tục/cơ quan",
+    WithdrawReason.WRONG_DETAILS: "Khai sai thông tin, sẽ nộp lại",
+    WithdrawReason.TOO_SLOW: "Thời gian giải quyết quá lâu",
+    WithdrawReason.OTHER: "Lý do khác",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Withdrawal:

@@ -125,7 +125,9 @@ async def withdraw(
     updated = replace(
         dossier, withdrawal=record, refunds=(*dossier.refunds, *refunds), refund=refund
     )
-    note = reason.value if not detail else f"{reason.value}: {detail[:MAX_DETAIL]}"
+    note = f"Công dân rút hồ sơ: {reason.label()}"
+    if detail:
+        note = f"{note} — {detail[:MAX_DETAIL]}"
     return await change_status(
         repos.dossiers, updated, _S.WITHDRAWAL_REQUESTED, "citizen", note, now, 0
     )

@@ -49,6 +49,11 @@ async def test_a_dossier_is_withdrawn_in_the_web_chat_and_its_follower_hears_of_
     assert not any("Rút hồ sơ" in b for b in buttons), buttons  # only the public card
     await web.send(f"/status {code}")
     assert web.keys == ["dossiers.card"]
+    await web.press("Đổi số điện thoại")
+    assert web.keys == ["course.phone_question"]
+    await web.send("0987 654 321")
+    await web.press("Xác nhận thay đổi")
+    assert web.keys == ["course.contact_changed", "dossiers.card"], web.keys
     await web.press("Rút hồ sơ")
     await web.press("Khai sai thông tin")
     assert web.keys == ["course.withdraw_confirm"]
@@ -64,7 +69,11 @@ async def test_a_dossier_is_withdrawn_in_the_web_chat_and_its_follower_hears_of_
     )
     detail = (await http.get(f"/api/v1/dossiers/{code}", headers={"X-API-Key": KEY})).json()
     assert detail["status"] == 7
-    assert detail["history"][-1]["note"] == "wrong_details"
+    assert detail["history"][-1]["note"] == "Công dân rút hồ sơ: Khai sai thông tin, sẽ nộp lại"
+    assert detail["withdrawal"]["reason"] == "wrong_details"
+    (change,) = detail["contact_changes"]
+    assert (change["field"], change["new"]) == ("so_dien_thoai", "0987654321")
+    assert detail["answers"]["so_dien_thoai"] == "0987654321"
 
 
 async def test_the_result_push_on_telegram_offers_a_rating_that_reaches_the_officers(
