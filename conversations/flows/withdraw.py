@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from conversations import payloads
 from conversations.course_cards import WITHDRAW_CONFIRM
-from conversations.flow import Context, Flow, Turn
+from conversations.flow import Context, Flow, Prompt, Turn
 from conversations.flows import dossiers, home
 from conversations.flows.course_access import owned, status_now
 from conversations.ledger_texts import account_text
@@ -266,20 +266,11 @@ async def _prompt(ctx: Context, data: WithdrawData, state: WithdrawState) -> Tur
     return _ask_reason(found, data)
 
 
-async def _prompt_reason(ctx: Context, data: WithdrawData) -> Turn:
-    return await _prompt(ctx, data, WithdrawState.AWAITING_REASON)
+def _state_prompt(state: WithdrawState) -> Prompt[WithdrawData]:
+    async def prompt(ctx: Context, data: WithdrawData) -> Turn:
+        return await _prompt(ctx, data, state)
 
-
-async def _prompt_detail(ctx: Context, data: WithdrawData) -> Turn:
-    return await _prompt(ctx, data, WithdrawState.AWAITING_DETAIL)
-
-
-async def _prompt_account(ctx: Context, data: WithdrawData) -> Turn:
-    return await _prompt(ctx, data, WithdrawState.AWAITING_ACCOUNT)
-
-
-async def _prompt_confirm(ctx: Context, data: WithdrawData) -> Turn:
-    return await _prompt(ctx, data, WithdrawState.AWAITING_CONFIRM)
+    return prompt
 
 
 FLOW: Flow[WithdrawData] = Flow(
@@ -291,12 +282,7 @@ FLOW: Flow[WithdrawData] = Flow(
         WithdrawState.AWAITING_ACCOUNT: _step_account,
         WithdrawState.AWAITING_CONFIRM: _step_confirm,
     },
-    prompts={
-        WithdrawState.AWAITING_REASON: _prompt_reason,
-        WithdrawState.AWAITING_DETAIL: _prompt_detail,
-        WithdrawState.AWAITING_ACCOUNT: _prompt_account,
-        WithdrawState.AWAITING_CONFIRM: _prompt_confirm,
-    },
+    prompts={state: _state_prompt(state) for state in WithdrawState},
     answers=frozenset(
         {
             WithdrawState.AWAITING_REASON,

@@ -319,3 +319,32 @@ async def test_stats_report_ratings_per_agency(
     assert agency.name.vi in text and "3 lượt, điểm trung bình 3.33/4" in text
     assert "Rất hài lòng: 2, Hài lòng: 0, Chấp nhận được: 1, Không hài lòng: 0" in text
     assert "2 góp ý" in text
+
+
+async def test_odd_answers_while_rating_and_withdrawing_are_answered(
+    uow_factory: MemoryUnitOfWorkFactory, catalog: Catalog, clock: FakeClock, chat: ChatDriver
+) -> None:
+    dossier = make_dossier(catalog, clock, status=DossierStatus.REFUSED)
+    await add(uow_factory, dossier)
+    await chat.send("/start")
+    await chat.press_payload(f"p:rv9:{dossier.id}")  # a level we never offer
+    assert chat.keys == ["common.stale_button", "menu.main"]
+    await chat.press_payload(f"p:rt:{dossier.id}")
+    await chat.press("Chấp nhận được")
+    await chat.send("x" * 501)
+    assert chat.keys == ["course.too_long", "course.rate_comment"]
+    await chat.press("Bỏ qua")
+    assert chat.keys == ["dossiers.card"] and "Chấp nhận được" in chat.text()
+    assert uow_factory.db.ratings[dossier.id].comment == ""
+
+    other = make_dossier(catalog, clock, id="d2", code=dossier.code[:-4] + "0008")
+    await add(uow_factory, other)
+    await owner_card(chat, other)
+    await chat.press("Rút hồ sơ")
+    await chat.press("Lý do khác")
+    assert chat.keys == ["course.withdraw_detail"]
+    await chat.send("/help")  # asked again, where it stood
+    assert chat.keys[-1] == "course.withdraw_detail"
+    await chat.press("Hủy")
+    assert chat.keys == ["course.withdraw_cancelled", "dossiers.card"]
+    assert uow_factory.db.dossiers["d2"].status is DossierStatus.SUBMITTED
