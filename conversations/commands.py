@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
-from conversations import anywhere, broadcast_messages, payloads, status_messages
+from conversations import anywhere, broadcast_messages, course_cards, payloads, status_messages
 from conversations.flow import Context, Turn
 from conversations.flows import (
     admin,
     broadcast,
+    course,
     documents,
     dossiers,
     drafts,
@@ -71,6 +72,8 @@ async def global_turn(
         return await menu_item(ctx, chat, action.arg, reprompt)
     if action.verb is Verb.PICK and action.args[0] == broadcast_messages.CANCEL:
         return keep(chat, *await broadcast.stop(ctx, action.args[1]))
+    if action.verb is Verb.PICK and action.args[0] in course_cards.KINDS:
+        return await course.pressed(ctx, chat, action.args[0], action.args[1])
     if action.verb is Verb.PICK:
         return await _dossier_button(ctx, action.args[0], action.args[1])
     return None
