@@ -26,6 +26,8 @@ from conversations.flows import (
     drafts,
     form,
     home,
+    human,
+    human_desk,
     login,
     menu,
     profile,
@@ -64,6 +66,8 @@ FLOWS: Mapping[str, Flow[Any]] = {
         supplement.FLOW,
         admin.FLOW,
         broadcast.FLOW,
+        human.FLOW,
+        human_desk.FLOW,
     )
 }
 MAX_TEXT = 4000

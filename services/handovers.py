@@ -88,19 +88,23 @@ class OfficerDesk:
 
 @dataclass(frozen=True, slots=True)
 class DeskSettings:
-    """Where hand-overs go: officer chats by chat key, the default agency, office hours."""
+    """Where hand-overs go: officer chats by chat key (admin chats act for the province), the
+    default agency, office hours."""
 
     officer_chats: Mapping[str, OfficerDesk] = field(default_factory=dict)
+    admin_chats: tuple[str, ...] = ()
     default_agency: str = "ubnd_tinh"
     hours: OfficeHours = field(default_factory=OfficeHours)
 
     def chats_for(self, agency_id: str) -> list[str]:
         """The officer chats that see hand-overs of `agency_id`, in a stable order."""
-        return sorted(
+        chats = {
             key
             for key, desk in self.officer_chats.items()
             if desk.agency_id in (ALL_AGENCIES, agency_id)
-        )
+        }
+        chats.update(key for key in self.admin_chats if key not in self.officer_chats)
+        return sorted(chats)
 
 
 class HandoverRepository(Protocol):

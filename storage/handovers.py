@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import RowMapping, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.handovers import Author, Handover, HandoverMessage, HandoverState
@@ -18,7 +17,7 @@ MESSAGE = table_of(HandoverMessageRow)
 _BODY = "handover_message.body"
 
 
-def _handover(row: Mapping[str, Any]) -> Handover:
+def _handover(row: RowMapping) -> Handover:
     return Handover(
         id=row["id"],
         chat_key=row["chat_key"],
