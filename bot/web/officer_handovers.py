@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from bot.bootstrap import Application, desk_settings
 from bot.web.officer_auth import Officer, OfficerKeys, officer_dependency
-from bot.web.officer_errors import ErrorResponse, refusal
+from bot.web.officer_errors import ErrorResponse, UnreadableBody, ValidationResponse, refusal
 from bot.web.officer_lookup import locate
 from bot.web.officer_models import API_PREFIX, VietnamTime
 from conversations import handover_desk
@@ -129,6 +129,8 @@ def handover_router(app: Application) -> APIRouter:
     errors: dict[int | str, dict[str, Any]] = {
         code: {"model": ErrorResponse} for code in (401, 403, 404, 409)
     }
+    errors[400] = {"model": UnreadableBody}  # a body that is not even JSON
+    errors[422] = {"model": ErrorResponse | ValidationResponse}
     router = APIRouter(prefix=API_PREFIX, tags=["handovers"], responses=errors)
     caller = Depends(authenticated)
     desk = desk_settings(app.settings)

@@ -73,7 +73,11 @@ async def start(ctx: Context, argument: str = "") -> Turn:
     chosen = next((d for d in mine if typed and d.code.upper() == typed), None)
     if chosen is not None or not mine:
         return await _open(ctx, chosen)
-    offered = mine[:CHOICES]
+    return _choosing(mine[:CHOICES])
+
+
+def _choosing(offered: list[Dossier]) -> Turn:
+    """Which dossier the question is about (or a general one)."""
     rows: list[tuple[Button, ...]] = [
         (btn("human.choose_dossier", payloads.pick(DOSSIER, d.id), code=d.code),) for d in offered
     ]
@@ -165,7 +169,9 @@ async def _step_open(ctx: Context, data: HumanData, event: Incoming) -> Turn | N
 
 
 async def _prompt_choosing(ctx: Context, data: HumanData) -> Turn:
-    return await start(ctx)
+    # Asked again (after /help, a stale button): the same choice, nothing opened meanwhile.
+    offered = [d for d in [await ctx.repos.dossiers.get(i) for i in data.choices] if d]
+    return _choosing(offered)
 
 
 async def _prompt_open(ctx: Context, data: HumanData) -> Turn:

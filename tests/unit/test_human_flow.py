@@ -224,3 +224,20 @@ async def test_nothing_fits_offers_a_person(citizen: ChatDriver) -> None:
     assert citizen.keys == ["search.none"]
     await citizen.press("Gặp cán bộ")
     assert citizen.keys == ["human.opened", "human.hours_open", "human.open_prompt"]
+
+
+async def test_asking_again_while_choosing_opens_nothing(
+    citizen: ChatDriver, uow_factory: MemoryUnitOfWorkFactory
+) -> None:
+    dossier_code = await store_dossier(uow_factory)
+    await citizen.send("/start")
+    await citizen.send("/canbo")
+    await citizen.send("/help")
+    assert citizen.keys == ["common.help", "human.choose"]
+    async with uow_factory() as uow:
+        assert await uow.handovers.listing(None) == []
+    await citizen.press("Câu hỏi chung")  # a general question: the province's desk
+    assert citizen.keys[0] == "human.opened" and dossier_code not in citizen.text(
+        citizen.replies[0]
+    )
+    assert "UBND tỉnh Cao Bằng" in citizen.text(citizen.replies[0])
