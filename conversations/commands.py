@@ -157,7 +157,7 @@ async def command(
         case "end" | "ketthuc":
             return await human.end(ctx)
         case "hoidap" | "handovers":
-            return await human_desk.listing(ctx)
+            return await human_desk.listing(ctx, argument)
         case "cancel":
             if chat.flow == human.NAME:
                 return await human.end(ctx)

@@ -4,6 +4,7 @@
                                                    ──"Thôi"──▶ main menu
     "Kết thúc" under a hand-over ──▶ ended (the citizen is told), main menu
     /hoidap ──▶ the open hand-overs of this chat's agency, each with its buttons
+    /hoidap CODE ──▶ every exchange kept with that dossier, ended ones too
 
 An officer chat (settings OFFICER_CHATS; an admin chat acts for the whole province) sees and
 answers only the hand-overs of its agency: another agency's is "not found", never shown. A
@@ -18,8 +19,9 @@ from enum import StrEnum
 from conversations import handover_desk, payloads
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home
-from conversations.messages import At, Incoming, IncomingKind, Outgoing, btn, say
+from conversations.messages import At, Incoming, IncomingKind, Lines, Outgoing, Text, btn, say
 from conversations.payloads import Verb
+from conversations.status_messages import resolve_code
 from services.handovers import MAX_TEXT, Handover, HandoverState, OfficerDesk, may_see
 
 NAME = "human_desk"
@@ -96,11 +98,14 @@ async def close(ctx: Context, handover_id: str) -> Turn:
 
 
 async def listing(ctx: Context, argument: str = "") -> Turn:
-    """/hoidap: the open hand-overs this chat may answer."""
+    """/hoidap: the open hand-overs this chat may answer; /hoidap CODE: every exchange kept
+    with that dossier (ended ones too), in full."""
     desk = _desk(ctx)
     if desk is None:
         return home.show(say("human.desk_refused"))
     agencies = None if desk.agency_id == "*" else [desk.agency_id]
+    if argument.strip():
+        return await _of_dossier(ctx, agencies, argument)
     found = await ctx.repos.handovers.listing(agencies, HandoverState.OPEN, limit=LISTED)
     if not found:
         return home.show(say("human.desk_list_empty"))
@@ -151,3 +156,38 @@ FLOW: Flow[DeskData] = Flow(
     prompts={DeskState.AWAITING_ANSWER: _prompt_answer},
     answers=frozenset({DeskState.AWAITING_ANSWER}),
 )
+
+
+async def _of_dossier(ctx: Context, agencies: list[str] | None, typed: str) -> Turn:
+    code = resolve_code(ctx.catalog, typed) or typed.strip()
+    dossier = await ctx.repos.dossiers.by_code(code)
+    if dossier is None or (agencies is not None and dossier.agency_id not in agencies):
+        return home.show(say("status.not_found", code=code[:64]))
+    found = await ctx.repos.handovers.listing(agencies, dossier_id=dossier.id, limit=LISTED)
+    if not found:
+        return home.show(say("human.desk_transcript_none", code=dossier.code))
+    shown = [await _transcript(ctx, h) for h in found]
+    return home.show(*shown)
+
+
+async def _transcript(ctx: Context, handover: Handover) -> Outgoing:
+    said = await ctx.repos.handovers.messages(handover.id)
+    lines = tuple(
+        Text(
+            "human.desk_transcript_line",
+            {
+                "at": At(m.at),
+                "who": m.name or Text(f"human.author_{m.author.value}"),
+                "text": m.text,
+            },
+        )
+        for m in said
+    )
+    state = Text("human.state_open" if handover.is_open else "human.state_closed")
+    return say(
+        "human.desk_transcript",
+        ref=handover_desk.ref(handover),
+        code=handover.dossier_code,
+        state=state,
+        lines=Lines(lines),
+    )

@@ -64,5 +64,12 @@ MESSAGES: dict[str, str] = {
     "human.desk_list": "🙋 Open conversations ({count}):",
     "human.desk_list_item": "#{ref} — {agency}{about}, since {at}",
     "human.desk_list_empty": "No conversation is open.",
+    "human.desk_transcript": "🗂 <b>#{ref}</b> — dossier {code} ({state}):\n{lines}",
+    "human.desk_transcript_line": "[{at}] <b>{who}</b>: {text}",
+    "human.desk_transcript_none": "Dossier {code} has no conversation with an officer yet.",
+    "human.author_citizen": "Citizen",
+    "human.author_officer": "Officer",
+    "human.state_open": "open",
+    "human.state_closed": "ended",
     "human.desk_back": "↩️ Never mind",
 }

@@ -63,5 +63,12 @@ MESSAGES: dict[str, str] = {
     "human.desk_list": "🙋 Các cuộc trao đổi đang mở ({count}):",
     "human.desk_list_item": "#{ref} — {agency}{about}, từ {at}",
     "human.desk_list_empty": "Không có cuộc trao đổi nào đang mở.",
+    "human.desk_transcript": "🗂 <b>#{ref}</b> — hồ sơ {code} ({state}):\n{lines}",
+    "human.desk_transcript_line": "[{at}] <b>{who}</b>: {text}",
+    "human.desk_transcript_none": "Hồ sơ {code} chưa có cuộc trao đổi nào với cán bộ.",
+    "human.author_citizen": "Công dân",
+    "human.author_officer": "Cán bộ",
+    "human.state_open": "đang mở",
+    "human.state_closed": "đã kết thúc",
     "human.desk_back": "↩️ Thôi",
 }

@@ -128,6 +128,15 @@ async def test_an_exchange_goes_citizen_to_officer_to_citizen_and_ends(
     assert [(m.author.value, m.name) for m in said] == [("citizen", ""), ("officer", "Cán bộ Lan")]
     assert kept.closed_by == "citizen" and not kept.is_open
 
+    await lan.send(f"/hoidap {dossier_code}")  # kept with the dossier, readable later
+    assert lan.keys == ["human.desk_transcript", "menu.main"]
+    transcript = lan.text(lan.replies[0])
+    assert "đã kết thúc" in transcript and "[10:00 25/11/2026] Công dân: Khi nào" in transcript
+    assert "[10:05 25/11/2026] Cán bộ Lan: Thứ Sáu anh/chị nhận kết quả nhé." in transcript
+    hung = await officer(router, HEALTH)
+    await hung.send(f"/hoidap {dossier_code}")  # another agency: not even the dossier
+    assert hung.keys == ["status.not_found", "menu.main"]
+
 
 async def test_an_officer_of_another_agency_can_neither_see_nor_answer(
     citizen: ChatDriver, router: Router, uow_factory: MemoryUnitOfWorkFactory
