@@ -104,7 +104,7 @@ async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt
         case "drafts":
             return await drafts.show(ctx)
         case "help":
-            help_ = (say("common.help"), *admin.help_messages(ctx))
+            help_ = (say("common.help"), *admin.help_messages(ctx), *human_desk.help_messages(ctx))
             return (await reprompt(ctx, chat)).saying(*help_)
         case "lang":
             return keep(chat, say("lang.choose", language_buttons()))
@@ -150,7 +150,7 @@ async def command(
         case "menu":
             return home.show()
         case "help":
-            help_ = (say("common.help"), *admin.help_messages(ctx))
+            help_ = (say("common.help"), *admin.help_messages(ctx), *human_desk.help_messages(ctx))
             return (await reprompt(ctx, chat)).saying(*help_)
         case "canbo" | "human" | "gapcanbo":
             return await human.start(ctx, argument)

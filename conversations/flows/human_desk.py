@@ -58,6 +58,11 @@ async def _found(ctx: Context, handover_id: str) -> tuple[OfficerDesk, Handover]
     return desk, handover
 
 
+def help_messages(ctx: Context) -> tuple[Outgoing, ...]:
+    """How to answer hand-overs, added to /help in officer chats."""
+    return (say("human.desk_help"),) if ctx.address.key in ctx.settings.desk.officer_chats else ()
+
+
 async def ask_answer(ctx: Context, handover_id: str) -> Turn:
     """ "Trả lời": wait for the answer's text."""
     found = await _found(ctx, handover_id)

@@ -71,5 +71,10 @@ MESSAGES: dict[str, str] = {
     "human.author_officer": "Officer",
     "human.state_open": "open",
     "human.state_closed": "ended",
+    "human.desk_help": (
+        "🙋 <b>Officer chat</b>: requests to talk to a person for your agency arrive here. Press "
+        "<b>Reply</b> and type the answer, <b>End</b> when done. /hoidap: the open ones; "
+        "/hoidap DOSSIER-CODE: every conversation about that dossier."
+    ),
     "human.desk_back": "↩️ Never mind",
 }

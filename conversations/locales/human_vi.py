@@ -70,5 +70,10 @@ MESSAGES: dict[str, str] = {
     "human.author_officer": "Cán bộ",
     "human.state_open": "đang mở",
     "human.state_closed": "đã kết thúc",
+    "human.desk_help": (
+        "🙋 <b>Chat cán bộ</b>: yêu cầu gặp cán bộ của cơ quan bạn hiện ở đây. Bấm <b>Trả lời</b> "
+        "rồi gõ câu trả lời, <b>Kết thúc</b> khi xong. /hoidap: các cuộc đang mở; "
+        "/hoidap MÃ-HỒ-SƠ: mọi cuộc trao đổi của hồ sơ đó."
+    ),
     "human.desk_back": "↩️ Thôi",
 }

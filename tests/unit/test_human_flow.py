@@ -250,3 +250,13 @@ async def test_asking_again_while_choosing_opens_nothing(
         citizen.replies[0]
     )
     assert "UBND tỉnh Cao Bằng" in citizen.text(citizen.replies[0])
+
+
+async def test_help_in_an_officer_chat_says_how_to_answer(
+    router: Router, citizen: ChatDriver
+) -> None:
+    lan = await officer(router, JUSTICE)
+    await lan.send("/help")
+    assert lan.keys == ["common.help", "human.desk_help", "menu.main"]
+    await citizen.send("/help")
+    assert "human.desk_help" not in citizen.keys
