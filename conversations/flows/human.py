@@ -21,6 +21,7 @@ from conversations.flow import Context, Flow, Turn
 from conversations.flows import home
 from conversations.messages import At, Button, Incoming, IncomingKind, Outgoing, btn, say
 from conversations.payloads import Verb
+from conversations.status_messages import resolve_code
 from services.dossier_codes import TERMINAL
 from services.dossiers import Dossier
 from services.handovers import MAX_TEXT, Handover
@@ -69,8 +70,8 @@ async def start(ctx: Context, argument: str = "") -> Turn:
         )
         return _open_turn(current, already)
     mine = [d for d in await _own_dossiers(ctx) if d.code]
-    typed = argument.strip().upper()
-    chosen = next((d for d in mine if typed and d.code.upper() == typed), None)
+    typed = (resolve_code(ctx.catalog, argument) or argument.strip()) if argument.strip() else ""
+    chosen = next((d for d in mine if typed and d.code.upper() == typed.upper()), None)
     if chosen is not None or not mine:
         return await _open(ctx, chosen)
     return _choosing(mine[:CHOICES])

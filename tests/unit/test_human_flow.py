@@ -260,3 +260,14 @@ async def test_help_in_an_officer_chat_says_how_to_answer(
     assert lan.keys == ["common.help", "human.desk_help", "menu.main"]
     await citizen.send("/help")
     assert "human.desk_help" not in citizen.keys
+
+
+async def test_canbo_with_a_code_goes_straight_to_that_dossiers_agency(
+    citizen: ChatDriver, uow_factory: MemoryUnitOfWorkFactory
+) -> None:
+    dossier_code = await store_dossier(uow_factory)
+    await citizen.send("/start")
+    await citizen.send(f"/canbo {dossier_code.lower().replace('-', ' ')}")  # as citizens type it
+    assert citizen.keys == ["human.opened", "human.hours_open", "human.open_prompt"]
+    assert dossier_code in citizen.text(citizen.replies[0])
+    assert "Sở Tư pháp tỉnh Cao Bằng" in citizen.text(citizen.replies[0])
