@@ -19,7 +19,7 @@ from enum import StrEnum
 from conversations import handover_desk, payloads
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home
-from conversations.messages import At, Button, Incoming, IncomingKind, Outgoing, btn, say
+from conversations.messages import At, Button, Incoming, IncomingKind, Outgoing, Text, btn, say
 from conversations.payloads import Verb
 from conversations.status_messages import resolve_code
 from services.dossier_codes import TERMINAL
@@ -55,7 +55,7 @@ def _open_turn(handover: Handover, *before: Outgoing) -> Turn:
     return Turn(NAME, HumanState.OPEN, HumanData(handover.id), (*before, ask))
 
 
-def _agency(ctx: Context, handover: Handover) -> object:
+def _agency(ctx: Context, handover: Handover) -> Text | str:
     return handover_desk.agency_name(ctx.catalog, handover.agency_id)
 
 
