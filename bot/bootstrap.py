@@ -33,7 +33,9 @@ from services.catalog_index import Catalog
 from services.citizens import CitizenRegistry
 from services.clock import Clock
 from services.following import FollowLimits
+from services.handovers import DeskSettings, OfficerDesk
 from services.keyed_hash import KeyedHasher
+from services.office_hours import OfficeHours, parse_sessions
 from services.otp import OtpPolicy, SmsSender
 from services.places import Places
 from services.ports import IdGenerator
@@ -187,6 +189,20 @@ def otp_policy(settings: Settings) -> OtpPolicy:
     )
 
 
+def desk_settings(settings: Settings) -> DeskSettings:
+    """Where hand-overs to a person go, and the office hours, from settings."""
+    chats = {}
+    for chat, value in settings.officer_chats.items():
+        agency, _, name = value.partition("|")
+        chats[chat] = OfficerDesk(agency.strip(), name.strip()[:80])
+    return DeskSettings(
+        officer_chats=chats,
+        admin_chats=tuple(settings.admin_chats),
+        default_agency=settings.human_desk_agency,
+        hours=OfficeHours(parse_sessions(settings.office_hours)),
+    )
+
+
 def follow_limits(settings: Settings) -> FollowLimits:
     """The bounds on following dossiers, from settings."""
     return FollowLimits(
@@ -287,6 +303,7 @@ async def build(
             admin_chats=tuple(settings.admin_chats),
             public_url=settings.public_base_url,
             follow=follow_limits(settings),
+            desk=desk_settings(settings),
         ),
         filing=Filing(uploads=staging, simulator=simulator, papers=printer),
         default_lang=settings.default_language,

@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from conversations.texts import LANGUAGES
+from services.office_hours import parse_sessions
 from services.vietqr import bank_by_bin
 from storage.seed import CATALOGUE_SUFFIX
 
@@ -135,6 +136,12 @@ class Settings(BaseSettings):
     citizen_registry_token: SecretStr | None = None
     officer_api_keys: dict[str, str] = Field(default_factory=dict)  # key → agency id or "*"
     admin_chats: list[str] = Field(default_factory=list)  # chat keys, e.g. telegram:12345
+    # Talk to a person: officer chats answering hand-overs (chat key → "agency id" or
+    # "agency id|display name"; "*" for the whole province), the desk of general questions,
+    # and office hours in Vietnam time (Monday to Friday, public holidays off).
+    officer_chats: dict[str, str] = Field(default_factory=dict)
+    human_desk_agency: str = "ubnd_tinh"
+    office_hours: str = "07:30-11:30,13:30-17:00"
     # The web chat's admin sign-in (/chat/admin): whoever gives this key gets the admin
     # commands in that browser's chat. Unset: no admin in the web chat.
     web_admin_key: SecretStr | None = None
@@ -206,7 +213,8 @@ class Settings(BaseSettings):
         admin_key = self.web_admin_key.get_secret_value() if self.web_admin_key else None
         if admin_key is not None and len(admin_key) < 24:
             raise ValueError("WEB_ADMIN_KEY must be at least 24 characters")
-        for chat in self.admin_chats:
+        parse_sessions(self.office_hours)  # raises on a malformed value
+        for chat in [*self.admin_chats, *self.officer_chats]:
             platform, _, chat_id = chat.partition(":")
             if platform == "web":
                 raise ValueError(

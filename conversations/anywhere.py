@@ -9,7 +9,8 @@ a typed message is read, in this order, as:
    small typo allowed): the button is pressed. The keyboard is kept in the chat state, so
    this works the same on every channel;
 3. one of the words that work everywhere — "tra cứu", "hồ sơ của tôi", "hủy", "menu",
-   "giúp" and "track", "my dossiers", "cancel", "help" — as the matching command or menu item.
+   "giúp", "gặp cán bộ" and "track", "my dossiers", "cancel", "help", "talk to a person" —
+   as the matching command or menu item.
 
 Only whole messages count. What none of these and the step itself understands, and looks
 like a procedure's name, is offered as a search ("Tìm thủ tục «…»?" with one button), except
@@ -47,6 +48,9 @@ WORDS: dict[str, str] = {
     **dict.fromkeys(("huy", "huy bo", "cancel"), "cancel"),
     **dict.fromkeys(("menu", "main menu", "trang chu"), "menu"),
     **dict.fromkeys(("giup", "tro giup", "giup do", "help"), "help"),
+    **dict.fromkeys(
+        ("gap can bo", "can bo", "noi chuyen voi can bo", "talk to a person", "human"), "canbo"
+    ),
 }
 
 

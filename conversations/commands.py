@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
-from conversations import anywhere, broadcast_messages, course_cards, payloads, status_messages
+from conversations import (
+    anywhere,
+    broadcast_messages,
+    course_cards,
+    handover_desk,
+    payloads,
+    status_messages,
+)
 from conversations.flow import Context, Turn
 from conversations.flows import (
     admin,
@@ -18,6 +25,8 @@ from conversations.flows import (
     form,
     form_identity,
     home,
+    human,
+    human_desk,
     login,
     profile,
     search,
@@ -90,6 +99,20 @@ async def _dossier_button(ctx: Context, kind: str, dossier_id: str) -> Turn | No
             return await following.follow(ctx, "", dossier_id)
         case status_messages.UNFOLLOW:
             return await following.unfollow(ctx, "", dossier_id)
+    return await _handover_button(ctx, kind, dossier_id)
+
+
+async def _handover_button(ctx: Context, kind: str, handover_id: str) -> Turn | None:
+    """The buttons of a hand-over to a person (conversations.handover_desk), from any state."""
+    match kind:
+        case handover_desk.REPLY:
+            return await human_desk.ask_answer(ctx, handover_id)
+        case handover_desk.CLOSE:
+            return await human_desk.close(ctx, handover_id)
+        case handover_desk.WRITE:
+            return await human.write_again(ctx, handover_id)
+        case handover_desk.END:
+            return await human.end_button(ctx, handover_id)
     return None
 
 
@@ -105,7 +128,7 @@ async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt
         case "drafts":
             return await drafts.show(ctx)
         case "help":
-            help_ = (say("common.help"), *admin.help_messages(ctx))
+            help_ = (say("common.help"), *admin.help_messages(ctx), *human_desk.help_messages(ctx))
             return (await reprompt(ctx, chat)).saying(*help_)
         case "lang":
             return keep(chat, say("lang.choose", language_buttons()))
@@ -119,6 +142,8 @@ async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt
             return await dossiers.show_documents(ctx)
         case anywhere.TRACK:
             return dossiers.ask_code()
+        case human.NAME:
+            return await human.start(ctx)
         case anywhere.FIND:  # the search offered for a procedure's name typed elsewhere
             return await search.run_query(ctx, chat.offer) if chat.offer else await search.ask(ctx)
     return None
@@ -149,9 +174,17 @@ async def command(
         case "menu":
             return home.show()
         case "help":
-            help_ = (say("common.help"), *admin.help_messages(ctx))
+            help_ = (say("common.help"), *admin.help_messages(ctx), *human_desk.help_messages(ctx))
             return (await reprompt(ctx, chat)).saying(*help_)
+        case "canbo" | "human" | "gapcanbo":
+            return await human.start(ctx, argument)
+        case "end" | "ketthuc":
+            return await human.end(ctx)
+        case "hoidap" | "handovers":
+            return await human_desk.listing(ctx, argument)
         case "cancel":
+            if chat.flow == human.NAME:
+                return await human.end(ctx)
             if chat.flow == login.NAME:
                 return login.cancel_typed(chat.data)
             if chat.flow == form.NAME:

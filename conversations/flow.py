@@ -14,6 +14,7 @@ from services.clock import Clock
 from services.documents import UploadStaging
 from services.dossiers import PaymentSimulator
 from services.following import FollowLimits
+from services.handovers import DeskSettings
 from services.otp import OtpService
 from services.papers import PaperPrinter
 from services.places import AddressConverter, Places
@@ -44,6 +45,7 @@ class Settings:
     admin_chats: tuple[str, ...] = ()  # chat keys allowed the officer and admin commands
     public_url: str = "http://127.0.0.1:8080"  # where the public status pages are served
     follow: FollowLimits = field(default_factory=FollowLimits)  # how much a chat may follow
+    desk: DeskSettings = field(default_factory=DeskSettings)  # officer chats, office hours
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,8 @@ from conversations.flows import (
     drafts,
     form,
     home,
+    human,
+    human_desk,
     login,
     menu,
     profile,
@@ -70,6 +72,8 @@ FLOWS: Mapping[str, Flow[Any]] = {
         withdraw.FLOW,
         contact_change.FLOW,
         rating.FLOW,
+        human.FLOW,
+        human_desk.FLOW,
     )
 }
 MAX_TEXT = 4000

@@ -441,6 +441,36 @@ class ZaloHeldRow(SQLModel, table=True):
     settled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
 
 
+class HandoverRow(SQLModel, table=True):
+    """A conversation handed over to an agency's officers (services.handovers)."""
+
+    __tablename__ = "handover"
+    __table_args__ = (Index("ix_handover_agency_state", "agency_id", "state"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    chat_key: str = Field(max_length=120, index=True)
+    agency_id: str = Field(max_length=80)
+    dossier_id: str = Field(default="", max_length=40, index=True)
+    dossier_code: str = Field(default="", max_length=60)
+    state: str = Field(max_length=12)
+    opened_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    closed_by: str = Field(default="", max_length=120)
+
+
+class HandoverMessageRow(SQLModel, table=True):
+    """One message of a hand-over's exchange; the text is sealed."""
+
+    __tablename__ = "handover_message"
+
+    handover_id: str = Field(primary_key=True, max_length=40)
+    seq: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={"autoincrement": False})
+    author: str = Field(max_length=12)
+    name: str = Field(default="", max_length=80)
+    body: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))
+    at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
 def table_of(row: type[SQLModel]) -> Table:
     """The Core table of a row class, for the repositories' SQLAlchemy Core statements.
 

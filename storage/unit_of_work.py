@@ -22,6 +22,7 @@ from storage.crypto import JsonCipher
 from storage.documents import SqlDocumentRepository
 from storage.dossiers import SqlDossierRepository, SqlPaymentEventRepository
 from storage.drafts import SqlDraftRepository
+from storage.handovers import SqlHandovers
 from storage.inbox import SqlInbox
 from storage.otp_store import SqlOtpStore
 from storage.outbox import SqlOutbox
@@ -60,6 +61,7 @@ class Repositories:
         self.cursors = SqlJobCursors(connection)
         self.history = SqlChatHistory(connection, keys.cipher)  # the web chat's history
         self.web_sessions = SqlWebSessions(connection)
+        self.handovers = SqlHandovers(connection, keys.cipher)
 
 
 class SqlUnitOfWork(Repositories):

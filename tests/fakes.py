@@ -25,6 +25,7 @@ from services.dossiers import (
     StatusChange,
 )
 from services.drafts import Draft, DraftConflict, DraftStatus
+from services.handovers import Author, Handover, HandoverMessage, HandoverState
 from services.otp import Challenge, Lockout
 from services.outbox import OutboxItem, OutboxStatus, Priority, platform_of
 from services.ports import StoredConversation
@@ -86,6 +87,8 @@ class MemoryDatabase:
     commits: int = 0
     subscribed: frozenset[tuple[str, str]] = frozenset()  # idle-logged-out links
     ratings: dict[str, Rating] = field(default_factory=dict)
+    handovers: dict[str, Handover] = field(default_factory=dict)
+    handover_messages: dict[str, tuple[HandoverMessage, ...]] = field(default_factory=dict)
 
     def copy(self) -> MemoryDatabase:
         """A working copy (values are immutable or replaced whole, never mutated in place)."""
@@ -98,6 +101,7 @@ class MemoryDatabase:
             dict(self.chat_status), dict(self.cursors), dict(self.not_before),
             dict(self.claimed_at), dict(self.errors), self.commits, self.subscribed,
             dict(self.ratings),
+            dict(self.handovers), dict(self.handover_messages),
         )  # fmt: skip
 
 
@@ -726,6 +730,58 @@ class MemoryCursors:
         self._db.cursors[name] = position
 
 
+class MemoryHandovers:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def add(self, handover: Handover) -> None:
+        if handover.id in self._db.handovers:
+            raise ValueError(f"hand-over {handover.id} exists")
+        self._db.handovers[handover.id] = handover
+
+    async def get(self, handover_id: str) -> Handover | None:
+        return self._db.handovers.get(handover_id)
+
+    async def open_for_chat(self, chat_key: str) -> Handover | None:
+        found = [h for h in self._db.handovers.values() if h.chat_key == chat_key and h.is_open]
+        return max(found, key=lambda h: h.opened_at) if found else None
+
+    async def add_message(
+        self, handover_id: str, author: Author, text: str, at: datetime, name: str = ""
+    ) -> HandoverMessage:
+        kept = self._db.handover_messages.get(handover_id, ())
+        message = HandoverMessage(handover_id, len(kept) + 1, author, text, at, name)
+        self._db.handover_messages[handover_id] = (*kept, message)
+        return message
+
+    async def messages(self, handover_id: str) -> Sequence[HandoverMessage]:
+        return list(self._db.handover_messages.get(handover_id, ()))
+
+    async def close(self, handover_id: str, by: str, at: datetime) -> Handover | None:
+        handover = self._db.handovers.get(handover_id)
+        if handover is None or not handover.is_open:
+            return None
+        closed = replace(handover, state=HandoverState.CLOSED, closed_at=at, closed_by=by)
+        self._db.handovers[handover_id] = closed
+        return closed
+
+    async def listing(
+        self,
+        agencies: Sequence[str] | None,
+        state: HandoverState | None = None,
+        dossier_id: str | None = None,
+        limit: int = 50,
+    ) -> Sequence[Handover]:
+        found = [
+            h for h in self._db.handovers.values()
+            if (agencies is None or h.agency_id in agencies)
+            and (state is None or h.state is state)
+            and (dossier_id is None or h.dossier_id == dossier_id)
+        ]  # fmt: skip
+        found.sort(key=lambda h: (h.opened_at, h.id), reverse=True)
+        return found[:limit]
+
+
 class MemoryUnitOfWork:
     """Works on a copy of the database; commit swaps the copy in. Units of work of one
     factory run one at a time, as on SQLite: two at once would each commit their own copy,
@@ -761,6 +817,7 @@ class MemoryUnitOfWork:
         self.broadcasts = MemoryBroadcasts(self._work)
         self.chats = MemoryChatDirectory(self._work)
         self.cursors = MemoryCursors(self._work)
+        self.handovers = MemoryHandovers(self._work)
         return self
 
     async def __aexit__(

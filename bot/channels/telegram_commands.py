@@ -18,6 +18,7 @@ COMMANDS = (
     "mydossiers",
     "status",
     "following",
+    "canbo",
     "documents",
     "mydata",
     "deletemydata",

@@ -14,7 +14,7 @@ from bot.web.officer_auth import HEADER, OfficerKeys
 from bot.web.officer_errors import refusal
 from bot.web.officer_models import API_PREFIX
 
-GUARDED = API_PREFIX + "/dossiers"  # every officer route is under it
+GUARDED = (API_PREFIX + "/dossiers", API_PREFIX + "/handovers")  # every officer route
 
 
 class OfficerGate:
@@ -26,7 +26,7 @@ class OfficerGate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
-        guarded = path == GUARDED or path.startswith(GUARDED + "/")
+        guarded = any(path == top or path.startswith(top + "/") for top in GUARDED)
         if scope["type"] != "http" or not guarded:
             await self.app(scope, receive, send)
             return

@@ -34,6 +34,7 @@ def main_menu_buttons() -> tuple[tuple[Button, ...], ...]:
             btn("menu.dossiers", payloads.menu("dossiers")),
         ),
         (btn("menu.account", payloads.menu("profile")),),
+        (btn("menu.human", payloads.menu("human")),),
         (btn("menu.help", payloads.menu("help")), btn("menu.lang", payloads.menu("lang"))),
     )
 

@@ -127,6 +127,7 @@ def _nothing_fits(ctx: Context, query: str) -> Turn:
         (btn("search.sector_button", payloads.pick(SECTORS, sector.id), sector=both(sector.name)),)
         for sector in sectors[:CLOSEST]
     ]
+    buttons.append((btn("human.button", payloads.menu("human")),))  # a person may help
     buttons.append(home_row())
     data = SearchData(query=query, results=tuple(hit.procedure.id for hit in closest))
     text = Text("search.none", {"query": query, "details": Lines(tuple(details))})

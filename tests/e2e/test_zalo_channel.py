@@ -271,7 +271,7 @@ async def test_start_menu_more_buttons_and_search(bot: Bot) -> None:
 
     await chat.send("#more")  # the channel pages the rest itself
     [page] = chat.wire
-    assert page.payloads == ["#m:dossiers", "#m:profile", "#m:help", "#m:lang"]
+    assert page.payloads == ["#m:dossiers", "#m:profile", "#m:human", "#m:help", "#m:lang"]
     await chat.press("Ngôn ngữ")
     assert chat.keys == ["lang.choose"]
     await chat.press("English")

@@ -103,7 +103,13 @@ def test_the_main_menu_shows_four_buttons_and_more_and_keeps_the_rest() -> None:
         "#m:track",
         "#m:drafts",
     ]
-    assert [c.payload for c in rendered.overflow] == ["m:dossiers", "m:profile", "m:help", "m:lang"]
+    assert [c.payload for c in rendered.overflow] == [
+        "m:dossiers",
+        "m:profile",
+        "m:human",
+        "m:help",
+        "m:lang",
+    ]
     english = render_message(message, "en", TEXTS)
     assert list_payload(english.parts[0])["buttons"][-1]["title"] == "➕ More"  # type: ignore[arg-type]
 
@@ -177,7 +183,7 @@ def test_a_reply_joins_texts_into_the_menu_after_them() -> None:
     [menu] = rendered.parts  # one message: the texts head the menu's list
     element = list_payload(menu)["elements"][0]  # type: ignore[arg-type]
     assert element["title"] == "Xin chào" and "Bạn cần làm gì?" in element["subtitle"]
-    assert len(rendered.overflow) == 4
+    assert len(rendered.overflow) == 5
     long_welcome = render_reply(
         [say("common.welcome"), say("menu.main", main_menu_buttons())], "vi", TEXTS
     )

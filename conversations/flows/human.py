@@ -1,0 +1,191 @@
+"""Talk to a person ("Gặp cán bộ"), the citizen's side.
+
+    /canbo, /human, "gặp cán bộ", the menu button, "nothing fits" ──▶ start
+    start ──an open hand-over──▶ OPEN (told: already open, no second one)
+          ──own open dossiers──▶ CHOOSING ──a dossier / general──▶ OPEN
+          ──none──▶ OPEN (the default desk: the province's one-stop desk)
+    OPEN ──text──▶ kept, shown to the agency's officer chats, OPEN
+         ──/end, /cancel, "Kết thúc"──▶ ended (officers told), main menu
+
+While OPEN, what the citizen types is never read as a command word or a search
+(`answers`); slash commands still work. Officers' answers arrive through the outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from conversations import handover_desk, payloads
+from conversations.flow import Context, Flow, Turn
+from conversations.flows import home
+from conversations.messages import At, Button, Incoming, IncomingKind, Outgoing, Text, btn, say
+from conversations.payloads import Verb
+from conversations.status_messages import resolve_code
+from services.dossier_codes import TERMINAL
+from services.dossiers import Dossier
+from services.handovers import MAX_TEXT, Handover
+
+NAME = "human"
+CHOICES = 4  # dossiers offered to choose from
+DOSSIER = "hd"  # p:hd:<dossier id>
+
+
+class HumanState(StrEnum):
+    """What the citizen's side awaits."""
+
+    CHOOSING = "CHOOSING"  # which dossier the question is about, or a general one
+    OPEN = "OPEN"  # what to pass on to the officers
+
+
+@dataclass(frozen=True, slots=True)
+class HumanData:
+    """The open hand-over, or the dossiers offered."""
+
+    handover_id: str = ""
+    choices: tuple[str, ...] = ()
+
+
+def _end_row(handover: Handover) -> tuple[tuple[Button, ...], ...]:
+    return ((btn("human.end_button", payloads.pick(handover_desk.END, handover.id)),),)
+
+
+def _open_turn(handover: Handover, *before: Outgoing) -> Turn:
+    ask = say("human.open_prompt", _end_row(handover))
+    return Turn(NAME, HumanState.OPEN, HumanData(handover.id), (*before, ask))
+
+
+def _agency(ctx: Context, handover: Handover) -> Text | str:
+    return handover_desk.agency_name(ctx.catalog, handover.agency_id)
+
+
+async def start(ctx: Context, argument: str = "") -> Turn:
+    """The way in from anywhere: the open hand-over, a choice of dossier, or a new one."""
+    current = await ctx.repos.handovers.open_for_chat(ctx.address.key)
+    if current is not None:  # a second request: the open one goes on
+        already = say(
+            "human.already_open",
+            agency=_agency(ctx, current),
+            about=handover_desk.about(current),
+        )
+        return _open_turn(current, already)
+    mine = [d for d in await _own_dossiers(ctx) if d.code]
+    typed = (resolve_code(ctx.catalog, argument) or argument.strip()) if argument.strip() else ""
+    chosen = next((d for d in mine if typed and d.code.upper() == typed.upper()), None)
+    if chosen is not None or not mine:
+        return await _open(ctx, chosen)
+    return _choosing(mine[:CHOICES])
+
+
+def _choosing(offered: list[Dossier]) -> Turn:
+    """Which dossier the question is about (or a general one)."""
+    rows: list[tuple[Button, ...]] = [
+        (btn("human.choose_dossier", payloads.pick(DOSSIER, d.id), code=d.code),) for d in offered
+    ]
+    rows.append((btn("human.choose_general", payloads.do("general")),))
+    rows.append(home.home_row())
+    data = HumanData(choices=tuple(d.id for d in offered))
+    return Turn(NAME, HumanState.CHOOSING, data, (say("human.choose", tuple(rows)),))
+
+
+async def _own_dossiers(ctx: Context) -> list[Dossier]:
+    """This chat's (or its citizen's) submitted dossiers still being handled, newest first."""
+    found = await ctx.repos.dossiers.list_for(ctx.address.key, ctx.citizen_id)
+    live = [d for d in found if d.status is not None and d.status not in TERMINAL]
+    return sorted(live, key=lambda d: d.created_at, reverse=True)
+
+
+async def _open(ctx: Context, dossier: Dossier | None) -> Turn:
+    desk = ctx.settings.desk
+    now = ctx.clock.now()
+    handover = Handover(
+        id=ctx.ids.new_id(),
+        chat_key=ctx.address.key,
+        agency_id=dossier.agency_id if dossier else desk.default_agency,
+        opened_at=now,
+        dossier_id=dossier.id if dossier else "",
+        dossier_code=dossier.code if dossier else "",
+    )
+    await handover_desk.opened(ctx.repos, ctx.catalog, desk, handover)
+    told = say("human.opened", agency=_agency(ctx, handover), about=handover_desk.about(handover))
+    return _open_turn(handover, told, handover_desk.hours_note(desk, now))
+
+
+async def end(ctx: Context) -> Turn:
+    """/end, /cancel or "Kết thúc": end the chat's open hand-over (officers are told)."""
+    current = await ctx.repos.handovers.open_for_chat(ctx.address.key)
+    if current is None:
+        return home.show(say("human.none_open"))
+    await handover_desk.close(
+        ctx.repos, ctx.catalog, ctx.settings.desk, current, handover_desk.CITIZEN, ctx.clock.now()
+    )
+    return home.show(say("human.ended", with_dossier=handover_desk.kept_with(current)))
+
+
+async def write_again(ctx: Context, handover_id: str) -> Turn:
+    """ "Trả lời cán bộ" under an answer: back to the open hand-over (if still open)."""
+    current = await ctx.repos.handovers.open_for_chat(ctx.address.key)
+    if current is None or current.id != handover_id:
+        return home.show(say("human.none_open"))
+    return _open_turn(current)
+
+
+async def end_button(ctx: Context, handover_id: str) -> Turn:
+    """ "Kết thúc" under an answer or the prompt: ends that hand-over if it is still open."""
+    current = await ctx.repos.handovers.open_for_chat(ctx.address.key)
+    if current is None or current.id != handover_id:
+        return home.show(say("human.none_open"))
+    return await end(ctx)
+
+
+async def _step_choosing(ctx: Context, data: HumanData, event: Incoming) -> Turn | None:
+    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
+    if action is None:
+        return None
+    if action.verb is Verb.DO and action.arg == "general":
+        return await _open(ctx, None)
+    if action.verb is Verb.PICK and action.args[0] == DOSSIER and action.args[1] in data.choices:
+        dossier = await ctx.repos.dossiers.get(action.args[1])
+        return await _open(ctx, dossier)
+    return None
+
+
+async def _step_open(ctx: Context, data: HumanData, event: Incoming) -> Turn | None:
+    handover = await ctx.repos.handovers.get(data.handover_id)
+    if handover is None or not handover.is_open:  # an officer ended it meanwhile
+        return home.show(say("human.none_open"))
+    if event.kind is not IncomingKind.TEXT:
+        return _open_turn(handover, say("human.text_only"))
+    text = event.text.strip()[:MAX_TEXT]
+    if not text:
+        return None
+    desk = ctx.settings.desk
+    now = ctx.clock.now()
+    await handover_desk.citizen_wrote(ctx.repos, ctx.catalog, desk, handover, text, now)
+    if desk.hours.is_open(now):
+        sent = say("human.forwarded")
+    else:
+        sent = say("human.forwarded_later", at=At(desk.hours.next_opening(now)))
+    return Turn(NAME, HumanState.OPEN, data, (sent,))
+
+
+async def _prompt_choosing(ctx: Context, data: HumanData) -> Turn:
+    # Asked again (after /help, a stale button): the same choice, nothing opened meanwhile.
+    offered = [d for d in [await ctx.repos.dossiers.get(i) for i in data.choices] if d]
+    return _choosing(offered)
+
+
+async def _prompt_open(ctx: Context, data: HumanData) -> Turn:
+    handover = await ctx.repos.handovers.get(data.handover_id)
+    if handover is None or not handover.is_open:
+        return home.show(say("human.none_open"))
+    return _open_turn(handover)
+
+
+FLOW: Flow[HumanData] = Flow(
+    name=NAME,
+    data_type=HumanData,
+    steps={HumanState.CHOOSING: _step_choosing, HumanState.OPEN: _step_open},
+    prompts={HumanState.CHOOSING: _prompt_choosing, HumanState.OPEN: _prompt_open},
+    answers=frozenset({HumanState.OPEN}),  # typed text goes to the officers as it is
+)
