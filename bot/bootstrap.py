@@ -33,12 +33,12 @@ from services.catalog_index import Catalog
 from services.citizens import CitizenRegistry
 from services.clock import Clock
 from services.following import FollowLimits
-from services.handovers import DeskSettings, OfficerDesk
 from services.keyed_hash import KeyedHasher
 from services.office_hours import OfficeHours, parse_sessions
 from services.otp import OtpPolicy, SmsSender
 from services.places import Places
 from services.ports import IdGenerator
+from services.talks import DeskSettings, OfficerDesk
 from storage.address_conversion import OfflineAddressConverter
 from storage.admin_units import load_places
 from storage.catalog_repository import load_catalog

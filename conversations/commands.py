@@ -9,9 +9,9 @@ from conversations import (
     anywhere,
     broadcast_messages,
     course_cards,
-    handover_desk,
     payloads,
     status_messages,
+    talk_desk,
 )
 from conversations.flow import Context, Turn
 from conversations.flows import (
@@ -99,20 +99,20 @@ async def _dossier_button(ctx: Context, kind: str, dossier_id: str) -> Turn | No
             return await following.follow(ctx, "", dossier_id)
         case status_messages.UNFOLLOW:
             return await following.unfollow(ctx, "", dossier_id)
-    return await _handover_button(ctx, kind, dossier_id)
+    return await _talk_button(ctx, kind, dossier_id)
 
 
-async def _handover_button(ctx: Context, kind: str, handover_id: str) -> Turn | None:
-    """The buttons of a hand-over to a person (conversations.handover_desk), from any state."""
+async def _talk_button(ctx: Context, kind: str, talk_id: str) -> Turn | None:
+    """The buttons of a hand-over to a person (conversations.talk_desk), from any state."""
     match kind:
-        case handover_desk.REPLY:
-            return await human_desk.ask_answer(ctx, handover_id)
-        case handover_desk.CLOSE:
-            return await human_desk.close(ctx, handover_id)
-        case handover_desk.WRITE:
-            return await human.write_again(ctx, handover_id)
-        case handover_desk.END:
-            return await human.end_button(ctx, handover_id)
+        case talk_desk.REPLY:
+            return await human_desk.ask_answer(ctx, talk_id)
+        case talk_desk.CLOSE:
+            return await human_desk.close(ctx, talk_id)
+        case talk_desk.WRITE:
+            return await human.write_again(ctx, talk_id)
+        case talk_desk.END:
+            return await human.end_button(ctx, talk_id)
     return None
 
 
@@ -180,7 +180,7 @@ async def command(
             return await human.start(ctx, argument)
         case "end" | "ketthuc":
             return await human.end(ctx)
-        case "hoidap" | "handovers":
+        case "hoidap" | "talks":
             return await human_desk.listing(ctx, argument)
         case "cancel":
             if chat.flow == human.NAME:

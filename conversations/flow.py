@@ -14,11 +14,11 @@ from services.clock import Clock
 from services.documents import UploadStaging
 from services.dossiers import PaymentSimulator
 from services.following import FollowLimits
-from services.handovers import DeskSettings
 from services.otp import OtpService
 from services.papers import PaperPrinter
 from services.places import AddressConverter, Places
 from services.ports import DraftRepository, IdGenerator, UnitOfWork
+from services.talks import DeskSettings
 
 D = TypeVar("D")
 

@@ -14,12 +14,12 @@ from services.consent import Consent
 from services.documents import DocumentRepository
 from services.dossiers import DossierRepository, PaymentEventRepository
 from services.drafts import Draft
-from services.handovers import HandoverRepository
 from services.ids import IdGenerator
 from services.inbox import Inbox
 from services.otp import OtpStore
 from services.outbox import Outbox
 from services.ratings import RatingRepository
+from services.talks import TalkRepository
 
 Json = Any  # a value json.dumps accepts
 
@@ -211,7 +211,7 @@ class UnitOfWork(Protocol):
     @property
     def cursors(self) -> JobCursors: ...
     @property
-    def handovers(self) -> HandoverRepository: ...
+    def talks(self) -> TalkRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -441,11 +441,11 @@ class ZaloHeldRow(SQLModel, table=True):
     settled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
 
 
-class HandoverRow(SQLModel, table=True):
-    """A conversation handed over to an agency's officers (services.handovers)."""
+class TalkRow(SQLModel, table=True):
+    """A conversation handed over to an agency's officers (services.talks)."""
 
-    __tablename__ = "handover"
-    __table_args__ = (Index("ix_handover_agency_state", "agency_id", "state"),)
+    __tablename__ = "talk"
+    __table_args__ = (Index("ix_talk_agency_state", "agency_id", "state"),)
 
     id: str = Field(primary_key=True, max_length=40)
     chat_key: str = Field(max_length=120, index=True)
@@ -458,12 +458,12 @@ class HandoverRow(SQLModel, table=True):
     closed_by: str = Field(default="", max_length=120)
 
 
-class HandoverMessageRow(SQLModel, table=True):
+class TalkMessageRow(SQLModel, table=True):
     """One message of a hand-over's exchange; the text is sealed."""
 
-    __tablename__ = "handover_message"
+    __tablename__ = "talk_message"
 
-    handover_id: str = Field(primary_key=True, max_length=40)
+    talk_id: str = Field(primary_key=True, max_length=40)
     seq: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={"autoincrement": False})
     author: str = Field(max_length=12)
     name: str = Field(default="", max_length=80)

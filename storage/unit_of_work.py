@@ -22,11 +22,11 @@ from storage.crypto import JsonCipher
 from storage.documents import SqlDocumentRepository
 from storage.dossiers import SqlDossierRepository, SqlPaymentEventRepository
 from storage.drafts import SqlDraftRepository
-from storage.handovers import SqlHandovers
 from storage.inbox import SqlInbox
 from storage.otp_store import SqlOtpStore
 from storage.outbox import SqlOutbox
 from storage.ratings import SqlRatingRepository
+from storage.talks import SqlTalks
 from storage.wake import Signal, WakeTopics
 from storage.web_sessions import SqlWebSessions
 
@@ -61,7 +61,7 @@ class Repositories:
         self.cursors = SqlJobCursors(connection)
         self.history = SqlChatHistory(connection, keys.cipher)  # the web chat's history
         self.web_sessions = SqlWebSessions(connection)
-        self.handovers = SqlHandovers(connection, keys.cipher)
+        self.talks = SqlTalks(connection, keys.cipher)
 
 
 class SqlUnitOfWork(Repositories):

@@ -25,12 +25,12 @@ from services.dossiers import (
     StatusChange,
 )
 from services.drafts import Draft, DraftConflict, DraftStatus
-from services.handovers import Author, Handover, HandoverMessage, HandoverState
 from services.otp import Challenge, Lockout
 from services.outbox import OutboxItem, OutboxStatus, Priority, platform_of
 from services.ports import StoredConversation
 from services.ratings import AgencyRatings, Rating
 from services.status_pushes import STATUS_TOPIC
+from services.talks import Author, Talk, TalkMessage, TalkState
 from tests.privacy import note_codes
 
 
@@ -87,8 +87,8 @@ class MemoryDatabase:
     commits: int = 0
     subscribed: frozenset[tuple[str, str]] = frozenset()  # idle-logged-out links
     ratings: dict[str, Rating] = field(default_factory=dict)
-    handovers: dict[str, Handover] = field(default_factory=dict)
-    handover_messages: dict[str, tuple[HandoverMessage, ...]] = field(default_factory=dict)
+    talks: dict[str, Talk] = field(default_factory=dict)
+    talk_messages: dict[str, tuple[TalkMessage, ...]] = field(default_factory=dict)
 
     def copy(self) -> MemoryDatabase:
         """A working copy (values are immutable or replaced whole, never mutated in place)."""
@@ -101,7 +101,7 @@ class MemoryDatabase:
             dict(self.chat_status), dict(self.cursors), dict(self.not_before),
             dict(self.claimed_at), dict(self.errors), self.commits, self.subscribed,
             dict(self.ratings),
-            dict(self.handovers), dict(self.handover_messages),
+            dict(self.talks), dict(self.talk_messages),
         )  # fmt: skip
 
 
@@ -730,50 +730,50 @@ class MemoryCursors:
         self._db.cursors[name] = position
 
 
-class MemoryHandovers:
+class MemoryTalks:
     def __init__(self, db: MemoryDatabase) -> None:
         self._db = db
 
-    async def add(self, handover: Handover) -> None:
-        if handover.id in self._db.handovers:
-            raise ValueError(f"hand-over {handover.id} exists")
-        self._db.handovers[handover.id] = handover
+    async def add(self, talk: Talk) -> None:
+        if talk.id in self._db.talks:
+            raise ValueError(f"hand-over {talk.id} exists")
+        self._db.talks[talk.id] = talk
 
-    async def get(self, handover_id: str) -> Handover | None:
-        return self._db.handovers.get(handover_id)
+    async def get(self, talk_id: str) -> Talk | None:
+        return self._db.talks.get(talk_id)
 
-    async def open_for_chat(self, chat_key: str) -> Handover | None:
-        found = [h for h in self._db.handovers.values() if h.chat_key == chat_key and h.is_open]
+    async def open_for_chat(self, chat_key: str) -> Talk | None:
+        found = [h for h in self._db.talks.values() if h.chat_key == chat_key and h.is_open]
         return max(found, key=lambda h: h.opened_at) if found else None
 
     async def add_message(
-        self, handover_id: str, author: Author, text: str, at: datetime, name: str = ""
-    ) -> HandoverMessage:
-        kept = self._db.handover_messages.get(handover_id, ())
-        message = HandoverMessage(handover_id, len(kept) + 1, author, text, at, name)
-        self._db.handover_messages[handover_id] = (*kept, message)
+        self, talk_id: str, author: Author, text: str, at: datetime, name: str = ""
+    ) -> TalkMessage:
+        kept = self._db.talk_messages.get(talk_id, ())
+        message = TalkMessage(talk_id, len(kept) + 1, author, text, at, name)
+        self._db.talk_messages[talk_id] = (*kept, message)
         return message
 
-    async def messages(self, handover_id: str) -> Sequence[HandoverMessage]:
-        return list(self._db.handover_messages.get(handover_id, ()))
+    async def messages(self, talk_id: str) -> Sequence[TalkMessage]:
+        return list(self._db.talk_messages.get(talk_id, ()))
 
-    async def close(self, handover_id: str, by: str, at: datetime) -> Handover | None:
-        handover = self._db.handovers.get(handover_id)
-        if handover is None or not handover.is_open:
+    async def close(self, talk_id: str, by: str, at: datetime) -> Talk | None:
+        talk = self._db.talks.get(talk_id)
+        if talk is None or not talk.is_open:
             return None
-        closed = replace(handover, state=HandoverState.CLOSED, closed_at=at, closed_by=by)
-        self._db.handovers[handover_id] = closed
+        closed = replace(talk, state=TalkState.CLOSED, closed_at=at, closed_by=by)
+        self._db.talks[talk_id] = closed
         return closed
 
     async def listing(
         self,
         agencies: Sequence[str] | None,
-        state: HandoverState | None = None,
+        state: TalkState | None = None,
         dossier_id: str | None = None,
         limit: int = 50,
-    ) -> Sequence[Handover]:
+    ) -> Sequence[Talk]:
         found = [
-            h for h in self._db.handovers.values()
+            h for h in self._db.talks.values()
             if (agencies is None or h.agency_id in agencies)
             and (state is None or h.state is state)
             and (dossier_id is None or h.dossier_id == dossier_id)
@@ -817,7 +817,7 @@ class MemoryUnitOfWork:
         self.broadcasts = MemoryBroadcasts(self._work)
         self.chats = MemoryChatDirectory(self._work)
         self.cursors = MemoryCursors(self._work)
-        self.handovers = MemoryHandovers(self._work)
+        self.talks = MemoryTalks(self._work)
         return self
 
     async def __aexit__(

@@ -95,11 +95,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ghi chú dài quá {max} ký tự.",
         "The note is longer than {max} characters.",
     ),
-    "handover_not_found": (
+    "talk_not_found": (
         "Không tìm thấy cuộc trao đổi {id} trong cơ quan của bạn.",
         "No conversation {id} in your agency.",
     ),
-    "handover_closed": (
+    "talk_closed": (
         "Cuộc trao đổi {id} đã kết thúc; không thể trả lời nữa.",
         "Conversation {id} has ended; it can no longer be answered.",
     ),

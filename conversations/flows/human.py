@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from conversations import handover_desk, payloads
+from conversations import payloads, talk_desk
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home
 from conversations.messages import At, Button, Incoming, IncomingKind, Outgoing, Text, btn, say
@@ -24,7 +24,7 @@ from conversations.payloads import Verb
 from conversations.status_messages import resolve_code
 from services.dossier_codes import TERMINAL
 from services.dossiers import Dossier
-from services.handovers import MAX_TEXT, Handover
+from services.talks import MAX_TEXT, Talk
 
 NAME = "human"
 CHOICES = 4  # dossiers offered to choose from
@@ -42,31 +42,31 @@ class HumanState(StrEnum):
 class HumanData:
     """The open hand-over, or the dossiers offered."""
 
-    handover_id: str = ""
+    talk_id: str = ""
     choices: tuple[str, ...] = ()
 
 
-def _end_row(handover: Handover) -> tuple[tuple[Button, ...], ...]:
-    return ((btn("human.end_button", payloads.pick(handover_desk.END, handover.id)),),)
+def _end_row(talk: Talk) -> tuple[tuple[Button, ...], ...]:
+    return ((btn("human.end_button", payloads.pick(talk_desk.END, talk.id)),),)
 
 
-def _open_turn(handover: Handover, *before: Outgoing) -> Turn:
-    ask = say("human.open_prompt", _end_row(handover))
-    return Turn(NAME, HumanState.OPEN, HumanData(handover.id), (*before, ask))
+def _open_turn(talk: Talk, *before: Outgoing) -> Turn:
+    ask = say("human.open_prompt", _end_row(talk))
+    return Turn(NAME, HumanState.OPEN, HumanData(talk.id), (*before, ask))
 
 
-def _agency(ctx: Context, handover: Handover) -> Text | str:
-    return handover_desk.agency_name(ctx.catalog, handover.agency_id)
+def _agency(ctx: Context, talk: Talk) -> Text | str:
+    return talk_desk.agency_name(ctx.catalog, talk.agency_id)
 
 
 async def start(ctx: Context, argument: str = "") -> Turn:
     """The way in from anywhere: the open hand-over, a choice of dossier, or a new one."""
-    current = await ctx.repos.handovers.open_for_chat(ctx.address.key)
+    current = await ctx.repos.talks.open_for_chat(ctx.address.key)
     if current is not None:  # a second request: the open one goes on
         already = say(
             "human.already_open",
             agency=_agency(ctx, current),
-            about=handover_desk.about(current),
+            about=talk_desk.about(current),
         )
         return _open_turn(current, already)
     mine = [d for d in await _own_dossiers(ctx) if d.code]
@@ -98,7 +98,7 @@ async def _own_dossiers(ctx: Context) -> list[Dossier]:
 async def _open(ctx: Context, dossier: Dossier | None) -> Turn:
     desk = ctx.settings.desk
     now = ctx.clock.now()
-    handover = Handover(
+    talk = Talk(
         id=ctx.ids.new_id(),
         chat_key=ctx.address.key,
         agency_id=dossier.agency_id if dossier else desk.default_agency,
@@ -106,34 +106,34 @@ async def _open(ctx: Context, dossier: Dossier | None) -> Turn:
         dossier_id=dossier.id if dossier else "",
         dossier_code=dossier.code if dossier else "",
     )
-    await handover_desk.opened(ctx.repos, ctx.catalog, desk, handover)
-    told = say("human.opened", agency=_agency(ctx, handover), about=handover_desk.about(handover))
-    return _open_turn(handover, told, handover_desk.hours_note(desk, now))
+    await talk_desk.opened(ctx.repos, ctx.catalog, desk, talk)
+    told = say("human.opened", agency=_agency(ctx, talk), about=talk_desk.about(talk))
+    return _open_turn(talk, told, talk_desk.hours_note(desk, now))
 
 
 async def end(ctx: Context) -> Turn:
     """/end, /cancel or "Kết thúc": end the chat's open hand-over (officers are told)."""
-    current = await ctx.repos.handovers.open_for_chat(ctx.address.key)
+    current = await ctx.repos.talks.open_for_chat(ctx.address.key)
     if current is None:
         return home.show(say("human.none_open"))
-    await handover_desk.close(
-        ctx.repos, ctx.catalog, ctx.settings.desk, current, handover_desk.CITIZEN, ctx.clock.now()
+    await talk_desk.close(
+        ctx.repos, ctx.catalog, ctx.settings.desk, current, talk_desk.CITIZEN, ctx.clock.now()
     )
-    return home.show(say("human.ended", with_dossier=handover_desk.kept_with(current)))
+    return home.show(say("human.ended", with_dossier=talk_desk.kept_with(current)))
 
 
-async def write_again(ctx: Context, handover_id: str) -> Turn:
+async def write_again(ctx: Context, talk_id: str) -> Turn:
     """ "Trả lời cán bộ" under an answer: back to the open hand-over (if still open)."""
-    current = await ctx.repos.handovers.open_for_chat(ctx.address.key)
-    if current is None or current.id != handover_id:
+    current = await ctx.repos.talks.open_for_chat(ctx.address.key)
+    if current is None or current.id != talk_id:
         return home.show(say("human.none_open"))
     return _open_turn(current)
 
 
-async def end_button(ctx: Context, handover_id: str) -> Turn:
+async def end_button(ctx: Context, talk_id: str) -> Turn:
     """ "Kết thúc" under an answer or the prompt: ends that hand-over if it is still open."""
-    current = await ctx.repos.handovers.open_for_chat(ctx.address.key)
-    if current is None or current.id != handover_id:
+    current = await ctx.repos.talks.open_for_chat(ctx.address.key)
+    if current is None or current.id != talk_id:
         return home.show(say("human.none_open"))
     return await end(ctx)
 
@@ -151,17 +151,17 @@ async def _step_choosing(ctx: Context, data: HumanData, event: Incoming) -> Turn
 
 
 async def _step_open(ctx: Context, data: HumanData, event: Incoming) -> Turn | None:
-    handover = await ctx.repos.handovers.get(data.handover_id)
-    if handover is None or not handover.is_open:  # an officer ended it meanwhile
+    talk = await ctx.repos.talks.get(data.talk_id)
+    if talk is None or not talk.is_open:  # an officer ended it meanwhile
         return home.show(say("human.none_open"))
     if event.kind is not IncomingKind.TEXT:
-        return _open_turn(handover, say("human.text_only"))
+        return _open_turn(talk, say("human.text_only"))
     text = event.text.strip()[:MAX_TEXT]
     if not text:
         return None
     desk = ctx.settings.desk
     now = ctx.clock.now()
-    await handover_desk.citizen_wrote(ctx.repos, ctx.catalog, desk, handover, text, now)
+    await talk_desk.citizen_wrote(ctx.repos, ctx.catalog, desk, talk, text, now)
     if desk.hours.is_open(now):
         sent = say("human.forwarded")
     else:
@@ -176,10 +176,10 @@ async def _prompt_choosing(ctx: Context, data: HumanData) -> Turn:
 
 
 async def _prompt_open(ctx: Context, data: HumanData) -> Turn:
-    handover = await ctx.repos.handovers.get(data.handover_id)
-    if handover is None or not handover.is_open:
+    talk = await ctx.repos.talks.get(data.talk_id)
+    if talk is None or not talk.is_open:
         return home.show(say("human.none_open"))
-    return _open_turn(handover)
+    return _open_turn(talk)
 
 
 FLOW: Flow[HumanData] = Flow(

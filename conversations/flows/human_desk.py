@@ -16,13 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from conversations import handover_desk, payloads
+from conversations import payloads, talk_desk
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home
 from conversations.messages import At, Incoming, IncomingKind, Lines, Outgoing, Text, btn, say
 from conversations.payloads import Verb
 from conversations.status_messages import resolve_code
-from services.handovers import MAX_TEXT, Handover, HandoverState, OfficerDesk, may_see
+from services.talks import MAX_TEXT, OfficerDesk, Talk, TalkState, may_see
 
 NAME = "human_desk"
 LISTED = 10
@@ -38,24 +38,24 @@ class DeskState(StrEnum):
 class DeskData:
     """The hand-over being answered."""
 
-    handover_id: str
+    talk_id: str
 
 
 def _desk(ctx: Context) -> OfficerDesk | None:
-    return handover_desk.officer_desk(ctx.settings.desk, ctx.address.key, ctx.is_admin)
+    return talk_desk.officer_desk(ctx.settings.desk, ctx.address.key, ctx.is_admin)
 
 
-async def _found(ctx: Context, handover_id: str) -> tuple[OfficerDesk, Handover] | Turn:
+async def _found(ctx: Context, talk_id: str) -> tuple[OfficerDesk, Talk] | Turn:
     """This chat's desk and the hand-over, or the turn saying why not."""
     desk = _desk(ctx)
     if desk is None:
         return home.show(say("human.desk_refused"))
-    handover = await ctx.repos.handovers.get(handover_id)
-    if handover is None or not may_see([desk.agency_id], handover):
+    talk = await ctx.repos.talks.get(talk_id)
+    if talk is None or not may_see([desk.agency_id], talk):
         return home.show(say("human.desk_not_found"))
-    if not handover.is_open:  # a stale button: ended since
-        return home.show(say("human.desk_already_closed", ref=handover_desk.ref(handover)))
-    return desk, handover
+    if not talk.is_open:  # a stale button: ended since
+        return home.show(say("human.desk_already_closed", ref=talk_desk.ref(talk)))
+    return desk, talk
 
 
 def help_messages(ctx: Context) -> tuple[Outgoing, ...]:
@@ -63,43 +63,43 @@ def help_messages(ctx: Context) -> tuple[Outgoing, ...]:
     return (say("human.desk_help"),) if ctx.address.key in ctx.settings.desk.officer_chats else ()
 
 
-async def ask_answer(ctx: Context, handover_id: str) -> Turn:
+async def ask_answer(ctx: Context, talk_id: str) -> Turn:
     """ "Trả lời": wait for the answer's text."""
-    found = await _found(ctx, handover_id)
+    found = await _found(ctx, talk_id)
     if isinstance(found, Turn):
         return found
-    desk, handover = found
-    return _asking(ctx, desk, handover)
+    desk, talk = found
+    return _asking(ctx, desk, talk)
 
 
-def _asking(ctx: Context, desk: OfficerDesk, handover: Handover, *before: Outgoing) -> Turn:
-    who = desk.name or handover_desk.agency_name(ctx.catalog, handover.agency_id)
+def _asking(ctx: Context, desk: OfficerDesk, talk: Talk, *before: Outgoing) -> Turn:
+    who = desk.name or talk_desk.agency_name(ctx.catalog, talk.agency_id)
     ask = say(
         "human.desk_answer_ask",
         ((btn("human.desk_back", payloads.do("back")),),),
-        ref=handover_desk.ref(handover),
+        ref=talk_desk.ref(talk),
         who=who,
     )
-    return Turn(NAME, DeskState.AWAITING_ANSWER, DeskData(handover.id), (*before, ask))
+    return Turn(NAME, DeskState.AWAITING_ANSWER, DeskData(talk.id), (*before, ask))
 
 
-async def close(ctx: Context, handover_id: str) -> Turn:
+async def close(ctx: Context, talk_id: str) -> Turn:
     """ "Kết thúc": end the hand-over; the citizen and the other officer chats are told."""
-    found = await _found(ctx, handover_id)
+    found = await _found(ctx, talk_id)
     if isinstance(found, Turn):
         return found
-    desk, handover = found
-    await handover_desk.close(
+    desk, talk = found
+    await talk_desk.close(
         ctx.repos,
         ctx.catalog,
         ctx.settings.desk,
-        handover,
+        talk,
         f"officer:{ctx.address.key}",
         ctx.clock.now(),
         name=desk.name,
         skip=ctx.address.key,
     )
-    return home.show(say("human.desk_closed_done", ref=handover_desk.ref(handover)))
+    return home.show(say("human.desk_closed_done", ref=talk_desk.ref(talk)))
 
 
 async def listing(ctx: Context, argument: str = "") -> Turn:
@@ -111,16 +111,16 @@ async def listing(ctx: Context, argument: str = "") -> Turn:
     agencies = None if desk.agency_id == "*" else [desk.agency_id]
     if argument.strip():
         return await _of_dossier(ctx, agencies, argument)
-    found = await ctx.repos.handovers.listing(agencies, HandoverState.OPEN, limit=LISTED)
+    found = await ctx.repos.talks.listing(agencies, TalkState.OPEN, limit=LISTED)
     if not found:
         return home.show(say("human.desk_list_empty"))
     items = [
         say(
             "human.desk_list_item",
-            handover_desk.desk_buttons(h),
-            ref=handover_desk.ref(h),
-            agency=handover_desk.agency_name(ctx.catalog, h.agency_id),
-            about=handover_desk.about(h),
+            talk_desk.desk_buttons(h),
+            ref=talk_desk.ref(h),
+            agency=talk_desk.agency_name(ctx.catalog, h.agency_id),
+            about=talk_desk.about(h),
             at=At(h.opened_at),
         )
         for h in found
@@ -129,10 +129,10 @@ async def listing(ctx: Context, argument: str = "") -> Turn:
 
 
 async def _step_answer(ctx: Context, data: DeskData, event: Incoming) -> Turn | None:
-    found = await _found(ctx, data.handover_id)
+    found = await _found(ctx, data.talk_id)
     if isinstance(found, Turn):
         return found
-    desk, handover = found
+    desk, talk = found
     if event.kind is IncomingKind.BUTTON:
         action = payloads.parse(event.payload)
         if action is not None and action.verb is Verb.DO and action.arg == "back":
@@ -141,14 +141,12 @@ async def _step_answer(ctx: Context, data: DeskData, event: Incoming) -> Turn | 
     if event.kind is not IncomingKind.TEXT or not event.text.strip():
         return None
     text = event.text.strip()[:MAX_TEXT]
-    await handover_desk.officer_answered(
-        ctx.repos, ctx.catalog, handover, desk.name, text, ctx.clock.now()
-    )
-    return home.show(say("human.desk_answer_sent", ref=handover_desk.ref(handover)))
+    await talk_desk.officer_answered(ctx.repos, ctx.catalog, talk, desk.name, text, ctx.clock.now())
+    return home.show(say("human.desk_answer_sent", ref=talk_desk.ref(talk)))
 
 
 async def _prompt_answer(ctx: Context, data: DeskData) -> Turn:
-    found = await _found(ctx, data.handover_id)
+    found = await _found(ctx, data.talk_id)
     if isinstance(found, Turn):
         return found
     return _asking(ctx, *found)
@@ -168,15 +166,15 @@ async def _of_dossier(ctx: Context, agencies: list[str] | None, typed: str) -> T
     dossier = await ctx.repos.dossiers.by_code(code)
     if dossier is None or (agencies is not None and dossier.agency_id not in agencies):
         return home.show(say("status.not_found", code=code[:64]))
-    found = await ctx.repos.handovers.listing(agencies, dossier_id=dossier.id, limit=LISTED)
+    found = await ctx.repos.talks.listing(agencies, dossier_id=dossier.id, limit=LISTED)
     if not found:
         return home.show(say("human.desk_transcript_none", code=dossier.code))
     shown = [await _transcript(ctx, h) for h in found]
     return home.show(*shown)
 
 
-async def _transcript(ctx: Context, handover: Handover) -> Outgoing:
-    said = await ctx.repos.handovers.messages(handover.id)
+async def _transcript(ctx: Context, talk: Talk) -> Outgoing:
+    said = await ctx.repos.talks.messages(talk.id)
     lines = tuple(
         Text(
             "human.desk_transcript_line",
@@ -188,11 +186,11 @@ async def _transcript(ctx: Context, handover: Handover) -> Outgoing:
         )
         for m in said
     )
-    state = Text("human.state_open" if handover.is_open else "human.state_closed")
+    state = Text("human.state_open" if talk.is_open else "human.state_closed")
     return say(
         "human.desk_transcript",
-        ref=handover_desk.ref(handover),
-        code=handover.dossier_code,
+        ref=talk_desk.ref(talk),
+        code=talk.dossier_code,
         state=state,
         lines=Lines(lines),
     )

@@ -41,7 +41,7 @@ TABLES = (
     "status_change", "dossier_follower", "stored_document", "payment_event", "outbox",
     "broadcast", "job_cursor", "chat_status", "zalo_token", "zalo_user", "inbox",
     "dossier_rating",
-    "handover", "handover_message",
+    "talk", "talk_message",
 )  # fmt: skip
 KEYS = StorageKeys(JsonCipher(b"c" * 32), KeyedHasher(b"h" * 32))
 

@@ -127,10 +127,10 @@ def operations() -> list[str]:
         "POST /api/v1/dossiers/{code}/overdue",
         "POST /api/v1/dossiers/{code}/result",
         "GET /api/v1/ratings",
-        "GET /api/v1/handovers",
-        "GET /api/v1/handovers/{handover_id}",
-        "POST /api/v1/handovers/{handover_id}/messages",
-        "POST /api/v1/handovers/{handover_id}/close",
+        "GET /api/v1/talks",
+        "GET /api/v1/talks/{talk_id}",
+        "POST /api/v1/talks/{talk_id}/messages",
+        "POST /api/v1/talks/{talk_id}/close",
     ]
 
 

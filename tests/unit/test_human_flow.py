@@ -14,8 +14,8 @@ from conversations.texts import TextCatalog
 from services.catalog_index import Catalog
 from services.codec import from_json
 from services.dossier_codes import DossierStatus
-from services.handovers import DeskSettings, OfficerDesk
 from services.places import Places
+from services.talks import DeskSettings, OfficerDesk
 from tests.chat import ChatDriver
 from tests.contract.dossier_samples import code, dossier
 from tests.fakes import FakeClock, MemoryUnitOfWorkFactory, SequentialIds
@@ -63,7 +63,7 @@ def outbox(uow_factory: MemoryUnitOfWorkFactory, recipient: str) -> list[Outgoin
     return [
         from_json(Outgoing, item.message)
         for item in uow_factory.db.outbox
-        if item.recipient == recipient and item.event.startswith("handover:")
+        if item.recipient == recipient and item.event.startswith("talk:")
     ]
 
 
@@ -123,8 +123,8 @@ async def test_an_exchange_goes_citizen_to_officer_to_citizen_and_ends(
     await lan.press_payload(written.buttons[0][1].payload)  # a stale "Kết thúc"
     assert lan.keys == ["human.desk_already_closed", "menu.main"]
     async with uow_factory() as uow:
-        [kept] = await uow.handovers.listing(["so_tu_phap"], dossier_id="d1")
-        said = await uow.handovers.messages(kept.id)
+        [kept] = await uow.talks.listing(["so_tu_phap"], dossier_id="d1")
+        said = await uow.talks.messages(kept.id)
     assert [(m.author.value, m.name) for m in said] == [("citizen", ""), ("officer", "Cán bộ Lan")]
     assert kept.closed_by == "citizen" and not kept.is_open
 
@@ -161,7 +161,7 @@ async def test_an_officer_of_another_agency_can_neither_see_nor_answer(
     await province.send("/hoidap")
     assert province.keys == ["human.desk_list", "human.desk_list_item", "menu.main"]
     async with uow_factory() as uow:
-        [open_one] = await uow.handovers.listing(None)
+        [open_one] = await uow.talks.listing(None)
     assert open_one.is_open  # nothing the other agency did closed it
 
 
@@ -195,7 +195,7 @@ async def test_a_second_request_while_one_is_open_goes_on_with_the_open_one(
     await citizen.send("/canbo")
     assert citizen.keys == ["human.already_open", "human.open_prompt"]
     async with uow_factory() as uow:
-        assert len(await uow.handovers.listing(None)) == 1
+        assert len(await uow.talks.listing(None)) == 1
     await citizen.send("menu")  # while open, typed words go to the officers as they are
     assert citizen.keys == ["human.forwarded"]
     await citizen.upload()
@@ -244,7 +244,7 @@ async def test_asking_again_while_choosing_opens_nothing(
     await citizen.send("/help")
     assert citizen.keys == ["common.help", "human.choose"]
     async with uow_factory() as uow:
-        assert await uow.handovers.listing(None) == []
+        assert await uow.talks.listing(None) == []
     await citizen.press("Câu hỏi chung")  # a general question: the province's desk
     assert citizen.keys[0] == "human.opened" and dossier_code not in citizen.text(
         citizen.replies[0]

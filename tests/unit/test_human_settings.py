@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from bot.bootstrap import desk_settings
 from bot.settings import Settings
-from services.handovers import OfficerDesk
+from services.talks import OfficerDesk
 
 
 def test_officer_chats_name_their_agency_and_the_name_citizens_see() -> None:

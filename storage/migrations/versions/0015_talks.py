@@ -4,8 +4,8 @@ Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-07 15:00:00
 
-`handover`: a citizen chat handed over to one agency's officers ("Gặp cán bộ"), open until
-the citizen or an officer ends it. `handover_message`: its exchange, the text sealed.
+`talk`: a citizen chat handed over to one agency's officers ("Gặp cán bộ"), open until
+the citizen or an officer ends it. `talk_message`: its exchange, the text sealed.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
-        "handover",
+        "talk",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("chat_key", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.Column("agency_id", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
@@ -37,24 +37,24 @@ def upgrade() -> None:
         sa.Column("closed_by", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_handover_agency_state", "handover", ["agency_id", "state"], unique=False)
-    op.create_index("ix_handover_chat_key", "handover", ["chat_key"], unique=False)
-    op.create_index("ix_handover_dossier_id", "handover", ["dossier_id"], unique=False)
+    op.create_index("ix_talk_agency_state", "talk", ["agency_id", "state"], unique=False)
+    op.create_index("ix_talk_chat_key", "talk", ["chat_key"], unique=False)
+    op.create_index("ix_talk_dossier_id", "talk", ["dossier_id"], unique=False)
     op.create_table(
-        "handover_message",
-        sa.Column("handover_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        "talk_message",
+        sa.Column("talk_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("author", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
         sa.Column("body", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("handover_id", "seq"),
+        sa.PrimaryKeyConstraint("talk_id", "seq"),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("handover_message")
-    op.drop_index("ix_handover_dossier_id", table_name="handover")
-    op.drop_index("ix_handover_chat_key", table_name="handover")
-    op.drop_index("ix_handover_agency_state", table_name="handover")
-    op.drop_table("handover")
+    op.drop_table("talk_message")
+    op.drop_index("ix_talk_dossier_id", table_name="talk")
+    op.drop_index("ix_talk_chat_key", table_name="talk")
+    op.drop_index("ix_talk_agency_state", table_name="talk")
+    op.drop_table("talk")

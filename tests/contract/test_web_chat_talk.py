@@ -79,7 +79,7 @@ async def open_one(http: httpx.AsyncClient) -> tuple[Tab, str]:
     assert "UBND tỉnh Cao Bằng" in tab.text(0)
     await tab.send("Cho tôi hỏi lệ phí cấp bản sao là bao nhiêu?")
     assert tab.keys == ["human.forwarded"]
-    listed = await http.get("/api/v1/handovers", params={"state": "open"}, headers=key(KEY_DESK))
+    listed = await http.get("/api/v1/talks", params={"state": "open"}, headers=key(KEY_DESK))
     assert listed.status_code == 200, listed.text
     [item] = listed.json()["items"]
     assert item["agency_id"] == "ubnd_tinh" and item["dossier_code"] is None
@@ -90,8 +90,8 @@ async def open_one(http: httpx.AsyncClient) -> tuple[Tab, str]:
 async def test_a_question_goes_citizen_to_officer_to_citizen_and_ends(
     http: httpx.AsyncClient,
 ) -> None:
-    tab, handover_id = await open_one(http)
-    read = await http.get(f"/api/v1/handovers/{handover_id}", headers=key(KEY_DESK))
+    tab, talk_id = await open_one(http)
+    read = await http.get(f"/api/v1/talks/{talk_id}", headers=key(KEY_DESK))
     assert read.status_code == 200
     assert [(m["author"], m["text"]) for m in read.json()["messages"]] == [
         ("citizen", "Cho tôi hỏi lệ phí cấp bản sao là bao nhiêu?")
@@ -99,7 +99,7 @@ async def test_a_question_goes_citizen_to_officer_to_citizen_and_ends(
     assert read.json()["opened_at"].endswith("+07:00")  # Vietnam time
 
     answered = await http.post(
-        f"/api/v1/handovers/{handover_id}/messages",
+        f"/api/v1/talks/{talk_id}/messages",
         json={"text": "Lệ phí là 2.000 đồng/trang.", "name": "Cán bộ Lan"},
         headers=key(KEY_DESK),
     )
@@ -117,52 +117,52 @@ async def test_a_question_goes_citizen_to_officer_to_citizen_and_ends(
     assert tab.keys == ["human.ended", "menu.main"]
 
     late = await http.post(
-        f"/api/v1/handovers/{handover_id}/messages",
+        f"/api/v1/talks/{talk_id}/messages",
         json={"text": "Còn gì nữa không?"},
         headers=key(KEY_DESK),
     )
-    assert late.status_code == 409 and late.json()["detail"]["error"] == "handover_closed"
-    kept = (await http.get(f"/api/v1/handovers/{handover_id}", headers=key(KEY_DESK))).json()
+    assert late.status_code == 409 and late.json()["detail"]["error"] == "talk_closed"
+    kept = (await http.get(f"/api/v1/talks/{talk_id}", headers=key(KEY_DESK))).json()
     assert kept["state"] == "closed" and kept["closed_by"] == "citizen"
     assert [(m["author"], m["name"]) for m in kept["messages"]] == [
         ("citizen", ""),
         ("officer", "Cán bộ Lan"),
         ("citizen", ""),
     ]
-    closed = await http.get("/api/v1/handovers", params={"state": "closed"}, headers=key(KEY_DESK))
-    assert [h["id"] for h in closed.json()["items"]] == [handover_id]  # readable later
+    closed = await http.get("/api/v1/talks", params={"state": "closed"}, headers=key(KEY_DESK))
+    assert [h["id"] for h in closed.json()["items"]] == [talk_id]  # readable later
 
 
 async def test_an_officer_of_another_agency_can_neither_see_nor_answer_it(
     http: httpx.AsyncClient,
 ) -> None:
-    tab, handover_id = await open_one(http)
-    listed = await http.get("/api/v1/handovers", headers=key(KEY_HEALTH))
+    tab, talk_id = await open_one(http)
+    listed = await http.get("/api/v1/talks", headers=key(KEY_HEALTH))
     assert listed.status_code == 200 and listed.json()["items"] == []
     for response in (
-        await http.get(f"/api/v1/handovers/{handover_id}", headers=key(KEY_HEALTH)),
+        await http.get(f"/api/v1/talks/{talk_id}", headers=key(KEY_HEALTH)),
         await http.post(
-            f"/api/v1/handovers/{handover_id}/messages",
+            f"/api/v1/talks/{talk_id}/messages",
             json={"text": "Xin chào"},
             headers=key(KEY_HEALTH),
         ),
-        await http.post(f"/api/v1/handovers/{handover_id}/close", headers=key(KEY_HEALTH)),
+        await http.post(f"/api/v1/talks/{talk_id}/close", headers=key(KEY_HEALTH)),
     ):
         assert response.status_code == 404, response.text
         assert "Cho tôi hỏi" not in response.text
-    unauthorised = await http.get("/api/v1/handovers")
+    unauthorised = await http.get("/api/v1/talks")
     assert unauthorised.status_code == 401
     assert await events(http, tab) == []  # nothing reached the citizen
-    province = await http.get("/api/v1/handovers", headers=key(KEY_PROVINCE))
-    assert [h["id"] for h in province.json()["items"]] == [handover_id]
+    province = await http.get("/api/v1/talks", headers=key(KEY_PROVINCE))
+    assert [h["id"] for h in province.json()["items"]] == [talk_id]
 
 
 async def test_an_officer_ends_it_and_the_citizen_is_told_in_the_chat(
     http: httpx.AsyncClient,
 ) -> None:
-    tab, handover_id = await open_one(http)
+    tab, talk_id = await open_one(http)
     closed = await http.post(
-        f"/api/v1/handovers/{handover_id}/close",
+        f"/api/v1/talks/{talk_id}/close",
         json={"name": "Cán bộ Lan"},
         headers=key(KEY_DESK),
     )
@@ -170,7 +170,7 @@ async def test_an_officer_ends_it_and_the_citizen_is_told_in_the_chat(
     assert closed.json()["state"] == "closed" and closed.json()["closed_by"] == "officer"
     [told] = await events(http, tab)
     assert "Cán bộ Lan (UBND tỉnh Cao Bằng) đã kết thúc" in plain(told["message"])
-    again = await http.post(f"/api/v1/handovers/{handover_id}/close", headers=key(KEY_DESK))
+    again = await http.post(f"/api/v1/talks/{talk_id}/close", headers=key(KEY_DESK))
     assert again.status_code == 409
     await tab.send("Tôi còn một câu hỏi")
     assert tab.keys == ["human.none_open", "menu.main"]

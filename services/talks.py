@@ -25,7 +25,7 @@ MAX_TEXT = 2000  # one message of the exchange
 MAX_NAME = 80  # an officer's display name
 
 
-class HandoverState(StrEnum):
+class TalkState(StrEnum):
     """Whether officers still answer."""
 
     OPEN = "open"
@@ -40,7 +40,7 @@ class Author(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Handover:
+class Talk:
     """One hand-over: whose chat, which agency, about which dossier, and where it stands."""
 
     id: str
@@ -49,22 +49,22 @@ class Handover:
     opened_at: datetime
     dossier_id: str = ""  # "" when asked from the chat, not about a dossier
     dossier_code: str = ""
-    state: HandoverState = HandoverState.OPEN
+    state: TalkState = TalkState.OPEN
     closed_at: datetime | None = None
     closed_by: str = ""  # "citizen" or "officer:<who>"
 
     @property
     def is_open(self) -> bool:
         """Whether officers can still answer."""
-        return self.state is HandoverState.OPEN
+        return self.state is TalkState.OPEN
 
 
 @dataclass(frozen=True, slots=True)
-class HandoverMessage:
+class TalkMessage:
     """One message of the exchange; `name` is the officer's display name (empty for the
     citizen), as the officer configured it — never more about the officer."""
 
-    handover_id: str
+    talk_id: str
     seq: int
     author: Author
     text: str
@@ -72,9 +72,9 @@ class HandoverMessage:
     name: str = ""
 
 
-def may_see(agencies: Sequence[str], handover: Handover) -> bool:
-    """Whether a caller acting for `agencies` may read or answer `handover`."""
-    return ALL_AGENCIES in agencies or handover.agency_id in agencies
+def may_see(agencies: Sequence[str], talk: Talk) -> bool:
+    """Whether a caller acting for `agencies` may read or answer `talk`."""
+    return ALL_AGENCIES in agencies or talk.agency_id in agencies
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,42 +107,42 @@ class DeskSettings:
         return sorted(chats)
 
 
-class HandoverRepository(Protocol):
+class TalkRepository(Protocol):
     """Hand-overs and their messages; within the unit of work that uses them."""
 
-    async def add(self, handover: Handover) -> None:
+    async def add(self, talk: Talk) -> None:
         """Store a new, open hand-over."""
         ...
 
-    async def get(self, handover_id: str) -> Handover | None:
+    async def get(self, talk_id: str) -> Talk | None:
         """A hand-over by id."""
         ...
 
-    async def open_for_chat(self, chat_key: str) -> Handover | None:
+    async def open_for_chat(self, chat_key: str) -> Talk | None:
         """The chat's open hand-over, if any (a chat has at most one)."""
         ...
 
     async def add_message(
-        self, handover_id: str, author: Author, text: str, at: datetime, name: str = ""
-    ) -> HandoverMessage:
+        self, talk_id: str, author: Author, text: str, at: datetime, name: str = ""
+    ) -> TalkMessage:
         """Append a message; its `seq` is one more than the last one's."""
         ...
 
-    async def messages(self, handover_id: str) -> Sequence[HandoverMessage]:
+    async def messages(self, talk_id: str) -> Sequence[TalkMessage]:
         """The whole exchange, in order."""
         ...
 
-    async def close(self, handover_id: str, by: str, at: datetime) -> Handover | None:
+    async def close(self, talk_id: str, by: str, at: datetime) -> Talk | None:
         """Close an open hand-over; None when it was not open (closed before, or unknown)."""
         ...
 
     async def listing(
         self,
         agencies: Sequence[str] | None,
-        state: HandoverState | None = None,
+        state: TalkState | None = None,
         dossier_id: str | None = None,
         limit: int = 50,
-    ) -> Sequence[Handover]:
+    ) -> Sequence[Talk]:
         """Hand-overs of these agencies (None: all), newest first, optionally only open or
         closed ones, or those of one dossier."""
         ...
