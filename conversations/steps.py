@@ -9,9 +9,10 @@ and per flow a `Dialog` that loads what the steps work on and builds the engine'
 
 For every event the dialog, once: loads the step's call (`load`; None means what the
 state works on is gone — a deleted draft, a dossier no longer there — and `missing`
-answers instead), asks the window's `before` check, parses the button payload, hands the
-event to the first widget that claims it, and returns None (an old button, a file where
-text was expected: the router says so and asks again) when none does. The engine
+answers instead), parses the button payload, offers the event to the dialog's `common`
+widgets, asks the window's `before` check, then hands the event to the first of its
+widgets that claims it, and returns None (an old button, a file where text was
+expected: the router says so and asks again) when none does. The engine
 (`conversations/flow.py`, `conversations/router.py`) is unchanged: a dialog only produces
 its `steps` and `prompts` mappings.
 """
@@ -71,13 +72,20 @@ class Window(Generic[H]):
         self.widgets = widgets
         self.before = before
 
-    async def handle(self, call: H, event: Incoming) -> Turn | None:
-        """The turn for one event, or None when no widget takes it."""
+    async def handle(
+        self, call: H, event: Incoming, common: tuple[Widget[H], ...] = ()
+    ) -> Turn | None:
+        """The turn for one event, or None when no widget takes it; `common` widgets
+        (the dialog's) are asked first."""
+        action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
+        for widget in common:
+            handler = widget.claim(call, event, action)
+            if handler is not None:
+                return await settle(handler())
         if self.before is not None:
             early = await settle(self.before(call))
             if early is not None:
                 return early
-        action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
         if event.kind is IncomingKind.BUTTON and action is None:
             return None  # not a payload we issued
         for widget in self.widgets:
@@ -92,11 +100,14 @@ Missing = Callable[[Context, Any], Turn | Awaitable[Turn]]
 
 @dataclass(frozen=True)
 class Dialog(Generic[D, H]):
-    """A flow's windows with the loader of their call; builds the `Flow`'s two tables."""
+    """A flow's windows with the loader of their call; builds the `Flow`'s two tables.
+    `common` widgets are accepted in every state, before the window's own (aiogram's
+    router-level handlers)."""
 
     load: Callable[[Context, D], Awaitable[H | None]]
     missing: Missing
     windows: Mapping[str, Window[H]]
+    common: tuple[Widget[H], ...] = ()
     steps: Mapping[str, Step[D]] = field(init=False)
     prompts: Mapping[str, Prompt[D]] = field(init=False)
 
@@ -109,7 +120,7 @@ class Dialog(Generic[D, H]):
             call = await self.load(ctx, data)
             if call is None:
                 return await settle(self.missing(ctx, data))
-            return await window.handle(call, event)
+            return await window.handle(call, event, self.common)
 
         return step
 

@@ -209,6 +209,25 @@ class AnyEvent(Generic[H]):
         return (lambda: self.on_event(call, event)) if event.kind is self.kind else None
 
 
+class Only(Generic[H]):
+    """Widgets that mean something only while `condition` holds: what they claim is
+    stale otherwise (aiogram-dialog's `when=`, on the receiving side)."""
+
+    __slots__ = ("condition", "widgets")
+
+    def __init__(self, condition: Callable[[H], object], *widgets: Widget[H]) -> None:
+        self.condition = condition
+        self.widgets = widgets
+
+    def claim(self, call: H, event: Incoming, action: Action | None) -> Thunk | None:
+        """The first inner widget's claim, made stale when the condition fails."""
+        for widget in self.widgets:
+            handler = widget.claim(call, event, action)
+            if handler is not None:
+                return handler if self.condition(call) else _stale
+        return None
+
+
 def _as_is(text: str) -> str:
     return text
 
