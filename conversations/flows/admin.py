@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 
-from conversations import payloads
 from conversations.flow import Context, Flow, Prompt, Step, Turn
 from conversations.flows import admin_result, admin_supplement, broadcast, home, stats
 from conversations.flows.admin_state import (
@@ -27,19 +26,21 @@ from conversations.flows.admin_state import (
     NOTE_REQUIRED,
     AdminData,
     AdminState,
+    Officer,
     actor,
     ask_note,
     explain,
     gone,
-    load,
     not_submitted,
+    officer,
     refused,
     viewing,
 )
-from conversations.messages import Incoming, IncomingKind, Outgoing, say
+from conversations.messages import Incoming, Outgoing, say
 from conversations.officer_card import STATUS_LIST, status_option
-from conversations.payloads import Verb
 from conversations.status_messages import resolve_code
+from conversations.steps import Dialog, Window
+from conversations.widgets import Back, Do, FileInput, Numbered, TextInput, Typed
 from services.dossier_codes import DossierStatus, TransitionError, parse_code
 from services.dossiers import Dossier
 from services.status_changes import NotSubmitted, change_status, mark_overdue
@@ -152,69 +153,77 @@ async def set_overdue(ctx: Context, dossier: Dossier, flag: bool, note: str) -> 
     return viewing(ctx, updated, say(key, code=dossier.code))
 
 
-async def _step_view(ctx: Context, data: AdminData, event: Incoming) -> Turn | None:
-    dossier = await load(ctx, data)
-    if dossier is None:
-        return gone()
-    if event.kind is IncomingKind.TEXT and split_code(event.text) is not None:
-        return await show(ctx, event.text)  # another code typed: open that one
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None:
-        return None
-    if action.verb is Verb.PICK and action.args[0] == STATUS_LIST and action.args[1].isdigit():
-        number = int(action.args[1])
-        if not 1 <= number <= 10:
-            return None
-        return ask_note(dossier, replace(data, status=number))
-    if action.verb is not Verb.DO:
-        return None
-    match action.arg:
-        case "supplement":
-            return await admin_supplement.start(ctx, dossier, "")
-        case "result":
-            return admin_result.start(ctx, dossier, "")
-        case "overdue" | "ontime":
-            return await set_overdue(ctx, dossier, action.arg == "overdue", "")
-    return None
+def _status_chosen(c: Officer, number: int) -> Turn | None:
+    return ask_note(c.dossier, replace(c.data, status=number)) if 1 <= number <= 10 else None
 
 
-async def _step_note(ctx: Context, data: AdminData, event: Incoming) -> Turn | None:
-    dossier = await load(ctx, data)
-    if dossier is None:
-        return gone()
-    status = DossierStatus(data.status)
-    if event.kind is IncomingKind.TEXT:
-        note = " ".join(event.text.split())
-        if not note:
-            return ask_note(dossier, data)
-        if len(note) > MAX_NOTE:
-            too_long = say("admin.note_too_long", max=MAX_NOTE, length=len(note))
-            return ask_note(dossier, data, too_long)
-        if status is DossierStatus.SUPPLEMENT_REQUESTED:
-            return await admin_supplement.picking(ctx, dossier, replace(data, note=note))
-        return await apply_status(ctx, dossier, status, note)
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None or action.verb is not Verb.DO:
-        return None
-    if action.arg == "back":
-        if status is DossierStatus.SUPPLEMENT_REQUESTED:
-            return await admin_supplement.picking(ctx, dossier, data)
-        return viewing(ctx, dossier)
-    if action.arg == "nonote" and status not in NOTE_REQUIRED:
-        if status is DossierStatus.SUPPLEMENT_REQUESTED:
-            return await admin_supplement.picking(ctx, dossier, replace(data, note=""))
-        return await apply_status(ctx, dossier, status, "")
-    return None
+async def _note(c: Officer, text: str) -> Turn:
+    dossier, data = c.dossier, c.data
+    note = " ".join(text.split())
+    if not note:
+        return ask_note(dossier, data)
+    if len(note) > MAX_NOTE:
+        return ask_note(dossier, data, say("admin.note_too_long", max=MAX_NOTE, length=len(note)))
+    return await _noted(c, note)
 
 
-async def _prompt_view(ctx: Context, data: AdminData) -> Turn:
-    dossier = await load(ctx, data)
-    return viewing(ctx, dossier) if dossier else gone()
+async def _noted(c: Officer, note: str) -> Turn:
+    status = DossierStatus(c.data.status)
+    if status is DossierStatus.SUPPLEMENT_REQUESTED:
+        return await admin_supplement.picking(c.ctx, c.dossier, replace(c.data, note=note))
+    return await apply_status(c.ctx, c.dossier, status, note)
 
 
-async def _prompt_note(ctx: Context, data: AdminData) -> Turn:
-    dossier = await load(ctx, data)
-    return ask_note(dossier, data) if dossier else gone()
+def _no_note(c: Officer) -> Awaitable[Turn] | None:
+    return _noted(c, "") if DossierStatus(c.data.status) not in NOTE_REQUIRED else None
+
+
+async def _back_from_note(c: Officer) -> Turn:
+    if DossierStatus(c.data.status) is DossierStatus.SUPPLEMENT_REQUESTED:
+        return await admin_supplement.picking(c.ctx, c.dossier, c.data)
+    return viewing(c.ctx, c.dossier)
+
+
+def _card(c: Officer) -> Turn:
+    return viewing(c.ctx, c.dossier)
+
+
+DIALOG = Dialog(
+    officer,
+    gone,
+    {
+        AdminState.VIEWING: Window(
+            _card,
+            # another code typed: open that one
+            TextInput(lambda c, code: show(c.ctx, code), lambda t: t if split_code(t) else None),
+            Numbered(STATUS_LIST, _status_chosen),
+            Do("supplement", lambda c: admin_supplement.start(c.ctx, c.dossier, "")),
+            Do("result", lambda c: admin_result.start(c.ctx, c.dossier, "")),
+            Do("overdue", lambda c: set_overdue(c.ctx, c.dossier, True, "")),
+            Do("ontime", lambda c: set_overdue(c.ctx, c.dossier, False, "")),
+        ),
+        AdminState.AWAITING_NOTE: Window(
+            lambda c: ask_note(c.dossier, c.data),
+            Typed(_note),
+            Back(_back_from_note),
+            Do("nonote", _no_note),
+        ),
+        AdminState.PICKING_COMPONENTS: Window(
+            lambda c: admin_supplement.picking(c.ctx, c.dossier, c.data),
+            Typed(admin_supplement.add_own),
+            Numbered(admin_supplement.COMPONENTS, admin_supplement.toggle),
+            Numbered(admin_supplement.OWN, admin_supplement.remove_own),
+            Do("note", lambda c: ask_note(c.dossier, c.data)),
+            Do("send", admin_supplement.send),
+            Back(_card),
+        ),
+        AdminState.AWAITING_RESULT: Window(
+            admin_result.awaiting,
+            FileInput(admin_result.receive),
+            Back(_card),
+        ),
+    },
+)
 
 
 def _admins_only(step: Step[AdminData]) -> Step[AdminData]:
@@ -265,18 +274,8 @@ def help_messages(ctx: Context) -> tuple[Outgoing, ...]:
 FLOW: Flow[AdminData] = Flow(
     name=NAME,
     data_type=AdminData,
-    steps={
-        AdminState.VIEWING: _admins_only(_step_view),
-        AdminState.AWAITING_NOTE: _admins_only(_step_note),
-        AdminState.PICKING_COMPONENTS: _admins_only(admin_supplement.step),
-        AdminState.AWAITING_RESULT: _admins_only(admin_result.step),
-    },
-    prompts={
-        AdminState.VIEWING: _prompt_admins_only(_prompt_view),
-        AdminState.AWAITING_NOTE: _prompt_admins_only(_prompt_note),
-        AdminState.PICKING_COMPONENTS: _prompt_admins_only(admin_supplement.prompt),
-        AdminState.AWAITING_RESULT: _prompt_admins_only(admin_result.prompt),
-    },
+    steps={state: _admins_only(step) for state, step in DIALOG.steps.items()},
+    prompts={state: _prompt_admins_only(ask) for state, ask in DIALOG.prompts.items()},
     # An officer's tools read their own typed text: another code, a note, a component.
     answers=frozenset(AdminState),
 )
