@@ -6,6 +6,7 @@
             ──result──▶ AWAITING_RESULT (admin_result) ──file──▶ checked, stored, 4 → 9
             ──overdue / on time──▶ flag set or cleared, VIEWING
     /trangthai CODE 4 ghi chú · /bosung CODE · /ketqua CODE · /quahan CODE · /boquahan CODE
+    (the commands are declared in conversations/commands.py, REGISTRY, admin=True)
 
 Every step checks the chat is still an admin chat. The history names the actor
 `admin:<chat key>`; the status-change log the scheduler pushes to the citizen is written by
@@ -14,11 +15,11 @@ services.status_changes in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable
 from dataclasses import replace
 
 from conversations.flow import Context, Flow, Prompt, Step, Turn
-from conversations.flows import admin_result, admin_supplement, broadcast, home, stats
+from conversations.flows import admin_result, admin_supplement, home
 from conversations.flows.admin_state import (
     EXAMPLE,
     MAX_NOTE,
@@ -240,30 +241,6 @@ def _prompt_admins_only(prompt: Prompt[AdminData]) -> Prompt[AdminData]:
         return await prompt(ctx, data) if ctx.is_admin else refused()
 
     return guarded
-
-
-Command = Callable[[Context, str], Awaitable[Turn]]
-COMMANDS: Mapping[str, Command] = {
-    "hoso": show,
-    "dossier": show,
-    "trangthai": set_status,
-    "setstatus": set_status,
-    "bosung": supplement,
-    "asksupplement": supplement,
-    "ketqua": result,
-    "result": result,
-    "quahan": overdue,
-    "overdue": overdue,
-    "boquahan": on_time,
-    "ontime": on_time,
-    "thongke": stats.show,
-    "stats": stats.show,
-    "thongbao": broadcast.start,
-    "broadcast": broadcast.start,
-    "huythongbao": broadcast.cancel_command,
-    "broadcast_cancel": broadcast.cancel_command,
-}
-"""Admin commands (Vietnamese names with English aliases); refused in other chats."""
 
 
 def help_messages(ctx: Context) -> tuple[Outgoing, ...]:

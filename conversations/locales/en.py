@@ -22,9 +22,7 @@ MESSAGES: dict[str, str] = {
         "buttons when you need them.\n"
         "• The form is saved automatically after every answer.\n"
         "• Look a dossier up: /status CODE · follow it: /follow CODE · stop: /unfollow CODE.\n"
-        "Commands: /start start over · /menu main menu · /mydossiers my dossiers · "
-        "/documents document store · /login log in · /cancel cancel · "
-        "/lang change language · /help this help"
+        "Commands: {commands}"
     ),
     "common.cancelled": "Cancelled.",
     "common.unknown_command": "I don't know that command. Type /help to see the commands.",

@@ -21,9 +21,7 @@ MESSAGES: dict[str, str] = {
         "Quay lại, Bỏ qua, Hủy khi cần.\n"
         "• Tờ khai được lưu tự động sau mỗi câu trả lời.\n"
         "• Tra cứu hồ sơ: /status MÃ-HỒ-SƠ · theo dõi: /follow MÃ · bỏ theo dõi: /unfollow MÃ.\n"
-        "Các lệnh: /start bắt đầu lại · /menu danh mục chính · /mydossiers hồ sơ của tôi · "
-        "/documents kho dữ liệu · /login đăng nhập · /cancel hủy thao tác · "
-        "/lang đổi ngôn ngữ · /help hướng dẫn"
+        "Các lệnh: {commands}"
     ),
     "common.cancelled": "Đã hủy thao tác.",
     "common.unknown_command": "Tôi chưa hiểu lệnh này. Gõ /help để xem các lệnh có thể dùng.",
