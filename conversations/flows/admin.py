@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from dataclasses import replace
 
-from conversations.flow import Context, Flow, Prompt, Step, Turn
+from conversations.flow import Context, Flow, Turn
 from conversations.flows import admin_result, admin_supplement, home
 from conversations.flows.admin_state import (
     EXAMPLE,
@@ -37,7 +37,7 @@ from conversations.flows.admin_state import (
     refused,
     viewing,
 )
-from conversations.messages import Incoming, Outgoing, say
+from conversations.messages import Outgoing, say
 from conversations.officer_card import STATUS_LIST, status_option
 from conversations.status_messages import resolve_code
 from conversations.steps import Dialog, Window
@@ -189,9 +189,14 @@ def _card(c: Officer) -> Turn:
     return viewing(c.ctx, c.dossier)
 
 
+async def _officer(ctx: Context, data: AdminData) -> Officer | None:
+    """Every screen refuses a chat removed from the admin chats meanwhile."""
+    return await officer(ctx, data) if ctx.is_admin else None
+
+
 DIALOG = Dialog(
-    officer,
-    gone,
+    _officer,
+    lambda ctx, data: gone() if ctx.is_admin else refused(),
     {
         AdminState.VIEWING: Window(
             _card,
@@ -227,22 +232,6 @@ DIALOG = Dialog(
 )
 
 
-def _admins_only(step: Step[AdminData]) -> Step[AdminData]:
-    """A step that refuses a chat removed from the admin chats meanwhile."""
-
-    async def guarded(ctx: Context, data: AdminData, event: Incoming) -> Turn | None:
-        return await step(ctx, data, event) if ctx.is_admin else refused()
-
-    return guarded
-
-
-def _prompt_admins_only(prompt: Prompt[AdminData]) -> Prompt[AdminData]:
-    async def guarded(ctx: Context, data: AdminData) -> Turn:
-        return await prompt(ctx, data) if ctx.is_admin else refused()
-
-    return guarded
-
-
 def help_messages(ctx: Context) -> tuple[Outgoing, ...]:
     """The admin commands, added to /help in admin chats only."""
     return (say("admin.help", example=EXAMPLE),) if ctx.is_admin else ()
@@ -251,8 +240,8 @@ def help_messages(ctx: Context) -> tuple[Outgoing, ...]:
 FLOW: Flow[AdminData] = Flow(
     name=NAME,
     data_type=AdminData,
-    steps={state: _admins_only(step) for state, step in DIALOG.steps.items()},
-    prompts={state: _prompt_admins_only(ask) for state, ask in DIALOG.prompts.items()},
+    steps=DIALOG.steps,
+    prompts=DIALOG.prompts,
     # An officer's tools read their own typed text: another code, a note, a component.
     answers=frozenset(AdminState),
 )
