@@ -41,8 +41,10 @@ class Widget(Protocol[H_contra]):
 
 
 def number(text: str, low: int = 0, high: int | None = None) -> int | None:
-    """A whole number written in ASCII digits within [low, high], else None."""
-    if not (text.isascii() and text.isdigit()):
+    """A whole number within [low, high], else None. Decimal digits of any script count
+    (a phone keyboard may type full-width ones); superscripts and signs do not (str.isdigit
+    accepts "²", which int() then refuses)."""
+    if not text.isdecimal():
         return None
     value = int(text)
     return value if value >= low and (high is None or value <= high) else None

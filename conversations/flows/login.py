@@ -229,7 +229,7 @@ async def _request(ctx: Context, data: LoginData) -> Turn:
 
 def _six_digits(text: str) -> str | None:
     code = "".join(text.split())
-    return code if len(code) == 6 and number(code) is not None else None
+    return code if len(code) == 6 and code.isascii() and number(code) is not None else None
 
 
 async def _code_typed(c: Call[LoginData], code: str) -> Turn:

@@ -17,6 +17,7 @@ from conversations.flow import Context, Turn
 from conversations.flows import home
 from conversations.messages import Day, Lines, Outgoing, OutgoingKind, Text, say
 from conversations.status_messages import status_label
+from conversations.widgets import number
 from services.clock import VIETNAM, vietnam_date
 from services.dossier_codes import DossierStatus
 from services.dossiers import DayCounts
@@ -110,13 +111,14 @@ def media_ref(days: int, now: datetime) -> str:
 def parse_ref(ref: str) -> tuple[date, date] | None:
     """The period (since, until) a chart reference names; None when it names none."""
     days, _, stamp = ref.removeprefix(PREFIX).partition(":")
-    if not ref.startswith(PREFIX) or not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
+    count = number(days, 1, MAX_DAYS)
+    if not ref.startswith(PREFIX) or count is None:
         return None
     try:
         until = datetime.strptime(stamp, _STAMP).date()
     except ValueError:
         return None
-    return until - timedelta(days=int(days) - 1), until
+    return until - timedelta(days=count - 1), until
 
 
 def chart_texts(rep: Report) -> tuple[Text, Text, tuple[Text, ...]]:
@@ -187,9 +189,9 @@ def message(rep: Report, days: int, ref: str) -> Outgoing:
 async def show(ctx: Context, argument: str) -> Turn:
     """/thongke [days]: the last 14 days by default, at most 90."""
     typed = argument.strip()
-    if typed and (not typed.isdigit() or not 1 <= int(typed) <= MAX_DAYS):
+    days = number(typed, 1, MAX_DAYS) if typed else DEFAULT_DAYS
+    if days is None:
         return home.show(say("stats.bad_days", max=MAX_DAYS, default=DEFAULT_DAYS))
-    days = int(typed) if typed else DEFAULT_DAYS
     now = ctx.clock.now()
     until = vietnam_date(now)
     since = until - timedelta(days=days - 1)

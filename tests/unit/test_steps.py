@@ -225,13 +225,14 @@ async def test_only_makes_its_widgets_stale_while_the_condition_fails() -> None:
         ("12", 1, 12, 12),
         ("13", 1, 12, None),
         ("0", 1, None, None),
-        ("١٢", 0, None, None),  # Arabic-Indic digits: isdigit() says yes, int() would read 12
-        ("²", 0, None, None),  # a superscript: isdigit() says yes, int() fails
+        ("١٢", 0, None, 12),  # Arabic-Indic digits are decimal digits
+        ("１４", 0, None, 14),  # full-width, as some phone keyboards type them
+        ("²", 0, None, None),  # a superscript: isdigit() says yes, int() would fail
         ("-1", 0, None, None),
         ("", 0, None, None),
     ],
 )
-def test_number_reads_ascii_digits_within_bounds(
+def test_number_reads_decimal_digits_within_bounds(
     text: str, low: int, high: int | None, expected: int | None
 ) -> None:
     assert number(text, low, high) == expected
