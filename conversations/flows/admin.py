@@ -41,7 +41,7 @@ from conversations.messages import Outgoing, say
 from conversations.officer_card import STATUS_LIST, status_option
 from conversations.status_messages import resolve_code
 from conversations.steps import Dialog, Window
-from conversations.widgets import Back, Do, FileInput, Numbered, TextInput, Typed
+from conversations.widgets import Back, Do, FileInput, Numbered, TextInput, Typed, number
 from services.dossier_codes import DossierStatus, TransitionError, parse_code
 from services.dossiers import Dossier
 from services.status_changes import NotSubmitted, change_status, mark_overdue
@@ -88,10 +88,11 @@ async def set_status(ctx: Context, argument: str) -> Turn:
     dossier, rest = found
     if not rest:
         return viewing(ctx, dossier, say("admin.pick_status", code=dossier.code))
-    number, _, note = rest.partition(" ")
-    if not number.isdigit() or not 1 <= int(number) <= 10:
-        return viewing(ctx, dossier, say("admin.bad_status", typed=number[:20]))
-    status = DossierStatus(int(number))
+    typed, _, note = rest.partition(" ")
+    chosen = number(typed, 1, 10)
+    if chosen is None:
+        return viewing(ctx, dossier, say("admin.bad_status", typed=typed[:20]))
+    status = DossierStatus(chosen)
     if status is DossierStatus.SUPPLEMENT_REQUESTED:
         return await admin_supplement.start(ctx, dossier, note.strip())
     if status in NOTE_REQUIRED and not note.strip():
@@ -154,8 +155,8 @@ async def set_overdue(ctx: Context, dossier: Dossier, flag: bool, note: str) -> 
     return viewing(ctx, updated, say(key, code=dossier.code))
 
 
-def _status_chosen(c: Officer, number: int) -> Turn | None:
-    return ask_note(c.dossier, replace(c.data, status=number)) if 1 <= number <= 10 else None
+def _status_chosen(c: Officer, status: int) -> Turn | None:
+    return ask_note(c.dossier, replace(c.data, status=status)) if 1 <= status <= 10 else None
 
 
 async def _note(c: Officer, text: str) -> Turn:
