@@ -27,7 +27,8 @@ from typing import Any, Generic, TypeVar
 from conversations import payloads
 from conversations.flow import Context, Prompt, Step, Turn
 from conversations.messages import Incoming, IncomingKind
-from conversations.widgets import Reply, Widget
+from conversations.payloads import Action
+from conversations.widgets import Reply, Thunk, Widget
 
 D = TypeVar("D")
 H = TypeVar("H")
@@ -78,21 +79,28 @@ class Window(Generic[H]):
         """The turn for one event, or None when no widget takes it; `common` widgets
         (the dialog's) are asked first."""
         action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-        for widget in common:
-            handler = widget.claim(call, event, action)
-            if handler is not None:
-                return await settle(handler())
+        handler = _claim(common, call, event, action)
+        if handler is not None:
+            return await settle(handler())
         if self.before is not None:
             early = await settle(self.before(call))
             if early is not None:
                 return early
         if event.kind is IncomingKind.BUTTON and action is None:
             return None  # not a payload we issued
-        for widget in self.widgets:
-            handler = widget.claim(call, event, action)
-            if handler is not None:
-                return await settle(handler())
-        return None
+        handler = _claim(self.widgets, call, event, action)
+        return await settle(handler()) if handler is not None else None
+
+
+def _claim(
+    widgets: tuple[Widget[H], ...], call: H, event: Incoming, action: Action | None
+) -> Thunk | None:
+    """The handler of the first widget that claims the event."""
+    for widget in widgets:
+        handler = widget.claim(call, event, action)
+        if handler is not None:
+            return handler
+    return None
 
 
 Missing = Callable[[Context, Any], Turn | Awaitable[Turn]]
