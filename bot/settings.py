@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from conversations.texts import LANGUAGES
 from services.vietqr import bank_by_bin
 from storage.seed import CATALOGUE_SUFFIX
 
@@ -256,8 +257,8 @@ class Settings(BaseSettings):
     @field_validator("default_language")
     @classmethod
     def _known_language(cls, value: str) -> str:
-        if value not in ("vi", "en"):
-            raise ValueError("DEFAULT_LANGUAGE must be vi or en")
+        if value not in LANGUAGES:
+            raise ValueError(f"DEFAULT_LANGUAGE must be one of: {', '.join(LANGUAGES)}")
         return value
 
     @field_validator("public_base_url")

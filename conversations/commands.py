@@ -9,14 +9,15 @@ typed commands and menu buttons through it; `bot/channels/telegram_commands.py` 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
-from conversations import anywhere, broadcast_messages, payloads, status_messages
+from conversations import anywhere, broadcast_messages, course_cards, payloads, status_messages
 from conversations.flow import Context, Turn
 from conversations.flows import (
     admin,
     broadcast,
+    course,
     documents,
     dossiers,
     drafts,
@@ -31,7 +32,17 @@ from conversations.flows import (
     submission,
     supplement,
 )
-from conversations.messages import Button, Incoming, IncomingKind, Lines, Outgoing, Text, btn, say
+from conversations.messages import (
+    Button,
+    Incoming,
+    IncomingKind,
+    InLanguage,
+    Lines,
+    Outgoing,
+    Text,
+    btn,
+    say,
+)
 from conversations.payloads import Verb
 from conversations.state import ChatState
 from conversations.texts import LANGUAGES
@@ -44,9 +55,14 @@ def keep(chat: ChatState, *messages: Outgoing) -> Turn:
     return Turn(chat.flow, chat.state, chat.data, messages)
 
 
-def language_buttons() -> tuple[tuple[Button, ...], ...]:
-    """Tiếng Việt / English."""
-    return ((btn("lang.vi", payloads.lang("vi")), btn("lang.en", payloads.lang("en"))),)
+def language_buttons(languages: Sequence[str] = LANGUAGES) -> tuple[tuple[Button, ...], ...]:
+    """One button per language of the catalogue, each named in its own language ("lang.name"
+    of its .po file): Tiếng Việt / English / …, three to a row."""
+    buttons = [
+        btn("raw", payloads.lang(code), text=InLanguage(code, Text("lang.name")))
+        for code in languages
+    ]
+    return tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +231,8 @@ async def global_turn(
         return await menu_item(ctx, chat, action.arg, reprompt)
     if action.verb is Verb.PICK and action.args[0] == broadcast_messages.CANCEL:
         return keep(chat, *await broadcast.stop(ctx, action.args[1]))
+    if action.verb is Verb.PICK and action.args[0] in course_cards.KINDS:
+        return await course.pressed(ctx, chat, action.args[0], action.args[1])
     if action.verb is Verb.PICK:
         return await _dossier_button(ctx, action.args[0], action.args[1])
     return None

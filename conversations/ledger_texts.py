@@ -56,11 +56,10 @@ def fee_line(dossier: Dossier) -> Text:
 
 
 def _refund_line(refund: Refund) -> Text:
-    reason = (
-        "ledger.reason_overpaid"
-        if refund.reason is RefundReason.OVERPAID
-        else "ledger.reason_already_paid"
-    )
+    reason = {
+        RefundReason.OVERPAID: "ledger.reason_overpaid",
+        RefundReason.WITHDRAWN: "course.refund_reason_withdrawn",
+    }.get(refund.reason, "ledger.reason_already_paid")
     return Text("ledger.refund_line", {"amount": Money(refund.amount), "reason": Text(reason)})
 
 

@@ -139,11 +139,22 @@ class Lines:
 
 
 @dataclass(frozen=True, slots=True)
+class InLanguage:
+    """A text rendered in one given language whatever the chat's (a language's own name on
+    the language picker)."""
+
+    lang: str
+    text: Text
+
+
+@dataclass(frozen=True, slots=True)
 class Text:
-    """A catalogue message id and its parameters; rendered per language and platform."""
+    """A catalogue message id and its parameters; rendered per language and platform.
+
+    A message with plural forms picks its form by the int parameter `count`."""
 
     key: str
-    params: Mapping[str, str | int | Money | Day | At | Both | Text | Lines] = field(
+    params: Mapping[str, str | int | Money | Day | At | Both | Text | Lines | InLanguage] = field(
         default_factory=dict
     )
 
@@ -223,10 +234,10 @@ def main_btn(key: str, payload: str, **params: object) -> Button:
 
 def _params(
     params: Mapping[str, object],
-) -> dict[str, str | int | Money | Day | At | Both | Text | Lines]:
-    result: dict[str, str | int | Money | Day | At | Both | Text | Lines] = {}
+) -> dict[str, str | int | Money | Day | At | Both | Text | Lines | InLanguage]:
+    result: dict[str, str | int | Money | Day | At | Both | Text | Lines | InLanguage] = {}
     for name, value in params.items():
-        if not isinstance(value, str | int | Money | Day | At | Both | Text | Lines):
+        if not isinstance(value, str | int | Money | Day | At | Both | Text | Lines | InLanguage):
             raise TypeError(f"unsupported text parameter {name}={value!r}")
         result[name] = value
     return result

@@ -14,7 +14,7 @@ class Verb(StrEnum):
     """What a button asks for; each has a fixed number of arguments."""
 
     MENU = "m"  # m:<item>            a main-menu item
-    LANG = "l"  # l:<vi|en>           switch language
+    LANG = "l"  # l:<lang>            switch language (a code of conversations.texts.LANGUAGES)
     PAGE = "pg"  # pg:<list>:<page>   another page of the list on screen
     PICK = "p"  # p:<list>:<id>       pick an item of a list
     DO = "d"  # d:<action>           an action of the current step (back, skip, confirm…)

@@ -21,6 +21,7 @@ from conversations.flow import Context, Flow, Settings, Turn
 from conversations.flows import (
     admin,
     broadcast,
+    contact_change,
     documents,
     dossiers,
     drafts,
@@ -29,9 +30,11 @@ from conversations.flows import (
     login,
     menu,
     profile,
+    rating,
     search,
     submission,
     supplement,
+    withdraw,
 )
 from conversations.messages import ChatAddress, Incoming, IncomingKind, Outgoing, say
 from conversations.state import ChatState
@@ -64,6 +67,9 @@ FLOWS: Mapping[str, Flow[Any]] = {
         supplement.FLOW,
         admin.FLOW,
         broadcast.FLOW,
+        withdraw.FLOW,
+        contact_change.FLOW,
+        rating.FLOW,
     )
 }
 MAX_TEXT = 4000

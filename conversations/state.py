@@ -9,6 +9,7 @@ from typing import Any
 
 from conversations.flood import Pace
 from conversations.messages import Button
+from conversations.texts import LANGUAGES
 from services.codec import CodecError, from_json, to_json
 
 VERSION = 1
@@ -48,6 +49,6 @@ def load(raw: Mapping[str, Any] | None, default_lang: str) -> ChatState:
     if raw.get("v") == VERSION:
         with contextlib.suppress(CodecError):
             return from_json(ChatState, body)
-    lang = raw.get("lang") if raw.get("lang") in ("vi", "en") else default_lang
+    lang = raw.get("lang") if raw.get("lang") in LANGUAGES else default_lang
     citizen = raw.get("citizen_id") if isinstance(raw.get("citizen_id"), str) else None
     return ChatState(lang=str(lang), citizen_id=citizen, started=True)

@@ -24,6 +24,10 @@ OPEN = "dso"  # global button: open one of my dossiers
 SUPPLEMENT = "sup"  # global button: send the supplement of a dossier
 FOLLOW = "fw"  # global button: follow a dossier
 UNFOLLOW = "ufw"  # global button: stop following a dossier
+RATE = "rt"  # global button: rate the service (conversations.flows.rating)
+# The rating is offered once, on the push of the change that ends processing for the citizen:
+# a result (9; 10 always follows a 9), a refusal (3), or processing stopped by the agency (8).
+RATING_OFFERED = frozenset({DossierStatus.REFUSED, DossierStatus.STOPPED, DossierStatus.RESOLVED})
 
 
 def status_label(status: DossierStatus | int) -> Text:
@@ -103,6 +107,8 @@ def status_push(catalog: Catalog, dossier: Dossier, change: StatusChange, owner:
         rows.append((btn("push.supplement_button", payloads.pick(SUPPLEMENT, dossier.id)),))
     if status in (DossierStatus.RESOLVED, DossierStatus.RETURNED) and dossier.results:
         rows.append((btn("push.documents", payloads.menu("documents")),))
+    if status in RATING_OFFERED and dossier.withdrawal is None:
+        rows.append((btn("course.rate_button", payloads.pick(RATE, dossier.id)),))
     rows.append((btn("push.open", payloads.pick(OPEN, dossier.id)),))
     return Outgoing(Text("push.status", params), tuple(rows))
 

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from services.answers import JsonValue
 from services.applicant import Party
 from services.calendar import add_working_days
+from services.course_records import ContactChange, Withdrawal
 from services.documents import Attachment
 from services.dossier_codes import DossierStatus, format_code, payment_reference
 from services.ledger import Payment, PaymentMethod, Refund, applied_total
@@ -108,6 +109,8 @@ class Dossier:
     payments: tuple[Payment, ...] = ()  # the ledger: every transfer credited, in order
     refunds: tuple[Refund, ...] = ()  # money owed back (overpaid, or paid twice)
     payment_method: PaymentMethod = PaymentMethod.ONLINE
+    withdrawal: Withdrawal | None = None  # the citizen asked to withdraw (status 7)
+    contact_changes: tuple[ContactChange, ...] = ()  # address/phone changed after submission
 
     @property
     def paid_total(self) -> int:

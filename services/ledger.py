@@ -29,6 +29,7 @@ class RefundReason(StrEnum):
 
     OVERPAID = "overpaid"  # the transfer was more than what was still due
     ALREADY_PAID = "already_paid"  # nothing was due any more when it arrived
+    WITHDRAWN = "withdrawn"  # the citizen withdrew the dossier: what went to the fee
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from services.ids import IdGenerator
 from services.inbox import Inbox
 from services.otp import OtpStore
 from services.outbox import Outbox
+from services.ratings import RatingRepository
 
 Json = Any  # a value json.dumps accepts
 
@@ -198,6 +199,8 @@ class UnitOfWork(Protocol):
     def payments(self) -> PaymentEventRepository: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def ratings(self) -> RatingRepository: ...
     @property
     def inbox(self) -> Inbox: ...
     @property

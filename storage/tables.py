@@ -255,6 +255,19 @@ class DossierFollowerRow(SQLModel, table=True):
     seen_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
 
 
+class DossierRatingRow(SQLModel, table=True):
+    """A citizen's rating of the service for one dossier (one at most); the comment sealed."""
+
+    __tablename__ = "dossier_rating"
+
+    dossier_id: str = Field(primary_key=True, max_length=40)
+    agency_id: str = Field(max_length=60, index=True)
+    level: int
+    commented: bool = Field(default=False)
+    body: dict[str, Any] = Field(sa_column=Column(JsonColumn, nullable=False))  # sealed comment
+    at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
 class JobCursorRow(SQLModel, table=True):
     """How far a scheduled job has read a log (status sync: the last change pushed)."""
 

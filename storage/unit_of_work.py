@@ -25,6 +25,7 @@ from storage.drafts import SqlDraftRepository
 from storage.inbox import SqlInbox
 from storage.otp_store import SqlOtpStore
 from storage.outbox import SqlOutbox
+from storage.ratings import SqlRatingRepository
 from storage.wake import Signal, WakeTopics
 from storage.web_sessions import SqlWebSessions
 
@@ -51,6 +52,7 @@ class Repositories:
         self.dossiers = SqlDossierRepository(connection, keys.cipher, wake)
         self.documents = SqlDocumentRepository(connection, keys.cipher)
         self.payments = SqlPaymentEventRepository(connection, keys.cipher)
+        self.ratings = SqlRatingRepository(connection, keys.cipher)
         self.outbox = SqlOutbox(connection, keys.cipher, wake)
         self.inbox = SqlInbox(connection, keys.cipher)
         self.broadcasts = SqlBroadcastRepository(connection, keys.cipher)

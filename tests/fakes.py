@@ -28,6 +28,7 @@ from services.drafts import Draft, DraftConflict, DraftStatus
 from services.otp import Challenge, Lockout
 from services.outbox import OutboxItem, OutboxStatus, Priority, platform_of
 from services.ports import StoredConversation
+from services.ratings import AgencyRatings, Rating
 from services.status_pushes import STATUS_TOPIC
 from tests.privacy import note_codes
 
@@ -84,6 +85,7 @@ class MemoryDatabase:
     errors: dict[int, str] = field(default_factory=dict)
     commits: int = 0
     subscribed: frozenset[tuple[str, str]] = frozenset()  # idle-logged-out links
+    ratings: dict[str, Rating] = field(default_factory=dict)
 
     def copy(self) -> MemoryDatabase:
         """A working copy (values are immutable or replaced whole, never mutated in place)."""
@@ -95,6 +97,7 @@ class MemoryDatabase:
             list(self.changes), dict(self.followers), dict(self.broadcasts),
             dict(self.chat_status), dict(self.cursors), dict(self.not_before),
             dict(self.claimed_at), dict(self.errors), self.commits, self.subscribed,
+            dict(self.ratings),
         )  # fmt: skip
 
 
@@ -513,6 +516,38 @@ class MemoryPaymentEvents:
         return True
 
 
+class MemoryRatings:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def add(self, rating: Rating) -> bool:
+        if rating.dossier_id in self._db.ratings:
+            return False
+        self._db.ratings[rating.dossier_id] = rating
+        return True
+
+    async def get(self, dossier_id: str) -> Rating | None:
+        return self._db.ratings.get(dossier_id)
+
+    async def add_comment(self, dossier_id: str, comment: str) -> bool:
+        rating = self._db.ratings.get(dossier_id)
+        if rating is None or rating.comment:
+            return False
+        self._db.ratings[dossier_id] = replace(rating, comment=comment)
+        return True
+
+    async def summary(self, agency_ids: Sequence[str] | None = None) -> Sequence[AgencyRatings]:
+        counts: dict[str, dict[int, int]] = {}
+        comments: dict[str, int] = {}
+        for r in self._db.ratings.values():
+            if agency_ids is not None and r.agency_id not in agency_ids:
+                continue
+            per = counts.setdefault(r.agency_id, {})
+            per[int(r.level)] = per.get(int(r.level), 0) + 1
+            comments[r.agency_id] = comments.get(r.agency_id, 0) + bool(r.comment)
+        return [AgencyRatings(a, counts[a], comments[a]) for a in sorted(counts)]
+
+
 class MemoryOutbox:
     def __init__(self, db: MemoryDatabase, wake: Callable[[str], None] | None = None) -> None:
         self._db = db
@@ -722,6 +757,7 @@ class MemoryUnitOfWork:
         self.documents = MemoryDocumentRepository(self._work)
         self.payments = MemoryPaymentEvents(self._work)
         self.outbox = MemoryOutbox(self._work, self.wake)
+        self.ratings = MemoryRatings(self._work)
         self.broadcasts = MemoryBroadcasts(self._work)
         self.chats = MemoryChatDirectory(self._work)
         self.cursors = MemoryCursors(self._work)

@@ -39,6 +39,7 @@ from bot.web.officer_models import (
     summary,
     supplement_components,
 )
+from bot.web.officer_ratings import add_ratings
 from services.dossier_codes import DossierStatus, TransitionError, allowed_next
 from services.dossiers import Dossier, HistoryEntry, Phase
 from services.ports import UnitOfWork
@@ -80,6 +81,7 @@ def officer_router(app: Application) -> APIRouter:
     _add_reads(router, app, caller)
     _add_changes(router, app, caller)
     _add_result(router, app, caller)
+    add_ratings(router, app, caller)
     return router
 
 

@@ -29,7 +29,7 @@ class RefundOut(BaseModel):
     provider: str
     transaction_id: str
     amount: int
-    reason: str = Field(description="overpaid or already_paid")
+    reason: str = Field(description="overpaid, already_paid or withdrawn")
     at: datetime
 
 

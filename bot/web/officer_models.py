@@ -13,6 +13,12 @@ from urllib.parse import quote
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from bot.web.officer_course import (
+    ContactChangeOut,
+    WithdrawalOut,
+    contact_changes_out,
+    withdrawal_out,
+)
 from bot.web.officer_errors import Label, refusal
 from bot.web.officer_ledger import (
     PaymentOut,
@@ -160,6 +166,10 @@ class DossierDetail(DossierSummary):
     payments: list[PaymentOut]
     refunds: list[RefundOut]
     refund_account: RefundAccountOut | None
+    withdrawal: WithdrawalOut | None = Field(description="The citizen asked to withdraw")
+    contact_changes: list[ContactChangeOut] = Field(
+        description="Delivery address or phone changed by the citizen after submission"
+    )
 
 
 class DossierPage(BaseModel):
@@ -215,6 +225,8 @@ def detail(dossier: Dossier, catalog: Catalog) -> DossierDetail:
         payments=payments_out(dossier),
         refunds=refunds_out(dossier),
         refund_account=refund_account_out(dossier),
+        withdrawal=withdrawal_out(dossier),
+        contact_changes=contact_changes_out(dossier),
     )
 
 

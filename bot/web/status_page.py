@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from bot.bootstrap import Application
 from conversations.messages import Text
 from conversations.status_page import public_status
+from conversations.texts import DEFAULT_LANGUAGE, LANGUAGES
 
 CODE = r"^[A-Za-z0-9.\-]{8,40}$"
 _PAGE = """<!doctype html>
@@ -28,6 +29,9 @@ line-height:1.5;color:#141414}}h1{{font-size:1.25rem;color:#1f3a68}}</style>
 </head><body><h1>{title}</h1><p>{body}</p></body></html>"""
 
 
+LANGUAGE_PATTERN = f"^({'|'.join(LANGUAGES)})$"
+
+
 def status_page_router(app: Application) -> APIRouter:
     """The public status page route."""
     router = APIRouter()
@@ -35,7 +39,7 @@ def status_page_router(app: Application) -> APIRouter:
     @router.get("/status/{code}", include_in_schema=False)
     async def status_page(
         code: Annotated[str, Path(pattern=CODE)],
-        lang: Annotated[str, Query(pattern="^(vi|en)$")] = "vi",
+        lang: Annotated[str, Query(pattern=LANGUAGE_PATTERN)] = DEFAULT_LANGUAGE,
     ) -> HTMLResponse:
         async with app.uow_factory() as uow:
             dossier = await uow.dossiers.by_code(code)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from conversations import payloads
+from conversations import course_cards, payloads
 from conversations.cards import both
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home, submission
@@ -100,8 +100,11 @@ async def show(ctx: Context, page: int = 0) -> Turn:
     )
 
 
-def _card(ctx: Context, dossier: Dossier) -> Turn:
+async def _card(ctx: Context, dossier: Dossier) -> Turn:
     agency = ctx.catalog.agencies.get(dossier.agency_id)
+    rating = await ctx.repos.ratings.get(dossier.id)
+    block = payment_block(dossier)
+    fee = (block,) if isinstance(block, Text) else ()
     history = Lines(
         tuple(
             Text(
@@ -131,12 +134,14 @@ def _card(ctx: Context, dossier: Dossier) -> Turn:
             "status": status_text(dossier),
             "due": Day(dossier.due_date) if dossier.due_date else "—",
             "history": history,
-            "payment": payment_block(dossier),
+            "payment": Lines((*fee, *course_cards.card_block(ctx.catalog, dossier, rating).items),
+                             separator=""),
         },
-    )
+    )  # fmt: skip
     buttons: list[tuple[Button, ...]] = []
     if dossier.phase is Phase.AWAITING_PAYMENT:
         buttons.append((btn("dossiers.pay", payloads.do("pay")),))
+    buttons.extend(course_cards.card_buttons(dossier, rating is not None))
     buttons.append(
         (btn("btn.back_to_results", payloads.do("back")), btn("btn.menu", payloads.menu("home")))
     )
@@ -157,7 +162,7 @@ async def _step_list(ctx: Context, data: DossiersData, event: Incoming) -> Turn 
         return await show(ctx, int(action.args[1]))
     if action.verb is Verb.PICK and action.args[0] == DOSSIERS:
         dossier = await _mine(ctx, action.args[1])
-        return _card(ctx, dossier) if dossier else None
+        return await _card(ctx, dossier) if dossier else None
     return None
 
 
@@ -189,7 +194,7 @@ async def lookup(ctx: Context, text: str) -> Turn | Outgoing:
     if dossier is None:
         return say("status.not_found", code=code)
     if is_mine(ctx, dossier):
-        return _card(ctx, dossier)
+        return await _card(ctx, dossier)
     return await public_card(ctx, dossier)
 
 
@@ -259,7 +264,7 @@ async def public_card(ctx: Context, dossier: Dossier) -> Outgoing:
 async def open_mine(ctx: Context, dossier_id: str) -> Turn | None:
     """The card of one of my dossiers (the button under a push); None if not mine."""
     dossier = await _mine(ctx, dossier_id)
-    return _card(ctx, dossier) if dossier else None
+    return await _card(ctx, dossier) if dossier else None
 
 
 async def show_documents(ctx: Context) -> Turn:
@@ -297,7 +302,7 @@ async def _prompt_list(ctx: Context, data: DossiersData) -> Turn:
 
 async def _prompt_view(ctx: Context, data: DossiersData) -> Turn:
     dossier = await _mine(ctx, data.dossier_id)
-    return _card(ctx, dossier) if dossier else await show(ctx)
+    return await _card(ctx, dossier) if dossier else await show(ctx)
 
 
 FLOW: Flow[DossiersData] = Flow(

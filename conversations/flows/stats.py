@@ -4,7 +4,8 @@ One image message: the chart (media reference `stats:<days>:<YYYYMMDDHHMM>`, dra
 layer from the same figures) with a compact table as its text. Statuses are grouped as the
 national flow reads them: new (1), in progress (2, 4, 5, 6, 7), finished (9, 10), refused or
 stopped (3, 8). A finished dossier is on time when processing ended on or before its due date
-(FACTS §1.3: "overdue" is a flag, not a status).
+(FACTS §1.3: "overdue" is a flag, not a status). When citizens have rated the service, a
+second message gives the ratings per agency (conversations.rating_report).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date, datetime, timedelta
 from conversations.flow import Context, Turn
 from conversations.flows import home
 from conversations.messages import Day, Lines, Outgoing, OutgoingKind, Text, say
+from conversations.rating_report import ratings_message
 from conversations.status_messages import status_label
 from conversations.widgets import number
 from services.clock import VIETNAM, vietnam_date
@@ -196,4 +198,6 @@ async def show(ctx: Context, argument: str) -> Turn:
     until = vietnam_date(now)
     since = until - timedelta(days=days - 1)
     counts = await ctx.repos.dossiers.daily_counts(since)
-    return home.show(message(report(counts, since, until), days, media_ref(days, now)))
+    shown = [message(report(counts, since, until), days, media_ref(days, now))]
+    rated = ratings_message(ctx.catalog, await ctx.repos.ratings.summary())
+    return home.show(*shown, *((rated,) if rated else ()))

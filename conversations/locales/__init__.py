@@ -1,83 +1,24 @@
-"""Message catalogues: per language, the core module (vi.py, en.py) and one module per
-feature (status_vi.py, admin_vi.py, …), merged here. A message id defined twice is an error."""
+"""Message catalogues: one gettext file per language (`vi.po`, `en.po`, …) in this directory,
+read once per process (`conversations.locale_files`). The languages are the files present.
+
+During a transition a Python module here (`<lang>.py` or `<topic>_<lang>.py` with a
+`MESSAGES` dict) is read too; `scripts/texts_to_po.py --pending --delete` moves such modules
+into the .po files. A message id defined twice in one language is an error.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from pathlib import Path
 
-from conversations.locales import (
-    admin_en,
-    admin_vi,
-    chats_en,
-    chats_vi,
-    commands_en,
-    commands_vi,
-    drafts_en,
-    drafts_vi,
-    en,
-    fees_en,
-    fees_vi,
-    following_en,
-    following_vi,
-    identity_en,
-    identity_vi,
-    ledger_en,
-    ledger_vi,
-    papers_en,
-    papers_vi,
-    replies_en,
-    replies_vi,
-    status_en,
-    status_vi,
-    validation_en,
-    validation_vi,
-    vi,
-    zalo_en,
-    zalo_vi,
-)
+from conversations.locale_files import Language, load_languages
 
+DIRECTORY = Path(__file__).parent
+DEFAULT_LANGUAGE = "vi"  # the reference language: complete, and the fallback of every other
 
-def _merge(*parts: Mapping[str, str]) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for part in parts:
-        twice = merged.keys() & part.keys()
-        if twice:
-            raise ValueError(f"message ids defined twice: {sorted(twice)}")
-        merged.update(part)
-    return merged
+LOADED: dict[str, Language] = load_languages(DIRECTORY, DEFAULT_LANGUAGE)
 
-
+# Per language, message id → template (a plural message: its last form, the general one).
 CATALOGS: dict[str, dict[str, str]] = {
-    "vi": _merge(
-        vi.MESSAGES,
-        admin_vi.MESSAGES,
-        chats_vi.MESSAGES,
-        commands_vi.MESSAGES,
-        drafts_vi.MESSAGES,
-        fees_vi.MESSAGES,
-        following_vi.MESSAGES,
-        identity_vi.MESSAGES,
-        ledger_vi.MESSAGES,
-        papers_vi.MESSAGES,
-        replies_vi.MESSAGES,
-        status_vi.MESSAGES,
-        validation_vi.MESSAGES,
-        zalo_vi.MESSAGES,
-    ),
-    "en": _merge(
-        en.MESSAGES,
-        admin_en.MESSAGES,
-        chats_en.MESSAGES,
-        commands_en.MESSAGES,
-        drafts_en.MESSAGES,
-        fees_en.MESSAGES,
-        following_en.MESSAGES,
-        identity_en.MESSAGES,
-        ledger_en.MESSAGES,
-        papers_en.MESSAGES,
-        replies_en.MESSAGES,
-        status_en.MESSAGES,
-        validation_en.MESSAGES,
-        zalo_en.MESSAGES,
-    ),
+    code: {key: t if isinstance(t, str) else t.forms[-1] for key, t in language.messages.items()}
+    for code, language in LOADED.items()
 }

@@ -587,3 +587,40 @@ async def test_moments_are_given_in_vietnam_time(app: Application, api: httpx.As
     created_at = datetime.fromisoformat(body["created_at"])
     assert created_at == NOW and created_at.utcoffset() == timedelta(hours=7)
     assert all(entry["at"].endswith("+07:00") for entry in body["history"])
+
+
+async def test_ratings_are_reported_per_agency_to_that_agencys_officers(
+    app: Application, api: httpx.AsyncClient
+) -> None:
+    from services.dossier_course import comment, rate
+    from services.ratings import RatingLevel
+
+    first = await add_dossier(app, sequence=1, status=DossierStatus.RESOLVED)
+    second = await add_dossier(app, sequence=2, status=DossierStatus.RESOLVED)
+    refused = await add_dossier(app, COMMITTEE, 1, "khai_sinh", DossierStatus.REFUSED)
+    rated = [
+        (first, RatingLevel.SATISFIED),
+        (second, RatingLevel.VERY_SATISFIED),
+        (refused, RatingLevel.NOT_SATISFIED),
+    ]
+    for dossier, level in rated:
+        async with app.uow_factory() as uow:
+            await rate(uow, dossier, level, NOW)
+            if level is RatingLevel.NOT_SATISFIED:
+                await comment(uow, dossier, "Cần hướng dẫn rõ hơn")
+            await uow.commit()
+    police = await api.get("/api/v1/ratings", headers=headers(KEY_POLICE))
+    assert police.status_code == 200, police.text
+    (agency,) = police.json()["agencies"]
+    assert (agency["agency_id"], agency["total"], agency["average"], agency["comments"]) == (
+        POLICE, 2, 3.5, 0,
+    )  # fmt: skip
+    assert [(x["level"], x["count"]) for x in agency["levels"]] == [(4, 1), (3, 1), (2, 0), (1, 0)]
+    assert agency["levels"][0]["label"] == {"vi": "Rất hài lòng", "en": "Very satisfied"}
+    everyone = (await api.get("/api/v1/ratings", headers=headers(KEY_PROVINCE))).json()
+    assert [(a["agency_id"], a["total"], a["comments"]) for a in everyone["agencies"]] == sorted(
+        [(POLICE, 2, 0), (COMMITTEE, 1, 1)]
+    )
+    other = await api.get(f"/api/v1/ratings?agency={COMMITTEE}", headers=headers(KEY_POLICE))
+    assert other.status_code == 403
+    assert (await api.get("/api/v1/ratings")).status_code == 401

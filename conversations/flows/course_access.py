@@ -1,0 +1,27 @@
+"""Who may change a dossier's course: its owner only (the citizen who filed it, or the chat
+that filed it anonymously). Anyone else pressing a forwarded or stale button is told so."""
+
+from __future__ import annotations
+
+from conversations.flow import Context, Turn
+from conversations.flows import home
+from conversations.messages import Outgoing, say
+from conversations.status_messages import status_label
+from services.dossiers import Dossier
+from services.personal_data import belongs_to
+
+
+async def owned(ctx: Context, dossier_id: str) -> Dossier | Turn:
+    """The dossier when it is this chat's citizen's, else the turn that says why not."""
+    dossier = await ctx.repos.dossiers.get(dossier_id)
+    if dossier is None:
+        return home.show(say("status.not_found", code="—"))
+    if not belongs_to(ctx.address.key, ctx.citizen_id, dossier.owner, dossier.citizen_id):
+        return home.show(say("course.not_yours"))
+    return dossier
+
+
+def status_now(dossier: Dossier) -> Outgoing:
+    """ "The dossier is now in status X": why an action offered earlier no longer applies."""
+    status = status_label(dossier.status) if dossier.status is not None else "—"
+    return say("course.status_now", code=dossier.code, status=status)
