@@ -1,9 +1,16 @@
-"""Commands and buttons that work in every state: /start, /menu, /help, /cancel, /lang, …"""
+"""Commands and buttons that work in every state: /start, /menu, /help, /cancel, /lang, …
+
+`REGISTRY` declares every command once: its name and aliases, the main-menu button that
+runs it too, whether Telegram's command menu and /help list it (the description is the
+text "command.<name>"), and whether it is for admin chats only. `global_turn` dispatches
+typed commands and menu buttons through it; `bot/channels/telegram_commands.py` and the
+/help text read it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from conversations import (
     anywhere,
@@ -30,6 +37,7 @@ from conversations.flows import (
     login,
     profile,
     search,
+    stats,
     submission,
     supplement,
 )
@@ -38,6 +46,7 @@ from conversations.messages import (
     Incoming,
     IncomingKind,
     InLanguage,
+    Lines,
     Outgoing,
     Text,
     btn,
@@ -63,6 +72,171 @@ def language_buttons(languages: Sequence[str] = LANGUAGES) -> tuple[tuple[Button
         for code in languages
     ]
     return tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """A command or menu button as its handler sees it: the context, the chat, what was
+    typed after the command, and how to ask the current state's question again."""
+
+    ctx: Context
+    chat: ChatState
+    argument: str
+    reprompt: Reprompt
+
+    async def again(self, *before: Outgoing) -> Turn:
+        """The current state's question again, after `before`."""
+        return (await self.reprompt(self.ctx, self.chat)).saying(*before)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One command: `/name` (and `/alias`), or the menu button `m:<item>`, or both."""
+
+    name: str  # typed as /name; "" for a menu button only
+    run: Callable[[Invocation], Awaitable[Turn]]
+    aliases: tuple[str, ...] = ()
+    item: str = ""  # the main-menu button (payloads.menu(item)) that runs it too
+    menu: bool = False  # listed in Telegram's command menu ("command.<name>" describes it)
+    help: bool = False  # listed in /help, with the same description
+    admin: bool = False  # officer and admin commands: refused outside admin chats
+
+
+def _to(run: Callable[[Context], Awaitable[Turn]]) -> Callable[[Invocation], Awaitable[Turn]]:
+    """A command that needs only the context."""
+    return lambda call: run(call.ctx)
+
+
+def _with_argument(
+    run: Callable[[Context, str], Awaitable[Turn]],
+) -> Callable[[Invocation], Awaitable[Turn]]:
+    """A command that reads what was typed after it."""
+    return lambda call: run(call.ctx, call.argument)
+
+
+async def _now(turn: Turn) -> Turn:
+    return turn
+
+
+async def _help(call: Invocation) -> Turn:
+    listed = [c for c in REGISTRY if c.help]
+    lines = tuple(
+        Text("help.command", {"name": c.name, "about": Text(f"command.{c.name}")}) for c in listed
+    )
+    help_ = say("common.help", commands=Lines(lines, " · "))
+    return await call.again(
+        help_, *admin.help_messages(call.ctx), *human_desk.help_messages(call.ctx)
+    )
+
+
+async def _cancel(call: Invocation) -> Turn:
+    if call.chat.flow == human.NAME:  # ends the conversation with the officers
+        return await human.end(call.ctx)
+    if call.chat.flow == login.NAME:
+        return login.cancel_typed(call.chat.data)
+    if call.chat.flow == form.NAME:
+        return home.show(say("form.cancelled_saved"))
+    return home.show(say("common.cancelled"))
+
+
+async def _languages(call: Invocation) -> Turn:
+    return keep(call.chat, say("lang.choose", language_buttons()))
+
+
+async def _logout(call: Invocation) -> Turn:
+    if call.ctx.citizen is None:  # still ends the updates an idle logout kept
+        return replace(home.show(say("login.not_logged_in")), logout=True)
+    return profile.logout(call.ctx)
+
+
+async def _status_here(call: Invocation) -> Turn:
+    """A code typed as a message: the chat stays where it was."""
+    found = await dossiers.lookup(call.ctx, call.argument)
+    if not isinstance(found, Outgoing):
+        return found
+    chat = call.chat
+    if chat.flow == dossiers.NAME and chat.state == dossiers.DossiersState.AWAITING_CODE:
+        return home.show(found)  # the code asked for: looked up, done
+    return await call.again(found)
+
+
+async def _find(call: Invocation) -> Turn:
+    """The search offered for a procedure's name typed elsewhere."""
+    offer = call.chat.offer
+    return await search.run_query(call.ctx, offer) if offer else await search.ask(call.ctx)
+
+
+# Flows a login returns to, at the same step (the form also offers the registry's data).
+_RESUMABLE = frozenset({form.NAME, submission.NAME, documents.NAME, search.NAME})
+
+
+async def _login(call: Invocation) -> Turn:
+    ctx, chat = call.ctx, call.chat
+    if ctx.citizen is not None:
+        already = say("login.already", name=ctx.citizen.person.full_name)
+        if chat.flow in _RESUMABLE:  # typed in a form: she stays where she was
+            return await call.again(already)
+        return home.show(already)
+    if chat.flow in _RESUMABLE:
+        return await login.start(ctx, form_identity.resume_here(chat.flow, chat.state, chat.data))
+    return await login.start(ctx)
+
+
+def _officer(name: str, alias: str, run: Callable[[Context, str], Awaitable[Turn]]) -> Command:
+    return Command(name, _with_argument(run), aliases=(alias,), admin=True)
+
+
+# Telegram's menu lists the `menu=True` commands in this order.
+REGISTRY: tuple[Command, ...] = (
+    Command("start", lambda call: _now(home.show(say("common.welcome"))), menu=True, help=True),
+    Command("menu", lambda call: _now(home.show()), item="home", menu=True, help=True),
+    Command("help", _help, item="help", menu=True, help=True),
+    Command("cancel", _cancel, menu=True, help=True),
+    Command("lang", _languages, aliases=("language",), item="lang", menu=True, help=True),
+    Command("login", _login, item="login", menu=True, help=True),
+    Command("logout", _logout, menu=True),
+    Command("profile", _to(profile.show), item="profile", menu=True),
+    Command("mydossiers", _to(dossiers.show), ("dossiers",), "dossiers", menu=True, help=True),
+    Command("status", _with_argument(dossiers.status), menu=True),
+    Command("following", _to(following.following), aliases=("theodoi",), menu=True),
+    Command(
+        "canbo",
+        _with_argument(human.start),
+        aliases=("human", "gapcanbo"),
+        item=human.NAME,
+        menu=True,
+        help=True,
+    ),
+    Command("documents", _to(dossiers.show_documents), item="documents", menu=True, help=True),
+    Command("mydata", _to(profile.show_mydata), menu=True),
+    Command("deletemydata", lambda call: _now(profile.confirm_erase()), menu=True),
+    Command("resume", lambda call: call.reprompt(call.ctx, call.chat)),
+    Command("follow", _with_argument(following.follow)),
+    Command("end", _to(human.end), aliases=("ketthuc",)),
+    # An officer chat's conversations with citizens (the flow refuses other chats itself).
+    Command("hoidap", _with_argument(human_desk.listing), aliases=("talks",)),
+    Command("unfollow", _with_argument(following.unfollow)),
+    Command(anywhere.STATUS_HERE, _status_here),
+    # Menu buttons only.
+    Command("", _to(search.ask), item="search"),
+    Command("", _to(search.browse), item="browse"),
+    Command("", _to(drafts.show), item="drafts"),
+    Command("", lambda call: _now(dossiers.ask_code()), item=anywhere.TRACK),
+    Command("", _find, item=anywhere.FIND),
+    # Officer and admin commands (Vietnamese names, English aliases): admin chats only.
+    _officer("hoso", "dossier", admin.show),
+    _officer("trangthai", "setstatus", admin.set_status),
+    _officer("bosung", "asksupplement", admin.supplement),
+    _officer("ketqua", "result", admin.result),
+    _officer("quahan", "overdue", admin.overdue),
+    _officer("boquahan", "ontime", admin.on_time),
+    _officer("thongke", "stats", stats.show),
+    _officer("thongbao", "broadcast", broadcast.start),
+    _officer("huythongbao", "broadcast_cancel", broadcast.cancel_command),
+)
+COMMANDS = {n: c for c in REGISTRY for n in (c.name, *c.aliases) if n}
+MENU_ITEMS = {c.item: c for c in REGISTRY if c.item}
+TELEGRAM_MENU = tuple(c.name for c in REGISTRY if c.menu)
 
 
 async def global_turn(
@@ -118,115 +292,18 @@ async def _talk_button(ctx: Context, kind: str, talk_id: str) -> Turn | None:
 
 async def menu_item(ctx: Context, chat: ChatState, item: str, reprompt: Reprompt) -> Turn | None:
     """A main-menu button, pressed from any message."""
-    match item:
-        case "home":
-            return home.show()
-        case "search":
-            return await search.ask(ctx)
-        case "browse":
-            return await search.browse(ctx)
-        case "drafts":
-            return await drafts.show(ctx)
-        case "help":
-            help_ = (say("common.help"), *admin.help_messages(ctx), *human_desk.help_messages(ctx))
-            return (await reprompt(ctx, chat)).saying(*help_)
-        case "lang":
-            return keep(chat, say("lang.choose", language_buttons()))
-        case "profile":
-            return await profile.show(ctx)
-        case "login":
-            return await _login(ctx, chat, reprompt)
-        case "dossiers":
-            return await dossiers.show(ctx)
-        case "documents":
-            return await dossiers.show_documents(ctx)
-        case anywhere.TRACK:
-            return dossiers.ask_code()
-        case human.NAME:
-            return await human.start(ctx)
-        case anywhere.FIND:  # the search offered for a procedure's name typed elsewhere
-            return await search.run_query(ctx, chat.offer) if chat.offer else await search.ask(ctx)
-    return None
-
-
-# Flows a login returns to, at the same step (the form also offers the registry's data).
-_RESUMABLE = frozenset({form.NAME, submission.NAME, documents.NAME, search.NAME})
-
-
-async def _login(ctx: Context, chat: ChatState, reprompt: Reprompt) -> Turn:
-    if ctx.citizen is not None:
-        already = say("login.already", name=ctx.citizen.person.full_name)
-        if chat.flow in _RESUMABLE:  # typed in a form: she stays where she was
-            return (await reprompt(ctx, chat)).saying(already)
-        return home.show(already)
-    if chat.flow in _RESUMABLE:
-        return await login.start(ctx, form_identity.resume_here(chat.flow, chat.state, chat.data))
-    return await login.start(ctx)
+    entry = MENU_ITEMS.get(item)
+    return await entry.run(Invocation(ctx, chat, "", reprompt)) if entry else None
 
 
 async def command(
     ctx: Context, chat: ChatState, name: str, reprompt: Reprompt, argument: str = ""
 ) -> Turn:
     """A typed command; `argument` is what follows it ("/status H04.101-251125-0001")."""
-    match name:
-        case "start":
-            return home.show(say("common.welcome"))
-        case "menu":
-            return home.show()
-        case "help":
-            help_ = (say("common.help"), *admin.help_messages(ctx), *human_desk.help_messages(ctx))
-            return (await reprompt(ctx, chat)).saying(*help_)
-        case "canbo" | "human" | "gapcanbo":
-            return await human.start(ctx, argument)
-        case "end" | "ketthuc":
-            return await human.end(ctx)
-        case "hoidap" | "talks":
-            return await human_desk.listing(ctx, argument)
-        case "cancel":
-            if chat.flow == human.NAME:
-                return await human.end(ctx)
-            if chat.flow == login.NAME:
-                return login.cancel_typed(chat.data)
-            if chat.flow == form.NAME:
-                return home.show(say("form.cancelled_saved"))
-            return home.show(say("common.cancelled"))
-        case "lang" | "language":
-            return keep(chat, say("lang.choose", language_buttons()))
-        case "resume":
-            return await reprompt(ctx, chat)
-        case "login":
-            return await _login(ctx, chat, reprompt)
-        case "logout":
-            if ctx.citizen is None:  # still ends the updates an idle logout kept
-                return replace(home.show(say("login.not_logged_in")), logout=True)
-            return profile.logout(ctx)
-        case "profile":
-            return await profile.show(ctx)
-        case "mydata":
-            return await profile.show_mydata(ctx)
-        case "deletemydata":
-            return profile.confirm_erase()
-        case "status":
-            return await dossiers.status(ctx, argument)
-        case anywhere.STATUS_HERE:  # a code typed as a message: the chat stays where it was
-            found = await dossiers.lookup(ctx, argument)
-            if not isinstance(found, Outgoing):
-                return found
-            if chat.flow == dossiers.NAME and chat.state == dossiers.DossiersState.AWAITING_CODE:
-                return home.show(found)  # the code asked for: looked up, done
-            return (await reprompt(ctx, chat)).saying(found)
-        case "mydossiers" | "dossiers":
-            return await dossiers.show(ctx)
-        case "documents":
-            return await dossiers.show_documents(ctx)
-        case "follow":
-            return await following.follow(ctx, argument)
-        case "unfollow":
-            return await following.unfollow(ctx, argument)
-        case "following" | "theodoi":
-            return await following.following(ctx)
-    if name in admin.COMMANDS:  # officer and admin commands: admin chats only
-        if not ctx.is_admin:
-            return (await reprompt(ctx, chat)).saying(say("admin.refused"))
-        return await admin.COMMANDS[name](ctx, argument)
-    return (await reprompt(ctx, chat)).saying(say("common.unknown_command"))
+    call = Invocation(ctx, chat, argument, reprompt)
+    entry = COMMANDS.get(name)
+    if entry is None:
+        return await call.again(say("common.unknown_command"))
+    if entry.admin and not ctx.is_admin:
+        return await call.again(say("admin.refused"))
+    return await entry.run(call)

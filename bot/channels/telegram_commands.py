@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 from bot.channels.telegram_api import CommandsByLang
+from conversations.commands import TELEGRAM_MENU
 from conversations.messages import Text
 from conversations.texts import DEFAULT_LANGUAGE, LANGUAGES, TextCatalog
 
-COMMANDS = (
-    "start",
-    "menu",
-    "help",
-    "cancel",
-    "lang",
-    "login",
-    "logout",
-    "profile",
-    "mydossiers",
-    "status",
-    "following",
-    "canbo",
-    "documents",
-    "mydata",
-    "deletemydata",
-)
+# Declared once, in the command registry (`Command.menu`), in the order Telegram shows them.
+COMMANDS = TELEGRAM_MENU
 
 
 def commands_by_lang(texts: TextCatalog, default_lang: str = DEFAULT_LANGUAGE) -> CommandsByLang:

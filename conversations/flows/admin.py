@@ -6,6 +6,7 @@
             ──result──▶ AWAITING_RESULT (admin_result) ──file──▶ checked, stored, 4 → 9
             ──overdue / on time──▶ flag set or cleared, VIEWING
     /trangthai CODE 4 ghi chú · /bosung CODE · /ketqua CODE · /quahan CODE · /boquahan CODE
+    (the commands are declared in conversations/commands.py, REGISTRY, admin=True)
 
 Every step checks the chat is still an admin chat. The history names the actor
 `admin:<chat key>`; the status-change log the scheduler pushes to the citizen is written by
@@ -14,12 +15,11 @@ services.status_changes in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable
 from dataclasses import replace
 
-from conversations import payloads
-from conversations.flow import Context, Flow, Prompt, Step, Turn
-from conversations.flows import admin_result, admin_supplement, broadcast, home, stats
+from conversations.flow import Context, Flow, Turn
+from conversations.flows import admin_result, admin_supplement, home
 from conversations.flows.admin_state import (
     EXAMPLE,
     MAX_NOTE,
@@ -27,19 +27,21 @@ from conversations.flows.admin_state import (
     NOTE_REQUIRED,
     AdminData,
     AdminState,
+    Officer,
     actor,
     ask_note,
     explain,
     gone,
-    load,
     not_submitted,
+    officer,
     refused,
     viewing,
 )
-from conversations.messages import Incoming, IncomingKind, Outgoing, say
+from conversations.messages import Outgoing, say
 from conversations.officer_card import STATUS_LIST, status_option
-from conversations.payloads import Verb
 from conversations.status_messages import resolve_code
+from conversations.steps import Dialog, Window
+from conversations.widgets import Back, Do, FileInput, Numbered, TextInput, Typed, number
 from services.dossier_codes import DossierStatus, TransitionError, parse_code
 from services.dossiers import Dossier
 from services.status_changes import NotSubmitted, change_status, mark_overdue
@@ -86,10 +88,11 @@ async def set_status(ctx: Context, argument: str) -> Turn:
     dossier, rest = found
     if not rest:
         return viewing(ctx, dossier, say("admin.pick_status", code=dossier.code))
-    number, _, note = rest.partition(" ")
-    if not number.isdigit() or not 1 <= int(number) <= 10:
-        return viewing(ctx, dossier, say("admin.bad_status", typed=number[:20]))
-    status = DossierStatus(int(number))
+    typed, _, note = rest.partition(" ")
+    chosen = number(typed, 1, 10)
+    if chosen is None:
+        return viewing(ctx, dossier, say("admin.bad_status", typed=typed[:20]))
+    status = DossierStatus(chosen)
     if status is DossierStatus.SUPPLEMENT_REQUESTED:
         return await admin_supplement.start(ctx, dossier, note.strip())
     if status in NOTE_REQUIRED and not note.strip():
@@ -152,109 +155,82 @@ async def set_overdue(ctx: Context, dossier: Dossier, flag: bool, note: str) -> 
     return viewing(ctx, updated, say(key, code=dossier.code))
 
 
-async def _step_view(ctx: Context, data: AdminData, event: Incoming) -> Turn | None:
-    dossier = await load(ctx, data)
-    if dossier is None:
-        return gone()
-    if event.kind is IncomingKind.TEXT and split_code(event.text) is not None:
-        return await show(ctx, event.text)  # another code typed: open that one
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None:
-        return None
-    if action.verb is Verb.PICK and action.args[0] == STATUS_LIST and action.args[1].isdigit():
-        number = int(action.args[1])
-        if not 1 <= number <= 10:
-            return None
-        return ask_note(dossier, replace(data, status=number))
-    if action.verb is not Verb.DO:
-        return None
-    match action.arg:
-        case "supplement":
-            return await admin_supplement.start(ctx, dossier, "")
-        case "result":
-            return admin_result.start(ctx, dossier, "")
-        case "overdue" | "ontime":
-            return await set_overdue(ctx, dossier, action.arg == "overdue", "")
-    return None
+def _status_chosen(c: Officer, status: int) -> Turn | None:
+    return ask_note(c.dossier, replace(c.data, status=status)) if 1 <= status <= 10 else None
 
 
-async def _step_note(ctx: Context, data: AdminData, event: Incoming) -> Turn | None:
-    dossier = await load(ctx, data)
-    if dossier is None:
-        return gone()
-    status = DossierStatus(data.status)
-    if event.kind is IncomingKind.TEXT:
-        note = " ".join(event.text.split())
-        if not note:
-            return ask_note(dossier, data)
-        if len(note) > MAX_NOTE:
-            too_long = say("admin.note_too_long", max=MAX_NOTE, length=len(note))
-            return ask_note(dossier, data, too_long)
-        if status is DossierStatus.SUPPLEMENT_REQUESTED:
-            return await admin_supplement.picking(ctx, dossier, replace(data, note=note))
-        return await apply_status(ctx, dossier, status, note)
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None or action.verb is not Verb.DO:
-        return None
-    if action.arg == "back":
-        if status is DossierStatus.SUPPLEMENT_REQUESTED:
-            return await admin_supplement.picking(ctx, dossier, data)
-        return viewing(ctx, dossier)
-    if action.arg == "nonote" and status not in NOTE_REQUIRED:
-        if status is DossierStatus.SUPPLEMENT_REQUESTED:
-            return await admin_supplement.picking(ctx, dossier, replace(data, note=""))
-        return await apply_status(ctx, dossier, status, "")
-    return None
+async def _note(c: Officer, text: str) -> Turn:
+    dossier, data = c.dossier, c.data
+    note = " ".join(text.split())
+    if not note:
+        return ask_note(dossier, data)
+    if len(note) > MAX_NOTE:
+        return ask_note(dossier, data, say("admin.note_too_long", max=MAX_NOTE, length=len(note)))
+    return await _noted(c, note)
 
 
-async def _prompt_view(ctx: Context, data: AdminData) -> Turn:
-    dossier = await load(ctx, data)
-    return viewing(ctx, dossier) if dossier else gone()
+async def _noted(c: Officer, note: str) -> Turn:
+    status = DossierStatus(c.data.status)
+    if status is DossierStatus.SUPPLEMENT_REQUESTED:
+        return await admin_supplement.picking(c.ctx, c.dossier, replace(c.data, note=note))
+    return await apply_status(c.ctx, c.dossier, status, note)
 
 
-async def _prompt_note(ctx: Context, data: AdminData) -> Turn:
-    dossier = await load(ctx, data)
-    return ask_note(dossier, data) if dossier else gone()
+def _no_note(c: Officer) -> Awaitable[Turn] | None:
+    return _noted(c, "") if DossierStatus(c.data.status) not in NOTE_REQUIRED else None
 
 
-def _admins_only(step: Step[AdminData]) -> Step[AdminData]:
-    """A step that refuses a chat removed from the admin chats meanwhile."""
-
-    async def guarded(ctx: Context, data: AdminData, event: Incoming) -> Turn | None:
-        return await step(ctx, data, event) if ctx.is_admin else refused()
-
-    return guarded
+async def _back_from_note(c: Officer) -> Turn:
+    if DossierStatus(c.data.status) is DossierStatus.SUPPLEMENT_REQUESTED:
+        return await admin_supplement.picking(c.ctx, c.dossier, c.data)
+    return viewing(c.ctx, c.dossier)
 
 
-def _prompt_admins_only(prompt: Prompt[AdminData]) -> Prompt[AdminData]:
-    async def guarded(ctx: Context, data: AdminData) -> Turn:
-        return await prompt(ctx, data) if ctx.is_admin else refused()
-
-    return guarded
+def _card(c: Officer) -> Turn:
+    return viewing(c.ctx, c.dossier)
 
 
-Command = Callable[[Context, str], Awaitable[Turn]]
-COMMANDS: Mapping[str, Command] = {
-    "hoso": show,
-    "dossier": show,
-    "trangthai": set_status,
-    "setstatus": set_status,
-    "bosung": supplement,
-    "asksupplement": supplement,
-    "ketqua": result,
-    "result": result,
-    "quahan": overdue,
-    "overdue": overdue,
-    "boquahan": on_time,
-    "ontime": on_time,
-    "thongke": stats.show,
-    "stats": stats.show,
-    "thongbao": broadcast.start,
-    "broadcast": broadcast.start,
-    "huythongbao": broadcast.cancel_command,
-    "broadcast_cancel": broadcast.cancel_command,
-}
-"""Admin commands (Vietnamese names with English aliases); refused in other chats."""
+async def _officer(ctx: Context, data: AdminData) -> Officer | None:
+    """Every screen refuses a chat removed from the admin chats meanwhile."""
+    return await officer(ctx, data) if ctx.is_admin else None
+
+
+DIALOG = Dialog(
+    _officer,
+    lambda ctx, data: gone() if ctx.is_admin else refused(),
+    {
+        AdminState.VIEWING: Window(
+            _card,
+            # another code typed: open that one
+            TextInput(lambda c, code: show(c.ctx, code), lambda t: t if split_code(t) else None),
+            Numbered(STATUS_LIST, _status_chosen),
+            Do("supplement", lambda c: admin_supplement.start(c.ctx, c.dossier, "")),
+            Do("result", lambda c: admin_result.start(c.ctx, c.dossier, "")),
+            Do("overdue", lambda c: set_overdue(c.ctx, c.dossier, True, "")),
+            Do("ontime", lambda c: set_overdue(c.ctx, c.dossier, False, "")),
+        ),
+        AdminState.AWAITING_NOTE: Window(
+            lambda c: ask_note(c.dossier, c.data),
+            Typed(_note),
+            Back(_back_from_note),
+            Do("nonote", _no_note),
+        ),
+        AdminState.PICKING_COMPONENTS: Window(
+            lambda c: admin_supplement.picking(c.ctx, c.dossier, c.data),
+            Typed(admin_supplement.add_own),
+            Numbered(admin_supplement.COMPONENTS, admin_supplement.toggle),
+            Numbered(admin_supplement.OWN, admin_supplement.remove_own),
+            Do("note", lambda c: ask_note(c.dossier, c.data)),
+            Do("send", admin_supplement.send),
+            Back(_card),
+        ),
+        AdminState.AWAITING_RESULT: Window(
+            admin_result.awaiting,
+            FileInput(admin_result.receive),
+            Back(_card),
+        ),
+    },
+)
 
 
 def help_messages(ctx: Context) -> tuple[Outgoing, ...]:
@@ -265,18 +241,8 @@ def help_messages(ctx: Context) -> tuple[Outgoing, ...]:
 FLOW: Flow[AdminData] = Flow(
     name=NAME,
     data_type=AdminData,
-    steps={
-        AdminState.VIEWING: _admins_only(_step_view),
-        AdminState.AWAITING_NOTE: _admins_only(_step_note),
-        AdminState.PICKING_COMPONENTS: _admins_only(admin_supplement.step),
-        AdminState.AWAITING_RESULT: _admins_only(admin_result.step),
-    },
-    prompts={
-        AdminState.VIEWING: _prompt_admins_only(_prompt_view),
-        AdminState.AWAITING_NOTE: _prompt_admins_only(_prompt_note),
-        AdminState.PICKING_COMPONENTS: _prompt_admins_only(admin_supplement.prompt),
-        AdminState.AWAITING_RESULT: _prompt_admins_only(admin_result.prompt),
-    },
+    steps=DIALOG.steps,
+    prompts=DIALOG.prompts,
     # An officer's tools read their own typed text: another code, a note, a component.
     answers=frozenset(AdminState),
 )

@@ -14,15 +14,13 @@ from conversations.flows.admin_state import (
     NAME,
     AdminData,
     AdminState,
+    Officer,
     actor,
-    gone,
-    load,
     not_submitted,
     viewing,
 )
-from conversations.messages import Incoming, IncomingKind, Outgoing, btn, say
+from conversations.messages import Outgoing, Upload, btn, say
 from conversations.officer_card import RESULT_STATUSES, status_option
-from conversations.payloads import Verb
 from conversations.upload_texts import rejection
 from services.documents import Attachment, DocumentSource, StoredDocument
 from services.dossiers import Dossier, Phase
@@ -55,9 +53,13 @@ def start(ctx: Context, dossier: Dossier, note: str) -> Turn:
     return _awaiting(dossier, AdminData(dossier.id, note=note))
 
 
-async def _receive(ctx: Context, dossier: Dossier, data: AdminData, event: Incoming) -> Turn:
-    upload = event.upload
-    assert upload is not None
+async def receive(c: Officer, upload: Upload) -> Turn:
+    """The result file: checked, stored, recorded on the dossier (4 → 9), then the card."""
+    ctx, dossier, data = c.ctx, c.dossier, c.data
+    if dossier.status not in RESULT_STATUSES:  # changed meanwhile by someone else
+        if upload.ref:
+            ctx.uploads.reject(upload.ref)
+        return start(ctx, dossier, data.note)
     head = ctx.uploads.head(upload.ref) if upload.ref else b""
     try:
         kind = check_upload(upload.name, upload.size, head, ACCEPTED, MAX_FILE_BYTES)
@@ -91,24 +93,6 @@ async def _receive(ctx: Context, dossier: Dossier, data: AdminData, event: Incom
     return viewing(ctx, updated, done)
 
 
-async def step(ctx: Context, data: AdminData, event: Incoming) -> Turn | None:
-    """A file, or back to the card."""
-    dossier = await load(ctx, data)
-    if dossier is None:
-        return gone()
-    if event.kind is IncomingKind.UPLOAD and event.upload is not None:
-        if dossier.status not in RESULT_STATUSES:  # changed meanwhile by someone else
-            if event.upload.ref:
-                ctx.uploads.reject(event.upload.ref)
-            return start(ctx, dossier, data.note)
-        return await _receive(ctx, dossier, data, event)
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is not None and action.verb is Verb.DO and action.arg == "back":
-        return viewing(ctx, dossier)
-    return None
-
-
-async def prompt(ctx: Context, data: AdminData) -> Turn:
+def awaiting(c: Officer) -> Turn:
     """Ask for the file again."""
-    dossier = await load(ctx, data)
-    return _awaiting(dossier, data) if dossier else gone()
+    return _awaiting(c.dossier, c.data)

@@ -66,7 +66,22 @@ async def load(ctx: Context, data: AdminData) -> Dossier | None:
     return await ctx.repos.dossiers.get(data.dossier_id)
 
 
-def gone() -> Turn:
+@dataclass(frozen=True, slots=True)
+class Officer:
+    """What an officer step works on: the context, the data and the dossier on screen."""
+
+    ctx: Context
+    data: AdminData
+    dossier: Dossier
+
+
+async def officer(ctx: Context, data: AdminData) -> Officer | None:
+    """The officer step's call, or None when the dossier on screen is gone."""
+    dossier = await load(ctx, data)
+    return Officer(ctx, data, dossier) if dossier else None
+
+
+def gone(ctx: Context | None = None, data: object = None) -> Turn:
     """The dossier on screen no longer exists."""
     return home.show(say("status.not_found", code="—"))
 

@@ -18,16 +18,13 @@ from conversations.flows.admin_state import (
     NAME,
     AdminData,
     AdminState,
+    Officer,
     actor,
-    ask_note,
     explain,
-    gone,
-    load,
     not_submitted,
     viewing,
 )
-from conversations.messages import Button, Incoming, IncomingKind, Lines, Outgoing, Text, btn, say
-from conversations.payloads import Verb
+from conversations.messages import Button, Lines, Outgoing, Text, btn, say
 from conversations.status_messages import component_name
 from services.catalog import Procedure
 from services.dossier_codes import DossierStatus, TransitionError, allowed_next
@@ -101,18 +98,6 @@ def _own_items(text: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if p.strip()]
 
 
-async def _add_own(ctx: Context, dossier: Dossier, data: AdminData, text: str) -> Turn:
-    items = _own_items(text)
-    too_long = next((i for i in items if len(i) > MAX_OWN_LENGTH), None)
-    if too_long is not None:
-        error = say("admin.own_too_long", max=MAX_OWN_LENGTH, length=len(too_long))
-        return await picking(ctx, dossier, data, error)
-    fresh = [i for i in items if i not in data.own]
-    if len(data.own) + len(fresh) > MAX_OWN:
-        return await picking(ctx, dossier, data, say("admin.own_too_many", max=MAX_OWN))
-    return await picking(ctx, dossier, replace(data, own=(*data.own, *fresh)))
-
-
 async def _send(ctx: Context, dossier: Dossier, data: AdminData) -> Turn:
     items = chosen(ctx, dossier, data)
     if not items:
@@ -128,48 +113,38 @@ async def _send(ctx: Context, dossier: Dossier, data: AdminData) -> Turn:
     return viewing(ctx, updated, say("admin.supplement_sent", code=dossier.code, count=len(items)))
 
 
-def _toggle(data: AdminData, keys: list[str], index: str) -> AdminData | None:
-    if not index.isdigit() or int(index) >= len(keys):
+async def add_own(c: Officer, text: str) -> Turn:
+    """Components typed in the officer's own words (one a line, or split by ";")."""
+    data = c.data
+    items = _own_items(text)
+    too_long = next((i for i in items if len(i) > MAX_OWN_LENGTH), None)
+    if too_long is not None:
+        error = say("admin.own_too_long", max=MAX_OWN_LENGTH, length=len(too_long))
+        return await picking(c.ctx, c.dossier, data, error)
+    fresh = [i for i in items if i not in data.own]
+    if len(data.own) + len(fresh) > MAX_OWN:
+        return await picking(c.ctx, c.dossier, data, say("admin.own_too_many", max=MAX_OWN))
+    return await picking(c.ctx, c.dossier, replace(data, own=(*data.own, *fresh)))
+
+
+async def toggle(c: Officer, index: int) -> Turn | None:
+    """Tick or untick the procedure's n-th component."""
+    keys = _documents(c.ctx, c.dossier)[1]
+    if index >= len(keys):
         return None
-    key = keys[int(index)]
-    if key in data.components:
-        return replace(data, components=tuple(k for k in data.components if k != key))
-    return replace(data, components=(*data.components, key))
+    key, ticked = keys[index], c.data.components
+    ticked = tuple(k for k in ticked if k != key) if key in ticked else (*ticked, key)
+    return await picking(c.ctx, c.dossier, replace(c.data, components=ticked))
 
 
-async def step(ctx: Context, data: AdminData, event: Incoming) -> Turn | None:
-    """One action while choosing the components."""
-    dossier = await load(ctx, data)
-    if dossier is None:
-        return gone()
-    if event.kind is IncomingKind.TEXT:
-        return await _add_own(ctx, dossier, data, event.text)
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None:
+async def remove_own(c: Officer, index: int) -> Turn | None:
+    """Drop the n-th of the officer's own items."""
+    own = c.data.own
+    if index >= len(own):
         return None
-    if action.verb is Verb.PICK and action.args[0] == COMPONENTS:
-        toggled = _toggle(data, _documents(ctx, dossier)[1], action.args[1])
-        return await picking(ctx, dossier, toggled) if toggled else None
-    if action.verb is Verb.PICK and action.args[0] == OWN and action.args[1].isdigit():
-        index = int(action.args[1])
-        if index >= len(data.own):
-            return None
-        return await picking(
-            ctx, dossier, replace(data, own=data.own[:index] + data.own[index + 1 :])
-        )
-    if action.verb is not Verb.DO:
-        return None
-    match action.arg:
-        case "note":
-            return ask_note(dossier, data)
-        case "send":
-            return await _send(ctx, dossier, data)
-        case "back":
-            return viewing(ctx, dossier)
-    return None
+    return await picking(c.ctx, c.dossier, replace(c.data, own=own[:index] + own[index + 1 :]))
 
 
-async def prompt(ctx: Context, data: AdminData) -> Turn:
-    """Show the components again."""
-    dossier = await load(ctx, data)
-    return await picking(ctx, dossier, data) if dossier else gone()
+async def send(c: Officer) -> Turn:
+    """Send the request."""
+    return await _send(c.ctx, c.dossier, c.data)

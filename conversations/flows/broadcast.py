@@ -24,13 +24,14 @@ from conversations.broadcast_messages import (
     progress_outgoing,
     state_text,
 )
-from conversations.flow import Context, Flow, Prompt, Step, Turn
+from conversations.flow import Context, Flow, Turn
 from conversations.flows import broadcast_audience as audience
 from conversations.flows import home
 from conversations.flows.broadcast_state import NAME, BroadcastData, BroadcastState, ask
-from conversations.messages import Incoming, IncomingKind, Outgoing, Text, btn, say
-from conversations.payloads import Verb
+from conversations.messages import Outgoing, Text, Upload, btn, say
+from conversations.steps import Call, Dialog, Window
 from conversations.upload_texts import file_kind, rejection
+from conversations.widgets import Back, Cancel, Do, FileInput, Pager, Reply, Select, Typed, Widget
 from services import broadcasts
 from services.broadcasts import BroadcastState as Sending
 from services.codec import to_json
@@ -74,9 +75,7 @@ def _take_text(data: BroadcastData, typed: str) -> Turn:
     return ask_image(replace(data, text=text, broadcast_id=""))
 
 
-def _take_image(ctx: Context, data: BroadcastData, event: Incoming) -> Turn:
-    upload = event.upload
-    assert upload is not None
+def _take_image(ctx: Context, data: BroadcastData, upload: Upload) -> Turn:
     head = ctx.uploads.head(upload.ref) if upload.ref else b""
     try:
         check_upload(upload.name, upload.size, head, (JPEG, PNG), MAX_IMAGE_BYTES)
@@ -96,40 +95,6 @@ def _image_rejection(refused: UploadRejected) -> Text:
     detected = file_kind(str(refused.params.get("detected", "unknown")))
     return Text("broadcast.image_type", {"name": str(refused.params.get("name", "")),
                                          "detected": detected})  # fmt: skip
-
-
-def _action(event: Incoming) -> str:
-    """The step action (back, skip, confirm…) of a button, "" for anything else."""
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    return action.arg if action is not None and action.verb is Verb.DO else ""
-
-
-async def _step_text(ctx: Context, data: BroadcastData, event: Incoming) -> Turn | None:
-    if event.kind is IncomingKind.TEXT:
-        return _take_text(data, event.text)
-    return None
-
-
-async def _step_image(ctx: Context, data: BroadcastData, event: Incoming) -> Turn | None:
-    if event.kind is IncomingKind.UPLOAD and event.upload is not None:
-        return _take_image(ctx, data, event)
-    match _action(event):
-        case "skip":
-            return audience.ask_kind(replace(data, image_ref="", image_name="", broadcast_id=""))
-        case "back":
-            return ask_text(data)
-    return None
-
-
-async def _step_audience(
-    ctx: Context, state: BroadcastState, data: BroadcastData, event: Incoming
-) -> Turn | None:
-    if state is BroadcastState.AWAITING_AUDIENCE and _action(event) == "back":
-        return ask_image(data)
-    outcome = await audience.step(ctx, state, data, event)
-    if isinstance(outcome, BroadcastData):
-        return await preview(ctx, replace(outcome, broadcast_id=""))
-    return outcome
 
 
 async def preview(ctx: Context, data: BroadcastData) -> Turn:
@@ -173,17 +138,6 @@ async def _confirm(ctx: Context, data: BroadcastData) -> Turn:
     return home.show(say("broadcast.queued", buttons, id=data.broadcast_id, count=count))
 
 
-async def _step_confirm(ctx: Context, data: BroadcastData, event: Incoming) -> Turn | None:
-    match _action(event):
-        case "confirm":
-            return await _confirm(ctx, data)
-        case "audience":
-            return audience.ask_kind(data)
-        case "edit":
-            return ask_text(data)
-    return None
-
-
 async def stop(ctx: Context, broadcast_id: str) -> tuple[Outgoing, ...]:
     """Cancel a broadcast: the messages not yet sent are dropped, and the live progress
     message shows the final figures (in place where the platform can)."""
@@ -209,50 +163,84 @@ async def cancel_command(ctx: Context, argument: str) -> Turn:
     return home.show(*await stop(ctx, broadcast_id[:MAX_ID]))
 
 
-def _step(state: BroadcastState) -> Step[BroadcastData]:
-    """The step of `state`, refused in a chat that is no longer an admin chat; cancelling
-    works from every screen."""
-
-    async def run(ctx: Context, data: BroadcastData, event: Incoming) -> Turn | None:
-        if not ctx.is_admin:
-            return home.show(say("admin.refused"))
-        if _action(event) == "cancel":
-            return home.show(say("broadcast.discarded"))
-        match state:
-            case BroadcastState.AWAITING_TEXT:
-                return await _step_text(ctx, data, event)
-            case BroadcastState.AWAITING_IMAGE:
-                return await _step_image(ctx, data, event)
-            case BroadcastState.CONFIRMING:
-                return await _step_confirm(ctx, data, event)
-        return await _step_audience(ctx, state, data, event)
-
-    return run
+async def _admin_only(ctx: Context, data: BroadcastData) -> Call[BroadcastData] | None:
+    return Call(ctx, data) if ctx.is_admin else None
 
 
-def _prompt(state: BroadcastState) -> Prompt[BroadcastData]:
-    """Ask again what `state` awaits (refused in a chat no longer an admin chat)."""
+def _complete(c: Call[BroadcastData], outcome: Turn | BroadcastData | None) -> Reply:
+    """The preview once the audience is complete, else the choice's own answer."""
+    if isinstance(outcome, BroadcastData):
+        return preview(c.ctx, replace(outcome, broadcast_id=""))
+    return outcome
 
-    async def run(ctx: Context, data: BroadcastData) -> Turn:
-        if not ctx.is_admin:
-            return home.show(say("admin.refused"))
-        match state:
-            case BroadcastState.AWAITING_TEXT:
-                return ask_text(data)
-            case BroadcastState.AWAITING_IMAGE:
-                return ask_image(data)
-            case BroadcastState.CONFIRMING:
-                return await preview(ctx, data)
-        return audience.prompt(ctx, data, state)
 
-    return run
+def _from_list(list_id: str) -> Select[Call[BroadcastData]]:
+    return Select(
+        list_id, lambda c, value: _complete(c, audience.picked(c.ctx, c.data, list_id, value))
+    )
+
+
+def _audience_value(*widgets: Widget[Call[BroadcastData]]) -> Window[Call[BroadcastData]]:
+    """The ward, procedure or platform question (a data-less chat is asked the kind)."""
+    return Window(
+        lambda c: audience.prompt(c.ctx, c.data, BroadcastState.AWAITING_WARD),
+        Typed(lambda c, text: _complete(c, audience.typed(c.ctx, c.data, text))),
+        Back(lambda c: audience.ask_kind(c.data)),
+        *widgets,
+    )
+
+
+def _page(list_id: str) -> Pager[Call[BroadcastData]]:
+    return Pager(list_id, lambda c, page: audience.ask_value(c.ctx, replace(c.data, page=page)))
+
+
+DIALOG = Dialog(
+    _admin_only,
+    lambda ctx, data: home.show(say("admin.refused")),
+    # Cancelling works from every screen.
+    common=(Cancel(lambda c: home.show(say("broadcast.discarded"))),),
+    windows={
+        BroadcastState.AWAITING_TEXT: Window(
+            lambda c: ask_text(c.data), Typed(lambda c, text: _take_text(c.data, text))
+        ),
+        BroadcastState.AWAITING_IMAGE: Window(
+            lambda c: ask_image(c.data),
+            FileInput(lambda c, upload: _take_image(c.ctx, c.data, upload)),
+            Do(
+                "skip",
+                lambda c: audience.ask_kind(
+                    replace(c.data, image_ref="", image_name="", broadcast_id="")
+                ),
+            ),
+            Back(lambda c: ask_text(c.data)),
+        ),
+        BroadcastState.AWAITING_AUDIENCE: Window(
+            lambda c: audience.ask_kind(c.data),
+            Select("ba", lambda c, kind: _complete(c, audience.choose_kind(c.ctx, c.data, kind))),
+            Back(lambda c: ask_image(c.data)),
+        ),
+        BroadcastState.AWAITING_WARD: _audience_value(
+            _page(audience.WARDS), _from_list(audience.WARDS)
+        ),
+        BroadcastState.AWAITING_PROCEDURE: _audience_value(
+            _page(audience.PROCEDURES), _from_list(audience.PROCEDURES)
+        ),
+        BroadcastState.AWAITING_PLATFORM: _audience_value(_from_list(audience.PLATFORM)),
+        BroadcastState.CONFIRMING: Window(
+            lambda c: preview(c.ctx, c.data),
+            Do("confirm", lambda c: _confirm(c.ctx, c.data)),
+            Do("audience", lambda c: audience.ask_kind(c.data)),
+            Do("edit", lambda c: ask_text(c.data)),
+        ),
+    },
+)
 
 
 FLOW: Flow[BroadcastData] = Flow(
     name=NAME,
     data_type=BroadcastData,
-    steps={state: _step(state) for state in BroadcastState},
-    prompts={state: _prompt(state) for state in BroadcastState},
+    steps=DIALOG.steps,
+    prompts=DIALOG.prompts,
     answers=frozenset(
         {
             BroadcastState.AWAITING_TEXT,

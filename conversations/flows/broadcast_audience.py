@@ -2,8 +2,8 @@
 code, found in the same administrative units the address questions use); the owners and
 followers of dossiers of one procedure (searched like the citizen search); or one platform.
 
-A step returns the data with the audience chosen when it is complete: the broadcast flow
-then shows the preview.
+Each choice returns the data with the audience when it is complete: the broadcast flow
+then shows the preview; else the next question (or None: not applicable).
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from conversations import payloads
 from conversations.cards import procedure_name
 from conversations.flow import Context, Turn
 from conversations.flows.broadcast_state import BroadcastData, BroadcastState, ask
-from conversations.messages import Button, Incoming, IncomingKind, Outgoing, Text, btn, raw, say
-from conversations.payloads import Action, Verb
+from conversations.messages import Button, Outgoing, Text, btn, raw, say
 from conversations.picker import list_buttons
 from services.broadcasts import PLATFORMS, Audience, AudienceKind
 from services.text_folding import fold
@@ -148,8 +147,8 @@ def _platform(typed: str) -> str | None:
     return next((p for p in PLATFORMS if folded == p), None)
 
 
-def _picked(ctx: Context, data: BroadcastData, action: Action) -> BroadcastData | None:
-    list_id, value = action.args
+def picked(ctx: Context, data: BroadcastData, list_id: str, value: str) -> BroadcastData | None:
+    """The audience complete with a platform, ward or procedure picked from its list."""
     if list_id == PLATFORM and value in PLATFORMS:
         return replace(data, value=value)
     if list_id == WARDS and value in data.results and ctx.places.ward(value):
@@ -159,34 +158,22 @@ def _picked(ctx: Context, data: BroadcastData, action: Action) -> BroadcastData 
     return None
 
 
-async def step(
-    ctx: Context, state: BroadcastState, data: BroadcastData, event: Incoming
-) -> Turn | BroadcastData | None:
-    """One action while choosing; the data with the audience when it is complete."""
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if state is BroadcastState.AWAITING_AUDIENCE:
-        if action is None or action.verb is not Verb.PICK or action.args[0] != "ba":
-            return None
-        kind = next((k for k in AudienceKind if k.value == action.args[1]), None)
-        if kind is None:
-            return None
-        chosen = replace(data, kind=kind.value, value="", query="", results=(), page=0)
-        return chosen if kind is AudienceKind.ALL else ask_value(ctx, chosen)
-    if event.kind is IncomingKind.TEXT:
-        if state is BroadcastState.AWAITING_PLATFORM:
-            platform = _platform(event.text)
-            return replace(data, value=platform) if platform else None
-        found = _search(ctx, data, event.text)
-        return found if found.value else ask_value(ctx, found)
-    if action is None:
+def choose_kind(ctx: Context, data: BroadcastData, value: str) -> Turn | BroadcastData | None:
+    """Everyone (complete at once), or the question of the ward, procedure or platform."""
+    kind = next((k for k in AudienceKind if k.value == value), None)
+    if kind is None:
         return None
-    if action.verb is Verb.DO and action.arg == "back":
-        return ask_kind(data)
-    if action.verb is Verb.PAGE and action.args[1].isdigit():
-        return ask_value(ctx, replace(data, page=int(action.args[1])))
-    if action.verb is Verb.PICK:
-        return _picked(ctx, data, action)
-    return None
+    chosen = replace(data, kind=kind.value, value="", query="", results=(), page=0)
+    return chosen if kind is AudienceKind.ALL else ask_value(ctx, chosen)
+
+
+def typed(ctx: Context, data: BroadcastData, text: str) -> Turn | BroadcastData | None:
+    """A platform's name, or a ward or procedure searched for."""
+    if data.kind == AudienceKind.PLATFORM.value:
+        platform = _platform(text)
+        return replace(data, value=platform) if platform else None
+    found = _search(ctx, data, text)
+    return found if found.value else ask_value(ctx, found)
 
 
 def prompt(ctx: Context, data: BroadcastData, state: BroadcastState) -> Turn:

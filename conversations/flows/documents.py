@@ -12,6 +12,7 @@ has just filled in: it counts as attached.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -22,19 +23,19 @@ from conversations.flows import draft_sync, home
 from conversations.messages import (
     Button,
     Day,
-    Incoming,
-    IncomingKind,
     Lines,
     Outgoing,
     Text,
+    Upload,
     btn,
     main_btn,
     raw,
     say,
 )
-from conversations.payloads import Verb
 from conversations.picker import list_buttons
+from conversations.steps import Dialog, Window
 from conversations.upload_texts import rejection
+from conversations.widgets import Back, Cancel, Do, FileInput, Numbered, Pager, Select
 from services.catalog import DocumentSpec, Procedure
 from services.documents import Attachment, StoredDocument
 from services.drafts import Draft
@@ -145,21 +146,33 @@ async def checklist(ctx: Context, proc: Procedure, draft: Draft, data: Documents
     return Turn(NAME, DocumentsState.AWAITING_FILES, state, (Outgoing(text, tuple(rows)),))
 
 
-async def _load(ctx: Context, draft_id: str) -> tuple[Procedure, Draft] | None:
-    draft = await ctx.drafts.get(draft_id)
+@dataclass(frozen=True, slots=True)
+class Attaching:
+    """What a documents step works on: the context, the data, the procedure and the draft."""
+
+    ctx: Context
+    data: DocumentsData
+    proc: Procedure
+    draft: Draft
+
+
+async def _attaching(ctx: Context, data: DocumentsData) -> Attaching | None:
+    draft = await ctx.drafts.get(data.draft_id)
     proc = ctx.catalog.procedure(draft.procedure_id) if draft else None
-    return (proc, draft) if proc and draft else None
+    return Attaching(ctx, data, proc, draft) if proc and draft else None
 
 
-def _gone() -> Turn:
+def _gone(ctx: Context, data: DocumentsData) -> Turn:
     return home.show(say("form.draft_gone"))
 
 
-async def _receive(
-    ctx: Context, proc: Procedure, draft: Draft, data: DocumentsData, event: Incoming
-) -> Turn:
-    upload = event.upload
-    assert upload is not None
+def _list(c: Attaching, component: str | None = None) -> Awaitable[Turn]:
+    data = c.data if component is None else replace(c.data, component=component)
+    return checklist(c.ctx, c.proc, c.draft, data)
+
+
+async def _receive(c: Attaching, upload: Upload) -> Turn:
+    ctx, proc, draft, data = c.ctx, c.proc, c.draft, c.data
     spec = _active(proc, draft, data.component)
     if spec is None:
         ctx.uploads.reject(upload.ref)
@@ -211,49 +224,26 @@ async def _attach(
     return (await checklist(ctx, proc, draft, replace(data, component=spec.key))).saying(note)
 
 
-async def _step_files(ctx: Context, data: DocumentsData, event: Incoming) -> Turn | None:
-    loaded = await _load(ctx, data.draft_id)
-    if loaded is None:
-        return _gone()
-    proc, draft = loaded
-    if event.kind is IncomingKind.UPLOAD and event.upload is not None:
-        return await _receive(ctx, proc, draft, data, event)
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None:
-        return None
-    if action.verb is Verb.PICK and action.args[0] == COMPONENTS:
-        if proc.documents and any(d.key == action.args[1] for d in _uploadable(proc)):
-            return await checklist(ctx, proc, draft, replace(data, component=action.args[1]))
-        return None
-    if action.verb is not Verb.DO:
-        return None
-    return await _do(ctx, proc, draft, data, action.arg)
+def _component(c: Attaching, key: str) -> Awaitable[Turn] | None:
+    chosen = c.proc.documents and any(d.key == key for d in _uploadable(c.proc))
+    return _list(c, key) if chosen else None
 
 
-async def _do(
-    ctx: Context, proc: Procedure, draft: Draft, data: DocumentsData, action: str
-) -> Turn | None:
-    from conversations.flows import form, submission
+async def _done(c: Attaching) -> Turn:
+    from conversations.flows import submission
 
-    match action:
-        case "store":
-            return await _stored(ctx, data)
-        case "manage":
-            return _manage(proc, draft, data)
-        case "done":
-            gaps = missing(proc, draft)
-            if gaps:
-                names = Lines(
-                    tuple(Text("docs.missing_line", {"name": both(d.name)}) for d in gaps)
-                )
-                turn = await checklist(ctx, proc, draft, data)
-                return turn.saying(say("docs.missing", lines=names))
-            return await submission.summary(ctx, proc, draft)
-        case "form":  # back to the form's review, to change an answer
-            return await form.resume(ctx, draft, to_review=True)
-        case "cancel":
-            return home.show(say("form.cancelled", procedure=procedure_name(proc)))
-    return None
+    gaps = missing(c.proc, c.draft)
+    if gaps:
+        names = Lines(tuple(Text("docs.missing_line", {"name": both(d.name)}) for d in gaps))
+        return (await _list(c)).saying(say("docs.missing", lines=names))
+    return await submission.summary(c.ctx, c.proc, c.draft)
+
+
+async def _to_form(c: Attaching) -> Turn:
+    """Back to the form's review, to change an answer."""
+    from conversations.flows import form
+
+    return await form.resume(c.ctx, c.draft, to_review=True)
 
 
 async def my_documents(ctx: Context) -> list[StoredDocument]:
@@ -308,84 +298,61 @@ def _manage(proc: Procedure, draft: Draft, data: DocumentsData) -> Turn:
     return Turn(NAME, DocumentsState.MANAGING, data, (say("docs.manage_pick", tuple(buttons)),))
 
 
-async def _step_stored(ctx: Context, data: DocumentsData, event: Incoming) -> Turn | None:
-    loaded = await _load(ctx, data.draft_id)
-    if loaded is None:
-        return _gone()
-    proc, draft = loaded
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None:
+async def _reuse(c: Attaching, document_id: str) -> Turn | None:
+    ctx, proc, draft, data = c.ctx, c.proc, c.draft, c.data
+    document = await ctx.repos.documents.get(document_id)
+    mine = document is not None and (
+        document.owner == ctx.address.key
+        or (ctx.citizen_id and document.citizen_id == ctx.citizen_id)
+    )
+    spec = _active(proc, draft, data.component)
+    if document is None or not mine or spec is None:
         return None
-    if action.verb is Verb.DO and action.arg == "back":
-        return await checklist(ctx, proc, draft, data)
-    if action.verb is Verb.PAGE and action.args[0] == STORED and action.args[1].isdigit():
-        return await _stored(ctx, replace(data, page=int(action.args[1])))
-    if action.verb is Verb.PICK and action.args[0] == STORED:
-        document = await ctx.repos.documents.get(action.args[1])
-        mine = document is not None and (
-            document.owner == ctx.address.key
-            or (ctx.citizen_id and document.citizen_id == ctx.citizen_id)
-        )
-        spec = _active(proc, draft, data.component)
-        if document is None or not mine or spec is None:
-            return None
-        if document.kind not in spec.accepted:
-            note = say("docs.stored_wrong_type", name=document.name, component=both(spec.name))
-            return (await checklist(ctx, proc, draft, data)).saying(note)
-        return await _attach(ctx, proc, draft, data, spec, document, "docs.reused")
-    return None
+    if document.kind not in spec.accepted:
+        note = say("docs.stored_wrong_type", name=document.name, component=both(spec.name))
+        return (await _list(c)).saying(note)
+    return await _attach(ctx, proc, draft, data, spec, document, "docs.reused")
 
 
-async def _step_manage(ctx: Context, data: DocumentsData, event: Incoming) -> Turn | None:
-    loaded = await _load(ctx, data.draft_id)
-    if loaded is None:
-        return _gone()
-    proc, draft = loaded
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None:
+async def _remove(c: Attaching, index: int) -> Turn | None:
+    attachments = c.draft.attachments
+    if index >= len(attachments):
         return None
-    if action.verb is Verb.DO and action.arg == "back":
-        return await checklist(ctx, proc, draft, data)
-    if action.verb is Verb.PICK and action.args[0] == ATTACHED and action.args[1].isdigit():
-        index = int(action.args[1])
-        if index >= len(draft.attachments):
-            return None
-        removed = draft.attachments[index]
-        kept = draft.attachments[:index] + draft.attachments[index + 1 :]
-        draft = replace(draft, attachments=kept, updated_at=ctx.clock.now())
-        await ctx.drafts.update(draft)
-        turn = await checklist(ctx, proc, draft, replace(data, component=removed.component))
-        return turn.saying(say("docs.removed", name=removed.name))
-    return None
+    removed, kept = attachments[index], attachments[:index] + attachments[index + 1 :]
+    draft = replace(c.draft, attachments=kept, updated_at=c.ctx.clock.now())
+    await c.ctx.drafts.update(draft)
+    turn = await checklist(c.ctx, c.proc, draft, replace(c.data, component=removed.component))
+    return turn.saying(say("docs.removed", name=removed.name))
 
 
-async def _prompt_files(ctx: Context, data: DocumentsData) -> Turn:
-    loaded = await _load(ctx, data.draft_id)
-    return await checklist(ctx, *loaded, data) if loaded else _gone()
-
-
-async def _prompt_stored(ctx: Context, data: DocumentsData) -> Turn:
-    return await _stored(ctx, data)
-
-
-async def _prompt_manage(ctx: Context, data: DocumentsData) -> Turn:
-    loaded = await _load(ctx, data.draft_id)
-    return _manage(loaded[0], loaded[1], data) if loaded else _gone()
-
-
+BACK: Do[Attaching] = Back(_list)
+DIALOG = Dialog(
+    _attaching,
+    _gone,
+    {
+        DocumentsState.AWAITING_FILES: Window(
+            _list,
+            FileInput(_receive),
+            Select(COMPONENTS, _component),
+            Do("store", lambda c: _stored(c.ctx, c.data)),
+            Do("manage", lambda c: _manage(c.proc, c.draft, c.data)),
+            Do("done", _done),
+            Do("form", _to_form),
+            Cancel(lambda c: home.show(say("form.cancelled", procedure=procedure_name(c.proc)))),
+        ),
+        DocumentsState.PICKING_STORED: Window(
+            lambda c: _stored(c.ctx, c.data),
+            BACK,
+            Pager(STORED, lambda c, page: _stored(c.ctx, replace(c.data, page=page))),
+            Select(STORED, _reuse),
+        ),
+        DocumentsState.MANAGING: Window(
+            lambda c: _manage(c.proc, c.draft, c.data), BACK, Numbered(ATTACHED, _remove)
+        ),
+    },
+)
 FLOW: Flow[DocumentsData] = Flow(
-    name=NAME,
-    data_type=DocumentsData,
-    steps={
-        DocumentsState.AWAITING_FILES: _step_files,
-        DocumentsState.PICKING_STORED: _step_stored,
-        DocumentsState.MANAGING: _step_manage,
-    },
-    prompts={
-        DocumentsState.AWAITING_FILES: _prompt_files,
-        DocumentsState.PICKING_STORED: _prompt_stored,
-        DocumentsState.MANAGING: _prompt_manage,
-    },
+    name=NAME, data_type=DocumentsData, steps=DIALOG.steps, prompts=DIALOG.prompts
 )
 
 # Files join the draft as it stands: only a draft already submitted stops them.

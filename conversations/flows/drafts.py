@@ -6,6 +6,7 @@ AWAITING_DRAFT ──pick──▶ DRAFT_CHOSEN ──continue──▶ the form
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -13,9 +14,10 @@ from conversations import payloads
 from conversations.cards import agency_text, procedure_name
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import form, home
-from conversations.messages import Day, Incoming, IncomingKind, Outgoing, Text, btn, main_btn, say
-from conversations.payloads import Verb
+from conversations.messages import Day, Outgoing, Text, btn, main_btn, say
 from conversations.picker import list_buttons
+from conversations.steps import Call, Window, plain
+from conversations.widgets import Back, Do, Pager, Select
 from services.drafts import Draft
 from services.form_checks import expected_fields
 from services.personal_data import belongs_to
@@ -94,16 +96,9 @@ async def _chosen(ctx: Context, draft: Draft) -> Turn:
     )
 
 
-async def _step_list(ctx: Context, data: DraftsData, event: Incoming) -> Turn | None:
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None:
-        return None
-    if action.verb is Verb.PAGE and action.args[0] == DRAFTS and action.args[1].isdigit():
-        return await show(ctx, int(action.args[1]))
-    if action.verb is Verb.PICK and action.args[0] == DRAFTS:
-        draft = await _own_draft(ctx, action.args[1])
-        return await _chosen(ctx, draft) if draft else None
-    return None
+async def _pick(c: Call[DraftsData], draft_id: str) -> Turn | None:
+    draft = await _own_draft(c.ctx, draft_id)
+    return await _chosen(c.ctx, draft) if draft else None
 
 
 async def _own_draft(ctx: Context, draft_id: str) -> Draft | None:
@@ -118,35 +113,45 @@ def _mine(ctx: Context, draft: Draft) -> bool:
     return belongs_to(ctx.address.key, ctx.citizen_id, draft.owner, draft.citizen_id)
 
 
-async def _step_chosen(ctx: Context, data: DraftsData, event: Incoming) -> Turn | None:
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None or action.verb is not Verb.DO:
-        return None
-    if action.arg == "back":
-        return await show(ctx)
-    draft = await _own_draft(ctx, data.draft_id)
-    if draft is None:
-        return (await show(ctx)).saying(say("form.draft_gone"))
-    if action.arg == "continue":
-        return await form.resume(ctx, draft)
-    if action.arg == "delete":
-        await ctx.drafts.delete(draft.id)
-        return (await show(ctx)).saying(say("drafts.deleted"))
-    return None
+def _on_draft(
+    act: Callable[[Context, Draft], Awaitable[Turn]],
+) -> Callable[[Call[DraftsData]], Awaitable[Turn]]:
+    """A button of the chosen draft: the list again, saying so, if it is gone meanwhile."""
+
+    async def pressed(c: Call[DraftsData]) -> Turn:
+        draft = await _own_draft(c.ctx, c.data.draft_id)
+        if draft is None:
+            return (await show(c.ctx)).saying(say("form.draft_gone"))
+        return await act(c.ctx, draft)
+
+    return pressed
 
 
-async def _prompt_list(ctx: Context, data: DraftsData) -> Turn:
-    return await show(ctx, data.page)
+async def _delete(ctx: Context, draft: Draft) -> Turn:
+    await ctx.drafts.delete(draft.id)
+    return (await show(ctx)).saying(say("drafts.deleted"))
 
 
-async def _prompt_chosen(ctx: Context, data: DraftsData) -> Turn:
-    draft = await _own_draft(ctx, data.draft_id)
-    return await _chosen(ctx, draft) if draft else await show(ctx)
+async def _prompt_chosen(c: Call[DraftsData]) -> Turn:
+    draft = await _own_draft(c.ctx, c.data.draft_id)
+    return await _chosen(c.ctx, draft) if draft else await show(c.ctx)
 
 
+DIALOG = plain(
+    {
+        DraftsState.AWAITING_DRAFT: Window(
+            lambda c: show(c.ctx, c.data.page),
+            Pager(DRAFTS, lambda c, page: show(c.ctx, page)),
+            Select(DRAFTS, _pick),
+        ),
+        DraftsState.DRAFT_CHOSEN: Window(
+            _prompt_chosen,
+            Back(lambda c: show(c.ctx)),
+            Do("continue", _on_draft(form.resume)),
+            Do("delete", _on_draft(_delete)),
+        ),
+    }
+)
 FLOW: Flow[DraftsData] = Flow(
-    name=NAME,
-    data_type=DraftsData,
-    steps={DraftsState.AWAITING_DRAFT: _step_list, DraftsState.DRAFT_CHOSEN: _step_chosen},
-    prompts={DraftsState.AWAITING_DRAFT: _prompt_list, DraftsState.DRAFT_CHOSEN: _prompt_chosen},
+    name=NAME, data_type=DraftsData, steps=DIALOG.steps, prompts=DIALOG.prompts
 )

@@ -19,11 +19,11 @@ cancel, keep-current and edit are handled once here for every field type.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import replace
 
-from conversations import payloads
 from conversations.cards import agency_text, procedure_name
-from conversations.flow import Context, Flow, Step, Turn
+from conversations.flow import Context, Flow, Turn
 from conversations.flows import (
     documents,
     draft_sync,
@@ -33,7 +33,7 @@ from conversations.flows import (
     form_review,
     home,
 )
-from conversations.flows.form_state import NAME, FormData, FormState, gone, load, save
+from conversations.flows.form_state import NAME, Filling, FormData, FormState, filling, gone, save
 
 __all__ = [
     "FLOW",
@@ -41,21 +41,16 @@ __all__ = [
     "FormData",
     "FormState",
     "ask",
-    "navigate",
     "next_field",
     "resume",
     "start",
 ]
 from conversations.form_fields import OPTION_LIST, expects, question
-from conversations.messages import (
-    Incoming,
-    IncomingKind,
-    Outgoing,
-    say,
-)
-from conversations.payloads import Action, Verb
+from conversations.messages import Outgoing, say
+from conversations.steps import Dialog, Window
 from conversations.validation_texts import error_text
-from services.answers import AnswerError
+from conversations.widgets import Back, Cancel, Choice, Do, Edit, Only, Pager, Select, Typed, YesNo
+from services.answers import AnswerError, JsonValue
 from services.applicant import RELATION_FIELD
 from services.catalog import Agency, FieldSpec, FieldType, Procedure
 from services.clock import today
@@ -198,110 +193,143 @@ async def _back(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> 
     return await ask(ctx, proc, draft, FormData(draft.id, earlier[-1]))
 
 
-async def navigate(
-    ctx: Context, proc: Procedure, draft: Draft, data: FormData, action: Action | None
-) -> Turn | None:
-    """Navigation shared by every asking state: back, skip, keep, cancel."""
-    if action is None or action.verb is not Verb.DO:
-        return None
-    spec = proc.field(data.field)
-    if spec is None:
-        return None
-    match action.arg:
-        case "back":
-            return await _back(ctx, proc, draft, data)
-        case "cancel":
-            return home.show(say("form.cancelled", procedure=procedure_name(proc)))
-        case "skip":
-            if spec.required:
-                turn = await ask(ctx, proc, draft, data)
-                return turn.saying(say("form.required"))
-            return await next_field(ctx, proc, await save(ctx, draft, spec, None), data)
-        case "keep" if spec.key in draft.answers:
-            return await next_field(ctx, proc, draft, data)
-        case "login" if ctx.citizen is None:
-            return await form_identity.start_login(ctx, data)
+# ---------------------------------------------------------------- the states
+
+
+def _asked(c: Filling) -> FieldSpec | None:
+    return c.proc.field(c.data.field)
+
+
+async def _skip(c: Filling) -> Turn:
+    spec = _asked(c)
+    assert spec is not None  # NAVIGATION is Only(_asked)
+    if spec.required:
+        return (await ask(c.ctx, c.proc, c.draft, c.data)).saying(say("form.required"))
+    return await next_field(c.ctx, c.proc, await save(c.ctx, c.draft, spec, None), c.data)
+
+
+def _keep(c: Filling) -> Awaitable[Turn] | None:
+    kept = c.data.field in c.draft.answers
+    return next_field(c.ctx, c.proc, c.draft, c.data) if kept else None
+
+
+def _login(c: Filling) -> Awaitable[Turn] | None:
+    return form_identity.start_login(c.ctx, c.data) if c.ctx.citizen is None else None
+
+
+# Back, skip, keep, cancel and the login button: the same in every asking state.
+NAVIGATION: Only[Filling] = Only(
+    _asked,
+    Back(lambda c: _back(c.ctx, c.proc, c.draft, c.data)),
+    Cancel(form_review.cancel),
+    Do("skip", _skip),
+    Do("keep", _keep),
+    Do("login", _login),
+)
+
+
+async def _not_asked_here(c: Filling) -> Turn | None:
+    if _asked(c) is None:
+        return await form_review.review(c.ctx, c.proc, c.draft, c.data)
+    if c.data.field in form_identity.locked(c.ctx, c.proc, c.draft.answers):
+        return await ask(c.ctx, c.proc, c.draft, c.data)  # moves on: the login's value stands
     return None
 
 
-async def _step_answer(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
-    loaded = await load(ctx, data)
-    if loaded is None:
-        return gone()
-    proc, draft = loaded
-    spec = proc.field(data.field)
-    if spec is None:
-        return await form_review.review(ctx, proc, draft, data)
-    if spec.key in form_identity.locked(ctx, proc, draft.answers):
-        return await ask(ctx, proc, draft, data)  # moves on: the login's value stands
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if event.kind is IncomingKind.TEXT:
-        try:
-            value = validate_answer(proc, spec, event.text, today(ctx.clock), draft.answers)
-        except AnswerError as error:
-            turn = await ask(ctx, proc, draft, data)
-            return turn.saying(say("form.invalid", reason=error_text(proc, spec, error)))
-        return await next_field(ctx, proc, await save(ctx, draft, spec, value), data)
-    if action is None:
+async def _answer(c: Filling, value: JsonValue) -> Turn:
+    spec = _asked(c)
+    assert spec is not None  # _not_asked_here
+    return await next_field(c.ctx, c.proc, await save(c.ctx, c.draft, spec, value), c.data)
+
+
+async def _typed(c: Filling, text: str) -> Turn:
+    spec = _asked(c)
+    assert spec is not None  # _not_asked_here
+    try:
+        value = validate_answer(c.proc, spec, text, today(c.ctx.clock), c.draft.answers)
+    except AnswerError as error:
+        turn = await ask(c.ctx, c.proc, c.draft, c.data)
+        return turn.saying(say("form.invalid", reason=error_text(c.proc, spec, error)))
+    return await _answer(c, value)
+
+
+def _chosen(c: Filling, key: str, index: int) -> Awaitable[Turn] | None:
+    spec = _asked(c)
+    if spec is None or key != spec.key or index >= len(spec.options):
         return None
-    if action.verb is Verb.OPTION and action.args[0] == spec.key and action.args[1].isdigit():
-        index = int(action.args[1])
-        if index < len(spec.options):
-            return await next_field(
-                ctx, proc, await save(ctx, draft, spec, spec.options[index].value), data
-            )
-    if action.verb is Verb.YESNO and action.args[0] == spec.key and spec.type is FieldType.YESNO:
-        return await next_field(
-            ctx, proc, await save(ctx, draft, spec, action.args[1] == "1"), data
-        )
-    if action.verb is Verb.PAGE and action.args[0] == OPTION_LIST and action.args[1].isdigit():
-        return await ask(ctx, proc, draft, replace(data, page=int(action.args[1])))
-    return await navigate(ctx, proc, draft, data, action)
+    return _answer(c, spec.options[index].value)
 
 
-async def _prompt(ctx: Context, data: FormData) -> Turn:
-    loaded = await load(ctx, data)
-    if loaded is None:
-        return gone()
-    proc, draft = loaded
-    return await ask(ctx, proc, draft, data)
+def _yes_no(c: Filling, key: str, value: bool) -> Awaitable[Turn] | None:
+    spec = _asked(c)
+    if spec is None or key != spec.key or spec.type is not FieldType.YESNO:
+        return None
+    return _answer(c, value)
 
 
-def _after_login(step: Step[FormData]) -> Step[FormData]:
-    """Every form state takes the action a login replays: offer the registry's data."""
+def _question(c: Filling) -> Awaitable[Turn]:
+    return ask(c.ctx, c.proc, c.draft, c.data)
 
-    async def stepped(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
-        if form_identity.wants_registry(event):
-            return await form_identity.offer_registry(ctx, data)
-        return await step(ctx, data, event)
 
-    return stepped
+DIALOG = Dialog(
+    filling,
+    gone,
+    common=(form_identity.AFTER_LOGIN,),
+    windows={
+        FormState.CONFIRMING_PREFILL: Window(
+            lambda c: form_prefill.confirm_prefill(c.proc, c.draft, c.data.field),
+            Cancel(form_review.cancel),
+            Do("prefill_edit", form_prefill.edit_prefilled),
+            Do("prefill_ok", form_prefill.prefill_ok),
+        ),
+        FormState.AWAITING_ANSWER: Window(
+            _question,
+            Typed(_typed),
+            Choice(_chosen),
+            YesNo(_yes_no),
+            Pager(
+                OPTION_LIST, lambda c, page: ask(c.ctx, c.proc, c.draft, replace(c.data, page=page))
+            ),
+            NAVIGATION,
+            before=_not_asked_here,
+        ),
+        FormState.AWAITING_PROVINCE: Window(
+            lambda c: form_address.ask_province(c.ctx, c.proc, c.draft, c.data),
+            Typed(form_address.province_filter),
+            Select(form_address.PROVINCES, form_address.province_picked),
+            NAVIGATION,
+        ),
+        FormState.AWAITING_WARD: Window(
+            lambda c: form_address.ask_ward(c.ctx, c.data),
+            Typed(form_address.ward_filter),
+            Pager(form_address.WARDS, form_address.ward_page),
+            Select(form_address.WARDS, form_address.ward_picked),
+            Back(form_address.back_to_province),
+            NAVIGATION,
+        ),
+        FormState.AWAITING_DETAIL: Window(
+            lambda c: form_address.ask_detail(c.ctx, c.data),
+            Typed(form_address.detail_typed),
+            Back(form_address.back_to_ward),
+            NAVIGATION,
+            before=form_address.detail_missing,
+        ),
+        FormState.REVIEWING: Window(
+            lambda c: form_review.review(c.ctx, c.proc, c.draft, c.data),
+            Edit(form_review.edit),
+            Cancel(form_review.cancel),
+            Do("confirm", form_review.confirm),
+        ),
+        FormState.COMPLETED: Window(lambda c: form_review.completed(c.ctx, c.proc, c.draft)),
+    },
+)
 
 
 FLOW: Flow[FormData] = Flow(
     name=NAME,
     data_type=FormData,
-    steps={
-        state: _after_login(step)
-        for state, step in (
-            (FormState.CONFIRMING_PREFILL, form_prefill.step_prefill),
-            (FormState.AWAITING_ANSWER, _step_answer),
-            (FormState.AWAITING_PROVINCE, form_address.step_province),
-            (FormState.AWAITING_WARD, form_address.step_ward),
-            (FormState.AWAITING_DETAIL, form_address.step_detail),
-            (FormState.REVIEWING, form_review.step_review),
-            (FormState.COMPLETED, form_review.step_completed),
-        )
-    },
-    prompts={
-        FormState.CONFIRMING_PREFILL: form_prefill.prompt_prefill,
-        FormState.AWAITING_ANSWER: _prompt,
-        FormState.AWAITING_PROVINCE: form_address.prompt_province,
-        FormState.AWAITING_WARD: form_address.prompt_ward,
-        FormState.AWAITING_DETAIL: form_address.prompt_detail,
-        FormState.REVIEWING: form_review.prompt_review,
-        FormState.COMPLETED: form_review.prompt_completed,
-    },
+    steps=DIALOG.steps,
+    prompts=DIALOG.prompts,
     # A form answer is never taken for anything else: not a code, not a word, not a label.
     answers=frozenset(
         {
@@ -318,5 +346,5 @@ FLOW = draft_sync.guarded(FLOW)
 
 
 __all__ = [
-    "FLOW", "NAME", "FormData", "FormState", "ask", "navigate", "next_field", "resume", "start",
+    "FLOW", "NAME", "FormData", "FormState", "ask", "next_field", "resume", "start",
 ]  # fmt: skip

@@ -10,10 +10,9 @@ from conversations import payloads
 from conversations.flow import Context, Turn
 from conversations.flows import form as walk
 from conversations.flows import form_identity
-from conversations.flows.form_state import NAME, FormData, FormState, gone, load, nav_row, save
+from conversations.flows.form_state import NAME, Filling, FormData, FormState, nav_row, save
 from conversations.form_fields import question
-from conversations.messages import Incoming, IncomingKind, Outgoing, Text, btn, raw, say
-from conversations.payloads import Verb
+from conversations.messages import Outgoing, Text, btn, raw, say
 from conversations.picker import list_buttons
 from services.catalog import Procedure
 from services.drafts import Draft
@@ -73,83 +72,71 @@ def ask_detail(ctx: Context, data: FormData) -> Turn:
     return Turn(NAME, FormState.AWAITING_DETAIL, data, (Outgoing(text, (nav_row(data.editing),)),))
 
 
-async def step_province(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
-    loaded = await load(ctx, data)
-    if loaded is None:
-        return gone()
-    proc, draft = loaded
-    if event.kind is IncomingKind.TEXT:
-        return ask_province(ctx, proc, draft, replace(data, query=event.text.strip()[:100]))
-    action = payloads.parse(event.payload)
-    if action and action.verb is Verb.PICK and action.args[0] == PROVINCES:
-        if ctx.places.province(action.args[1]) is None:
-            return None
-        return ask_ward(ctx, replace(data, province=action.args[1], query="", page=0))
-    return await walk.navigate(ctx, proc, draft, data, action)
+def province_filter(c: Filling, text: str) -> Turn:
+    """A typed name filters the provinces."""
+    return ask_province(c.ctx, c.proc, c.draft, replace(c.data, query=text.strip()[:100]))
 
 
-async def step_ward(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
-    loaded = await load(ctx, data)
-    if loaded is None:
-        return gone()
-    proc, draft = loaded
-    if event.kind is IncomingKind.TEXT:
-        return ask_ward(ctx, replace(data, query=event.text.strip()[:100], page=0))
-    action = payloads.parse(event.payload)
-    if action is None:
+def province_picked(c: Filling, code: str) -> Turn | None:
+    """A province chosen: its communes and wards."""
+    if c.ctx.places.province(code) is None:
         return None
-    if action.verb is Verb.PAGE and action.args[0] == WARDS and action.args[1].isdigit():
-        return ask_ward(ctx, replace(data, page=int(action.args[1])))
-    if action.verb is Verb.PICK and action.args[0] == WARDS:
-        ward = ctx.places.ward(action.args[1])
-        if ward is None or ward.province_code != data.province:
-            return None
-        return ask_detail(ctx, replace(data, ward=ward.code, query=""))
-    if action.verb is Verb.DO and action.arg == "back":
-        return ask_province(ctx, proc, draft, replace(data, province="", query="", page=0))
-    return await walk.navigate(ctx, proc, draft, data, action)
+    return ask_ward(c.ctx, replace(c.data, province=code, query="", page=0))
 
 
-async def step_detail(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
-    loaded = await load(ctx, data)
-    if loaded is None:
-        return gone()
-    proc, draft = loaded
-    spec = proc.field(data.field)
-    province, ward = ctx.places.province(data.province), ctx.places.ward(data.ward)
-    if spec is None or province is None or ward is None:
-        return await walk.ask(ctx, proc, draft, data)
-    if event.kind is IncomingKind.TEXT:
-        detail = " ".join(event.text.split())
-        if not detail:
-            return ask_detail(ctx, data)
-        if len(detail) > 200:
-            error = Text("error.too_long", {"max": 200, "length": len(detail)})
-            return ask_detail(ctx, data).saying(say("form.invalid", reason=error))
-        value: dict[str, str] = {
-            "province_code": province.code,
-            "province": province.name,
-            "ward_code": ward.code,
-            "ward": ward.name,
-            "detail": detail,
-        }
-        return await walk.next_field(ctx, proc, await save(ctx, draft, spec, value), data)
-    action = payloads.parse(event.payload)
-    if action and action.verb is Verb.DO and action.arg == "back":
-        return ask_ward(ctx, replace(data, ward="", query="", page=0))
-    return await walk.navigate(ctx, proc, draft, data, action)
+def ward_filter(c: Filling, text: str) -> Turn:
+    """A typed name filters the wards."""
+    return ask_ward(c.ctx, replace(c.data, query=text.strip()[:100], page=0))
 
 
-async def prompt_province(ctx: Context, data: FormData) -> Turn:
-    loaded = await load(ctx, data)
-    if loaded is None:
-        return gone()
-    return ask_province(ctx, loaded[0], loaded[1], data)
+def ward_page(c: Filling, page: int) -> Turn:
+    """Another page of wards."""
+    return ask_ward(c.ctx, replace(c.data, page=page))
 
 
-async def prompt_ward(ctx: Context, data: FormData) -> Turn:
-    return ask_ward(ctx, data)
+def ward_picked(c: Filling, code: str) -> Turn | None:
+    """A ward of the chosen province: the house number and street next."""
+    ward = c.ctx.places.ward(code)
+    if ward is None or ward.province_code != c.data.province:
+        return None
+    return ask_detail(c.ctx, replace(c.data, ward=ward.code, query=""))
 
 
-async def prompt_detail(ctx: Context, data: FormData) -> Turn:
-    return ask_detail(ctx, data)
+def back_to_province(c: Filling) -> Turn:
+    """From the wards back to the provinces."""
+    return ask_province(c.ctx, c.proc, c.draft, replace(c.data, province="", query="", page=0))
+
+
+def back_to_ward(c: Filling) -> Turn:
+    """From the detail back to the wards."""
+    return ask_ward(c.ctx, replace(c.data, ward="", query="", page=0))
+
+
+async def detail_missing(c: Filling) -> Turn | None:
+    """The question, again, when the field, province or ward no longer exists."""
+    places, data = c.ctx.places, c.data
+    if c.proc.field(data.field) and places.province(data.province) and places.ward(data.ward):
+        return None
+    return await walk.ask(c.ctx, c.proc, c.draft, data)
+
+
+async def detail_typed(c: Filling, text: str) -> Turn:
+    """House number, street, hamlet: the address is complete."""
+    ctx, data = c.ctx, c.data
+    spec, province = c.proc.field(data.field), ctx.places.province(data.province)
+    ward = ctx.places.ward(data.ward)
+    assert spec is not None and province is not None and ward is not None  # detail_missing
+    detail = " ".join(text.split())
+    if not detail:
+        return ask_detail(ctx, data)
+    if len(detail) > 200:
+        error = Text("error.too_long", {"max": 200, "length": len(detail)})
+        return ask_detail(ctx, data).saying(say("form.invalid", reason=error))
+    value: dict[str, str] = {
+        "province_code": province.code,
+        "province": province.name,
+        "ward_code": ward.code,
+        "ward": ward.name,
+        "detail": detail,
+    }
+    return await walk.next_field(ctx, c.proc, await save(ctx, c.draft, spec, value), data)

@@ -21,11 +21,11 @@ from conversations import payloads
 from conversations.cards import both
 from conversations.flow import Context, Turn
 from conversations.flows import form_prefill, form_review, login
-from conversations.flows.form_state import NAME, FormData, FormState, gone, load
+from conversations.flows.form_state import NAME, Filling, FormData, FormState, gone, load
 from conversations.form_fields import display
-from conversations.messages import Button, Incoming, IncomingKind, Lines, Outgoing, Text, btn, say
-from conversations.payloads import Verb
+from conversations.messages import Button, Lines, Outgoing, Text, btn, say
 from conversations.prefill import prefilled_answers
+from conversations.widgets import Do
 from services.answers import JsonValue
 from services.applicant import (
     RELATION_FIELD,
@@ -167,10 +167,8 @@ async def offer_registry(ctx: Context, data: FormData) -> Turn:
     return turn
 
 
-def wants_registry(event: Incoming) -> bool:
-    """The action replayed after a login started in the form."""
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    return action is not None and action.verb is Verb.DO and action.arg == REGISTRY
+# The action replayed after a login started in the form: the registry's data offered.
+AFTER_LOGIN: Do[Filling] = Do(REGISTRY, lambda c: offer_registry(c.ctx, c.data))
 
 
 async def recheck(ctx: Context, proc: Procedure, draft: Draft) -> Turn | None:

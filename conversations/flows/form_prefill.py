@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from conversations import payloads
-from conversations.cards import both, procedure_name
-from conversations.flow import Context, Turn
+from conversations.cards import both
+from conversations.flow import Turn
 from conversations.flows import form as walk
-from conversations.flows import form_identity, home
+from conversations.flows import form_identity
 from conversations.flows.form_review import review
-from conversations.flows.form_state import NAME, FormData, FormState, gone, load
+from conversations.flows.form_state import NAME, Filling, FormData, FormState
 from conversations.form_fields import display
-from conversations.messages import Incoming, IncomingKind, Lines, Outgoing, Text, btn, main_btn, say
-from conversations.payloads import Verb
+from conversations.messages import Lines, Outgoing, Text, btn, main_btn
 from services.catalog import Procedure
 from services.drafts import Draft
 
@@ -39,35 +38,23 @@ def confirm_prefill(proc: Procedure, draft: Draft, field: str = "") -> Turn:
     return Turn(NAME, FormState.CONFIRMING_PREFILL, data, (Outgoing(text, buttons),))
 
 
-async def step_prefill(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
-    loaded = await load(ctx, data)
-    if loaded is None:
-        return gone()
-    proc, draft = loaded
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None or action.verb is not Verb.DO:
-        return None
-    if action.arg == "cancel":
-        return home.show(say("form.cancelled", procedure=procedure_name(proc)))
+async def edit_prefilled(c: Filling) -> Turn:
+    """Change the filled answers: from the first field the citizen may change."""
+    ctx, proc, draft = c.ctx, c.proc, c.draft
+    fixed = form_identity.locked(ctx, proc, draft.answers)
+    first = next((f for f in proc.shown_fields(draft.answers) if f.key not in fixed), None)
+    if first is None:
+        return await review(ctx, proc, draft, c.data)
+    return await walk.ask(ctx, proc, draft, FormData(draft.id, first.key))
+
+
+async def prefill_ok(c: Filling) -> Turn:
+    """Confirmed: back to the question left for the login, else the first one unanswered."""
+    ctx, proc, draft, data = c.ctx, c.proc, c.draft, c.data
     shown = proc.shown_fields(draft.answers)
-    if action.arg == "prefill_edit":  # from the first field the citizen may change
-        fixed = form_identity.locked(ctx, proc, draft.answers)
-        first = next((f for f in shown if f.key not in fixed), None)
-        if first is None:
-            return await review(ctx, proc, draft, data)
-        return await walk.ask(ctx, proc, draft, FormData(draft.id, first.key))
-    if action.arg == "prefill_ok":
-        if data.field and any(f.key == data.field for f in shown):
-            return await walk.ask(ctx, proc, draft, FormData(draft.id, data.field))
-        spec = next((f for f in shown if f.key not in draft.answers), None)
-        if spec is None:
-            return await review(ctx, proc, draft, data)
-        return await walk.ask(ctx, proc, draft, FormData(draft.id, spec.key))
-    return None
-
-
-async def prompt_prefill(ctx: Context, data: FormData) -> Turn:
-    loaded = await load(ctx, data)
-    if loaded is None:
-        return gone()
-    return confirm_prefill(*loaded, data.field)
+    if data.field and any(f.key == data.field for f in shown):
+        return await walk.ask(ctx, proc, draft, FormData(draft.id, data.field))
+    spec = next((f for f in shown if f.key not in draft.answers), None)
+    if spec is None:
+        return await review(ctx, proc, draft, data)
+    return await walk.ask(ctx, proc, draft, FormData(draft.id, spec.key))

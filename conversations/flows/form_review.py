@@ -9,10 +9,9 @@ from conversations.cards import agency_text, procedure_name
 from conversations.flow import Context, Turn
 from conversations.flows import documents, form_identity, home
 from conversations.flows import form as walk
-from conversations.flows.form_state import NAME, FormData, FormState, gone, load
+from conversations.flows.form_state import NAME, Filling, FormData, FormState
 from conversations.form_fields import edit_rows, summary_lines
-from conversations.messages import Incoming, IncomingKind, Outgoing, Text, btn, main_btn, raw, say
-from conversations.payloads import Verb
+from conversations.messages import Outgoing, Text, btn, main_btn, raw, say
 from conversations.validation_texts import error_text, problems_notice
 from services.catalog import FieldSpec, Procedure
 from services.clock import today
@@ -79,47 +78,28 @@ def first_problem(ctx: Context, proc: Procedure, draft: Draft) -> tuple[FieldSpe
     return None
 
 
-async def step_review(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
-    loaded = await load(ctx, data)
-    if loaded is None:
-        return gone()
-    proc, draft = loaded
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None:
+async def edit(c: Filling, field: str) -> Turn | None:
+    """An edit button of the summary: that question, then back to the summary."""
+    if c.proc.field(field) is None:
         return None
-    if action.verb is Verb.EDIT and proc.field(action.arg) is not None:
-        return await walk.ask(ctx, proc, draft, FormData(draft.id, action.arg, editing=True))
-    if action.verb is not Verb.DO:
-        return None
-    if action.arg == "cancel":
-        return home.show(say("form.cancelled", procedure=procedure_name(proc)))
-    if action.arg != "confirm":
-        return None
+    return await walk.ask(c.ctx, c.proc, c.draft, FormData(c.draft.id, field, editing=True))
+
+
+async def confirm(c: Filling) -> Turn:
+    """Confirm the form: the first problem left, or the confirmed form and its documents."""
+    ctx, proc, draft = c.ctx, c.proc, c.draft
     problem = first_problem(ctx, proc, draft)
     if problem is not None:
         spec, reason = problem
         turn = await walk.ask(ctx, proc, draft, FormData(draft.id, spec.key, editing=True))
         return turn.saying(say("form.invalid", reason=reason))
     if open_problems(ctx, proc, draft)[1]:  # a cross-field rule is broken
-        return await review(ctx, proc, draft, data)
+        return await review(ctx, proc, draft, c.data)
     draft = replace(draft, status=DraftStatus.COMPLETE, updated_at=ctx.clock.now())
     await ctx.drafts.update(draft)
     return await completed(ctx, proc, draft)
 
 
-async def step_completed(ctx: Context, data: FormData, event: Incoming) -> Turn | None:
-    return None
-
-
-async def prompt_review(ctx: Context, data: FormData) -> Turn:
-    loaded = await load(ctx, data)
-    if loaded is None:
-        return gone()
-    return await review(ctx, loaded[0], loaded[1], data)
-
-
-async def prompt_completed(ctx: Context, data: FormData) -> Turn:
-    loaded = await load(ctx, data)
-    if loaded is None:
-        return gone()
-    return await completed(ctx, loaded[0], loaded[1])
+def cancel(c: Filling) -> Turn:
+    """Cancel the form (the draft stays among the drafts)."""
+    return home.show(say("form.cancelled", procedure=procedure_name(c.proc)))

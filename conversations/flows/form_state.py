@@ -51,7 +51,23 @@ async def load(ctx: Context, data: FormData) -> tuple[Procedure, Draft] | None:
     return (proc, draft) if proc else None
 
 
-def gone() -> Turn:
+@dataclass(frozen=True, slots=True)
+class Filling:
+    """What a form step works on: the chat's context and data, the procedure and its draft."""
+
+    ctx: Context
+    data: FormData
+    proc: Procedure
+    draft: Draft
+
+
+async def filling(ctx: Context, data: FormData) -> Filling | None:
+    """The form step's call, or None when the draft is gone (the dialog then says so)."""
+    loaded = await load(ctx, data)
+    return Filling(ctx, data, *loaded) if loaded else None
+
+
+def gone(ctx: Context | None = None, data: object = None) -> Turn:
     """Back to the menu: the draft was deleted (perhaps from another chat)."""
     return home.show(say("form.draft_gone"))
 

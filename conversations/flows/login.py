@@ -15,6 +15,7 @@ same step; the form then offers the registry's data (conversations.flows.form_id
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -32,8 +33,9 @@ from conversations.messages import (
     btn,
     say,
 )
-from conversations.payloads import Verb
+from conversations.steps import Call, Window, plain
 from conversations.validation_texts import phone_error_text
+from conversations.widgets import AnyEvent, Back, Cancel, Do, TextInput, Typed, number
 from services.citizens import Citizen, Person
 from services.clock import today
 from services.codec import CodecError, from_json
@@ -160,27 +162,15 @@ def cancel_typed(raw: object) -> Turn:
     return _cancel(data)
 
 
-async def _step_offered(ctx: Context, data: LoginData, event: Incoming) -> Turn | None:
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None or action.verb is not Verb.DO:
-        return None
-    resume = data.resume
-    if action.arg == "login":
-        return await start(ctx, resume)
-    if action.arg == "guest":
-        if not await has_consent(ctx):
-            return _ask_consent(replace(data, guest=True))
-        return back_to(resume, resume.guest_payload if resume else "")
-    if action.arg == "back":
-        return back_to(resume)
-    return None
+async def _guest(c: Call[LoginData]) -> Turn:
+    if not await has_consent(c.ctx):
+        return _ask_consent(replace(c.data, guest=True))
+    resume = c.data.resume
+    return back_to(resume, resume.guest_payload if resume else "")
 
 
-async def _step_consent(ctx: Context, data: LoginData, event: Incoming) -> Turn | None:
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None or action.verb is not Verb.DO or action.arg not in ("accept", "decline"):
-        return None
-    accepted = action.arg == "accept"
+async def _consent(c: Call[LoginData], accepted: bool) -> Turn:
+    ctx, data = c.ctx, c.data
     await ctx.repos.consents.record(
         Consent(ctx.address.key, NOTICE_VERSION, accepted, ctx.clock.now(), ctx.citizen_id)
     )
@@ -192,40 +182,31 @@ async def _step_consent(ctx: Context, data: LoginData, event: Incoming) -> Turn 
     return _ask_id(data).saying(say("consent.thanks"))
 
 
-async def _step_id(ctx: Context, data: LoginData, event: Incoming) -> Turn | None:
-    if event.kind is IncomingKind.TEXT:
-        try:
-            number = parse_id_number(event.text, today(ctx.clock))
-        except IdNumberError as error:
-            reason = Text(f"error.cccd_{error.problem.value}", dict(error.params))
-            return _ask_id(data).saying(say("form.invalid", reason=reason))
-        return _ask_phone(replace(data, id_number=number.number))
-    if _is(event, "cancel"):
-        return _cancel(data)
-    return None
+def _id_typed(c: Call[LoginData], text: str) -> Turn:
+    try:
+        number = parse_id_number(text, today(c.ctx.clock))
+    except IdNumberError as error:
+        reason = Text(f"error.cccd_{error.problem.value}", dict(error.params))
+        return _ask_id(c.data).saying(say("form.invalid", reason=reason))
+    return _ask_phone(replace(c.data, id_number=number.number))
 
 
-async def _step_phone(ctx: Context, data: LoginData, event: Incoming) -> Turn | None:
-    phone: str | None = None
-    if event.kind is IncomingKind.TEXT:
-        phone = normalise_mobile(event.text)
-        if phone is None:  # say the real problem: letters, a landline, a digit short…
-            return _ask_phone(data).saying(say("form.invalid", reason=phone_error_text(event.text)))
-    elif event.kind is IncomingKind.CONTACT and event.contact is not None:
-        if not event.contact.own:
-            return _ask_phone(data).saying(say("login.not_own_contact"))
-        phone = normalise_mobile(event.contact.phone)
-        if phone is None:
-            return _ask_phone(data).saying(say("form.invalid", reason=Text("error.phone")))
-    elif _is(event, "resend") and data.phone:
-        return await _request(ctx, data)
-    elif _is(event, "back"):
-        return _ask_id(replace(data, id_number="", phone=""))
-    elif _is(event, "cancel"):
-        return _cancel(data)
-    if phone is None:
+def _phone_typed(c: Call[LoginData], text: str) -> Awaitable[Turn] | Turn:
+    phone = normalise_mobile(text)
+    if phone is None:  # say the real problem: letters, a landline, a digit short…
+        return _ask_phone(c.data).saying(say("form.invalid", reason=phone_error_text(text)))
+    return _request(c.ctx, replace(c.data, phone=phone))
+
+
+def _contact_shared(c: Call[LoginData], event: Incoming) -> Awaitable[Turn] | Turn | None:
+    if event.contact is None:
         return None
-    return await _request(ctx, replace(data, phone=phone))
+    if not event.contact.own:
+        return _ask_phone(c.data).saying(say("login.not_own_contact"))
+    phone = normalise_mobile(event.contact.phone)
+    if phone is None:
+        return _ask_phone(c.data).saying(say("form.invalid", reason=Text("error.phone")))
+    return _request(c.ctx, replace(c.data, phone=phone))
 
 
 async def _request(ctx: Context, data: LoginData) -> Turn:
@@ -246,18 +227,13 @@ async def _request(ctx: Context, data: LoginData) -> Turn:
     return _ask_phone(data).saying(refused)
 
 
-async def _step_code(ctx: Context, data: LoginData, event: Incoming) -> Turn | None:
-    if _is(event, "resend"):
-        return await _request(ctx, data)
-    if _is(event, "back"):
-        return _ask_phone(replace(data, phone=""))
-    if _is(event, "cancel"):
-        return _cancel(data)
-    if event.kind is not IncomingKind.TEXT:
-        return None
-    code = "".join(event.text.split())
-    if not (len(code) == 6 and code.isascii() and code.isdigit()):
-        return _ask_code(data, say("login.code_format"))
+def _six_digits(text: str) -> str | None:
+    code = "".join(text.split())
+    return code if len(code) == 6 and code.isascii() and number(code) is not None else None
+
+
+async def _code_typed(c: Call[LoginData], code: str) -> Turn:
+    ctx, data = c.ctx, c.data
     result = await ctx.otp.verify(ctx.address.key, data.id_number, data.phone, code)
     if result.status is VerifyStatus.OK and result.person is not None:
         return await _logged_in(ctx, data, result.person)
@@ -292,47 +268,51 @@ async def _logged_in(ctx: Context, data: LoginData, person: Person) -> Turn:
     return replace(turn, login=citizen.id)
 
 
-def _is(event: Incoming, action: str) -> bool:
-    parsed = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    return parsed is not None and parsed.verb is Verb.DO and parsed.arg == action
+def _resume_or_home(data: LoginData) -> Resume:
+    return data.resume or Resume(home.NAME, home.MenuState.AWAITING_CHOICE)
 
 
-async def _prompt_offered(ctx: Context, data: LoginData) -> Turn:
-    return await offer(ctx, data.resume or Resume(home.NAME, home.MenuState.AWAITING_CHOICE))
-
-
-async def _prompt_consent(ctx: Context, data: LoginData) -> Turn:
-    return _ask_consent(data)
-
-
-async def _prompt_id(ctx: Context, data: LoginData) -> Turn:
-    return _ask_id(data)
-
-
-async def _prompt_phone(ctx: Context, data: LoginData) -> Turn:
-    return _ask_phone(data)
-
-
-async def _prompt_code(ctx: Context, data: LoginData) -> Turn:
-    return _ask_code(data)
-
-
+CANCEL: Do[Call[LoginData]] = Cancel(lambda c: _cancel(c.data))
+RESEND: Do[Call[LoginData]] = Do(
+    "resend", lambda c: _request(c.ctx, c.data) if c.data.phone else None
+)
+DIALOG = plain(
+    {
+        LoginState.OFFERED: Window(
+            lambda c: offer(c.ctx, _resume_or_home(c.data)),
+            Do("login", lambda c: start(c.ctx, c.data.resume)),
+            Do("guest", _guest),
+            Back(lambda c: back_to(c.data.resume)),
+        ),
+        LoginState.AWAITING_CONSENT: Window(
+            lambda c: _ask_consent(c.data),
+            Do("accept", lambda c: _consent(c, True)),
+            Do("decline", lambda c: _consent(c, False)),
+        ),
+        LoginState.AWAITING_ID: Window(lambda c: _ask_id(c.data), Typed(_id_typed), CANCEL),
+        LoginState.AWAITING_PHONE: Window(
+            lambda c: _ask_phone(c.data),
+            Typed(_phone_typed),
+            AnyEvent(IncomingKind.CONTACT, _contact_shared),
+            RESEND,
+            Back(lambda c: _ask_id(replace(c.data, id_number="", phone=""))),
+            CANCEL,
+        ),
+        LoginState.AWAITING_CODE: Window(
+            lambda c: _ask_code(c.data),
+            RESEND,
+            Back(lambda c: _ask_phone(replace(c.data, phone=""))),
+            CANCEL,
+            TextInput(
+                _code_typed, _six_digits, lambda c, _: _ask_code(c.data, say("login.code_format"))
+            ),
+        ),
+    }
+)
 FLOW: Flow[LoginData] = Flow(
     name=NAME,
     data_type=LoginData,
-    steps={
-        LoginState.OFFERED: _step_offered,
-        LoginState.AWAITING_CONSENT: _step_consent,
-        LoginState.AWAITING_ID: _step_id,
-        LoginState.AWAITING_PHONE: _step_phone,
-        LoginState.AWAITING_CODE: _step_code,
-    },
-    prompts={
-        LoginState.OFFERED: _prompt_offered,
-        LoginState.AWAITING_CONSENT: _prompt_consent,
-        LoginState.AWAITING_ID: _prompt_id,
-        LoginState.AWAITING_PHONE: _prompt_phone,
-        LoginState.AWAITING_CODE: _prompt_code,
-    },
+    steps=DIALOG.steps,
+    prompts=DIALOG.prompts,
     typed=frozenset({LoginState.AWAITING_ID, LoginState.AWAITING_PHONE, LoginState.AWAITING_CODE}),
 )

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from conversations.flow import Context, Flow, Turn
+from conversations.flow import Flow
 from conversations.flows import home, search
 from conversations.flows.home import MenuData, MenuState
-from conversations.messages import Incoming, IncomingKind
+from conversations.steps import Call, Dialog, Window, plain
+from conversations.widgets import TextInput
 
-
-async def _prompt(ctx: Context, data: MenuData) -> Turn:
-    return home.show()
-
-
-async def _choice(ctx: Context, data: MenuData, event: Incoming) -> Turn | None:
-    if event.kind is IncomingKind.TEXT and event.text.strip():
-        return await search.run_query(ctx, event.text)
-    return None
-
-
+DIALOG: Dialog[MenuData, Call[MenuData]] = plain(
+    {
+        MenuState.AWAITING_CHOICE: Window(
+            lambda c: home.show(),
+            TextInput(
+                lambda c, text: search.run_query(c.ctx, text), lambda t: t if t.strip() else None
+            ),
+        )
+    }
+)
 FLOW: Flow[MenuData] = Flow(
-    name=home.NAME,
-    data_type=MenuData,
-    steps={MenuState.AWAITING_CHOICE: _choice},
-    prompts={MenuState.AWAITING_CHOICE: _prompt},
+    name=home.NAME, data_type=MenuData, steps=DIALOG.steps, prompts=DIALOG.prompts
 )

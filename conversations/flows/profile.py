@@ -7,14 +7,16 @@ MYDATA  ──erase────▶ CONFIRMING_ERASE ──confirm──▶ menu 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from conversations import payloads
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home, login
-from conversations.messages import Day, Incoming, IncomingKind, Lines, Outgoing, Text, btn, say
-from conversations.payloads import Verb
+from conversations.messages import Day, Lines, Outgoing, Text, btn, say
+from conversations.steps import Call, Window, plain
+from conversations.widgets import Back, Do
 from services import personal_data
 from services.citizens import Citizen
 from services.identity import Sex, mask_id, mask_phone
@@ -101,24 +103,6 @@ def confirm_erase() -> Turn:
     )
 
 
-def _action(event: Incoming) -> str:
-    parsed = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    return parsed.arg if parsed is not None and parsed.verb is Verb.DO else ""
-
-
-async def _step_viewing(ctx: Context, data: ProfileData, event: Incoming) -> Turn | None:
-    action = _action(event)
-    if ctx.citizen is None:
-        return await show(ctx)
-    if action == "refresh":
-        return await _refresh(ctx, ctx.citizen)
-    if action == "mydata":
-        return await show_mydata(ctx)
-    if action == "logout":
-        return logout(ctx)
-    return None
-
-
 def logout(ctx: Context) -> Turn:
     """Log this chat out (other chats of the citizen stay logged in)."""
     return replace(home.show(say("login.logged_out")), logout=True)
@@ -143,43 +127,40 @@ async def _refresh(ctx: Context, citizen: Citizen) -> Turn:
     return _card(ctx, updated, *notes)
 
 
-async def _step_mydata(ctx: Context, data: ProfileData, event: Incoming) -> Turn | None:
-    return confirm_erase() if _action(event) == "erase" else None
-
-
-async def _step_confirm(ctx: Context, data: ProfileData, event: Incoming) -> Turn | None:
-    action = _action(event)
-    if action == "back":
-        return await show_mydata(ctx)
-    if action != "erase_confirm":
-        return None
-    erased = await personal_data.erase(ctx.repos, ctx.address.key, ctx.citizen_id)
+async def _erase(c: Call[ProfileData]) -> Turn:
+    erased = await personal_data.erase(c.ctx.repos, c.ctx.address.key, c.ctx.citizen_id)
     return replace(home.show(say("mydata.erased", drafts=erased)), logout=True)
 
 
-async def _prompt_viewing(ctx: Context, data: ProfileData) -> Turn:
-    return await show(ctx)
+def _logged_out(c: Call[ProfileData]) -> Awaitable[Turn] | None:
+    """Logged out meanwhile (elsewhere, or idle): the profile screen says so."""
+    return show(c.ctx) if c.ctx.citizen is None else None
 
 
-async def _prompt_mydata(ctx: Context, data: ProfileData) -> Turn:
-    return await show_mydata(ctx)
+async def _refreshed(c: Call[ProfileData]) -> Turn:
+    assert c.ctx.citizen is not None  # _logged_out
+    return await _refresh(c.ctx, c.ctx.citizen)
 
 
-async def _prompt_confirm(ctx: Context, data: ProfileData) -> Turn:
-    return confirm_erase()
-
-
+DIALOG = plain(
+    {
+        ProfileState.VIEWING: Window(
+            lambda c: show(c.ctx),
+            Do("refresh", _refreshed),
+            Do("mydata", lambda c: show_mydata(c.ctx)),
+            Do("logout", lambda c: logout(c.ctx)),
+            before=_logged_out,
+        ),
+        ProfileState.MYDATA: Window(
+            lambda c: show_mydata(c.ctx), Do("erase", lambda c: confirm_erase())
+        ),
+        ProfileState.CONFIRMING_ERASE: Window(
+            lambda c: confirm_erase(),
+            Back(lambda c: show_mydata(c.ctx)),
+            Do("erase_confirm", _erase),
+        ),
+    }
+)
 FLOW: Flow[ProfileData] = Flow(
-    name=NAME,
-    data_type=ProfileData,
-    steps={
-        ProfileState.VIEWING: _step_viewing,
-        ProfileState.MYDATA: _step_mydata,
-        ProfileState.CONFIRMING_ERASE: _step_confirm,
-    },
-    prompts={
-        ProfileState.VIEWING: _prompt_viewing,
-        ProfileState.MYDATA: _prompt_mydata,
-        ProfileState.CONFIRMING_ERASE: _prompt_confirm,
-    },
+    name=NAME, data_type=ProfileData, steps=DIALOG.steps, prompts=DIALOG.prompts
 )

@@ -9,6 +9,7 @@ States and what each awaits:
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -19,8 +20,6 @@ from conversations.flows import form, login
 from conversations.flows.home import home_row
 from conversations.messages import (
     Button,
-    Incoming,
-    IncomingKind,
     Lines,
     Outgoing,
     Text,
@@ -29,8 +28,9 @@ from conversations.messages import (
     raw,
     say,
 )
-from conversations.payloads import Verb
 from conversations.picker import list_buttons
+from conversations.steps import Call, Window, plain
+from conversations.widgets import Back, Do, Pager, Select, Typed
 from services.catalog import Level, Procedure
 from services.codec import to_json
 
@@ -222,52 +222,29 @@ async def _prompt_ward(ctx: Context, data: SearchData) -> Turn:
     )
 
 
-async def _step_query(ctx: Context, data: SearchData, event: Incoming) -> Turn | None:
-    if event.kind is IncomingKind.TEXT:
-        return await run_query(ctx, event.text)
-    # After "nothing fits": the closest procedures and their sectors are buttons.
-    return await _step_sector(ctx, data, event) or await _step_pick(ctx, data, event)
+async def _query(c: Call[SearchData], text: str) -> Turn:
+    return await run_query(c.ctx, text)
 
 
-async def _step_sector(ctx: Context, data: SearchData, event: Incoming) -> Turn | None:
-    action = payloads.parse(event.payload)
-    if event.kind is IncomingKind.TEXT:
-        return await run_query(ctx, event.text)
-    if action and action.verb is Verb.PICK and action.args[0] == SECTORS:
-        sector = ctx.catalog.sector(action.args[1])
-        if sector is None:
-            return None
-        results = tuple(p.id for p in ctx.catalog.in_sector(sector.id))
-        return await _prompt_pick(ctx, SearchData(sector=sector.id, results=results))
-    return None
-
-
-async def _step_pick(ctx: Context, data: SearchData, event: Incoming) -> Turn | None:
-    if event.kind is IncomingKind.TEXT:
-        return await run_query(ctx, event.text)
-    action = payloads.parse(event.payload)
-    if action is None:
+async def _sector(c: Call[SearchData], sector_id: str) -> Turn | None:
+    sector = c.ctx.catalog.sector(sector_id)
+    if sector is None:
         return None
-    if action.verb is Verb.PAGE and action.args[0] == RESULTS and action.args[1].isdigit():
-        return await _prompt_pick(ctx, replace(data, page=int(action.args[1])))
-    if action.verb is Verb.PICK and action.args[0] == RESULTS and action.args[1] in data.results:
-        proc = ctx.catalog.procedure(action.args[1])
-        return await _show_card(ctx, data, proc) if proc else None
-    return None
+    results = tuple(p.id for p in c.ctx.catalog.in_sector(sector.id))
+    return await _prompt_pick(c.ctx, SearchData(sector=sector.id, results=results))
 
 
-async def _step_viewing(ctx: Context, data: SearchData, event: Incoming) -> Turn | None:
-    if event.kind is IncomingKind.TEXT:
-        return await run_query(ctx, event.text)
-    action = payloads.parse(event.payload)
+async def _result(c: Call[SearchData], procedure_id: str) -> Turn | None:
+    proc = c.ctx.catalog.procedure(procedure_id) if procedure_id in c.data.results else None
+    return await _show_card(c.ctx, c.data, proc) if proc else None
+
+
+async def _apply(c: Call[SearchData], how: str) -> Turn | None:
+    ctx, data = c.ctx, c.data
     proc = ctx.catalog.procedure(data.procedure)
-    if action is None or action.verb is not Verb.DO or proc is None:
+    if proc is None:
         return None
-    if action.arg == "back" and len(data.results) > 1:
-        return await _prompt_pick(ctx, data)
-    if action.arg not in ("apply", "guest"):
-        return None
-    if ctx.citizen is None and (action.arg == "apply" or not await login.has_consent(ctx)):
+    if ctx.citizen is None and (how == "apply" or not await login.has_consent(ctx)):
         # Logged in, the applicant block is filled from the registry; a guest may go on.
         resume = login.Resume(NAME, SearchState.VIEWING, to_json(data), "d:apply", "d:guest")
         return await login.offer(ctx, resume)
@@ -279,44 +256,72 @@ async def _step_viewing(ctx: Context, data: SearchData, event: Incoming) -> Turn
     return await form.start(ctx, proc, agency)
 
 
-async def _step_ward(ctx: Context, data: SearchData, event: Incoming) -> Turn | None:
-    if event.kind is IncomingKind.TEXT:
-        return await _prompt_ward(ctx, replace(data, ward_query=event.text[:100], ward_page=0))
-    action = payloads.parse(event.payload)
-    proc = ctx.catalog.procedure(data.procedure)
-    if action is None or proc is None:
-        return None
-    if action.verb is Verb.DO and action.arg == "back":
-        return await _prompt_viewing(ctx, data)
-    if action.verb is Verb.PAGE and action.args[0] == WARDS and action.args[1].isdigit():
-        return await _prompt_ward(ctx, replace(data, ward_page=int(action.args[1])))
-    if action.verb is Verb.PICK and action.args[0] == WARDS:
-        ward = ctx.places.ward(action.args[1])
-        if ward is None or ward.province_code != ctx.settings.province_code:
-            return None
-        agency = ctx.catalog.agencies.for_ward(proc, ward.code)
-        if agency is None:
-            return Turn(NAME, SearchState.AWAITING_WARD, data, (say("proc.agency_missing"),))
-        return await form.start(ctx, proc, agency)
+async def _back_to_results(c: Call[SearchData]) -> Turn | None:
+    if len(c.data.results) > 1 and c.ctx.catalog.procedure(c.data.procedure):
+        return await _prompt_pick(c.ctx, c.data)
     return None
 
 
+async def _ward(c: Call[SearchData], ward_code: str) -> Turn | None:
+    ctx, data = c.ctx, c.data
+    proc = ctx.catalog.procedure(data.procedure)
+    ward = ctx.places.ward(ward_code)
+    if proc is None or ward is None or ward.province_code != ctx.settings.province_code:
+        return None
+    agency = ctx.catalog.agencies.for_ward(proc, ward.code)
+    if agency is None:
+        return Turn(NAME, SearchState.AWAITING_WARD, data, (say("proc.agency_missing"),))
+    return await form.start(ctx, proc, agency)
+
+
+def _has_procedure(c: Call[SearchData]) -> bool:
+    """Buttons about the chosen procedure mean nothing once it left the catalogue."""
+    return c.ctx.catalog.procedure(c.data.procedure) is not None
+
+
+def _ward_page(c: Call[SearchData], page: int) -> Awaitable[Turn] | None:
+    return _prompt_ward(c.ctx, replace(c.data, ward_page=page)) if _has_procedure(c) else None
+
+
+def _ward_filter(c: Call[SearchData], text: str) -> Awaitable[Turn]:
+    return _prompt_ward(c.ctx, replace(c.data, ward_query=text[:100], ward_page=0))
+
+
+QUERY, SECTOR = Typed(_query), Select(SECTORS, _sector)
+RESULT = Select(RESULTS, _result)
+PAGES: Pager[Call[SearchData]] = Pager(
+    RESULTS, lambda c, page: _prompt_pick(c.ctx, replace(c.data, page=page))
+)
+DIALOG = plain(
+    {
+        SearchState.AWAITING_QUERY: Window(lambda c: ask(c.ctx), QUERY, SECTOR, PAGES, RESULT),
+        SearchState.AWAITING_SECTOR: Window(lambda c: _prompt_sector(c.ctx, c.data), QUERY, SECTOR),
+        SearchState.AWAITING_PICK: Window(
+            lambda c: _prompt_pick(c.ctx, c.data),
+            QUERY,
+            PAGES,
+            RESULT,
+        ),
+        SearchState.VIEWING: Window(
+            lambda c: _prompt_viewing(c.ctx, c.data),
+            QUERY,
+            Back(_back_to_results),
+            Do("apply", lambda c: _apply(c, "apply")),
+            Do("guest", lambda c: _apply(c, "guest")),
+        ),
+        SearchState.AWAITING_WARD: Window(
+            lambda c: _prompt_ward(c.ctx, c.data),
+            Typed(_ward_filter),
+            Back(lambda c: _prompt_viewing(c.ctx, c.data) if _has_procedure(c) else None),
+            Pager(WARDS, _ward_page),
+            Select(WARDS, _ward),
+        ),
+    }
+)
 FLOW: Flow[SearchData] = Flow(
     name=NAME,
     data_type=SearchData,
-    steps={
-        SearchState.AWAITING_QUERY: _step_query,
-        SearchState.AWAITING_SECTOR: _step_sector,
-        SearchState.AWAITING_PICK: _step_pick,
-        SearchState.VIEWING: _step_viewing,
-        SearchState.AWAITING_WARD: _step_ward,
-    },
-    prompts={
-        SearchState.AWAITING_QUERY: _prompt_query,
-        SearchState.AWAITING_SECTOR: _prompt_sector,
-        SearchState.AWAITING_PICK: _prompt_pick,
-        SearchState.VIEWING: _prompt_viewing,
-        SearchState.AWAITING_WARD: _prompt_ward,
-    },
+    steps=DIALOG.steps,
+    prompts=DIALOG.prompts,
     typed=frozenset(SearchState),  # typed text is a new query (or a ward's name)
 )

@@ -19,6 +19,7 @@ from conversations.flows import home
 from conversations.messages import Day, Lines, Outgoing, OutgoingKind, Text, say
 from conversations.rating_report import ratings_message
 from conversations.status_messages import status_label
+from conversations.widgets import number
 from services.clock import VIETNAM, vietnam_date
 from services.dossier_codes import DossierStatus
 from services.dossiers import DayCounts
@@ -112,13 +113,14 @@ def media_ref(days: int, now: datetime) -> str:
 def parse_ref(ref: str) -> tuple[date, date] | None:
     """The period (since, until) a chart reference names; None when it names none."""
     days, _, stamp = ref.removeprefix(PREFIX).partition(":")
-    if not ref.startswith(PREFIX) or not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
+    count = number(days, 1, MAX_DAYS)
+    if not ref.startswith(PREFIX) or count is None:
         return None
     try:
         until = datetime.strptime(stamp, _STAMP).date()
     except ValueError:
         return None
-    return until - timedelta(days=int(days) - 1), until
+    return until - timedelta(days=count - 1), until
 
 
 def chart_texts(rep: Report) -> tuple[Text, Text, tuple[Text, ...]]:
@@ -189,9 +191,9 @@ def message(rep: Report, days: int, ref: str) -> Outgoing:
 async def show(ctx: Context, argument: str) -> Turn:
     """/thongke [days]: the last 14 days by default, at most 90."""
     typed = argument.strip()
-    if typed and (not typed.isdigit() or not 1 <= int(typed) <= MAX_DAYS):
+    days = number(typed, 1, MAX_DAYS) if typed else DEFAULT_DAYS
+    if days is None:
         return home.show(say("stats.bad_days", max=MAX_DAYS, default=DEFAULT_DAYS))
-    days = int(typed) if typed else DEFAULT_DAYS
     now = ctx.clock.now()
     until = vietnam_date(now)
     since = until - timedelta(days=days - 1)
