@@ -108,6 +108,10 @@ class Dossier:
     payments: tuple[Payment, ...] = ()  # the ledger: every transfer credited, in order
     refunds: tuple[Refund, ...] = ()  # money owed back (overpaid, or paid twice)
     payment_method: PaymentMethod = PaymentMethod.ONLINE
+    # The one-stop system's own code for this dossier and when it received it (DOSSIER_SYSTEM
+    # =http, services.handover): shown to the citizen once the hand-over is accepted.
+    remote_code: str = ""
+    remote_received_at: datetime | None = None
 
     @property
     def paid_total(self) -> int:

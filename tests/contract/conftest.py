@@ -39,7 +39,7 @@ TABLES = (
     "conversation", "processed_update", "draft", "citizen", "citizen_chat", "consent",
     "otp_challenge", "otp_send", "login_lockout", "dossier", "dossier_sequence",
     "status_change", "dossier_follower", "stored_document", "payment_event", "outbox",
-    "broadcast", "job_cursor", "chat_status", "zalo_token", "zalo_user", "inbox",
+    "broadcast", "job_cursor", "chat_status", "zalo_token", "zalo_user", "inbox", "handover",
 )  # fmt: skip
 KEYS = StorageKeys(JsonCipher(b"c" * 32), KeyedHasher(b"h" * 32))
 
