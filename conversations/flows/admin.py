@@ -19,7 +19,14 @@ from dataclasses import replace
 
 from conversations import payloads
 from conversations.flow import Context, Flow, Prompt, Step, Turn
-from conversations.flows import admin_result, admin_supplement, broadcast, home, stats
+from conversations.flows import (
+    admin_handover,
+    admin_result,
+    admin_supplement,
+    broadcast,
+    home,
+    stats,
+)
 from conversations.flows.admin_state import (
     EXAMPLE,
     MAX_NOTE,
@@ -253,6 +260,10 @@ COMMANDS: Mapping[str, Command] = {
     "broadcast": broadcast.start,
     "huythongbao": broadcast.cancel_command,
     "broadcast_cancel": broadcast.cancel_command,
+    "chuyenloi": admin_handover.dead_letters,
+    "deadletters": admin_handover.dead_letters,
+    "guilai": admin_handover.resend_command,
+    "resend": admin_handover.resend_command,
 }
 """Admin commands (Vietnamese names with English aliases); refused in other chats."""
 

@@ -12,7 +12,7 @@ MESSAGES: dict[str, str] = {
         "📮 <b>Failed hand-overs</b> ({count}):\n{lines}\n\nRe-send: <code>/guilai EVENT_KEY</code>"
     ),
     "handover.dead_line": "• <code>{key}</code> · {code} · {kind} · {attempts} tries · {error}",
-    "handover.resent": "↻ <code>{key}</code> is queued to be sent again.",
-    "handover.not_dead": "No failed event has the key <code>{key}</code>.",
+    "handover.resent": "↻ <code>{event}</code> is queued to be sent again.",
+    "handover.not_dead": "No failed event has the key <code>{event}</code>.",
     "handover.resend_usage": "Usage: <code>/guilai EVENT_KEY</code> (see /chuyenloi).",
 }

@@ -13,7 +13,7 @@ MESSAGES: dict[str, str] = {
         "📮 <b>Chuyển hồ sơ lỗi</b> ({count}):\n{lines}\n\nGửi lại: <code>/guilai MÃ_SỰ_KIỆN</code>"
     ),
     "handover.dead_line": "• <code>{key}</code> · {code} · {kind} · {attempts} lần · {error}",
-    "handover.resent": "↻ Đã đưa <code>{key}</code> vào hàng đợi gửi lại.",
-    "handover.not_dead": "Không có sự kiện lỗi nào mang mã <code>{key}</code>.",
+    "handover.resent": "↻ Đã đưa <code>{event}</code> vào hàng đợi gửi lại.",
+    "handover.not_dead": "Không có sự kiện lỗi nào mang mã <code>{event}</code>.",
     "handover.resend_usage": "Cách dùng: <code>/guilai MÃ_SỰ_KIỆN</code> (xem /chuyenloi).",
 }
