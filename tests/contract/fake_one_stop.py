@@ -19,6 +19,7 @@ import asyncio
 import hashlib
 import json
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -115,6 +116,9 @@ class FakeOneStop(LocalServer):
         self.failure_rate = 0.0  # share of hand-overs answered 500 at random
         self.latency = 0.0  # seconds before every hand-over answer
         self.slow_seconds = 1.0
+        # Awaited once an event is recorded, before it is answered (a test kills the sender
+        # there: the dossier is in, the answer never leaves).
+        self.on_recorded: Callable[[Received], Awaitable[None]] | None = None
         self.random = random.Random(14)
         self.validators = {name: schema_validator(name) for name in ("submit", *KINDS)}
         self.token = token
@@ -226,6 +230,8 @@ class FakeOneStop(LocalServer):
         if fault is HandoverFault.SLOW:
             await asyncio.sleep(self.slow_seconds)
         answer = self._record(key, kind, body)
+        if self.on_recorded is not None:
+            await self.on_recorded(self.handover.events[-1])
         if fault is HandoverFault.LOST:  # done on our side; the answer never arrives
             assert request.transport is not None
             request.transport.abort()
