@@ -126,6 +126,8 @@ def operations() -> list[str]:
         "POST /api/v1/dossiers/{code}/supplement",
         "POST /api/v1/dossiers/{code}/overdue",
         "POST /api/v1/dossiers/{code}/result",
+        "GET /api/v1/handovers/dead",
+        "POST /api/v1/handovers/{key}/resend",
     ]
 
 
