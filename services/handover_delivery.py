@@ -145,7 +145,8 @@ class HandoverDelivery:
                     )
                 if kind is OutcomeKind.REFUSED:
                     changed = replace(event, status=HandoverStatus.DEAD, settled_at=now)
-                    log.warning("hand-over %s is dead: %s", event.key, outcome.reason)
+                    # Only the status: the remote system's own words might quote personal data.
+                    log.warning("hand-over %s is dead (%s)", event.key, _status(outcome.reason))
                 else:
                     wait = self.backoff.delay(attempts, self.rng)
                     changed = replace(event, not_before=now + wait)
@@ -169,3 +170,8 @@ class HandoverDelivery:
         message = self.messages.accepted(received)
         for chat in await owner_chats(uow, received):
             await uow.outbox.enqueue(chat, f"handover:{event.key}", message, now)
+
+
+def _status(reason: str) -> str:
+    """The leading status of a failure reason ("HTTP 422", "no answer (ReadTimeout)")."""
+    return reason.partition(":")[0][:40]

@@ -22,6 +22,7 @@ import uvicorn
 
 from bot.bootstrap import Application, build
 from bot.handover_http import build_handover
+from bot.scheduler import Jobs
 from bot.settings import Settings
 from bot.web.app import create_http_app
 from services.handover import HandoverStatus
@@ -199,3 +200,47 @@ async def test_a_refused_dossier_is_a_dead_letter_an_officer_re_sends(world: Wor
     remote = await assert_received_once(world, code)
     await assert_citizen_sees(world, tab, code, remote)
     assert (await world.http.get("/api/v1/handovers/dead", headers=officer)).json()["items"] == []
+
+
+async def test_each_supplement_follows_the_dossier_with_its_documents(world: World) -> None:
+    tab, code = await file_dossier(world)
+    await world.deliver(rounds=1)
+    remote = await assert_received_once(world, code)
+    officer = {"X-API-Key": KEY_PROVINCE}
+    for status in (2, 4):
+        moved = await world.http.post(
+            f"/api/v1/dossiers/{code}/status", json={"status": status}, headers=officer
+        )
+        assert moved.status_code == 200, moved.text
+    async with world.app.uow_factory() as uow:
+        dossier = await uow.dossiers.by_code(code)
+    assert dossier is not None
+    proc = world.app.catalog.procedure(dossier.procedure_id)
+    assert proc is not None
+    wanted = proc.documents[0].key
+    asked = await world.http.post(
+        f"/api/v1/dossiers/{code}/supplement",
+        json={"components": [wanted], "note": "Bản chụp rõ hơn"},
+        headers=officer,
+    )
+    assert asked.status_code == 200, asked.text
+    await Jobs(world.app).push_changes()  # the scheduler's push of the request
+    events = await world.http.get("/chat/api/events", headers=tab.cookie.headers)
+    tab.messages = [e["message"] for e in events.json()["events"]]
+    await tab.press("Nộp bổ sung")
+    clearer = PDF + b"clearer scan"
+    await tab.upload("ban-chup-ro.pdf", clearer)
+    await tab.press("Gửi bổ sung")
+    assert tab.keys[0] == "supplement.sent", tab.keys
+    world.one_stop.handover_faults = [HandoverFault.ERROR_500]
+    await world.deliver(rounds=3)
+    log = world.one_stop.handover
+    supplements = [e for e in log.events if e.kind == "supplement"]
+    assert [(e.key, e.body["remote_code"]) for e in supplements] == [
+        (f"{dossier.id}:supplement:1", remote)
+    ]
+    assert supplements[0].body["components"] == [wanted]
+    sent = supplements[0].body["documents"]
+    assert [d["sha256"] for d in sent] == [hashlib.sha256(clearer).hexdigest()]
+    assert await world.one_stop.fetch_documents(supplements[0]) == [("ban-chup-ro.pdf", True)]
+    assert len(log.dossiers()) == 1 and log.duplicates == 0
