@@ -25,8 +25,10 @@ from bot.handover_http import build_handover
 from bot.scheduler import Jobs
 from bot.settings import Settings
 from bot.web.app import create_http_app
+from services.dossiers import Dossier, Phase, payment_request
 from services.handover import HandoverStatus
 from services.handover_delivery import DeliveryResult, HandoverDelivery
+from services.payments import sign_sepay
 from tests.contract.fake_one_stop import TOKEN, FakeOneStop, HandoverFault, schema_validator
 from tests.contract.officer_dossiers import KEY_PROVINCE
 from tests.contract.test_operations import database_url, seeded_postgres, seeded_sqlite  # noqa: F401
@@ -38,7 +40,10 @@ from tests.contract.test_web_chat_filing import (
     log_in,
 )
 from tests.e2e.conftest import free_port
+from tests.e2e.fault_journey import sepay_notification
 from tests.fakes import FakeClock, RecordingSms
+
+SEPAY_SECRET = "sepay-secret-for-hand-over-tests-0123456789"
 
 
 class _Server(uvicorn.Server):
@@ -82,6 +87,8 @@ async def world(database_url: str, tmp_path: Path) -> AsyncIterator[World]:  # n
         public_base_url=f"http://127.0.0.1:{port}",
         officer_api_keys={KEY_PROVINCE: "*"},
         handover_timeout_seconds=1.0,
+        sepay_webhook_secret=SEPAY_SECRET,
+        payment_simulator=False,
         _env_file=None,  # type: ignore[call-arg]
     )
     clock = FakeClock(AFTER_MIDNIGHT)
@@ -244,3 +251,33 @@ async def test_each_supplement_follows_the_dossier_with_its_documents(world: Wor
     assert [d["sha256"] for d in sent] == [hashlib.sha256(clearer).hexdigest()]
     assert await world.one_stop.fetch_documents(supplements[0]) == [("ban-chup-ro.pdf", True)]
     assert len(log.dossiers()) == 1 and log.duplicates == 0
+
+
+async def test_a_dossier_is_handed_over_when_the_bank_completes_its_fee(world: World) -> None:
+    agency = world.app.catalog.agencies.get("ca-01273")
+    assert agency is not None
+    now = world.clock.now()
+    code = f"{agency.code}-{now:%y%m%d}-0042"
+    awaiting = Dossier(
+        id="d-fee-0042", code=code, procedure_id="dang_ky_tam_tru", agency_id=agency.id,
+        owner="web:someone", citizen_id=None, answers={"ho_ten": "Nông Thị Hoa"},
+        attachments=(), fee=7000, created_at=now, phase=Phase.AWAITING_PAYMENT,
+        payment=payment_request(code, 7000, now),
+    )  # fmt: skip
+    async with world.app.uow_factory() as uow:
+        await uow.dossiers.add(awaiting)
+        await uow.commit()
+    await world.deliver(rounds=1)
+    assert world.one_stop.handover.requests == 0  # not submitted until the fee is in
+    assert awaiting.payment is not None
+    body = sepay_notification(awaiting.payment.reference, 7000, 9142)
+    headers = sign_sepay(body, SEPAY_SECRET, int(now.timestamp()))
+    paid = await world.http.post("/payments/webhook", content=body, headers=headers)
+    assert paid.json()["outcome"] == "paid", paid.text
+    again = await world.http.post("/payments/webhook", content=body, headers=headers)
+    assert again.status_code == 200  # the bank retries its notification
+    await world.deliver(rounds=1)
+    (received,) = world.one_stop.handover.dossiers()
+    assert received.body["code"] == code
+    assert received.body["fee"] == {"amount": 7000, "method": "online", "paid": 7000, "due": 0}
+    assert [p["amount"] for p in received.body["payments"]] == [7000]
