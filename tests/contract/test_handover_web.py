@@ -22,7 +22,7 @@ import uvicorn
 
 from bot.bootstrap import Application, build
 from bot.handover_http import build_handover
-from bot.scheduler import Jobs
+from bot.scheduler import Jobs, Scheduler
 from bot.settings import Settings
 from bot.web.app import create_http_app
 from services.dossiers import Dossier, Phase, payment_request
@@ -41,6 +41,7 @@ from tests.contract.test_web_chat_filing import (
 )
 from tests.e2e.conftest import free_port
 from tests.e2e.fault_journey import sepay_notification
+from tests.e2e.fault_processes import until
 from tests.fakes import FakeClock, RecordingSms
 
 SEPAY_SECRET = "sepay-secret-for-hand-over-tests-0123456789"
@@ -281,3 +282,22 @@ async def test_a_dossier_is_handed_over_when_the_bank_completes_its_fee(world: W
     assert received.body["code"] == code
     assert received.body["fee"] == {"amount": 7000, "method": "online", "paid": 7000, "due": 0}
     assert [p["amount"] for p in received.body["payments"]] == [7000]
+
+
+async def test_the_commit_that_submits_wakes_the_hand_over(world: World) -> None:
+    """No timer runs here: only the scheduler's wake-ups (bot.scheduler), as after a commit."""
+    scheduler = Scheduler(world.app)
+    assert scheduler.jobs.handover is not None
+    woken = [asyncio.create_task(job) for job in scheduler._wake_jobs()]
+    try:
+        _tab, code = await file_dossier(world)
+
+        async def arrived() -> bool:
+            return len(world.one_stop.handover.dossiers()) == 1
+
+        await until(arrived, "the dossier to reach the one-stop system", 30)
+    finally:
+        scheduler._stop.set()
+        await asyncio.gather(*woken)
+        await scheduler.jobs.handover.sender.close()  # type: ignore[attr-defined]
+    await assert_received_once(world, code)
