@@ -200,14 +200,21 @@ async def test_a_refused_dossier_is_a_dead_letter_an_officer_re_sends(world: Wor
     dead = (await world.http.get("/api/v1/handovers/dead", headers=officer)).json()["items"]
     assert [(d["code"], d["kind"]) for d in dead] == [(code, "submit")]
     assert "422" in dead[0]["error"]
+    scraped = (await world.http.get("/metrics")).text
+    assert 'dvcbot_handover_events{state="dead"} 1.0' in scraped
     resent = await world.http.post(f"/api/v1/handovers/{dead[0]['key']}/resend", headers=officer)
     assert resent.status_code == 200 and resent.json()["status"] == "pending"
     again = await world.http.post(f"/api/v1/handovers/{dead[0]['key']}/resend", headers=officer)
     assert again.status_code == 404  # no longer dead
+    scraped = (await world.http.get("/metrics")).text
+    assert 'dvcbot_handover_events{state="pending"} 1.0' in scraped, scraped
     await world.deliver(rounds=1)
     remote = await assert_received_once(world, code)
     await assert_citizen_sees(world, tab, code, remote)
     assert (await world.http.get("/api/v1/handovers/dead", headers=officer)).json()["items"] == []
+    scraped = (await world.http.get("/metrics")).text
+    assert 'dvcbot_handover_events{state="dead"} 0.0' in scraped
+    assert 'dvcbot_handover_events{state="accepted"} 1.0' in scraped
 
 
 async def test_each_supplement_follows_the_dossier_with_its_documents(world: World) -> None:
