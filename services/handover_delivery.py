@@ -160,7 +160,10 @@ class HandoverDelivery:
         self, uow: UnitOfWork, event: HandoverEvent, outcome: Outcome, now: datetime
     ) -> None:
         """Keep the remote code on the dossier and tell the citizen's chats."""
-        dossier = await uow.dossiers.get(event.dossier_id)
+        found = await uow.dossiers.get(event.dossier_id)
+        # by_code locks the row (PostgreSQL) so that an officer's change made meanwhile is
+        # not overwritten by this read-modify-write.
+        dossier = await uow.dossiers.by_code(found.code) if found else None
         if dossier is None or not outcome.remote_code:
             return
         received = replace(
