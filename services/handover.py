@@ -126,11 +126,16 @@ async def queue_handover(
         await queue_handover(ctx.repos, dossier, HandoverKind.WITHDRAW,
                              {"reason": reason}, ctx.clock.now())
 
-    `detail` is the kind's own part of the body (docs/one-stop-contract.md), JSON values
-    only: SUBMIT and SUPPLEMENT take {} (and SUPPLEMENT optionally {"components": [...]}),
-    WITHDRAW {"reason": str, "refund": int}, CONTACT_CHANGE {"phone"?: str, "address"?: str},
-    RATING {"level": 1-4, "comment"?: str}. The dossier itself (answers, documents, payments)
-    is read when the event is sent. A second SUBMIT of one dossier queues nothing.
+    `detail` is the kind's own part of the body (docs/one-stop-contract.md, JSON Schemas in
+    docs/one-stop-schemas/), JSON values only:
+      SUBMIT          {}
+      SUPPLEMENT      {"document_ids": [ids of the documents just sent]}
+      WITHDRAW        {"reason": code, "label"?: Vietnamese label, "detail"?: str,
+                       "refund"?: VND recorded for refund}
+      CONTACT_CHANGE  {"field": the form field's key, "value": its new value}
+      RATING          {"level": 1-4} and/or {"comment": str} (a comment may follow later)
+    The dossier itself (answers, documents, payments) is read when the event is sent. A
+    second SUBMIT of one dossier queues nothing.
     """
     outbox = repos.handovers
     if not outbox.enabled:

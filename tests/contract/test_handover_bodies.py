@@ -27,10 +27,15 @@ HOA = Party("004195118046", "Nông Thị Hoa", "1995-03-12", "nu")
 DETAILS: dict[HandoverKind, dict[str, Any]] = {
     HandoverKind.SUBMIT: {},
     HandoverKind.SUPPLEMENT: {"document_ids": ["doc-2"]},
-    HandoverKind.WITHDRAW: {"reason": "Nộp nhầm thủ tục", "refund": 7000},
+    HandoverKind.WITHDRAW: {
+        "reason": "wrong_procedure",
+        "label": "Nộp nhầm thủ tục/cơ quan",
+        "detail": "",
+        "refund": 7000,
+    },
     HandoverKind.CONTACT_CHANGE: {
-        "phone": "0912345678",
-        "address": {"province": "04", "ward": "01273", "detail": "Tổ 5"},
+        "field": "dia_chi_nhan",
+        "value": {"province": "04", "ward": "01273", "detail": "Tổ 5"},
     },
     HandoverKind.RATING: {"level": 4, "comment": "Nhanh, gọn"},
 }
