@@ -123,8 +123,8 @@ async def queue_handover(
     """Queue `kind` for `dossier` in the caller's unit of work; its key, or None when
     hand-over is off (embedded mode). Call it next to the change, before the commit:
 
-        await queue_handover(ctx.repos, dossier, HandoverKind.WITHDRAW,
-                             {"reason": reason}, ctx.clock.now())
+        await queue_handover(repos, dossier, HandoverKind.WITHDRAW,
+                             {"reason": reason.value}, now)
 
     `detail` is the kind's own part of the body (docs/one-stop-contract.md, JSON Schemas in
     docs/one-stop-schemas/), JSON values only:
