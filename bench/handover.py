@@ -197,6 +197,10 @@ duplicates at the remote | answers replayed | queuing 1,000 submissions |
 Outbox depth (events pending) over time, from the first delivery run:
 {depths}
 
+The floor is 1,000 × 200 ms / 16 in flight = 12.5 s; the rest is CPU: the fake one-stop
+system runs in the same process, and the machine was shared (load average in the line below).
+The last events are the retries of retries, waiting out their backoff.
+
 Machine load: before `{load}`; after `{after}`.
 """
     print(body)
