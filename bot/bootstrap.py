@@ -18,7 +18,7 @@ from bot.metrics import MeteredRouter, Metrics
 from bot.papers_pdf import PdfPrinter
 from bot.payment_simulator import LocalBankSimulator
 from bot.registry_http import HttpCitizenRegistry
-from bot.settings import Environment, RegistryBackend, Settings, SmsBackend
+from bot.settings import DossierSystemBackend, Environment, RegistryBackend, Settings, SmsBackend
 from bot.sms import DevSms, DevSmsInbox, HttpSmsGateway
 from bot.system import RandomIds, SystemClock
 from bot.wakeup import Wakeup
@@ -122,15 +122,16 @@ class Application:
 
 
 def unit_of_work_factory(
-    engine: AsyncEngine, keys: StorageKeys, wakeup: Wakeup | None = None
+    engine: AsyncEngine, keys: StorageKeys, wakeup: Wakeup | None = None, handover: bool = False
 ) -> SqlUnitOfWorkFactory | InlineSqliteUnitOfWorkFactory:
     """Chat updates on SQLite run inline (see storage.sqlite_inline); elsewhere on the engine.
-    A commit's wake-ups are signalled on `wakeup` (this process's waiters)."""
+    A commit's wake-ups are signalled on `wakeup` (this process's waiters). `handover`: queue
+    hand-overs to the one-stop system (DOSSIER_SYSTEM=http; services.handover)."""
     signal = wakeup.signal if wakeup is not None else None
     if engine.dialect.name == "sqlite":
         url = engine.url.render_as_string(hide_password=False)
-        return InlineSqliteUnitOfWorkFactory(url, keys, signal)
-    return SqlUnitOfWorkFactory(engine, keys, signal)
+        return InlineSqliteUnitOfWorkFactory(url, keys, signal, handover)
+    return SqlUnitOfWorkFactory(engine, keys, signal, handover)
 
 
 def build_sms(settings: Settings) -> SmsSender:
@@ -266,7 +267,8 @@ async def build(
             settings.payment_account_number,
         )
     wakeup = Wakeup()
-    uow_factory = unit_of_work_factory(engine, keys, wakeup)
+    handover = settings.dossier_system is DossierSystemBackend.HTTP
+    uow_factory = unit_of_work_factory(engine, keys, wakeup, handover)
     data, agencies = await load_catalog(sessions)
     catalog = Catalog(data, Agencies(agencies), load_search_words(), load_where_to_go())
     clock = clock or SystemClock()

@@ -29,15 +29,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.disk_space import DiskState
 from conversations.messages import Platform
 from conversations.router import Reply, Router, Update
+from services.handover import HandoverStatus
 from services.outbox import OutboxItem, OutboxStatus
 from services.sending import Delivery, Transport
-from storage.tables import JobCursorRow, OutboxRow, table_of
+from storage.tables import HandoverRow, JobCursorRow, OutboxRow, table_of
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 PLATFORMS = tuple(p.value for p in Platform if p is not Platform.CONSOLE)
 _LABEL = re.compile(r"^[a-z][a-z_]{0,31}$")
 OUTBOX = table_of(OutboxRow)
 CURSOR = table_of(JobCursorRow)
+HANDOVER = table_of(HandoverRow)
 
 
 def _closed(value: str) -> str:
@@ -171,7 +173,8 @@ class MeteredTransport:
 
 async def database_families(engine: AsyncEngine, heartbeat: str) -> list[Metric]:
     """Gauges read now from the database: the outbox by platform and status (its depth is
-    the pending rows), and the time of the scheduler's last heartbeat."""
+    the pending rows), the hand-over queue by status, and the time of the scheduler's last
+    heartbeat."""
     async with engine.connect() as connection:
         counts = (
             await connection.execute(
@@ -183,6 +186,11 @@ async def database_families(engine: AsyncEngine, heartbeat: str) -> list[Metric]
         beat = (
             await connection.execute(select(CURSOR.c.position).where(CURSOR.c.name == heartbeat))
         ).scalar_one_or_none()
+        handovers = (
+            await connection.execute(
+                select(HANDOVER.c.status, func.count()).group_by(HANDOVER.c.status)
+            )
+        ).all()
     by_key = {(str(p), str(s)): int(n) for p, s, n in counts}
     depth = GaugeMetricFamily(
         "dvcbot_outbox_depth", "Outbox rows waiting to be sent (pending).", labels=("platform",)
@@ -196,7 +204,16 @@ async def database_families(engine: AsyncEngine, heartbeat: str) -> list[Metric]
         depth.add_metric((platform,), by_key.get((platform, OutboxStatus.PENDING.value), 0))
         for status in OutboxStatus:
             rows.add_metric((platform, status.value), by_key.get((platform, status.value), 0))
-    families: list[Metric] = [depth, rows]
+    handover = GaugeMetricFamily(
+        "dvcbot_handover_events",
+        "Hand-overs to the one-stop system by status: pending (the queue's depth), accepted, "
+        "dead (dead letters for an admin to re-send).",
+        labels=("state",),
+    )
+    by_status = {str(status): int(n) for status, n in handovers}
+    for state in HandoverStatus:
+        handover.add_metric((state.value,), by_status.get(state.value, 0))
+    families: list[Metric] = [depth, rows, handover]
     if beat is not None:
         families.append(
             GaugeMetricFamily(

@@ -17,6 +17,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import Application, follow_limits
+from bot.handover_http import build_handover
 from bot.scheduler_lock import SchedulerLock, acquire_scheduler_lock
 from bot.sender_loop import Senders
 from bot.wake_jobs import REMOTE_DEBOUNCE_SECONDS, run_when_woken
@@ -25,6 +26,8 @@ from conversations.broadcast_messages import progress_message
 from conversations.status_messages import StatusMessages
 from services.broadcasts import advance
 from services.following import FollowLimits, expire_followers
+from services.handover import HANDOVER_TOPIC
+from services.handover_delivery import HandoverDelivery
 from services.outbox import OutboxItem, Priority
 from services.remote_changes import REMOTE_TOPIC, DossierSystem, ingest
 from services.sending import Transport, other_channels
@@ -35,6 +38,8 @@ log = logging.getLogger(__name__)
 HEARTBEAT = "scheduler:heartbeat"
 BROADCAST_TICK_SECONDS = 2.0
 FOLLOWERS_SECONDS = 3600  # expired followers no longer count at once; this only deletes them
+HANDOVER_TICK_SECONDS = 1.0  # retries come due at their own time; the tick picks them up
+HANDOVER_MAX_BATCHES = 20  # per run, so that one run never holds the lock for ever
 STAGING_SWEEP_SECONDS = 600  # unclaimed uploads go within this of their STAGING_MAX_AGE_MINUTES
 
 
@@ -48,6 +53,8 @@ class Jobs:
     limits: FollowLimits = field(init=False)
     _pushing: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
     _reading: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
+    handover: HandoverDelivery | None = None  # DOSSIER_SYSTEM=http: the hand-over queue
+    _handing: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         self.messages = StatusMessages(self.app.catalog)
@@ -81,6 +88,22 @@ class Jobs:
             log.info(
                 "status push: %d change(s), %d message(s) queued", pushed.changes, pushed.queued
             )
+
+    async def hand_over(self) -> None:
+        """Deliver the hand-over events due to the one-stop system (services.handover), batch
+        after batch while full ones come; retries come due on the timer (HANDOVER_TICK)."""
+        if self.handover is None:
+            return
+        async with self._handing:
+            for _ in range(HANDOVER_MAX_BATCHES):
+                done = await self.handover.run_once()
+                if done.sent:
+                    log.info(
+                        "hand-over: %d sent, %d accepted, %d to retry, %d dead",
+                        done.sent, done.accepted, done.retried, done.dead,
+                    )  # fmt: skip
+                if done.sent < self.handover.batch:
+                    break
 
     async def followers(self) -> None:
         """Delete the expired followers (idle too long, or of a dossier that ended)."""
@@ -126,7 +149,7 @@ class Scheduler:
     ) -> None:
         self.app = app
         self.transports = list(transports)
-        self.jobs = Jobs(app, remote)
+        self.jobs = Jobs(app, remote, handover=build_handover(app))
         self.sending = Senders(app, transports, fallback=self._fallback)
         self.senders = self.sending.senders
         self._listener: PostgresListener | None = None
@@ -170,6 +193,8 @@ class Scheduler:
         self._add(self.jobs.heartbeat, 10, "heartbeat")
         self._add(self.jobs.followers, FOLLOWERS_SECONDS, "followers")
         self._add(self.jobs.staging_sweep, STAGING_SWEEP_SECONDS, "staging_sweep")
+        if self.jobs.handover is not None:
+            self._add(self.jobs.hand_over, HANDOVER_TICK_SECONDS, "hand_over")
         self._scheduler.start()
         if self.app.engine.dialect.name == "postgresql":  # other processes' commits wake us
             self._listener = PostgresListener(settings.database_url, self.app.wakeup)
@@ -195,6 +220,9 @@ class Scheduler:
                 REMOTE_DEBOUNCE_SECONDS,
             )  # fmt: skip
             jobs.append(read)
+        if self.jobs.handover is not None:
+            woken = wakeup.event(HANDOVER_TOPIC)
+            jobs.append(run_when_woken(woken, stop, self.jobs.hand_over, "hand-over"))
         return jobs
 
     async def run_all_once(self) -> None:
@@ -205,6 +233,7 @@ class Scheduler:
             self.jobs.reminders,
             self.jobs.followers,
             self.jobs.staging_sweep,
+            self.jobs.hand_over,
         )
         for job in jobs:
             try:
@@ -225,7 +254,8 @@ class Scheduler:
         if self._listener is not None:
             await self._listener.stop()
             self._listener = None
-        for closable in (*self.transports, self.jobs.remote):
+        sender = self.jobs.handover.sender if self.jobs.handover is not None else None
+        for closable in (*self.transports, self.jobs.remote, sender):
             close = getattr(closable, "close", None)
             if close is not None:
                 await close()

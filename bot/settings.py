@@ -168,6 +168,16 @@ class Settings(BaseSettings):
     dossier_system: DossierSystemBackend = DossierSystemBackend.EMBEDDED
     dossier_system_url: str = ""
     dossier_system_token: SecretStr | None = None
+    # Hand-over to the one-stop system (DOSSIER_SYSTEM=http; docs/one-stop-contract.md): sent
+    # to DOSSIER_SYSTEM_URL with DOSSIER_SYSTEM_TOKEN; retried after HANDOVER_BACKOFF_SECONDS,
+    # doubling up to HANDOVER_BACKOFF_MAX_SECONDS (with jitter), dead after
+    # HANDOVER_MAX_ATTEMPTS; documents offered by signed links valid HANDOVER_LINK_HOURS.
+    handover_backoff_seconds: float = Field(default=2.0, gt=0, le=3600)
+    handover_backoff_max_seconds: float = Field(default=600.0, gt=0, le=86400)
+    handover_max_attempts: int = Field(default=30, ge=1, le=1000)
+    handover_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    handover_concurrency: int = Field(default=16, ge=1, le=256)
+    handover_link_hours: int = Field(default=72, ge=1, le=24 * 30)
     # Uploads (bot.web.chat_upload): bytes one web chat and one client address may have waiting
     # in staging (received, not yet attached to a dossier); files nothing claims are removed
     # after STAGING_MAX_AGE_MINUTES (by the scheduler, and at start-up). Below

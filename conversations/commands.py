@@ -23,6 +23,7 @@ from conversations import (
 from conversations.flow import Context, Turn
 from conversations.flows import (
     admin,
+    admin_handover,
     broadcast,
     course,
     documents,
@@ -233,6 +234,8 @@ REGISTRY: tuple[Command, ...] = (
     _officer("thongke", "stats", stats.show),
     _officer("thongbao", "broadcast", broadcast.start),
     _officer("huythongbao", "broadcast_cancel", broadcast.cancel_command),
+    _officer("chuyenloi", "deadletters", admin_handover.dead_letters),
+    _officer("guilai", "resend", admin_handover.resend_command),
 )
 COMMANDS = {n: c for c in REGISTRY for n in (c.name, *c.aliases) if n}
 MENU_ITEMS = {c.item: c for c in REGISTRY if c.item}

@@ -25,6 +25,7 @@ from services.answers import JsonValue
 from services.course_records import ContactChange, Withdrawal, WithdrawReason
 from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, Phase
+from services.handover import HandoverKind, queue_handover
 from services.ledger import Refund, RefundAccount, RefundReason
 from services.ports import UnitOfWork
 from services.ratings import MAX_COMMENT, Rating, RatingLevel
@@ -128,9 +129,16 @@ async def withdraw(
     note = f"Công dân rút hồ sơ: {reason.label()}"
     if detail:
         note = f"{note} — {detail[:MAX_DETAIL]}"
-    return await change_status(
+    changed = await change_status(
         repos.dossiers, updated, _S.WITHDRAWAL_REQUESTED, "citizen", note, now, 0
     )
+    told: dict[str, JsonValue] = {"reason": reason.value, "label": reason.label()}
+    if detail:
+        told["detail"] = detail[:MAX_DETAIL]
+    if record.refunded:
+        told["refund"] = record.refunded
+    await queue_handover(repos, changed, HandoverKind.WITHDRAW, told, now)
+    return changed
 
 
 async def change_contact(
@@ -152,6 +160,9 @@ async def change_contact(
         contact_changes=(*dossier.contact_changes, change),
     )
     await repos.dossiers.update(updated)
+    await queue_handover(
+        repos, updated, HandoverKind.CONTACT_CHANGE, {"field": key, "value": value}, now
+    )
     return updated
 
 
@@ -163,10 +174,15 @@ async def rate(repos: UnitOfWork, dossier: Dossier, level: RatingLevel, now: dat
     rating = Rating(dossier.id, dossier.agency_id, level, now)
     if not await repos.ratings.add(rating):
         raise CourseRefused("already_rated")
+    await queue_handover(repos, dossier, HandoverKind.RATING, {"level": int(level)}, now)
     return rating
 
 
-async def comment(repos: UnitOfWork, dossier: Dossier, text: str) -> bool:
-    """The optional comment after a rating; False when rated without it already closed."""
+async def comment(repos: UnitOfWork, dossier: Dossier, text: str, now: datetime) -> bool:
+    """The optional comment after a rating; False when rated without it already closed.
+    The one-stop system hears of it as a second rating event carrying the comment."""
     words = " ".join(text.split())[:MAX_COMMENT]
-    return bool(words) and await repos.ratings.add_comment(dossier.id, words)
+    if not words or not await repos.ratings.add_comment(dossier.id, words):
+        return False
+    await queue_handover(repos, dossier, HandoverKind.RATING, {"comment": words}, now)
+    return True

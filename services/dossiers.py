@@ -111,6 +111,10 @@ class Dossier:
     payment_method: PaymentMethod = PaymentMethod.ONLINE
     withdrawal: Withdrawal | None = None  # the citizen asked to withdraw (status 7)
     contact_changes: tuple[ContactChange, ...] = ()  # address/phone changed after submission
+    # The one-stop system's own code for this dossier and when it received it (DOSSIER_SYSTEM
+    # =http, services.handover): shown to the citizen once the hand-over is accepted.
+    remote_code: str = ""
+    remote_received_at: datetime | None = None
 
     @property
     def paid_total(self) -> int:

@@ -14,6 +14,7 @@ from services.consent import Consent
 from services.documents import DocumentRepository
 from services.dossiers import DossierRepository, PaymentEventRepository
 from services.drafts import Draft
+from services.handover import HandoverOutbox
 from services.ids import IdGenerator
 from services.inbox import Inbox
 from services.otp import OtpStore
@@ -212,6 +213,8 @@ class UnitOfWork(Protocol):
     def cursors(self) -> JobCursors: ...
     @property
     def talks(self) -> TalkRepository: ...
+    @property
+    def handovers(self) -> HandoverOutbox: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -95,7 +95,11 @@ class InlineSqliteUnitOfWork(Repositories):
             self._factory.lock.release()
             raise
         Repositories.__init__(
-            self, InlineConnection(self._connection), self._factory.keys, self.wake
+            self,
+            InlineConnection(self._connection),
+            self._factory.keys,
+            self.wake,
+            self._factory.handover,
         )
         return self
 
@@ -134,10 +138,13 @@ class InlineSqliteUnitOfWorkFactory:
     kept open (checking a connection out of the pool for each one cost more than a step's
     statements)."""
 
-    def __init__(self, url: str, keys: StorageKeys, signal: Signal | None = None) -> None:
+    def __init__(
+        self, url: str, keys: StorageKeys, signal: Signal | None = None, handover: bool = False
+    ) -> None:
         self.engine = inline_engine(url)
         self.keys = keys
         self.signal = signal  # called with each woken topic after a commit
+        self.handover = handover  # queue hand-overs to the one-stop system (services.handover)
         self.lock = asyncio.Lock()
         self._connection: Connection | None = None
 

@@ -471,6 +471,31 @@ class TalkMessageRow(SQLModel, table=True):
     at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
 
 
+class HandoverRow(SQLModel, table=True):
+    """An event for the one-stop system (services.handover): queued in the transaction that
+    caused it, delivered by the scheduler, kept once accepted or dead (the dead letters)."""
+
+    __tablename__ = "handover"
+    __table_args__ = (
+        Index("ix_handover_due", "status", "not_before"),
+        Index("ix_handover_dossier", "dossier_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)  # the order of events
+    key: str = Field(max_length=120, unique=True)  # the Idempotency-Key
+    dossier_id: str = Field(max_length=40)
+    kind: str = Field(max_length=20)
+    detail: Any = Field(sa_column=Column(JsonColumn, nullable=False))  # sealed
+    status: str = Field(max_length=12)
+    attempts: int = Field(default=0)
+    not_before: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    error: str = Field(default="", max_length=200)
+    remote_code: str = Field(default="", max_length=80)
+    received_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    settled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+
+
 def table_of(row: type[SQLModel]) -> Table:
     """The Core table of a row class, for the repositories' SQLAlchemy Core statements.
 

@@ -22,6 +22,7 @@ from storage.crypto import JsonCipher
 from storage.documents import SqlDocumentRepository
 from storage.dossiers import SqlDossierRepository, SqlPaymentEventRepository
 from storage.drafts import SqlDraftRepository
+from storage.handovers import SqlHandoverOutbox
 from storage.inbox import SqlInbox
 from storage.otp_store import SqlOtpStore
 from storage.outbox import SqlOutbox
@@ -43,7 +44,11 @@ class Repositories:
     """Every repository bound to one connection (async, or inline for SQLite)."""
 
     def __init__(
-        self, connection: Any, keys: StorageKeys, wake: Callable[[str], None] | None = None
+        self,
+        connection: Any,
+        keys: StorageKeys,
+        wake: Callable[[str], None] | None = None,
+        handover: bool = False,
     ) -> None:
         self.conversations = SqlConversationStore(connection, keys.cipher)
         self.drafts = SqlDraftRepository(connection, keys.cipher)
@@ -62,14 +67,22 @@ class Repositories:
         self.history = SqlChatHistory(connection, keys.cipher)  # the web chat's history
         self.web_sessions = SqlWebSessions(connection)
         self.talks = SqlTalks(connection, keys.cipher)
+        self.handovers = SqlHandoverOutbox(connection, keys.cipher, handover)
 
 
 class SqlUnitOfWork(Repositories):
     """Commit explicitly; leaving the block without commit rolls everything back."""
 
-    def __init__(self, engine: AsyncEngine, keys: StorageKeys, signal: Signal | None = None):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        keys: StorageKeys,
+        signal: Signal | None = None,
+        handover: bool = False,
+    ):
         self._engine = engine
         self._keys = keys
+        self._handover = handover
         self._connection: AsyncConnection | None = None
         self._transaction: AsyncTransaction | None = None
         self._wakes = WakeTopics(signal)
@@ -85,7 +98,7 @@ class SqlUnitOfWork(Repositories):
         except BaseException:
             await self._connection.close()
             raise
-        Repositories.__init__(self, self._connection, self._keys, self.wake)
+        Repositories.__init__(self, self._connection, self._keys, self.wake, self._handover)
         return self
 
     async def __aexit__(
@@ -116,10 +129,17 @@ class SqlUnitOfWork(Repositories):
 class SqlUnitOfWorkFactory:
     """Opens SqlUnitOfWork instances on one engine."""
 
-    def __init__(self, engine: AsyncEngine, keys: StorageKeys, signal: Signal | None = None):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        keys: StorageKeys,
+        signal: Signal | None = None,
+        handover: bool = False,
+    ):
         self._engine = engine
         self.keys = keys
         self.signal = signal  # called with each woken topic after a commit
+        self.handover = handover  # queue hand-overs to the one-stop system (services.handover)
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._engine, self.keys, self.signal)
+        return SqlUnitOfWork(self._engine, self.keys, self.signal, self.handover)

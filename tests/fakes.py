@@ -25,6 +25,7 @@ from services.dossiers import (
     StatusChange,
 )
 from services.drafts import Draft, DraftConflict, DraftStatus
+from services.handover import HandoverEvent, HandoverKind, HandoverStatus
 from services.otp import Challenge, Lockout
 from services.outbox import OutboxItem, OutboxStatus, Priority, platform_of
 from services.ports import StoredConversation
@@ -89,6 +90,7 @@ class MemoryDatabase:
     ratings: dict[str, Rating] = field(default_factory=dict)
     talks: dict[str, Talk] = field(default_factory=dict)
     talk_messages: dict[str, tuple[TalkMessage, ...]] = field(default_factory=dict)
+    handovers: dict[str, HandoverEvent] = field(default_factory=dict)  # in queue order
 
     def copy(self) -> MemoryDatabase:
         """A working copy (values are immutable or replaced whole, never mutated in place)."""
@@ -102,6 +104,7 @@ class MemoryDatabase:
             dict(self.claimed_at), dict(self.errors), self.commits, self.subscribed,
             dict(self.ratings),
             dict(self.talks), dict(self.talk_messages),
+            dict(self.handovers),
         )  # fmt: skip
 
 
@@ -782,6 +785,65 @@ class MemoryTalks:
         return found[:limit]
 
 
+class MemoryHandovers:
+    """HandoverOutbox in memory (the contract test holds it to the SQL one)."""
+
+    def __init__(self, db: MemoryDatabase, enabled: bool) -> None:
+        self._db, self._enabled = db, enabled
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled
+
+    async def enqueue(self, event: HandoverEvent) -> bool:
+        if not self._enabled or event.key in self._db.handovers:
+            return False
+        self._db.handovers[event.key] = replace(
+            event, not_before=event.not_before or event.created_at
+        )
+        return True
+
+    async def count(self, dossier_id: str, kind: HandoverKind) -> int:
+        return sum(
+            e.dossier_id == dossier_id and e.kind is kind for e in self._db.handovers.values()
+        )
+
+    async def get(self, key: str) -> HandoverEvent | None:
+        return self._db.handovers.get(key)
+
+    async def due(self, now: datetime, limit: int) -> Sequence[HandoverEvent]:
+        waiting: set[str] = set()
+        due = []
+        for event in self._db.handovers.values():
+            if event.dossier_id in waiting:
+                continue
+            if event.status is not HandoverStatus.ACCEPTED:
+                waiting.add(event.dossier_id)
+            if event.status is HandoverStatus.PENDING and (
+                event.not_before is None or event.not_before <= now
+            ):
+                due.append(event)
+        return due[:limit]
+
+    async def save(self, event: HandoverEvent) -> None:
+        kept = self._db.handovers[event.key]
+        self._db.handovers[event.key] = replace(
+            kept, status=event.status, attempts=event.attempts, not_before=event.not_before,
+            error=event.error[:200], remote_code=event.remote_code[:80],
+            received_at=event.received_at, settled_at=event.settled_at,
+        )  # fmt: skip
+
+    async def dead(self, limit: int = 50) -> Sequence[HandoverEvent]:
+        dead = [e for e in self._db.handovers.values() if e.status is HandoverStatus.DEAD]
+        return dead[:limit]
+
+    async def for_dossier(self, dossier_id: str) -> Sequence[HandoverEvent]:
+        return [e for e in self._db.handovers.values() if e.dossier_id == dossier_id]
+
+    async def depth(self) -> int:
+        return sum(e.status is HandoverStatus.PENDING for e in self._db.handovers.values())
+
+
 class MemoryUnitOfWork:
     """Works on a copy of the database; commit swaps the copy in. Units of work of one
     factory run one at a time, as on SQLite: two at once would each commit their own copy,
@@ -792,10 +854,12 @@ class MemoryUnitOfWork:
         db: MemoryDatabase,
         lock: asyncio.Lock | None = None,
         signal: Callable[[str], None] | None = None,
+        handover: bool = False,
     ) -> None:
         self._db = db
         self._lock = lock or asyncio.Lock()
         self._signal = signal
+        self._handover = handover
         self._topics: dict[str, None] = {}
 
     def wake(self, topic: str) -> None:
@@ -818,6 +882,7 @@ class MemoryUnitOfWork:
         self.chats = MemoryChatDirectory(self._work)
         self.cursors = MemoryCursors(self._work)
         self.talks = MemoryTalks(self._work)
+        self.handovers = MemoryHandovers(self._work, self._handover)
         return self
 
     async def __aexit__(
@@ -840,14 +905,18 @@ class MemoryUnitOfWork:
 
 class MemoryUnitOfWorkFactory:
     def __init__(
-        self, db: MemoryDatabase | None = None, signal: Callable[[str], None] | None = None
+        self,
+        db: MemoryDatabase | None = None,
+        signal: Callable[[str], None] | None = None,
+        handover: bool = False,
     ) -> None:
         self.db = db or MemoryDatabase()
         self._lock = asyncio.Lock()
         self.signal = signal
+        self.handover = handover
 
     def __call__(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.db, self._lock, self.signal)
+        return MemoryUnitOfWork(self.db, self._lock, self.signal, self.handover)
 
 
 class FakeRegistry:

@@ -14,7 +14,9 @@ from bot.web.limits import BodyLimit
 from bot.web.officer_api import officer_router
 from bot.web.officer_auth import OfficerKeys
 from bot.web.officer_gate import OfficerGate
+from bot.web.officer_handovers import officer_handover_router
 from bot.web.officer_talks import talk_router
+from bot.web.one_stop_files import one_stop_files_router
 from bot.web.one_stop_ping import one_stop_ping_router
 from bot.web.ops import ops_router
 from bot.web.payments import payments_router
@@ -40,7 +42,9 @@ def create_http_app(app: Application) -> FastAPI:
     http.include_router(status_page_router(app))  # what the QR code on an e-form PDF opens
     http.include_router(officer_router(app))
     http.include_router(talk_router(app))
+    http.include_router(officer_handover_router(app))  # hand-over dead letters, re-send
     http.include_router(one_stop_ping_router(app))  # the remote system: "changes available"
+    http.include_router(one_stop_files_router(app))  # documents it fetches by signed link
     if app.zalo is not None:
         http.include_router(zalo_webhook_router(app.zalo))
     if app.settings.web_chat_enabled:

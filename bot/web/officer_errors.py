@@ -69,6 +69,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This API key may only act on its own agency's dossiers.",
     ),
     "not_found": ("Không tìm thấy hồ sơ {code}.", "No dossier {code}."),
+    "handover_not_dead": (
+        "Không có lần chuyển hồ sơ lỗi nào mang mã {key}.",
+        "No failed hand-over has the key {key}.",
+    ),
     "file_not_found": ("Hồ sơ không có tệp này.", "This dossier has no such file."),
     "unknown_procedure": ("Không có thủ tục {procedure}.", "No procedure {procedure}."),
     "awaiting_payment": (

@@ -14,7 +14,11 @@ from bot.web.officer_auth import HEADER, OfficerKeys
 from bot.web.officer_errors import refusal
 from bot.web.officer_models import API_PREFIX
 
-GUARDED = (API_PREFIX + "/dossiers", API_PREFIX + "/talks")  # every officer route
+GUARDED = (
+    API_PREFIX + "/dossiers",
+    API_PREFIX + "/talks",
+    API_PREFIX + "/handovers",
+)  # every officer route
 
 
 class OfficerGate:

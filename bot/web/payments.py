@@ -25,9 +25,10 @@ from conversations.notifications import partial_message, receipt_message, refund
 from conversations.papers import fee_receipt_message, fee_receipt_paper
 from services.codec import to_json
 from services.dossier_codes import code_for_reference, find_reference
-from services.dossiers import Dossier, PaymentOutcome
+from services.dossiers import Dossier, PaymentOutcome, Phase
+from services.handover import HandoverKind, queue_handover
 from services.ledger import same_account
-from services.payment_matching import apply_transfer, credit
+from services.payment_matching import CREDITED, apply_transfer, credit
 from services.payments import (
     BankTransfer,
     WebhookRejected,
@@ -70,6 +71,8 @@ async def apply(app: Application, transfer: BankTransfer, body: bytes) -> Paymen
             log.warning("payment notification for another account refused (%s)", transfer.provider)
         if dossier is not None:
             await _notify(app, uow, outcome, dossier, transfer)
+        if dossier is not None and dossier.phase is Phase.SUBMITTED and outcome in CREDITED:
+            await queue_handover(uow, dossier, HandoverKind.SUBMIT, {}, now)  # once per dossier
         await uow.commit()
     return outcome
 

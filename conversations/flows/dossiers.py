@@ -15,6 +15,7 @@ from conversations.cards import both
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home, submission
 from conversations.flows.documents import my_documents
+from conversations.handover_messages import with_remote_code
 from conversations.ledger_texts import payment_block
 from conversations.messages import (
     At,
@@ -138,6 +139,7 @@ async def _card(ctx: Context, dossier: Dossier) -> Turn:
                              separator=""),
         },
     )  # fmt: skip
+    text = with_remote_code(text, dossier)
     buttons: list[tuple[Button, ...]] = []
     if dossier.phase is Phase.AWAITING_PAYMENT:
         buttons.append((btn("dossiers.pay", payloads.do("pay")),))

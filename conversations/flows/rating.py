@@ -117,7 +117,7 @@ async def _step_comment(ctx: Context, data: RatingData, event: Incoming) -> Turn
         return None
     if len(" ".join(event.text.split())) > MAX_COMMENT:
         return _ask_comment(found, say("course.too_long", max=MAX_COMMENT))
-    if not await comment(ctx.repos, found, event.text):
+    if not await comment(ctx.repos, found, event.text, ctx.clock.now()):
         return _ask_comment(found)
     card = await dossiers.open_mine(ctx, found.id) or home.show()
     return _prepend(card, say("course.rate_comment_kept"))

@@ -51,6 +51,7 @@ from services.dossiers import (
 )
 from services.drafts import Draft, DraftStatus
 from services.fees import quote_fee
+from services.handover import HandoverKind, queue_handover
 from services.ledger import PaymentMethod
 
 NAME = "submission"
@@ -230,6 +231,7 @@ async def _submit(ctx: Context, proc: Procedure, draft: Draft) -> Turn:
         return _awaiting_payment(ctx, dossier, say("submission.created", code=code), *form_pdf)
     dossier = submitted(dossier, now, day, proc.processing_days, "citizen")
     await ctx.repos.dossiers.add(dossier)
+    await queue_handover(ctx.repos, dossier, HandoverKind.SUBMIT, {}, now)
     receipt = receipt_message(ctx.catalog, dossier)
     form_pdf = await papers.declaration_for(ctx, dossier)
     return home.show(say("submission.submitted", code=code), receipt, *form_pdf)
@@ -276,6 +278,7 @@ async def _at_counter(ctx: Context, dossier: Dossier) -> Turn:
     chosen = replace(dossier, payment_method=PaymentMethod.COUNTER)
     chosen = submitted(chosen, ctx.clock.now(), today(ctx.clock), days, "citizen")
     await ctx.repos.dossiers.update(chosen)
+    await queue_handover(ctx.repos, chosen, HandoverKind.SUBMIT, {}, ctx.clock.now())
     note = say("ledger.counter_chosen", code=chosen.code, due=Money(chosen.due))
     return home.show(note, receipt_message(ctx.catalog, chosen))
 

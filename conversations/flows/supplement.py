@@ -37,6 +37,7 @@ from services.documents import Attachment, StoredDocument
 from services.dossier_codes import DossierStatus, TransitionError
 from services.dossiers import Dossier
 from services.files import ACCEPTED, MAX_FILE_BYTES, UploadRejected, check_upload, sanitise_name
+from services.handover import HandoverKind, queue_handover
 from services.status_changes import NotSubmitted, supplement_received
 
 NAME = "supplement"
@@ -196,6 +197,8 @@ async def _send(ctx: Context, dossier: Dossier, data: SupplementData) -> Turn:
         )
     except (TransitionError, NotSubmitted):
         return home.show(say("supplement.not_requested", code=dossier.code, status="—"))
+    sent = {"document_ids": [a.document_id for a in attachments]}
+    await queue_handover(ctx.repos, updated, HandoverKind.SUPPLEMENT, sent, ctx.clock.now())
     due = Day(updated.due_date) if updated.due_date else "—"
     return home.show(say("supplement.sent", code=dossier.code, due=due))
 

@@ -42,6 +42,7 @@ TABLES = (
     "broadcast", "job_cursor", "chat_status", "zalo_token", "zalo_user", "inbox",
     "dossier_rating",
     "talk", "talk_message",
+    "handover",
 )  # fmt: skip
 KEYS = StorageKeys(JsonCipher(b"c" * 32), KeyedHasher(b"h" * 32))
 

@@ -131,6 +131,8 @@ def operations() -> list[str]:
         "GET /api/v1/talks/{talk_id}",
         "POST /api/v1/talks/{talk_id}/messages",
         "POST /api/v1/talks/{talk_id}/close",
+        "GET /api/v1/handovers/dead",
+        "POST /api/v1/handovers/{key}/resend",
     ]
 
 

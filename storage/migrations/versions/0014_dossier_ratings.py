@@ -1,7 +1,7 @@
 """citizens' ratings of the service, one per dossier
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-07 15:00:00
 
 `dossier_rating`: the satisfaction level (4 very satisfied … 1 not satisfied) a citizen gave
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
