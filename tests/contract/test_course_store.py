@@ -98,8 +98,8 @@ async def test_a_dossier_is_rated_once_and_counted_per_agency(uow_factory: Any) 
         with pytest.raises(CourseRefused) as refused:
             await rate(uow, await uow.dossiers.get("d4"), RatingLevel.SATISFIED, AT)
         assert refused.value.reason == "not_rateable"
-        assert await comment(uow, again, "  Nhanh   và rõ ràng ")
-        assert not await comment(uow, again, "Lần hai")  # one comment per rating
+        assert await comment(uow, again, "  Nhanh   và rõ ràng ", AT)
+        assert not await comment(uow, again, "Lần hai", AT)  # one comment per rating
         await uow.commit()
     async with uow_factory() as uow:
         rating = await uow.ratings.get("d1")
@@ -123,7 +123,7 @@ async def test_comments_are_sealed_at_rest(sql_engine: Any) -> None:
     async with factory() as uow:
         await uow.dossiers.add(dossier(1, status=DossierStatus.RESOLVED))
         await rate(uow, await uow.dossiers.get("d1"), RatingLevel.SATISFIED, AT)
-        await comment(uow, await uow.dossiers.get("d1"), "Cán bộ Nông Văn An rất nhiệt tình")
+        await comment(uow, await uow.dossiers.get("d1"), "Cán bộ Nông Văn An rất nhiệt tình", AT)
         await uow.commit()
     async with sql_engine.connect() as connection:
         stored = (await connection.execute(text("SELECT body FROM dossier_rating"))).scalar_one()
