@@ -17,6 +17,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import Application, follow_limits
+from bot.retention import prune_processed, retention_policy
 from bot.scheduler_lock import SchedulerLock, acquire_scheduler_lock
 from bot.sender_loop import Senders
 from bot.wake_jobs import REMOTE_DEBOUNCE_SECONDS, run_when_woken
@@ -36,6 +37,7 @@ HEARTBEAT = "scheduler:heartbeat"
 BROADCAST_TICK_SECONDS = 2.0
 FOLLOWERS_SECONDS = 3600  # expired followers no longer count at once; this only deletes them
 STAGING_SWEEP_SECONDS = 600  # unclaimed uploads go within this of their STAGING_MAX_AGE_MINUTES
+RETENTION_SECONDS = 600  # processed updates go within this of their retention window
 
 
 @dataclass
@@ -94,6 +96,17 @@ class Jobs:
         removed = await asyncio.to_thread(self.app.sweep_staging)
         if removed:
             log.info("staging: %d unclaimed upload(s) removed", removed)
+
+    async def processed_retention(self) -> None:
+        """Prune the processed updates no redelivery can need any more (bot.retention)."""
+        result = await prune_processed(self.app, retention_policy(self.app))
+        if result.pruned:
+            log.info(
+                "processed updates: %d pruned, %d kept (%d past the window)",
+                result.pruned,
+                result.stats.rows,
+                result.stats.held,
+            )
 
     async def reminders(self) -> None:
         """Payment, supplement, due-tomorrow and overdue reminders (each once)."""
@@ -170,6 +183,7 @@ class Scheduler:
         self._add(self.jobs.heartbeat, 10, "heartbeat")
         self._add(self.jobs.followers, FOLLOWERS_SECONDS, "followers")
         self._add(self.jobs.staging_sweep, STAGING_SWEEP_SECONDS, "staging_sweep")
+        self._add(self.jobs.processed_retention, RETENTION_SECONDS, "processed_retention")
         self._scheduler.start()
         if self.app.engine.dialect.name == "postgresql":  # other processes' commits wake us
             self._listener = PostgresListener(settings.database_url, self.app.wakeup)
@@ -205,6 +219,7 @@ class Scheduler:
             self.jobs.reminders,
             self.jobs.followers,
             self.jobs.staging_sweep,
+            self.jobs.processed_retention,
         )
         for job in jobs:
             try:

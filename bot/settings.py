@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.processed_retention import DEFAULT_WINDOW, FLOOR
 from services.vietqr import bank_by_bin
 from storage.seed import CATALOGUE_SUFFIX
 
@@ -93,6 +95,12 @@ class Settings(BaseSettings):
     page_size: int = Field(default=6, ge=3, le=10)
     secret_key: SecretStr | None = None
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # Processed updates (their recorded replies) are kept this long, then pruned by the
+    # scheduler (services.processed_retention). At least 25 h: Telegram may deliver an update
+    # again for 24 h. Records a redelivery still needs (inbox) or a live web chat shows are kept.
+    processed_update_retention_hours: int = Field(
+        default=DEFAULT_WINDOW // timedelta(hours=1), ge=FLOOR // timedelta(hours=1), le=24 * 3650
+    )
     # Flood control (conversations.flood): a chat may send FLOOD_BURST updates at once, refilled
     # at FLOOD_PER_MINUTE; over it, one warning and FLOOD_COOLDOWN_SECONDS of silence. 0: off.
     flood_burst: int = Field(default=20, ge=0, le=1000)

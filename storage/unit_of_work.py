@@ -25,6 +25,7 @@ from storage.drafts import SqlDraftRepository
 from storage.inbox import SqlInbox
 from storage.otp_store import SqlOtpStore
 from storage.outbox import SqlOutbox
+from storage.processed_retention import SqlProcessedRetention
 from storage.wake import Signal, WakeTopics
 from storage.web_sessions import SqlWebSessions
 
@@ -58,6 +59,7 @@ class Repositories:
         self.cursors = SqlJobCursors(connection)
         self.history = SqlChatHistory(connection, keys.cipher)  # the web chat's history
         self.web_sessions = SqlWebSessions(connection)
+        self.processed = SqlProcessedRetention(connection)  # pruning (bot.retention)
 
 
 class SqlUnitOfWork(Repositories):
