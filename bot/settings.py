@@ -162,7 +162,11 @@ class Settings(BaseSettings):
     reminders_minutes: int = Field(default=60, ge=1, le=180)
     telegram_rate_per_second: float = Field(default=29.5, gt=0, le=1000)
     telegram_chat_interval_seconds: float = Field(default=1.0, ge=0, le=60)
+    # The platform's ceiling: a sender behind its rate (a 429 pause, a slow database) catches
+    # up at up to this many messages per second, never more in any one second (0: the rate).
+    telegram_burst_per_second: float = Field(default=30.0, ge=0, le=1000)
     zalo_rate_per_second: float = Field(default=10.0, gt=0, le=1000)
+    zalo_burst_per_second: float = Field(default=0.0, ge=0, le=1000)
     sender_concurrency: int = Field(default=8, ge=1, le=64)
     sender_claim_timeout_seconds: float = Field(default=120.0, ge=1, le=3600)
     dossier_system: DossierSystemBackend = DossierSystemBackend.EMBEDDED
