@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.disk_space import DiskState
+from bot.retention import CURSORS, HELD, OLDEST, PRUNED, ROWS
 from conversations.messages import Platform
 from conversations.router import Reply, Router, Update
 from services.handover import HandoverStatus
@@ -171,11 +172,21 @@ class MeteredTransport:
         return delivery
 
 
-async def database_families(engine: AsyncEngine, heartbeat: str) -> list[Metric]:
+async def database_families(
+    engine: AsyncEngine, heartbeat: str, now: float | None = None
+) -> list[Metric]:
     """Gauges read now from the database: the outbox by platform and status (its depth is
-    the pending rows), the hand-over queue by status, and the time of the scheduler's last
-    heartbeat."""
+    the pending rows), the hand-over queue by status, the time of the scheduler's last
+    heartbeat, and the processed updates as the scheduler's last pruning left them (`now`:
+    Unix time, for the oldest one's age)."""
     async with engine.connect() as connection:
+        retention = dict(
+            (
+                await connection.execute(
+                    select(CURSOR.c.name, CURSOR.c.position).where(CURSOR.c.name.in_(CURSORS))
+                )
+            ).all()
+        )
         counts = (
             await connection.execute(
                 select(OUTBOX.c.platform, OUTBOX.c.status, func.count()).group_by(
@@ -222,7 +233,39 @@ async def database_families(engine: AsyncEngine, heartbeat: str) -> list[Metric]
                 value=float(beat),
             )
         )
-    return families
+    return families + retention_families(retention, time.time() if now is None else now)
+
+
+def retention_families(cursors: dict[str, int], now: float) -> list[Metric]:
+    """The processed updates (bot.retention): pruned so far, kept, kept past the window, and
+    the oldest one's age. Nothing before the scheduler's first pruning."""
+    if ROWS not in cursors:
+        return []
+    pruned = CounterMetricFamily(
+        "dvcbot_processed_updates_pruned",
+        "Processed updates (with their recorded replies) pruned by the scheduler.",
+        value=cursors.get(PRUNED, 0),
+    )
+    oldest = cursors.get(OLDEST, 0)
+    return [
+        pruned,
+        GaugeMetricFamily(
+            "dvcbot_processed_updates_rows",
+            "Processed updates kept, after the scheduler's last pruning.",
+            value=cursors[ROWS],
+        ),
+        GaugeMetricFamily(
+            "dvcbot_processed_updates_held",
+            "Processed updates past the retention window still kept: an update of their chat "
+            "is pending in the inbox, or a live web chat session shows them.",
+            value=cursors.get(HELD, 0),
+        ),
+        GaugeMetricFamily(
+            "dvcbot_processed_updates_oldest_age_seconds",
+            "Age of the oldest processed update kept (0 when none is).",
+            value=max(0.0, now - oldest) if oldest else 0.0,
+        ),
+    ]
 
 
 def disk_families(state: DiskState) -> list[Metric]:

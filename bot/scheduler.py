@@ -18,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import Application, follow_limits
 from bot.handover_http import build_handover
+from bot.retention import prune_processed, retention_policy
 from bot.scheduler_lock import SchedulerLock, acquire_scheduler_lock
 from bot.sender_loop import Senders
 from bot.wake_jobs import REMOTE_DEBOUNCE_SECONDS, run_when_woken
@@ -41,6 +42,7 @@ FOLLOWERS_SECONDS = 3600  # expired followers no longer count at once; this only
 HANDOVER_TICK_SECONDS = 1.0  # retries come due at their own time; the tick picks them up
 HANDOVER_MAX_BATCHES = 20  # per run, so that one run never holds the lock for ever
 STAGING_SWEEP_SECONDS = 600  # unclaimed uploads go within this of their STAGING_MAX_AGE_MINUTES
+RETENTION_SECONDS = 600  # processed updates go within this of their retention window
 
 
 @dataclass
@@ -117,6 +119,17 @@ class Jobs:
         removed = await asyncio.to_thread(self.app.sweep_staging)
         if removed:
             log.info("staging: %d unclaimed upload(s) removed", removed)
+
+    async def processed_retention(self) -> None:
+        """Prune the processed updates no redelivery can need any more (bot.retention)."""
+        result = await prune_processed(self.app, retention_policy(self.app))
+        if result.pruned:
+            log.info(
+                "processed updates: %d pruned, %d kept (%d past the window)",
+                result.pruned,
+                result.stats.rows,
+                result.stats.held,
+            )
 
     async def reminders(self) -> None:
         """Payment, supplement, due-tomorrow and overdue reminders (each once)."""
@@ -195,6 +208,7 @@ class Scheduler:
         self._add(self.jobs.staging_sweep, STAGING_SWEEP_SECONDS, "staging_sweep")
         if self.jobs.handover is not None:
             self._add(self.jobs.hand_over, HANDOVER_TICK_SECONDS, "hand_over")
+        self._add(self.jobs.processed_retention, RETENTION_SECONDS, "processed_retention")
         self._scheduler.start()
         if self.app.engine.dialect.name == "postgresql":  # other processes' commits wake us
             self._listener = PostgresListener(settings.database_url, self.app.wakeup)
@@ -234,6 +248,7 @@ class Scheduler:
             self.jobs.followers,
             self.jobs.staging_sweep,
             self.jobs.hand_over,
+            self.jobs.processed_retention,
         )
         for job in jobs:
             try:

@@ -22,10 +22,12 @@ def sender_limits(app: Application, platform: str) -> Limits:
     settings = app.settings
     if platform == "telegram":
         rate, interval = settings.telegram_rate_per_second, settings.telegram_chat_interval_seconds
+        burst = settings.telegram_burst_per_second
     else:
-        rate, interval = settings.zalo_rate_per_second, 0.0
+        rate, interval, burst = settings.zalo_rate_per_second, 0.0, settings.zalo_burst_per_second
     return Limits(
         per_second=rate,
+        burst_per_second=burst,
         chat_interval=interval,
         concurrency=settings.sender_concurrency,
         claim_timeout=settings.sender_claim_timeout_seconds,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from conversations.texts import LANGUAGES
 from services.office_hours import parse_sessions
+from services.processed_retention import DEFAULT_WINDOW, FLOOR
 from services.vietqr import bank_by_bin
 from storage.seed import CATALOGUE_SUFFIX
 
@@ -95,6 +97,12 @@ class Settings(BaseSettings):
     page_size: int = Field(default=6, ge=3, le=10)
     secret_key: SecretStr | None = None
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # Processed updates (their recorded replies) are kept this long, then pruned by the
+    # scheduler (services.processed_retention). At least 25 h: Telegram may deliver an update
+    # again for 24 h. Records a redelivery still needs (inbox) or a live web chat shows are kept.
+    processed_update_retention_hours: int = Field(
+        default=DEFAULT_WINDOW // timedelta(hours=1), ge=FLOOR // timedelta(hours=1), le=24 * 3650
+    )
     # Flood control (conversations.flood): a chat may send FLOOD_BURST updates at once, refilled
     # at FLOOD_PER_MINUTE; over it, one warning and FLOOD_COOLDOWN_SECONDS of silence. 0: off.
     flood_burst: int = Field(default=20, ge=0, le=1000)
@@ -162,7 +170,11 @@ class Settings(BaseSettings):
     reminders_minutes: int = Field(default=60, ge=1, le=180)
     telegram_rate_per_second: float = Field(default=29.5, gt=0, le=1000)
     telegram_chat_interval_seconds: float = Field(default=1.0, ge=0, le=60)
+    # The platform's ceiling: a sender behind its rate (a 429 pause, a slow database) catches
+    # up at up to this many messages per second, never more in any one second (0: the rate).
+    telegram_burst_per_second: float = Field(default=30.0, ge=0, le=1000)
     zalo_rate_per_second: float = Field(default=10.0, gt=0, le=1000)
+    zalo_burst_per_second: float = Field(default=0.0, ge=0, le=1000)
     sender_concurrency: int = Field(default=8, ge=1, le=64)
     sender_claim_timeout_seconds: float = Field(default=120.0, ge=1, le=3600)
     dossier_system: DossierSystemBackend = DossierSystemBackend.EMBEDDED

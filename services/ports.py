@@ -62,7 +62,8 @@ class ConversationStore(Protocol):
 
     async def erase(self, keys: Sequence[str]) -> None:
         """Forget these chats' state, recorded replies and what they said (the update ids
-        are kept, so a late redelivery is still not applied twice)."""
+        are kept, so a late redelivery is still not applied twice, until the scheduler prunes
+        them with the others: services.processed_retention)."""
         ...
 
 

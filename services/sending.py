@@ -7,10 +7,13 @@ whose sender died mid-call becomes UNKNOWN instead of being retried. Limits: a g
 platform answers 429 with `retry_after`, exponential backoff for transient failures, and
 blocked users marked inactive so nothing more is tried for them.
 
-The platform counts messages where they arrive, in a sliding one-second window. A call
-arrives somewhere between its start and its answer, so besides spacing the slots, the
-pacer never lets more than ceil(per_second) calls be in flight or answered within the
-last second: however late the claim, the rendering or the network make a call, no window
+The pacing is a token bucket: in the long run the configured rate; a sender that fell
+behind it (a 429 pause, a slow database or network) sends at up to the platform's ceiling
+(`Limits.burst_per_second`, Telegram 30/s) until it is back on schedule. The platform counts
+messages where they arrive, in a sliding one-second window. A call arrives somewhere between
+its start and its answer, so besides spacing the slots, the pacer never lets more than
+ceil(ceiling) calls be in flight or answered within the last second: however late the claim,
+the rendering or the network make a call, and however far behind the sender is, no window
 at the platform can hold more (see bench/broadcast_throughput.py for why spacing alone is
 not enough).
 """
@@ -94,6 +97,10 @@ class Limits:
     """A platform's sending limits and the sender's retry policy."""
 
     per_second: float = 29.5  # under Telegram's 30/s so jitter never trips it
+    # The platform's ceiling: a sender behind its rate catches up at up to this (0: no faster
+    # than `per_second`); never more than ceil(it) calls can arrive in one second.
+    burst_per_second: float = 0.0
+    catch_up_seconds: float = 60.0  # the most lag caught up (seconds at `per_second`)
     chat_interval: float = 1.0  # seconds between two messages to one chat
     concurrency: int = 8  # calls in flight (each started on its own paced slot)
     max_attempts: int = 5  # transient failures before a push or broadcast row is FAILED
@@ -109,49 +116,73 @@ class Limits:
 
 @dataclass
 class Pacer:
-    """Spaces calls: one slot every 1/per_second, later while the platform asked to wait,
-    and never more than ceil(per_second) calls that could arrive within one second."""
+    """Paces calls as a token bucket: in the long run `per_second`; a sender that fell behind
+    (the platform asked it to wait, the database or the network was slow) catches up at up
+    to `burst` per second until it is back on schedule, never more than ceil(burst) calls
+    that could arrive within one window, and never more than `catch_up` seconds of lag.
+
+    Two schedules: `_due` runs at the configured rate and keeps the lag (up to `catch_up`);
+    `_spaced` runs at the burst rate and, as before, forgives a late wake-up by one spacing
+    only. A slot waits for both, for a pause, and for room in the window. Idle time (nothing
+    to send) builds no credit: `idle` brings the rate schedule back to now.
+    """
 
     timer: Timer
     per_second: float
     chat_interval: float
+    burst: float = 0.0  # the platform's ceiling per second (0, or below the rate: the rate)
+    catch_up: float = 60.0  # the most lag, in seconds, sent again at the burst rate
     window: float = 1.0  # the platform's counting window, in seconds
-    _next_slot: float = 0.0
+    _due: float | None = None  # when the next call is due at `per_second` (None: no call yet)
+    _spaced: float = 0.0  # the earliest next call at `burst`
+    _paused_until: float = 0.0  # the platform said 429: nothing before this
     _chat_ready: dict[str, float] = field(default_factory=dict)
     _open: int = 0  # slots taken whose call has not finished
     _finished: deque[float] = field(default_factory=deque)  # ends of calls, oldest first
 
+    @property
+    def ceiling(self) -> float:
+        """Calls per second never exceeded, even while catching up."""
+        return max(self.burst, self.per_second)
+
     def _window_wait(self, now: float) -> float:
-        """Seconds until one more call cannot put ceil(per_second) + 1 in a window: calls
+        """Seconds until one more call cannot put ceil(ceiling) + 1 in a window: calls
         in flight and calls answered less than `window` ago may still be counted there."""
         # One expression for "expired" and for the wait below: with `f <= now - window` here,
         # rounding could keep a call answered exactly one window ago yet wait `f + window - now`
         # <= 0, and a slot was taken with the window already full.
         while self._finished and self._finished[0] + self.window <= now:
             self._finished.popleft()
-        if self._open + len(self._finished) < math.ceil(self.per_second):
+        if self._open + len(self._finished) < math.ceil(self.ceiling):
             return 0.0
         if self._finished:
             return self._finished[0] + self.window - now
-        return 1.0 / self.per_second  # all of them in flight: look again after one spacing
+        return 1.0 / self.ceiling  # all of them in flight: look again after one spacing
 
     def chat_ready_in(self, chat: str) -> float:
         """Seconds until this chat may receive another message (0 when it may now)."""
         return max(0.0, self._chat_ready.get(chat, 0.0) - self.timer.monotonic())
 
     def pause(self, seconds: float) -> None:
-        """The platform said 429: no slot before `seconds` from now."""
-        self._next_slot = max(self._next_slot, self.timer.monotonic() + seconds)
+        """The platform said 429: no slot before `seconds` from now (the time lost is caught
+        up afterwards, within the ceiling)."""
+        self._paused_until = max(self._paused_until, self.timer.monotonic() + seconds)
+
+    def idle(self) -> None:
+        """Nothing is waiting to be sent: no lag to catch up (idle time builds no credit)."""
+        self._due = max(self._due or 0.0, self.timer.monotonic())
 
     async def slot(self, chat: str) -> None:
         """Wait for the next global slot and take it for this chat (one caller: the
         dispatcher). A pause the platform asks for while waiting is honoured too."""
         while True:
             now = self.timer.monotonic()
-            wait = max(self._next_slot - now, self._window_wait(now))
+            due = now if self._due is None else self._due  # the first call is on time
+            wait = max(max(due, self._spaced, self._paused_until) - now, self._window_wait(now))
             if wait <= 0:
-                spacing = 1.0 / self.per_second  # a late wake-up keeps the schedule; idle
-                self._next_slot = max(self._next_slot, now - spacing) + spacing  # time is lost
+                self._due = max(due, now - self.catch_up) + 1.0 / self.per_second
+                spacing = 1.0 / self.ceiling  # a late wake-up keeps this schedule; idle
+                self._spaced = max(self._spaced, now - spacing) + spacing  # time is lost
                 self._chat_ready[chat] = now + self.chat_interval
                 self._open += 1
                 return
@@ -210,7 +241,14 @@ class PacedSender:
         self._clock = clock
         self.limits = limits or Limits()
         self._timer = timer or LoopTimer()
-        self._pacer = Pacer(self._timer, self.limits.per_second, self.limits.chat_interval)
+        limits = self.limits
+        self._pacer = Pacer(
+            self._timer,
+            limits.per_second,
+            limits.chat_interval,
+            burst=limits.burst_per_second,
+            catch_up=limits.catch_up_seconds,
+        )
         self._fallback = fallback
         self._wake = wake  # set when a row was queued (storage.wake): look again at once
         self._in_flight: set[str] = set()
@@ -253,6 +291,7 @@ class PacedSender:
                     done, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                     settled += sum(1 for t in done if t.result())
                     continue
+                self._pacer.idle()  # nothing can be sent now: no lag builds up meanwhile
                 waits = [self._pacer.chat_ready_in(i.recipient) for i in items]
                 if waits:  # rows exist but their chats got a message less than a second ago
                     await self._timer.sleep(min(waits))

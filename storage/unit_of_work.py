@@ -26,6 +26,7 @@ from storage.handovers import SqlHandoverOutbox
 from storage.inbox import SqlInbox
 from storage.otp_store import SqlOtpStore
 from storage.outbox import SqlOutbox
+from storage.processed_retention import SqlProcessedRetention
 from storage.ratings import SqlRatingRepository
 from storage.talks import SqlTalks
 from storage.wake import Signal, WakeTopics
@@ -68,6 +69,7 @@ class Repositories:
         self.web_sessions = SqlWebSessions(connection)
         self.talks = SqlTalks(connection, keys.cipher)
         self.handovers = SqlHandoverOutbox(connection, keys.cipher, handover)
+        self.processed = SqlProcessedRetention(connection)  # pruning (bot.retention)
 
 
 class SqlUnitOfWork(Repositories):

@@ -89,7 +89,9 @@ def ops_router(app: Application, *, database_gauges: bool = True) -> APIRouter:
         if database_gauges:
             try:
                 async with asyncio.timeout(CHECK_TIMEOUT):
-                    extra += await database_families(app.engine, HEARTBEAT)
+                    extra += await database_families(
+                        app.engine, HEARTBEAT, app.clock.now().timestamp()
+                    )
             except Exception as error:  # noqa: BLE001 - the process's counters still answer
                 log.warning("metrics: database gauges left out (%s)", type(error).__name__)
         body, content_type = await asyncio.to_thread(
