@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.vietqr import bank_by_bin
-from storage.seed import CATALOGUE_SUFFIX
+from storage.catalog_files import CATALOGUE_SUFFIX
 
 # Shipped values that only make sense for a demo: production refuses them.
 DEMO_PAYMENT_ACCOUNT = "1234567890"  # .env.example: "The defaults are a demo account"
