@@ -283,6 +283,8 @@ class SearchIndex:
         size = len(self._procedures)
         found = tuple((weight, bitset(where, size)) for weight, where in by_weight.items())
         if len(self._postings[word]) >= _CACHED_POSTING:
+            if len(self._bit_cache) >= 2048:  # bounded: each entry holds a bit per procedure
+                self._bit_cache.clear()
             self._bit_cache[word] = found
         return found
 

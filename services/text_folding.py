@@ -34,7 +34,8 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Split folded text into search words (letters, digits and dots kept)."""
-    return _WORD.findall(fold(text))
+    # As `fold` then split, minus collapsing spaces, which never reach a word anyway.
+    return _WORD.findall(strip_diacritics(text).lower())
 
 
 def to_ascii(text: str) -> str:
