@@ -60,22 +60,26 @@ class SearchWords:
             return list(source)
         out: list[str] = []
         dropped: list[str] = []
-        i = 0
-        while i < len(source):
-            reach = longest.get(source[i], 0)
-            for size in range(min(reach, len(source) - i), 0, -1):
-                phrase = tuple(source[i : i + size])
+        done = 0  # words before this one are rewritten
+        for start in [at for at, word in enumerate(source) if word in longest]:
+            if start < done:  # inside a phrase already replaced
+                continue
+            out.extend(source[done:start])  # words that start no phrase stay as they are
+            done = start + 1
+            for size in range(min(longest[source[start]], len(source) - start), 0, -1):
+                phrase = tuple(source[start : start + size])
                 canonical = self.synonyms.get(phrase)
                 if canonical is not None:
                     out.extend(canonical)
+                    done = start + size
                     break
                 if drop_questions and phrase in self.question_words:
                     dropped.extend(phrase)
+                    done = start + size
                     break
             else:
-                size = 1
-                out.append(source[i])
-            i += size
+                out.append(source[start])
+        out.extend(source[done:])
         return out or dropped
 
     def variant_of(self, name_words: Sequence[str]) -> int | None:
