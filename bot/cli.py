@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from bot.settings import Settings
-from conversations.fee_texts import has_rule, rule_text
-from conversations.texts import TextCatalog, format_money
-from services.catalog import Procedure
-from services.catalog_index import Catalog
 from services.catalog_schema import CatalogError
-from services.clock import VIETNAM
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from services.catalog import Procedure
+    from services.catalog_index import Catalog
 
 # Each command imports what it needs when it runs: `dvc-bot search` and `--help` stay quick
-# (the server, the Telegram libraries and the administrative-units data are not loaded).
+# (no settings, database, server, Telegram libraries or administrative-units data; about
+# 0.2 s over Python's own start-up, bench/start_time.py).
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,14 +54,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     search.add_argument("--json", action="store_true", help="print JSON for scripts")
     search.add_argument("--limit", type=int, default=10)
     args = parser.parse_args(argv)
+    settings = _settings()
+    if settings is None:
+        return 2
+    if args.command == "search":  # the catalogue files only: no database, no event loop
+        try:
+            _search(args.query, args.limit, args.json)
+        except CatalogError as error:
+            print(f"dvc-bot: {error}", file=sys.stderr)
+            return 2
+        return 0
+    return _command(args, settings)
+
+
+def _settings() -> Settings | None:
+    """The settings, or None after one clear line per wrong setting (no traceback)."""
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
     try:
-        settings = Settings()
-    except ValidationError as error:  # one clear line per wrong setting, no traceback
+        return Settings()
+    except ValidationError as error:
         for problem in error.errors():
             message = str(problem["msg"]).removeprefix("Value error, ")
             where = ".".join(str(part) for part in problem["loc"]).upper()
             print(f"dvc-bot: settings: {where + ': ' if where else ''}{message}", file=sys.stderr)
-        return 2
+        return None
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run a command that needs the database or the server (all but `search`)."""
+    import asyncio
+
     from bot.scheduler_lock import SchedulerBusy
 
     try:
@@ -96,8 +118,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 asyncio.run(_seed(settings))
                 if args.report:
                     _print_report()
-            case "search":
-                asyncio.run(_search(settings, args.query, args.limit, args.json))
     except CatalogError as error:
         print(f"dvc-bot: {error}", file=sys.stderr)
         return 2
@@ -131,7 +151,7 @@ async def _seed(settings: Settings) -> None:
 
 def _print_report() -> None:
     from services.catalog_report import provenance_report
-    from storage.seed import load_catalog_data
+    from storage.catalog_files import load_catalog_data
 
     report = provenance_report(load_catalog_data().procedures)
     print("Catalogue provenance (inferred = not yet checked against a source):")
@@ -139,11 +159,12 @@ def _print_report() -> None:
         print("  " + line)
 
 
-async def _search(settings: Settings, query: str, limit: int, as_json: bool) -> None:
+def _search(query: str, limit: int, as_json: bool) -> None:
     """Search the catalogue the bot seeds (its files), with the bot's index, synonyms and
     where-to-go data: the same ranking as the bot, without a database or the server."""
     from services.agencies import Agencies
-    from storage.seed import load_catalog_data, load_search_words, load_where_to_go
+    from services.catalog_index import Catalog
+    from storage.catalog_files import load_catalog_data, load_search_words, load_where_to_go
 
     catalog = Catalog(load_catalog_data(), Agencies([]), load_search_words(), load_where_to_go())
     _print_hits(catalog, query, limit, as_json)
@@ -151,6 +172,9 @@ async def _search(settings: Settings, query: str, limit: int, as_json: bool) -> 
 
 def _fee(proc: Procedure, day: date) -> str:
     """The card's fee rule as plain text ("8.000 đ/bản"), or the online amount."""
+    from conversations.fee_texts import has_rule, rule_text
+    from conversations.texts import TextCatalog, format_money
+
     if has_rule(proc):
         return TextCatalog().plain(rule_text(proc, day), "vi").strip().replace("\n", " ")
     if proc.online_fee is None:
@@ -159,6 +183,12 @@ def _fee(proc: Procedure, day: date) -> str:
 
 
 def _print_hits(catalog: Catalog, query: str, limit: int, as_json: bool) -> None:
+    import json
+    from datetime import datetime
+
+    from conversations.fee_texts import has_rule
+    from services.clock import VIETNAM
+
     hits = catalog.search(query, limit)
     day = datetime.now(VIETNAM).date()
     if as_json:

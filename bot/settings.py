@@ -15,7 +15,7 @@ from conversations.texts import LANGUAGES
 from services.office_hours import parse_sessions
 from services.processed_retention import DEFAULT_WINDOW, FLOOR
 from services.vietqr import bank_by_bin
-from storage.seed import CATALOGUE_SUFFIX
+from storage.catalog_files import CATALOGUE_SUFFIX
 
 # Shipped values that only make sense for a demo: production refuses them.
 DEMO_PAYMENT_ACCOUNT = "1234567890"  # .env.example: "The defaults are a demo account"

@@ -12,13 +12,16 @@ otherwise `search` returns [] and `closest` offers neighbours to label as such."
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from services.catalog import Procedure
+from services.search_bits import Groups, add_word, best, bitset
 from services.search_words import SearchWords
 from services.spelling import deletes, edit_distance, normalise_word, sound_key, typo_budget
 from services.syllables import is_syllable
@@ -31,6 +34,9 @@ _FIELD_WEIGHTS = {"name": 3.0, "alias": 2.5, "english": 1.5, "sector": 0.8, "sum
 _EXACT, _SOUND, _TYPO1, _TYPO2, _PREFIX = 1.0, 0.8, 0.7, 0.45, 0.6
 RELATIVE_FLOOR = 0.3
 CANDIDATE_POOL = 60
+# Posting lists at least this long keep their bitsets between queries (shorter ones are
+# cheaper to rebuild than to keep).
+_CACHED_POSTING = 64
 # A hit is an answer only when it explains this share of what the query says (each word
 # weighted by how rare it is; words the catalogue never uses weigh the most). Calibrated on
 # tests/data/search_queries.yaml (answerable) against the junk in tests/unit/test_search.py;
@@ -40,6 +46,10 @@ VARIANT_PENALTY = 0.6
 # Below the threshold, a procedure is still worth showing as a labelled "closest" neighbour
 # only when it explains at least half of the query.
 NEIGHBOUR_FLOOR = 0.5
+
+
+# A text as the index reads it: folded words, index words, search words after synonyms.
+_Read = tuple[list[str], frozenset[str], tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,37 +73,34 @@ class SearchIndex:
         self._words = search_words or SearchWords()
         self._procedures = tuple(procedures)
         self._by_code = {p.code: i for i, p in enumerate(self._procedures) if p.code}
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
         self._phrases: list[tuple[str, ...]] = []
-        for index, proc in enumerate(self._procedures):
-            texts = self._texts(proc, sector_names.get(proc.sector_id, ""))
-            for field_name, text in texts:
-                weight = _FIELD_WEIGHTS[field_name]
-                for word in {*self._tokens(text), *self._rewritten(text)}:
-                    bucket = postings[word]
-                    bucket[index] = max(bucket.get(index, 0.0), weight)
-            self._phrases.append(
-                tuple(
-                    " ".join(self._rewritten(text))
-                    for name, text in texts
-                    if name in ("name", "alias", "english")
-                )
-            )
-        self._postings = dict(postings)
-        self._name_words = [
-            (frozenset(self._rewritten(p.name.vi)), frozenset(self._rewritten(p.name.en)))
-            for p in self._procedures
-        ]
-        self._variant_of = [self._words.variant_of(words(p.name.vi)) for p in self._procedures]
+        self._name_words: list[tuple[frozenset[str], frozenset[str]]] = []
+        self._variant_of: list[int | None] = []
+        self._sound: dict[str, set[str]] = defaultdict(set)
+        self._deletion: dict[str, set[str]] = defaultdict(set)
+        self._prefix: dict[str, set[str]] = defaultdict(set)
+        self._match_cache: dict[tuple[str, bool], dict[str, float]] = {}
+        self._bit_cache: dict[str, tuple[tuple[float, int], ...]] = {}
+        with _collector_paused():
+            self._postings = self._index_procedures(sector_names)
+            self._index_words()
         total = max(len(self._procedures), 1)
         self._idf = {w: math.log(1 + total / len(p)) for w, p in self._postings.items()}
         self._unknown_idf = math.log(1 + total)
         ordered = sorted(self._idf.values())
         self._typical_idf = ordered[len(ordered) // 2] if ordered else self._unknown_idf
-        self._sound: dict[str, set[str]] = defaultdict(set)
-        self._deletion: dict[str, set[str]] = defaultdict(set)
-        self._prefix: dict[str, set[str]] = defaultdict(set)
-        self._match_cache: dict[tuple[str, bool], dict[str, float]] = {}
+
+    def _index_procedures(self, sector_names: dict[str, str]) -> dict[str, dict[int, float]]:
+        """Posting lists: each word's procedures, with the weight of the field it is in."""
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        # Texts many procedures share (sector names) are read once.
+        seen: dict[str, _Read] = {}
+        for index, proc in enumerate(self._procedures):
+            self._add(index, proc, sector_names.get(proc.sector_id, ""), seen, postings)
+        return dict(postings)
+
+    def _index_words(self) -> None:
+        """Lookups from a typed word to index words: sound-alike, near spelling, prefix."""
         for word in self._postings:
             self._sound[sound_key(word)].add(word)
             for variant in deletes(word, typo_budget(word)):
@@ -101,23 +108,59 @@ class SearchIndex:
             for end in range(3, len(word)):
                 self._prefix[word[:end]].add(word)
 
-    @staticmethod
-    def _texts(proc: Procedure, sector: str) -> list[tuple[str, str]]:
-        texts = [("name", proc.name.vi), ("english", proc.name.en), ("sector", sector)]
-        texts += [("alias", alias) for alias in proc.aliases]
-        texts.append(("summary", proc.summary.vi))
-        return texts
+    def _add(
+        self,
+        index: int,
+        proc: Procedure,
+        sector: str,
+        seen: dict[str, _Read],
+        postings: dict[str, dict[int, float]],
+    ) -> None:
+        """Index one procedure: its words with the weight of the heaviest field they are in."""
+
+        def read(text: str) -> _Read:
+            known = seen.get(text)
+            if known is None:
+                known = seen[text] = self._read(text)
+            return known
+
+        name, english, aliases = (
+            read(proc.name.vi),
+            read(proc.name.en),
+            list(map(read, proc.aliases)),
+        )
+        # Lightest field first, so a heavier one overwrites a word's weight.
+        weights = dict.fromkeys(read(proc.summary.vi)[1], _FIELD_WEIGHTS["summary"])
+        weights.update(dict.fromkeys(read(sector)[1], _FIELD_WEIGHTS["sector"]))
+        weights.update(dict.fromkeys(english[1], _FIELD_WEIGHTS["english"]))
+        for alias in aliases:
+            weights.update(dict.fromkeys(alias[1], _FIELD_WEIGHTS["alias"]))
+        weights.update(dict.fromkeys(name[1], _FIELD_WEIGHTS["name"]))
+        for word, weight in weights.items():
+            postings[word][index] = weight
+        self._phrases.append(tuple(" ".join(t[2]) for t in (name, english, *aliases)))
+        self._name_words.append((frozenset(name[2]), frozenset(english[2])))
+        self._variant_of.append(self._words.variant_of(name[0]))
+
+    def _read(self, text: str) -> _Read:
+        """A procedure text's folded words, index words (as written and after synonyms), and
+        the latter."""
+        folded = words(text)
+        rewritten = self._words.rewrite_words(folded, drop_questions=False)
+        kept = self._search_words(folded)
+        # Most texts hold no synonym: their words after the rewrite are the words as written.
+        after = kept if rewritten == folded else self._search_words(rewritten)
+        return folded, frozenset((*kept, *after)), tuple(after)
 
     @staticmethod
-    def _tokens(text: str) -> list[str]:
+    def _search_words(folded: Iterable[str]) -> list[str]:
         # One-character words ("1" in "phiếu số 1", "a") carry no meaning for search and would
         # make any query containing them match.
-        return [normalise_word(w) for w in words(text) if len(w) > 1 and w not in _STOPWORDS]
+        return [normalise_word(w) for w in folded if len(w) > 1 and w not in _STOPWORDS]
 
     def _rewritten(self, text: str, *, query: bool = False) -> list[str]:
         """Search words of a text after synonyms (and, for a query, question words)."""
-        rewritten = self._words.rewrite(text, drop_questions=query)
-        return [normalise_word(w) for w in rewritten if len(w) > 1 and w not in _STOPWORDS]
+        return self._search_words(self._words.rewrite(text, drop_questions=query))
 
     def __len__(self) -> int:
         return len(self._procedures)
@@ -176,11 +219,7 @@ class SearchIndex:
         """
         exact = self.by_code(query)
         tokens = self._rewritten(query, query=True)[:12]
-        scores, covered = self._score(tokens)
-        count = len(tokens)
-        ranked = sorted(
-            ((score * (covered[i] / count) ** 2, i) for i, score in scores.items()), reverse=True
-        )[: max(limit, 1) * 4 + 20]
+        ranked = self._shortlist(tokens, max(limit, 1) * 4 + 20)
         matches = [self._matches(t, n == len(tokens) - 1) for n, t in enumerate(tokens)]
         matched: set[str] = set().union(*matches) if matches else set()
         asked = self._words.asked_variants(tokens)
@@ -200,36 +239,54 @@ class SearchIndex:
             hits = [SearchHit(exact, math.inf)] + [h for h in hits if h.procedure is not exact]
         return hits[:limit]
 
-    def _score(self, tokens: list[str]) -> tuple[dict[int, float], dict[int, int]]:
-        """tf-idf-like score and number of query words covered, per candidate procedure."""
-        scores: dict[int, float] = {}
-        covered: dict[int, int] = {}
-        # Rarest words first; once enough candidates are known, common words ("đăng ký")
-        # only add to them instead of scanning their long posting lists: a procedure that
-        # has none of the rarer words would fall below the relative floor anyway.
+    def _plans(self, tokens: list[str]) -> list[tuple[int, dict[str, float]]]:
+        """Each query word's matches with their total posting size, rarest first.
+
+        Rarest words first: once enough candidates are known, common words ("đăng ký") only
+        add to them instead of bringing in every procedure they appear in; a procedure that
+        has none of the rarer words would fall below the relative floor anyway.
+        """
         plans = []
         for position, token in enumerate(tokens):
             matches = self._matches(token, position == len(tokens) - 1)
             size = sum(len(self._postings[word]) for word in matches)
             plans.append((size, matches))
         plans.sort(key=lambda plan: plan[0])
-        for size, matches in plans:
-            best: dict[int, float] = {}
-            scan = len(scores) < CANDIDATE_POOL or size <= len(scores)
-            for word, trust in matches.items():
-                boost = trust * self._idf[word]
-                posting = self._postings[word]
-                pairs: Iterable[tuple[int, float]] = (
-                    posting.items() if scan else ((i, posting[i]) for i in scores if i in posting)
-                )
-                for index, weight in pairs:
-                    value = boost * weight
-                    if value > best.get(index, 0.0):
-                        best[index] = value
-            for index, value in best.items():
-                scores[index] = scores.get(index, 0.0) + value
-                covered[index] = covered.get(index, 0) + 1
-        return scores, covered
+        return plans
+
+    def _shortlist(self, tokens: list[str], limit: int) -> list[tuple[float, int]]:
+        """The `limit` best (first-pass score, procedure) pairs, best first (ties: later first).
+
+        The first-pass score is tf-idf-like, weighed by the squared share of query words covered.
+        """
+        groups: Groups = {}
+        for size, matches in self._plans(tokens):
+            candidates = sum(mask.bit_count() for mask in groups.values())
+            levels = [
+                (trust * self._idf[word] * weight, mask)
+                for word, trust in matches.items()
+                for weight, mask in self._bits(word)
+            ]
+            levels.sort(key=lambda level: level[0], reverse=True)
+            admit = candidates < CANDIDATE_POOL or size <= candidates
+            groups = add_word(groups, levels, admit=admit)
+        return best(groups, len(tokens), limit)
+
+    def _bits(self, word: str) -> tuple[tuple[float, int], ...]:
+        """A word's posting list as one bitset per field weight."""
+        cached = self._bit_cache.get(word)
+        if cached is not None:
+            return cached
+        by_weight: dict[float, list[int]] = defaultdict(list)
+        for index, weight in self._postings[word].items():
+            by_weight[weight].append(index)
+        size = len(self._procedures)
+        found = tuple((weight, bitset(where, size)) for weight, where in by_weight.items())
+        if len(self._postings[word]) >= _CACHED_POSTING:
+            if len(self._bit_cache) >= 2048:  # bounded: each entry holds a bit per procedure
+                self._bit_cache.clear()
+            self._bit_cache[word] = found
+        return found
 
     def _weights(self, tokens: list[str]) -> dict[int, float]:
         """Weight of each distinct query word (by position of its first use), by rarity.
@@ -280,6 +337,20 @@ class SearchIndex:
         if variant is not None and variant not in asked:
             final *= VARIANT_PENALTY
         return final
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while the index is built: the build makes millions of small
+    containers that form no cycles, and the collector would trace the growing index again and
+    again (a third of the build time at 50,000 procedures)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def rank_names(query: str, names: Iterable[tuple[str, str]], limit: int = 8) -> list[str]:

@@ -35,6 +35,15 @@ class SearchWords:
     synonyms: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     question_words: frozenset[tuple[str, ...]] = frozenset()
     variants: tuple[Variant, ...] = ()
+    _longest: dict[str, int] = field(init=False, repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # The longest phrase each first word can start, so a word that starts none (most of
+        # them) is copied after one lookup instead of eight.
+        for phrase in (*self.synonyms, *self.question_words):
+            if phrase:
+                reach = min(len(phrase), _MAX_PHRASE)
+                self._longest[phrase[0]] = max(self._longest.get(phrase[0], 0), reach)
 
     def rewrite(self, text: str, *, drop_questions: bool = True) -> list[str]:
         """Folded words of `text` with synonyms replaced and (for queries) question words dropped.
@@ -42,31 +51,45 @@ class SearchWords:
         If dropping question words would leave nothing, they are kept: "làm gì" alone is still
         what the citizen typed.
         """
-        source = words(text)
+        return self.rewrite_words(words(text), drop_questions=drop_questions)
+
+    def rewrite_words(self, source: Sequence[str], *, drop_questions: bool = True) -> list[str]:
+        """`rewrite` for text already split into folded words."""
+        longest = self._longest
+        if longest.keys().isdisjoint(source):  # most texts: no phrase starts anywhere
+            return list(source)
         out: list[str] = []
         dropped: list[str] = []
-        i = 0
-        while i < len(source):
-            for size in range(min(_MAX_PHRASE, len(source) - i), 0, -1):
-                phrase = tuple(source[i : i + size])
+        done = 0  # words before this one are rewritten
+        for start in [at for at, word in enumerate(source) if word in longest]:
+            if start < done:  # inside a phrase already replaced
+                continue
+            out.extend(source[done:start])  # words that start no phrase stay as they are
+            done = start + 1
+            for size in range(min(longest[source[start]], len(source) - start), 0, -1):
+                phrase = tuple(source[start : start + size])
                 canonical = self.synonyms.get(phrase)
                 if canonical is not None:
                     out.extend(canonical)
+                    done = start + size
                     break
                 if drop_questions and phrase in self.question_words:
                     dropped.extend(phrase)
+                    done = start + size
                     break
             else:
-                size = 1
-                out.append(source[i])
-            i += size
+                out.append(source[start])
+        out.extend(source[done:])
         return out or dropped
 
     def variant_of(self, name_words: Sequence[str]) -> int | None:
         """Which variant kind (its position in `variants`) a procedure's name marks, if any."""
+        present = set(name_words)
         for position, variant in enumerate(self.variants):
-            if any(_contains(name_words, marker) for marker in variant.name):
-                return position
+            for marker in variant.name:
+                # A marker whose first word the name lacks cannot be in it (an empty one is).
+                if not marker or (marker[0] in present and _contains(name_words, marker)):
+                    return position
         return None
 
     def asked_variants(self, query_words: Sequence[str]) -> frozenset[int]:

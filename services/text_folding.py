@@ -7,14 +7,23 @@ import unicodedata
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
-_NON_WORD = re.compile(r"[^0-9a-z.]+")
+# A search word: letters, digits and inner dots ("1.004194"), so a word never starts or ends
+# with a dot.
+_WORD = re.compile(r"[0-9a-z](?:[0-9a-z.]*[0-9a-z])?")
+# The combining diacritical marks (U+0300–U+036F, all of Vietnamese's) deleted by one regex;
+# any other combining mark is removed character by character.
+_DIACRITICS = re.compile(
+    "[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.category(chr(c)) == "Mn") + "]"
+)
 
 
 def strip_diacritics(text: str) -> str:
     """Remove Vietnamese diacritics, keeping case: "Đăng ký" → "Dang ky"."""
     text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = _DIACRITICS.sub("", unicodedata.normalize("NFD", text))
+    if stripped.isascii():
+        return stripped
+    return "".join(ch for ch in stripped if unicodedata.category(ch) != "Mn")
 
 
 @lru_cache(maxsize=8192)
@@ -25,7 +34,8 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Split folded text into search words (letters, digits and dots kept)."""
-    return [w.strip(".") for w in _NON_WORD.split(fold(text)) if w.strip(".")]
+    # As `fold` then split, minus collapsing spaces, which never reach a word anyway.
+    return _WORD.findall(strip_diacritics(text).lower())
 
 
 def to_ascii(text: str) -> str:

@@ -3,12 +3,11 @@
 Uses the `vietnamadminunits` package's bundled mapping tables only. Its own converter may call
 a geocoding service over the network for wards that were split between several new units; we
 never call it. Such an address is not converted (None): the citizen then picks the new ward.
+The package (which loads numpy, shapely and geopy) is imported on the first conversion only:
+a registry refresh of an old-style address, never an ordinary chat or start-up.
 """
 
 from __future__ import annotations
-
-from vietnamadminunits.converter import converter_2025 as tables
-from vietnamadminunits.parser import ParseMode, parse_address
 
 from services.citizens import Address
 from services.places import Places
@@ -27,6 +26,9 @@ class OfflineAddressConverter:
 
     def to_two_level(self, legacy: str) -> Address | None:
         """The new address, or None when it cannot be determined offline."""
+        from vietnamadminunits.converter import converter_2025 as tables
+        from vietnamadminunits.parser import ParseMode, parse_address
+
         old = parse_address(legacy, mode=ParseMode.LEGACY, keep_street=True, level=3)
         if not (old.province_key and old.district_key and old.ward_key):
             return None

@@ -37,6 +37,10 @@ def create_engine(url: str, echo: bool = False, pool_size: int = 10) -> AsyncEng
     return create_async_engine(url, echo=echo, pool_size=pool_size, pool_reset_on_return=None)
 
 
+# Execution option of a connection that only reads (its SQLite transaction takes no write lock).
+READ_ONLY = "dvc_read_only"
+
+
 def _sqlite_engine(url: str, database: str | None, echo: bool) -> AsyncEngine:
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +61,13 @@ def _sqlite_engine(url: str, database: str | None, echo: bool) -> AsyncEngine:
     def _on_begin(connection: Any) -> None:
         # Take the write lock at the start: a read-then-write transaction can then never
         # fail half-way with "database is locked", and chats' updates queue in order.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only probe (/readyz) takes none: holding the write lock on aiosqlite's
+        # thread while the inline unit of work waits for it on the event loop stalls both
+        # until the busy timeout (a probe during start-up made `dvc-bot run` exit).
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -11,6 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.database import READ_ONLY
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -41,4 +43,5 @@ async def is_current(engine: AsyncEngine) -> bool:
         return MigrationContext.configure(connection).get_current_revision() == head
 
     async with engine.connect() as connection:
+        await connection.execution_options(**{READ_ONLY: True})
         return await connection.run_sync(_current)

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.bootstrap import Application
 from bot.metrics import database_families, disk_families
 from bot.scheduler import HEARTBEAT
+from storage.database import READ_ONLY
 from storage.migrate import is_current
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ async def readiness(engine: AsyncEngine) -> dict[str, str]:
     try:
         async with asyncio.timeout(CHECK_TIMEOUT):
             async with engine.connect() as connection:
+                await connection.execution_options(**{READ_ONLY: True})
                 await connection.execute(text("SELECT 1"))
             checks["database"] = "ok"
             checks["migrations"] = "current" if await is_current(engine) else "behind"
