@@ -3,11 +3,13 @@ the officer and the citizen see."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
+from conversations.commands import REGISTRY
 from conversations.flow import Settings
 from conversations.messages import Platform
 from conversations.router import Filing, Identity, Router
@@ -155,6 +157,24 @@ async def test_help_lists_the_admin_commands_in_admin_chats_only(
     telegram_admin = await started(router, "12345", Platform.TELEGRAM)
     await telegram_admin.send("/help")
     assert "admin.help" in telegram_admin.keys
+
+
+async def test_the_admin_help_names_every_officer_command_in_both_languages(
+    officer: ChatDriver,
+) -> None:
+    """The dead letters of the hand-over included: /chuyenloi (/deadletters), /guilai KEY."""
+    officer_commands = [c for c in REGISTRY if c.admin]
+    assert {"chuyenloi", "guilai"} <= {c.name for c in officer_commands}
+    for language in ("Tiếng Việt", "English"):
+        await officer.send("/lang")
+        await officer.press(language)
+        await officer.send("/help")
+        (helped,) = [m for m in officer.replies if m.text.key == "admin.help"]
+        shown = officer.text(helped)
+        for command in officer_commands:
+            for name in (command.name, *command.aliases):
+                assert re.search(rf"/{name}(?!\w)", shown), (language, name, shown)
+    assert re.search(r"/resend EVENT_KEY — send a failed hand-over again \(/guilai\)", shown)
 
 
 async def test_a_code_typed_loosely_opens_the_full_card(
