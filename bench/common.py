@@ -6,6 +6,8 @@ import os
 import platform
 import re
 import statistics
+import subprocess
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +34,31 @@ def machine() -> str:
         f"{cpu}, {os.cpu_count()} cores{memory}; Python {platform.python_version()}; "
         f"{platform.system()} {platform.release()}"
     )
+
+
+@dataclass(frozen=True)
+class MachineLoad:
+    """The machine a table was measured on, and how busy it was."""
+
+    uname: str
+    cores: int
+    load: str
+
+    def __str__(self) -> str:
+        return f"{self.uname}; {self.cores} cores; load average {self.load}"
+
+
+def machine_load() -> MachineLoad:
+    """`uname -a`, the cores, and `uptime`'s load averages (1, 5, 15 min) now."""
+    try:
+        uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        uname = " ".join(platform.uname())
+    try:
+        load = ", ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        load = "unknown"
+    return MachineLoad(uname, os.cpu_count() or 0, load)
 
 
 def percentile(values: list[float], pct: float) -> float:
