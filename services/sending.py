@@ -238,7 +238,8 @@ class PacedSender:
 
     async def _due(self) -> Sequence[OutboxItem]:
         async with self._uow_factory() as uow:
-            return await uow.outbox.due(self.platform, self._clock.now(), self.limits.batch)
+            now, batch = self._clock.now(), self.limits.batch
+            return await uow.outbox.due(self.platform, now, batch, skip=self._in_flight)
 
     async def run_once(self) -> int:
         """Send every row due now (paced); returns how many rows were settled."""
