@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 from collections.abc import Iterator
 from typing import Any
 
+import aiohttp
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -60,8 +62,20 @@ from bot.channels.telegram_render import (
     RemoveKeyboard,
     ReplyMarkup,
 )
+from bot.channels.telegram_wire import send_text_params, sent_id
 
 HTML = "HTML"
+# The error aiogram's session raises per HTTP status (0: any other), named as `ApiFailure.kind`.
+ERROR_KINDS = {
+    400: "TelegramBadRequest",
+    401: "TelegramUnauthorizedError",
+    403: "TelegramForbiddenError",
+    404: "TelegramNotFound",
+    409: "TelegramConflictError",
+    413: "TelegramEntityTooLarge",
+    500: "TelegramServerError",
+    0: "TelegramAPIError",
+}
 CACHE_EMPTY_ANSWER = 300  # seconds Telegram may reuse the (empty) answer to an inline query
 AiogramMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -139,12 +153,30 @@ class AiogramApi:
         ]
 
     async def send_text(self, chat_id: int, html: str, reply_markup: ReplyMarkup | None) -> int:
-        """sendMessage in HTML parse mode."""
-        with _normalised():
-            sent = await self.bot.send_message(
-                chat_id, html, parse_mode=HTML, reply_markup=aiogram_markup(reply_markup)
-            )
-        return int(sent.message_id)
+        """sendMessage in HTML parse mode: the parameters as JSON (telegram_wire) posted with
+        aiogram's own HTTP session (its pool and timeout), the answer read as it came; no
+        method, markup or Message models built and validated."""
+        session = self.bot.session
+        if not isinstance(session, AiohttpSession):  # another session: the library's own call
+            with _normalised():
+                message = await self.bot.send_message(
+                    chat_id, html, parse_mode=HTML, reply_markup=aiogram_markup(reply_markup)
+                )
+            return int(message.message_id)
+        url = session.api.api_url(token=self.bot.token, method="sendMessage")
+        params = send_text_params(chat_id, html, reply_markup)
+        try:
+            client = await session.create_session()
+            timeout = aiohttp.ClientTimeout(total=float(session.timeout))
+            async with client.post(url, json=params, timeout=timeout) as answer:
+                status, body = answer.status, await answer.read()
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise ApiFailure("TelegramNetworkError") from exc
+        try:
+            read = json.loads(body)
+        except ValueError as exc:
+            raise ApiFailure("TelegramNetworkError") from exc
+        return sent_id(read if isinstance(read, dict) else {}, status, ERROR_KINDS)
 
     async def edit_text(
         self, chat_id: int, message_id: int, html: str, reply_markup: ReplyMarkup | None

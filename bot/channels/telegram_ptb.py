@@ -46,6 +46,7 @@ from bot.channels.telegram_render import (
     RemoveKeyboard,
     ReplyMarkup,
 )
+from bot.channels.telegram_wire import send_text_params
 
 CACHE_EMPTY_ANSWER = 300  # seconds Telegram may reuse the (empty) answer to an inline query
 PtbMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -103,12 +104,15 @@ class PtbApi:
         self._username = ""
 
     async def send_text(self, chat_id: int, html: str, reply_markup: ReplyMarkup | None) -> int:
-        """sendMessage in HTML parse mode."""
+        """sendMessage in HTML parse mode: the parameters as JSON (telegram_wire), the answer
+        read as it came, through PTB's request machinery (its client, its errors); no markup
+        or Message objects built."""
         with _normalised():
-            sent = await self._bot.send_message(
-                chat_id, html, parse_mode=ParseMode.HTML, reply_markup=ptb_markup(reply_markup)
-            )
-        return int(sent.message_id)
+            # Bot.send_message minus its objects: PTB's own request path (_post: defaults,
+            # the HTTP client, the errors), the answer kept as the dict it came as.
+            params = send_text_params(chat_id, html, reply_markup)
+            sent = await self._bot._post("sendMessage", params)
+        return int(sent["message_id"])
 
     async def edit_text(
         self, chat_id: int, message_id: int, html: str, reply_markup: ReplyMarkup | None
