@@ -238,14 +238,15 @@ class PtbPolling(InboxPolling):
         self._bot = bot
 
         async def fetch(offset: int | None, timeout: int) -> list[dict[str, Any]]:  # noqa: ASYNC109
-            with _normalised():
-                updates = await bot.get_updates(
-                    offset=offset,
-                    timeout=timeout,
-                    allowed_updates=list(ALLOWED_UPDATES),
-                    read_timeout=timeout + 10,
-                )
-            return [update.to_dict() for update in updates]
+            params: dict[str, Any] = {
+                "timeout": timeout,
+                "allowed_updates": list(ALLOWED_UPDATES),
+            }
+            if offset is not None:
+                params["offset"] = offset
+            with _normalised():  # Bot.get_updates minus its Update objects (see send_text)
+                updates = await bot._post("getUpdates", params, read_timeout=timeout + 10)
+            return [u for u in updates if isinstance(u, dict)] if isinstance(updates, list) else []
 
         super().__init__(app, channel, fetch, poll_timeout)
 

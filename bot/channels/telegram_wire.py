@@ -1,10 +1,11 @@
-"""sendMessage on the wire, without the library's objects: its JSON, and its answer read.
+"""sendMessage and getUpdates on the wire, without the library's objects: JSON, answers read.
 
 Both libraries build a request object, a markup of button objects and, from Telegram's answer,
 a whole Message object (its chat, sender, entities and keyboard), for the one field the channel
 reads (the message's id). The paced sender sends every reply this way, so the adapters post the
 JSON below through the library's own HTTP client (its pool, keep-alive and timeouts) and read
-the answer here, with the same errors as the libraries' (telegram_api).
+the answer here, with the same errors as the libraries' (telegram_api). Polling likewise: each
+update was parsed into the library's Update object only to be turned back into a dict.
 """
 
 from __future__ import annotations
@@ -59,8 +60,17 @@ def sent_id(answer: Mapping[str, Any], status: int, kinds: Mapping[int, str]) ->
     """The id of the message Telegram's answer reports sent; its refusal raised as the
     channel's error (`kinds`: the library's error name per HTTP status, as its own client
     would have raised it)."""
-    if answer.get("ok") is True and isinstance(answer.get("result"), Mapping):
-        return int(answer["result"]["message_id"])
+    result = result_of(answer, status, kinds)
+    if not isinstance(result, Mapping):
+        raise ApiFailure(kinds.get(0, "TelegramError"))
+    return int(result["message_id"])
+
+
+def result_of(answer: Mapping[str, Any], status: int, kinds: Mapping[int, str]) -> Any:
+    """The result of a Bot API answer as it came (getUpdates: the updates as Telegram sent
+    them); its refusal raised as the channel's error, as in `sent_id`."""
+    if answer.get("ok") is True and "result" in answer:
+        return answer["result"]
     description = str(answer.get("description", ""))
     parameters = answer.get("parameters") or {}
     if status == 429 or "retry_after" in parameters:
