@@ -85,7 +85,11 @@ def write_section(name: str, body: str) -> None:
     """Replace (or append) the section `name` of docs/benchmarks.md."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    block = f"{start}\n_Measured {stamp} on {machine()}._\n\n{body.strip()}\n{end}"
+    now = machine_load()  # one machine per table: which, and how busy when it was written
+    block = (
+        f"{start}\n_Measured {stamp} on {machine()}; `uname -a`: {now.uname}; load average "
+        f"(1, 5, 15 min) at the end: {now.load}._\n\n{body.strip()}\n{end}"
+    )
     text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else "# Benchmarks\n"
     if start in text and end in text:
         before, rest = text.split(start, 1)
