@@ -92,7 +92,9 @@ class Bot:
             self.profile.mkdir(parents=True, exist_ok=True)
             out = self.profile / f"dvc-bot-{self.library}-{self.mode}.prof"
             command = [sys.executable, str(ROOT / "bench" / "tg_profiled.py"), str(out)]
-        database = self.folder / f"db-{self.library}-{self.mode}.sqlite3"
+        # A fresh database each time: the fake Bot API numbers its updates from the same
+        # start in every run, and the polling inbox rightly drops an update id it has seen.
+        database = self.folder / f"db-{self.library}-{self.mode}-{port}.sqlite3"
         settings = {
             **UNPACED,
             "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
