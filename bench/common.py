@@ -6,6 +6,8 @@ import os
 import platform
 import re
 import statistics
+import subprocess
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +36,31 @@ def machine() -> str:
     )
 
 
+@dataclass(frozen=True)
+class MachineLoad:
+    """The machine a table was measured on, and how busy it was."""
+
+    uname: str
+    cores: int
+    load: str
+
+    def __str__(self) -> str:
+        return f"{self.uname}; {self.cores} cores; load average {self.load}"
+
+
+def machine_load() -> MachineLoad:
+    """`uname -a`, the cores, and `uptime`'s load averages (1, 5, 15 min) now."""
+    try:
+        uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        uname = " ".join(platform.uname())
+    try:
+        load = ", ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        load = "unknown"
+    return MachineLoad(uname, os.cpu_count() or 0, load)
+
+
 def percentile(values: list[float], pct: float) -> float:
     """The pct-th percentile (nearest rank)."""
     ordered = sorted(values)
@@ -58,7 +85,11 @@ def write_section(name: str, body: str) -> None:
     """Replace (or append) the section `name` of docs/benchmarks.md."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    block = f"{start}\n_Measured {stamp} on {machine()}._\n\n{body.strip()}\n{end}"
+    now = machine_load()  # one machine per table: which, and how busy when it was written
+    block = (
+        f"{start}\n_Measured {stamp} on {machine()}; `uname -a`: {now.uname}; load average "
+        f"(1, 5, 15 min) at the end: {now.load}._\n\n{body.strip()}\n{end}"
+    )
     text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else "# Benchmarks\n"
     if start in text and end in text:
         before, rest = text.split(start, 1)

@@ -40,6 +40,11 @@ async def start_scheduler(app: Application) -> Scheduler | None:
     return scheduler
 
 
+def server_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
+    """How `dvc-bot run` serves HTTP (bench/tg_echo.py serves its echo bot the same way)."""
+    return uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False)
+
+
 async def run(settings: Settings) -> None:
     """Migrate, seed, and serve until interrupted."""
     configure_logging(settings.log_level, settings.log_format is LogFormat.JSON)
@@ -50,10 +55,7 @@ async def run(settings: Settings) -> None:
     served: ASGIApp = http
     if telegram is not None and telegram.webhook:
         served = telegram.serve(http)
-    config = uvicorn.Config(
-        served, host=settings.host, port=settings.port, log_config=None, access_log=False
-    )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(server_config(served, settings.host, settings.port))
     serving = asyncio.create_task(server.serve())
     scheduler: Scheduler | None = None
     try:

@@ -14,7 +14,7 @@ becomes `unknown` and is never sent again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
@@ -99,11 +99,14 @@ class Outbox(Protocol):
         """Record a delivery outcome."""
         ...
 
-    async def due(self, platform: str, now: datetime, limit: int) -> Sequence[OutboxItem]:
+    async def due(
+        self, platform: str, now: datetime, limit: int, skip: Collection[str] = ()
+    ) -> Sequence[OutboxItem]:
         """The next message of each chat of one platform, if it may be sent now, by
         (priority, id). A chat's messages go out one at a time in (priority, id) order: a
         chat whose first pending (or sending) message must wait (`not_before`: a rate limit,
-        a backoff) gets nothing else meanwhile; other chats are not held up."""
+        a backoff) gets nothing else meanwhile; other chats are not held up. Chats in `skip`
+        (the sender's own in flight) are left out: their rows are neither read nor opened."""
         ...
 
     async def claim(self, item_id: int, now: datetime) -> bool:

@@ -276,7 +276,8 @@ class PacedSender:
 
     async def _due(self) -> Sequence[OutboxItem]:
         async with self._uow_factory() as uow:
-            return await uow.outbox.due(self.platform, self._clock.now(), self.limits.batch)
+            now, batch = self._clock.now(), self.limits.batch
+            return await uow.outbox.due(self.platform, now, batch, skip=self._in_flight)
 
     async def run_once(self) -> int:
         """Send every row due now (paced); returns how many rows were settled."""
@@ -301,6 +302,10 @@ class PacedSender:
             for item in ready:
                 if item.recipient in seen or item.recipient in self._in_flight:
                     continue  # one message per chat per slot; the next round takes the rest
+                if item.priority is not Priority.REPLY and self._queued_since():
+                    break  # a row was queued (a reply?): read again, by priority, before a
+                    # lesser row goes; a reply read here goes first anyway (by id among
+                    # replies), so a busy stream of replies is read once a round, not per row
                 seen.add(item.recipient)
                 await gate.acquire()
                 await self._pacer.slot(item.recipient)
@@ -308,11 +313,15 @@ class PacedSender:
                 task = asyncio.create_task(self._one(item))
                 task.add_done_callback(lambda _t: gate.release())
                 tasks.add(task)
-                if self._wake is not None and self._wake.is_set():
-                    self._wake.clear()  # a row was queued (a reply?): read again, by priority
-                    break
             self._pacer.forget_idle()
         return settled
+
+    def _queued_since(self) -> bool:
+        """Whether a row was queued since the last read (the wake-up), clearing it."""
+        if self._wake is None or not self._wake.is_set():
+            return False
+        self._wake.clear()
+        return True
 
     async def _one(self, item: OutboxItem) -> bool:
         try:

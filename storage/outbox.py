@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -98,7 +98,9 @@ class SqlOutbox:
             .values(status=status.value, sent_at=at, attempts=OUTBOX.c.attempts + 1)
         )
 
-    async def due(self, platform: str, now: datetime, limit: int) -> Sequence[OutboxItem]:
+    async def due(
+        self, platform: str, now: datetime, limit: int, skip: Collection[str] = ()
+    ) -> Sequence[OutboxItem]:
         earlier = OUTBOX.alias("earlier")
         ahead = (  # a message of the same chat that goes first (waiting, or being sent)
             select(earlier.c.id)
@@ -123,6 +125,8 @@ class SqlOutbox:
             .order_by(OUTBOX.c.priority, OUTBOX.c.id)
             .limit(limit)
         )
+        if skip:
+            query = query.where(OUTBOX.c.recipient.not_in(sorted(skip)))
         return [self._item(row) for row in (await self._connection.execute(query)).all()]
 
     async def claim(self, item_id: int, now: datetime) -> bool:

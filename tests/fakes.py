@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
@@ -597,7 +597,9 @@ class MemoryOutbox:
             for i in self._db.outbox
         ]
 
-    async def due(self, platform: str, now: datetime, limit: int) -> Sequence[OutboxItem]:
+    async def due(
+        self, platform: str, now: datetime, limit: int, skip: Collection[str] = ()
+    ) -> Sequence[OutboxItem]:
         heads: dict[str, OutboxItem] = {}  # each chat's first message waiting or being sent
         for item in sorted(self._db.outbox, key=lambda i: (i.priority, i.id)):
             if item.status in (OutboxStatus.PENDING, OutboxStatus.SENDING):
@@ -606,6 +608,7 @@ class MemoryOutbox:
             (
                 i for i in heads.values()
                 if platform_of(i.recipient) == platform and i.status is OutboxStatus.PENDING
+                and i.recipient not in skip
                 and self._db.not_before.get(i.id, now) <= now
             ),
             key=lambda i: (i.priority, i.id),

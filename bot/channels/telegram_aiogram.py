@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 from collections.abc import Iterator
 from typing import Any
 
+import aiohttp
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -60,8 +62,20 @@ from bot.channels.telegram_render import (
     RemoveKeyboard,
     ReplyMarkup,
 )
+from bot.channels.telegram_wire import result_of, send_text_params, sent_id
 
 HTML = "HTML"
+# The error aiogram's session raises per HTTP status (0: any other), named as `ApiFailure.kind`.
+ERROR_KINDS = {
+    400: "TelegramBadRequest",
+    401: "TelegramUnauthorizedError",
+    403: "TelegramForbiddenError",
+    404: "TelegramNotFound",
+    409: "TelegramConflictError",
+    413: "TelegramEntityTooLarge",
+    500: "TelegramServerError",
+    0: "TelegramAPIError",
+}
 CACHE_EMPTY_ANSWER = 300  # seconds Telegram may reuse the (empty) answer to an inline query
 AiogramMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -139,12 +153,36 @@ class AiogramApi:
         ]
 
     async def send_text(self, chat_id: int, html: str, reply_markup: ReplyMarkup | None) -> int:
-        """sendMessage in HTML parse mode."""
-        with _normalised():
-            sent = await self.bot.send_message(
-                chat_id, html, parse_mode=HTML, reply_markup=aiogram_markup(reply_markup)
-            )
-        return int(sent.message_id)
+        """sendMessage in HTML parse mode: the parameters as JSON (telegram_wire) posted with
+        aiogram's own HTTP session (its pool and timeout), the answer read as it came; no
+        method, markup or Message models built and validated."""
+        if not isinstance(self.bot.session, AiohttpSession):  # the library's own call
+            with _normalised():
+                message = await self.bot.send_message(
+                    chat_id, html, parse_mode=HTML, reply_markup=aiogram_markup(reply_markup)
+                )
+            return int(message.message_id)
+        params = send_text_params(chat_id, html, reply_markup)
+        status, read = await self.post_json("sendMessage", params)
+        return sent_id(read, status, ERROR_KINDS)
+
+    async def post_json(
+        self, method: str, params: dict[str, Any], seconds: float | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """POST a Bot API method as JSON with aiogram's own HTTP session (its pool, and its
+        timeout unless `seconds` is given); the HTTP status and the answer as it came."""
+        session = self.bot.session
+        assert isinstance(session, AiohttpSession)
+        url = session.api.api_url(token=self.bot.token, method=method)
+        total = aiohttp.ClientTimeout(total=float(session.timeout if seconds is None else seconds))
+        try:
+            client = await session.create_session()
+            async with client.post(url, json=params, timeout=total) as answer:
+                status, body = answer.status, await answer.read()
+            read = json.loads(body)
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+            raise ApiFailure("TelegramNetworkError") from exc
+        return status, read if isinstance(read, dict) else {}
 
     async def edit_text(
         self, chat_id: int, message_id: int, html: str, reply_markup: ReplyMarkup | None
@@ -261,14 +299,26 @@ class AiogramPolling(InboxPolling):
         self._api = api
 
         async def fetch(offset: int | None, timeout: int) -> list[dict[str, Any]]:  # noqa: ASYNC109
-            with _normalised():
-                updates = await api.bot.get_updates(
-                    offset=offset,
-                    timeout=timeout,
-                    allowed_updates=list(ALLOWED_UPDATES),
-                    request_timeout=timeout + 10,
-                )
-            return [u.model_dump(mode="json", exclude_none=True, by_alias=True) for u in updates]
+            if not isinstance(api.bot.session, AiohttpSession):  # the library's own call
+                with _normalised():
+                    updates = await api.bot.get_updates(
+                        offset=offset,
+                        timeout=timeout,
+                        allowed_updates=list(ALLOWED_UPDATES),
+                        request_timeout=timeout + 10,
+                    )
+                return [
+                    u.model_dump(mode="json", exclude_none=True, by_alias=True) for u in updates
+                ]
+            # The updates as Telegram sent them (telegram_wire), no Update models built.
+            params: dict[str, Any] = {"timeout": timeout, "allowed_updates": list(ALLOWED_UPDATES)}
+            if offset is not None:
+                params["offset"] = offset
+            status, read = await api.post_json("getUpdates", params, timeout + 10)
+            answered = result_of(read, status, ERROR_KINDS)
+            if not isinstance(answered, list):
+                return []
+            return [u for u in answered if isinstance(u, dict)]
 
         super().__init__(app, channel, fetch, poll_timeout)
 

@@ -46,6 +46,7 @@ from bot.channels.telegram_render import (
     RemoveKeyboard,
     ReplyMarkup,
 )
+from bot.channels.telegram_wire import send_text_params
 
 CACHE_EMPTY_ANSWER = 300  # seconds Telegram may reuse the (empty) answer to an inline query
 PtbMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -103,12 +104,15 @@ class PtbApi:
         self._username = ""
 
     async def send_text(self, chat_id: int, html: str, reply_markup: ReplyMarkup | None) -> int:
-        """sendMessage in HTML parse mode."""
+        """sendMessage in HTML parse mode: the parameters as JSON (telegram_wire), the answer
+        read as it came, through PTB's request machinery (its client, its errors); no markup
+        or Message objects built."""
         with _normalised():
-            sent = await self._bot.send_message(
-                chat_id, html, parse_mode=ParseMode.HTML, reply_markup=ptb_markup(reply_markup)
-            )
-        return int(sent.message_id)
+            # Bot.send_message minus its objects: PTB's own request path (_post: defaults,
+            # the HTTP client, the errors), the answer kept as the dict it came as.
+            params = send_text_params(chat_id, html, reply_markup)
+            sent = await self._bot._post("sendMessage", params)
+        return int(sent["message_id"])
 
     async def edit_text(
         self, chat_id: int, message_id: int, html: str, reply_markup: ReplyMarkup | None
@@ -234,14 +238,15 @@ class PtbPolling(InboxPolling):
         self._bot = bot
 
         async def fetch(offset: int | None, timeout: int) -> list[dict[str, Any]]:  # noqa: ASYNC109
-            with _normalised():
-                updates = await bot.get_updates(
-                    offset=offset,
-                    timeout=timeout,
-                    allowed_updates=list(ALLOWED_UPDATES),
-                    read_timeout=timeout + 10,
-                )
-            return [update.to_dict() for update in updates]
+            params: dict[str, Any] = {
+                "timeout": timeout,
+                "allowed_updates": list(ALLOWED_UPDATES),
+            }
+            if offset is not None:
+                params["offset"] = offset
+            with _normalised():  # Bot.get_updates minus its Update objects (see send_text)
+                updates = await bot._post("getUpdates", params, read_timeout=timeout + 10)
+            return [u for u in updates if isinstance(u, dict)] if isinstance(updates, list) else []
 
         super().__init__(app, channel, fetch, poll_timeout)
 

@@ -63,6 +63,20 @@ async def test_due_lists_each_chats_next_row_of_one_platform_oldest_first(
         assert [i.id for i in await uow.outbox.due("telegram", T0, 10)] == [ids[2], ids[4]]
 
 
+async def test_due_leaves_out_the_chats_the_sender_has_in_flight(uow_factory: Any) -> None:
+    ids = await queue(
+        uow_factory, ("telegram:1", "status:1"), ("telegram:2", "status:1"),
+        ("telegram:3", "status:1"),
+    )  # fmt: skip
+    async with uow_factory() as uow:
+        due = await uow.outbox.due("telegram", T0, 10, skip={"telegram:1", "telegram:3"})
+        assert [i.id for i in due] == [ids[1]]
+        assert [i.id for i in await uow.outbox.due("telegram", T0, 1, skip={"telegram:1"})] == [
+            ids[1]
+        ]  # the limit counts the rows read, not the chats left out
+        assert [i.id for i in await uow.outbox.due("telegram", T0, 10, skip=())] == ids
+
+
 async def test_a_chat_waiting_out_a_rate_limit_holds_its_later_rows_not_other_chats(
     uow_factory: Any,
 ) -> None:
