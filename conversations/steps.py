@@ -58,22 +58,29 @@ async def settle(reply: Turn | R | Awaitable[Turn | R]) -> Turn | R:
     return reply
 
 
+Missing = Callable[[Context, Any], Turn | Awaitable[Turn]]
+
+
 class Window(Generic[H]):
     """One state: its prompt (the question it asks, again after a stale action) and the
     widgets it accepts, first match wins; `before` may answer any event first (a question
-    that no longer applies), returning None to let the widgets decide."""
+    that no longer applies), returning None to let the widgets decide. `asked_missing`, if
+    given, is what the prompt asks when the dialog's load misses, instead of its `missing`
+    (a question that needs nothing loaded, a quieter answer when asked again)."""
 
-    __slots__ = ("before", "prompt", "widgets")
+    __slots__ = ("asked_missing", "before", "prompt", "widgets")
 
     def __init__(
         self,
         prompt: Callable[[H], Turn | Awaitable[Turn]],
         *widgets: Widget[H],
         before: Callable[[H], Reply] | None = None,
+        asked_missing: Missing | None = None,
     ) -> None:
         self.prompt = prompt
         self.widgets = widgets
         self.before = before
+        self.asked_missing = asked_missing
 
     async def handle(
         self, call: H, event: Incoming, common: tuple[Widget[H], ...] = ()
@@ -105,9 +112,6 @@ def _claim(
     return None
 
 
-Missing = Callable[[Context, Any], Turn | Awaitable[Turn]]
-
-
 @dataclass(frozen=True)
 class Dialog(Generic[D, H]):
     """A flow's windows with the loader of their call; builds the `Flow`'s two tables.
@@ -134,16 +138,16 @@ class Dialog(Generic[D, H]):
 
     def _ask(self, window: Window[H]) -> Prompt[D]:
         async def prompt(ctx: Context, data: D) -> Turn:
-            call = await self._load(ctx, data)
+            call = await self._load(ctx, data, window.asked_missing)
             return call if isinstance(call, Turn) else await settle(window.prompt(call))
 
         return prompt
 
-    async def _load(self, ctx: Context, data: D) -> H | Turn:
+    async def _load(self, ctx: Context, data: D, missing: Missing | None = None) -> H | Turn:
         """The step's call, or the turn that answers instead (gone, refused)."""
         call = await self.load(ctx, data)
         if call is None:
-            return await settle(self.missing(ctx, data))
+            return await settle((missing or self.missing)(ctx, data))
         return call
 
 

@@ -234,6 +234,24 @@ async def test_a_loader_may_answer_itself_for_steps_and_prompts() -> None:
     assert box.seen == ["go"]
 
 
+async def test_a_window_may_ask_differently_when_the_load_misses() -> None:
+    dialog = Dialog(
+        _load,
+        lambda ctx, data: said("toy.gone"),
+        {
+            "S": Window(
+                lambda c: said("toy.ask"),
+                Do("go", record_go),
+                asked_missing=lambda ctx, data: said("toy.quiet"),
+            )
+        },
+    )
+    gone = Box(open=False)
+    assert keys(await dialog.prompts["S"](CTX, gone)) == ["toy.quiet"]
+    assert keys(await dialog.steps["S"](CTX, gone, Incoming.button("d:go"))) == ["toy.gone"]
+    assert keys(await dialog.prompts["S"](CTX, Box())) == ["toy.ask"]
+
+
 async def test_joined_dialogs_keep_each_its_own_loader() -> None:
     loose = plain({"S": Window(lambda c: said("toy.ask"), Do("go", record_go))})
     guarded = Dialog(
