@@ -9,12 +9,14 @@ and per flow a `Dialog` that loads what the steps work on and builds the engine'
 
 For every event the dialog, once: loads the step's call (`load`; None means what the
 state works on is gone — a deleted draft, a dossier no longer there — and `missing`
-answers instead), parses the button payload, offers the event to the dialog's `common`
+answers instead; a loader that knows why the step cannot go on — not yours, ended since —
+may return that `Turn` itself), parses the button payload, offers the event to the dialog's `common`
 widgets, asks the window's `before` check, then hands the event to the first of its
 widgets that claims it, and returns None (an old button, a file where text was
 expected: the router says so and asks again) when none does. The engine
 (`conversations/flow.py`, `conversations/router.py`) is unchanged: a dialog only produces
-its `steps` and `prompts` mappings.
+its `steps` and `prompts` mappings. States that work on different things (a draft, then
+the dossier filed from it) are dialogs of their own, put together by `joined`.
 """
 
 from __future__ import annotations
@@ -56,22 +58,29 @@ async def settle(reply: Turn | R | Awaitable[Turn | R]) -> Turn | R:
     return reply
 
 
+Missing = Callable[[Context, Any], Turn | Awaitable[Turn]]
+
+
 class Window(Generic[H]):
     """One state: its prompt (the question it asks, again after a stale action) and the
     widgets it accepts, first match wins; `before` may answer any event first (a question
-    that no longer applies), returning None to let the widgets decide."""
+    that no longer applies), returning None to let the widgets decide. `asked_missing`, if
+    given, is what the prompt asks when the dialog's load misses, instead of its `missing`
+    (a question that needs nothing loaded, a quieter answer when asked again)."""
 
-    __slots__ = ("before", "prompt", "widgets")
+    __slots__ = ("asked_missing", "before", "prompt", "widgets")
 
     def __init__(
         self,
         prompt: Callable[[H], Turn | Awaitable[Turn]],
         *widgets: Widget[H],
         before: Callable[[H], Reply] | None = None,
+        asked_missing: Missing | None = None,
     ) -> None:
         self.prompt = prompt
         self.widgets = widgets
         self.before = before
+        self.asked_missing = asked_missing
 
     async def handle(
         self, call: H, event: Incoming, common: tuple[Widget[H], ...] = ()
@@ -103,16 +112,13 @@ def _claim(
     return None
 
 
-Missing = Callable[[Context, Any], Turn | Awaitable[Turn]]
-
-
 @dataclass(frozen=True)
 class Dialog(Generic[D, H]):
     """A flow's windows with the loader of their call; builds the `Flow`'s two tables.
     `common` widgets are accepted in every state, before the window's own (aiogram's
     router-level handlers)."""
 
-    load: Callable[[Context, D], Awaitable[H | None]]
+    load: Callable[[Context, D], Awaitable[H | Turn | None]]
     missing: Missing
     windows: Mapping[str, Window[H]]
     common: tuple[Widget[H], ...] = ()
@@ -125,27 +131,50 @@ class Dialog(Generic[D, H]):
 
     def _step(self, window: Window[H]) -> Step[D]:
         async def step(ctx: Context, data: D, event: Incoming) -> Turn | None:
-            call = await self.load(ctx, data)
-            if call is None:
-                return await settle(self.missing(ctx, data))
-            return await window.handle(call, event, self.common)
+            call = await self._load(ctx, data)
+            return call if isinstance(call, Turn) else await window.handle(call, event, self.common)
 
         return step
 
     def _ask(self, window: Window[H]) -> Prompt[D]:
         async def prompt(ctx: Context, data: D) -> Turn:
-            call = await self.load(ctx, data)
-            if call is None:
-                return await settle(self.missing(ctx, data))
-            return await settle(window.prompt(call))
+            call = await self._load(ctx, data, window.asked_missing)
+            return call if isinstance(call, Turn) else await settle(window.prompt(call))
 
         return prompt
+
+    async def _load(self, ctx: Context, data: D, missing: Missing | None = None) -> H | Turn:
+        """The step's call, or the turn that answers instead (gone, refused)."""
+        call = await self.load(ctx, data)
+        if call is None:
+            return await settle((missing or self.missing)(ctx, data))
+        return call
+
+
+@dataclass(frozen=True)
+class Joined(Generic[D]):
+    """The tables of several dialogs of one flow, each for its own states."""
+
+    steps: Mapping[str, Step[D]]
+    prompts: Mapping[str, Prompt[D]]
+
+
+def joined(*dialogs: Dialog[D, Any]) -> Joined[D]:
+    """One flow's tables from dialogs whose states load different things."""
+    steps: dict[str, Step[D]] = {}
+    prompts: dict[str, Prompt[D]] = {}
+    for dialog in dialogs:
+        assert not steps.keys() & dialog.steps.keys(), "a state in two dialogs"
+        steps.update(dialog.steps)
+        prompts.update(dialog.prompts)
+    return Joined(steps, prompts)
 
 
 def plain(windows: Mapping[str, Window[Call[D]]]) -> Dialog[D, Call[D]]:
     """A dialog whose steps load nothing (they get `Call(ctx, data)`)."""
-    return Dialog(call_of, _never_missing, windows)
+    return Dialog(call_of, unreachable, windows)
 
 
-def _never_missing(ctx: Context, data: object) -> Turn:
-    raise AssertionError("call_of never misses")  # pragma: no cover
+def unreachable(ctx: Context, data: object) -> Turn:
+    """The `missing` of a dialog whose loader never returns None (it answers a `Turn`)."""
+    raise AssertionError("this loader never returns None")  # pragma: no cover

@@ -211,6 +211,19 @@ class AnyEvent(Generic[H]):
         return (lambda: self.on_event(call, event)) if event.kind is self.kind else None
 
 
+@dataclass(frozen=True, slots=True)
+class Besides(Generic[H]):
+    """Every event but one kind, whole, buttons we never issued too ("text only, please");
+    as a dialog's `common` widget, since a window drops a button it cannot read first."""
+
+    kind: IncomingKind
+    on_event: Callable[[H, Incoming], Reply]
+
+    def claim(self, call: H, event: Incoming, action: Action | None) -> Thunk | None:
+        """Take any event not of `kind`."""
+        return (lambda: self.on_event(call, event)) if event.kind is not self.kind else None
+
+
 class Only(Generic[H]):
     """Widgets that mean something only while `condition` holds: what they claim is
     stale otherwise (aiogram-dialog's `when=`, on the receiving side)."""

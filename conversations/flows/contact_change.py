@@ -18,9 +18,9 @@ from enum import StrEnum
 
 from conversations import payloads
 from conversations.course_cards import CONTACT_CONFIRM, contact_value, field_name
-from conversations.flow import Context, Flow, Prompt, Step, Turn
+from conversations.flow import Context, Flow, Turn
 from conversations.flows import dossiers, home
-from conversations.flows.course_access import owned, status_now
+from conversations.flows.course_access import Owner, owned, owner, status_now
 from conversations.messages import (
     Button,
     Expects,
@@ -33,9 +33,10 @@ from conversations.messages import (
     raw,
     say,
 )
-from conversations.payloads import Verb
 from conversations.picker import list_buttons
+from conversations.steps import Dialog, Window, unreachable
 from conversations.validation_texts import phone_error_text
+from conversations.widgets import AnyEvent, Cancel, Pager, Select, Typed
 from services.dossier_course import (
     ADDRESS_KEY,
     PHONE_KEYS,
@@ -74,6 +75,9 @@ class ContactData:
     page: int = 0
     address: dict[str, str] = field(default_factory=dict)
     phone: str = ""
+
+
+Changing = Owner[ContactData]
 
 
 def _cancel_row() -> tuple[Button, ...]:
@@ -192,48 +196,30 @@ def _prepend(turn: Turn, *messages: Outgoing) -> Turn:
     return replace(turn, messages=(*messages, *turn.messages))
 
 
-def _cancelled(event: Incoming) -> bool:
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    return action is not None and action.verb is Verb.DO and action.arg == "cancel"
-
-
-async def _cancel(ctx: Context, dossier: Dossier) -> Turn:
-    card = await dossiers.open_mine(ctx, dossier.id) or home.show()
+async def _cancel(c: Changing) -> Turn:
+    card = await dossiers.open_mine(c.ctx, c.dossier.id) or home.show()
     return _prepend(card, say("course.contact_cancelled"))
 
 
-async def _step_province(ctx: Context, data: ContactData, event: Incoming) -> Turn | None:
-    if event.kind is IncomingKind.TEXT:
-        return _ask_province(ctx, replace(data, query=event.text.strip()[:100]))
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action and action.verb is Verb.PICK and action.args[0] == PROVINCES:
-        if ctx.places.province(action.args[1]) is None:
-            return None
-        return _ask_ward(ctx, replace(data, province=action.args[1], query="", page=0))
-    return None
-
-
-async def _step_ward(ctx: Context, data: ContactData, event: Incoming) -> Turn | None:
-    if event.kind is IncomingKind.TEXT:
-        return _ask_ward(ctx, replace(data, query=event.text.strip()[:100], page=0))
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None:
+def _province(c: Changing, code: str) -> Turn | None:
+    if c.ctx.places.province(code) is None:
         return None
-    if action.verb is Verb.PAGE and action.args[0] == WARDS and action.args[1].isdigit():
-        return _ask_ward(ctx, replace(data, page=int(action.args[1])))
-    if action.verb is Verb.PICK and action.args[0] == WARDS:
-        ward = ctx.places.ward(action.args[1])
-        if ward is None or ward.province_code != data.province:
-            return None
-        return _ask_detail(ctx, replace(data, ward=ward.code, query=""))
-    return None
+    return _ask_ward(c.ctx, replace(c.data, province=code, query="", page=0))
 
 
-async def _step_detail(ctx: Context, data: ContactData, event: Incoming) -> Turn | None:
+def _ward(c: Changing, code: str) -> Turn | None:
+    ward = c.ctx.places.ward(code)
+    if ward is None or ward.province_code != c.data.province:
+        return None
+    return _ask_detail(c.ctx, replace(c.data, ward=ward.code, query=""))
+
+
+def _detail(c: Changing, typed: str) -> Turn | None:
+    ctx, data = c.ctx, c.data
     province, ward = ctx.places.province(data.province), ctx.places.ward(data.ward)
-    if event.kind is not IncomingKind.TEXT or province is None or ward is None:
+    if province is None or ward is None:
         return None
-    detail = " ".join(event.text.split())
+    detail = " ".join(typed.split())
     if not detail:
         return _ask_detail(ctx, data)
     if len(detail) > MAX_DETAIL:
@@ -246,78 +232,56 @@ async def _step_detail(ctx: Context, data: ContactData, event: Incoming) -> Turn
         "ward": ward.name,
         "detail": detail,
     }
-    found = await owned(ctx, data.dossier_id)
-    return found if isinstance(found, Turn) else _confirm(found, replace(data, address=value))
+    return _confirm(c.dossier, replace(data, address=value))
 
 
-async def _step_phone(ctx: Context, data: ContactData, event: Incoming) -> Turn | None:
-    if event.kind not in (IncomingKind.TEXT, IncomingKind.CONTACT):
-        return None
-    found = await owned(ctx, data.dossier_id)
-    if isinstance(found, Turn):
-        return found
-    typed = event.contact.phone if event.contact is not None else event.text
+def _phone(c: Changing, typed: str) -> Turn:
     phone = normalise_mobile(typed)
     if phone is None:
-        return _ask_phone(found, data, say("form.invalid", reason=phone_error_text(typed)))
-    return _confirm(found, replace(data, phone=phone))
+        return _ask_phone(c.dossier, c.data, say("form.invalid", reason=phone_error_text(typed)))
+    return _confirm(c.dossier, replace(c.data, phone=phone))
 
 
-async def _step(
-    ctx: Context, data: ContactData, event: Incoming, state: ContactState
-) -> Turn | None:
-    found = await owned(ctx, data.dossier_id)
-    if isinstance(found, Turn):
-        return found
-    if _cancelled(event):
-        return await _cancel(ctx, found)
-    match state:
-        case ContactState.AWAITING_PROVINCE:
-            return await _step_province(ctx, data, event)
-        case ContactState.AWAITING_WARD:
-            return await _step_ward(ctx, data, event)
-        case ContactState.AWAITING_DETAIL:
-            return await _step_detail(ctx, data, event)
-        case ContactState.AWAITING_PHONE:
-            return await _step_phone(ctx, data, event)
-    return None
+def _shared(c: Changing, event: Incoming) -> Turn:
+    return _phone(c, event.contact.phone if event.contact is not None else event.text)
 
 
-async def _prompt(ctx: Context, data: ContactData, state: ContactState) -> Turn:
-    found = await owned(ctx, data.dossier_id)
-    if isinstance(found, Turn):
-        return found
-    match state:
-        case ContactState.AWAITING_WARD:
-            return _ask_ward(ctx, data)
-        case ContactState.AWAITING_DETAIL:
-            return _ask_detail(ctx, data)
-        case ContactState.AWAITING_PHONE:
-            return _ask_phone(found, data)
-        case ContactState.AWAITING_CONFIRM:
-            return _confirm(found, data)
-    return _ask_province(ctx, data)
-
-
-def _state_step(state: ContactState) -> Step[ContactData]:
-    async def step(ctx: Context, data: ContactData, event: Incoming) -> Turn | None:
-        return await _step(ctx, data, event, state)
-
-    return step
-
-
-def _state_prompt(state: ContactState) -> Prompt[ContactData]:
-    async def prompt(ctx: Context, data: ContactData) -> Turn:
-        return await _prompt(ctx, data, state)
-
-    return prompt
-
-
+DIALOG: Dialog[ContactData, Changing] = Dialog(
+    owner,
+    unreachable,
+    {
+        ContactState.AWAITING_PROVINCE: Window(
+            lambda c: _ask_province(c.ctx, c.data),
+            Typed(
+                lambda c, typed: _ask_province(c.ctx, replace(c.data, query=typed.strip()[:100]))
+            ),
+            Select(PROVINCES, _province),
+        ),
+        ContactState.AWAITING_WARD: Window(
+            lambda c: _ask_ward(c.ctx, c.data),
+            Typed(
+                lambda c, typed: _ask_ward(
+                    c.ctx, replace(c.data, query=typed.strip()[:100], page=0)
+                )
+            ),
+            Pager(WARDS, lambda c, page: _ask_ward(c.ctx, replace(c.data, page=page))),
+            Select(WARDS, _ward),
+        ),
+        ContactState.AWAITING_DETAIL: Window(lambda c: _ask_detail(c.ctx, c.data), Typed(_detail)),
+        ContactState.AWAITING_PHONE: Window(
+            lambda c: _ask_phone(c.dossier, c.data),
+            Typed(_phone),
+            AnyEvent(IncomingKind.CONTACT, _shared),
+        ),
+        ContactState.AWAITING_CONFIRM: Window(lambda c: _confirm(c.dossier, c.data)),
+    },
+    common=(Cancel(_cancel),),
+)
 FLOW: Flow[ContactData] = Flow(
     name=NAME,
     data_type=ContactData,
-    steps={state: _state_step(state) for state in ContactState},
-    prompts={state: _state_prompt(state) for state in ContactState},
+    steps=DIALOG.steps,
+    prompts=DIALOG.prompts,
     answers=frozenset(
         {ContactState.AWAITING_PROVINCE, ContactState.AWAITING_WARD, ContactState.AWAITING_DETAIL}
     ),

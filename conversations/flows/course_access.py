@@ -3,6 +3,9 @@ that filed it anonymously). Anyone else pressing a forwarded or stale button is 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
 from conversations.flow import Context, Turn
 from conversations.flows import home
 from conversations.messages import Outgoing, say
@@ -19,6 +22,34 @@ async def owned(ctx: Context, dossier_id: str) -> Dossier | Turn:
     if not belongs_to(ctx.address.key, ctx.citizen_id, dossier.owner, dossier.citizen_id):
         return home.show(say("course.not_yours"))
     return dossier
+
+
+class OfDossier(Protocol):
+    """The data of a course flow: it names the dossier."""
+
+    @property
+    def dossier_id(self) -> str:
+        """The dossier whose course changes."""
+        ...
+
+
+D = TypeVar("D", bound=OfDossier)
+
+
+@dataclass(frozen=True, slots=True)
+class Owner(Generic[D]):
+    """What a course flow's step works on: the context, the data and the owner's dossier."""
+
+    ctx: Context
+    data: D
+    dossier: Dossier
+
+
+async def owner(ctx: Context, data: D) -> Owner[D] | Turn:
+    """The loader of a course flow's dialog: the dossier named by the data, when it is this
+    chat's citizen's, else the turn that says why not (`owned`)."""
+    found = await owned(ctx, data.dossier_id)
+    return found if isinstance(found, Turn) else Owner(ctx, data, found)
 
 
 def status_now(dossier: Dossier) -> Outgoing:

@@ -22,8 +22,6 @@ from conversations.messages import (
     Both,
     Button,
     Day,
-    Incoming,
-    IncomingKind,
     Lines,
     Outgoing,
     OutgoingKind,
@@ -31,9 +29,10 @@ from conversations.messages import (
     btn,
     say,
 )
-from conversations.payloads import Verb
 from conversations.picker import list_buttons
 from conversations.status_messages import FOLLOW, UNFOLLOW, resolve_code
+from conversations.steps import Call, Window, plain
+from conversations.widgets import Back, Do, Pager, Select, Typed
 from services.documents import DocumentSource
 from services.dossier_codes import DossierStatus
 from services.dossiers import Dossier, Phase
@@ -156,27 +155,15 @@ async def _mine(ctx: Context, dossier_id: str) -> Dossier | None:
     return dossier if dossier is not None and is_mine(ctx, dossier) else None
 
 
-async def _step_list(ctx: Context, data: DossiersData, event: Incoming) -> Turn | None:
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None:
-        return None
-    if action.verb is Verb.PAGE and action.args[0] == DOSSIERS and action.args[1].isdigit():
-        return await show(ctx, int(action.args[1]))
-    if action.verb is Verb.PICK and action.args[0] == DOSSIERS:
-        dossier = await _mine(ctx, action.args[1])
-        return await _card(ctx, dossier) if dossier else None
-    return None
+async def _pick(c: Call[DossiersData], dossier_id: str) -> Turn | None:
+    dossier = await _mine(c.ctx, dossier_id)
+    return await _card(c.ctx, dossier) if dossier else None
 
 
-async def _step_view(ctx: Context, data: DossiersData, event: Incoming) -> Turn | None:
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None or action.verb is not Verb.DO:
-        return None
-    if action.arg == "back":
-        return await show(ctx)
-    dossier = await _mine(ctx, data.dossier_id)
-    if action.arg == "pay" and dossier is not None and dossier.phase is Phase.AWAITING_PAYMENT:
-        return await submission.show_payment(ctx, dossier)
+async def _pay(c: Call[DossiersData]) -> Turn | None:
+    dossier = await _mine(c.ctx, c.data.dossier_id)
+    if dossier is not None and dossier.phase is Phase.AWAITING_PAYMENT:
+        return await submission.show_payment(c.ctx, dossier)
     return None
 
 
@@ -210,17 +197,11 @@ def ask_code(*before: Outgoing) -> Turn:
     )
 
 
-async def _step_code(ctx: Context, data: DossiersData, event: Incoming) -> Turn | None:
+async def _code(c: Call[DossiersData], typed: str) -> Turn:
     # A well-formed code never gets here: it is read anywhere as /status (conversations.anywhere).
-    if event.kind is not IncomingKind.TEXT:
-        return None
-    if resolve_code(ctx.catalog, event.text) is not None:
-        return await status(ctx, event.text)
+    if resolve_code(c.ctx.catalog, typed) is not None:
+        return await status(c.ctx, typed)
     return ask_code(say("dossiers.code_unreadable", example=EXAMPLE_CODE))
-
-
-async def _prompt_code(ctx: Context, data: DossiersData) -> Turn:
-    return ask_code()
 
 
 async def is_following(ctx: Context, dossier: Dossier) -> bool:
@@ -298,27 +279,26 @@ async def show_documents(ctx: Context) -> Turn:
     return home.show(say("documents.list", count=len(stored), lines=lines), *results)
 
 
-async def _prompt_list(ctx: Context, data: DossiersData) -> Turn:
-    return await show(ctx, data.page)
+async def _prompt_view(c: Call[DossiersData]) -> Turn:
+    dossier = await _mine(c.ctx, c.data.dossier_id)
+    return await _card(c.ctx, dossier) if dossier else await show(c.ctx)
 
 
-async def _prompt_view(ctx: Context, data: DossiersData) -> Turn:
-    dossier = await _mine(ctx, data.dossier_id)
-    return await _card(ctx, dossier) if dossier else await show(ctx)
-
-
+DIALOG = plain(
+    {
+        DossiersState.LISTING: Window(
+            lambda c: show(c.ctx, c.data.page),
+            Pager(DOSSIERS, lambda c, page: show(c.ctx, page)),
+            Select(DOSSIERS, _pick),
+        ),
+        DossiersState.VIEWING: Window(_prompt_view, Back(lambda c: show(c.ctx)), Do("pay", _pay)),
+        DossiersState.AWAITING_CODE: Window(lambda c: ask_code(), Typed(_code)),
+    }
+)
 FLOW: Flow[DossiersData] = Flow(
     name=NAME,
     data_type=DossiersData,
-    steps={
-        DossiersState.LISTING: _step_list,
-        DossiersState.VIEWING: _step_view,
-        DossiersState.AWAITING_CODE: _step_code,
-    },
-    prompts={
-        DossiersState.LISTING: _prompt_list,
-        DossiersState.VIEWING: _prompt_view,
-        DossiersState.AWAITING_CODE: _prompt_code,
-    },
+    steps=DIALOG.steps,
+    prompts=DIALOG.prompts,
     typed=frozenset({DossiersState.AWAITING_CODE}),
 )

@@ -19,9 +19,10 @@ from enum import StrEnum
 from conversations import payloads, talk_desk
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home
-from conversations.messages import At, Button, Incoming, IncomingKind, Outgoing, Text, btn, say
-from conversations.payloads import Verb
+from conversations.messages import At, Button, IncomingKind, Outgoing, Text, btn, say
 from conversations.status_messages import resolve_code
+from conversations.steps import Call, Dialog, Window, joined, plain
+from conversations.widgets import Besides, Do, Select, Typed
 from services.dossier_codes import TERMINAL
 from services.dossiers import Dossier
 from services.talks import MAX_TEXT, Talk
@@ -138,54 +139,67 @@ async def end_button(ctx: Context, talk_id: str) -> Turn:
     return await end(ctx)
 
 
-async def _step_choosing(ctx: Context, data: HumanData, event: Incoming) -> Turn | None:
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None:
+async def _picked(c: Call[HumanData], dossier_id: str) -> Turn | None:
+    if dossier_id not in c.data.choices:
         return None
-    if action.verb is Verb.DO and action.arg == "general":
-        return await _open(ctx, None)
-    if action.verb is Verb.PICK and action.args[0] == DOSSIER and action.args[1] in data.choices:
-        dossier = await ctx.repos.dossiers.get(action.args[1])
-        return await _open(ctx, dossier)
-    return None
+    return await _open(c.ctx, await c.ctx.repos.dossiers.get(dossier_id))
 
 
-async def _step_open(ctx: Context, data: HumanData, event: Incoming) -> Turn | None:
+@dataclass(frozen=True, slots=True)
+class Talking:
+    """What the open state works on: the hand-over, still open."""
+
+    ctx: Context
+    data: HumanData
+    talk: Talk
+
+
+async def _talking(ctx: Context, data: HumanData) -> Talking | None:
     talk = await ctx.repos.talks.get(data.talk_id)
-    if talk is None or not talk.is_open:  # an officer ended it meanwhile
-        return home.show(say("human.none_open"))
-    if event.kind is not IncomingKind.TEXT:
-        return _open_turn(talk, say("human.text_only"))
-    text = event.text.strip()[:MAX_TEXT]
+    return Talking(ctx, data, talk) if talk is not None and talk.is_open else None
+
+
+async def _wrote(c: Talking, typed: str) -> Turn | None:
+    text = typed.strip()[:MAX_TEXT]
     if not text:
         return None
-    desk = ctx.settings.desk
-    now = ctx.clock.now()
-    await talk_desk.citizen_wrote(ctx.repos, ctx.catalog, desk, talk, text, now)
+    ctx, desk, now = c.ctx, c.ctx.settings.desk, c.ctx.clock.now()
+    await talk_desk.citizen_wrote(ctx.repos, ctx.catalog, desk, c.talk, text, now)
     if desk.hours.is_open(now):
         sent = say("human.forwarded")
     else:
         sent = say("human.forwarded_later", at=At(desk.hours.next_opening(now)))
-    return Turn(NAME, HumanState.OPEN, data, (sent,))
+    return Turn(NAME, HumanState.OPEN, c.data, (sent,))
 
 
-async def _prompt_choosing(ctx: Context, data: HumanData) -> Turn:
+async def _prompt_choosing(c: Call[HumanData]) -> Turn:
     # Asked again (after /help, a stale button): the same choice, nothing opened meanwhile.
-    offered = [d for d in [await ctx.repos.dossiers.get(i) for i in data.choices] if d]
+    offered = [d for d in [await c.ctx.repos.dossiers.get(i) for i in c.data.choices] if d]
     return _choosing(offered)
 
 
-async def _prompt_open(ctx: Context, data: HumanData) -> Turn:
-    talk = await ctx.repos.talks.get(data.talk_id)
-    if talk is None or not talk.is_open:
-        return home.show(say("human.none_open"))
-    return _open_turn(talk)
-
-
+CHOOSE: Dialog[HumanData, Call[HumanData]] = plain(
+    {
+        HumanState.CHOOSING: Window(
+            _prompt_choosing,
+            Do("general", lambda c: _open(c.ctx, None)),
+            Select(DOSSIER, _picked),
+        )
+    }
+)
+OPENED: Dialog[HumanData, Talking] = Dialog(
+    _talking,
+    lambda ctx, data: home.show(say("human.none_open")),  # an officer ended it meanwhile
+    {HumanState.OPEN: Window(lambda c: _open_turn(c.talk), Typed(_wrote))},
+    common=(
+        Besides(IncomingKind.TEXT, lambda c, event: _open_turn(c.talk, say("human.text_only"))),
+    ),
+)
+TABLES = joined(CHOOSE, OPENED)
 FLOW: Flow[HumanData] = Flow(
     name=NAME,
     data_type=HumanData,
-    steps={HumanState.CHOOSING: _step_choosing, HumanState.OPEN: _step_open},
-    prompts={HumanState.CHOOSING: _prompt_choosing, HumanState.OPEN: _prompt_open},
+    steps=TABLES.steps,
+    prompts=TABLES.prompts,
     answers=frozenset({HumanState.OPEN}),  # typed text goes to the officers as it is
 )

@@ -19,9 +19,10 @@ from enum import StrEnum
 from conversations import payloads, talk_desk
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home
-from conversations.messages import At, Incoming, IncomingKind, Lines, Outgoing, Text, btn, say
-from conversations.payloads import Verb
+from conversations.messages import At, Lines, Outgoing, Text, btn, say
 from conversations.status_messages import resolve_code
+from conversations.steps import Dialog, Window, unreachable
+from conversations.widgets import Back, Typed
 from services.talks import MAX_TEXT, OfficerDesk, Talk, TalkState, may_see
 
 NAME = "human_desk"
@@ -45,7 +46,16 @@ def _desk(ctx: Context) -> OfficerDesk | None:
     return talk_desk.officer_desk(ctx.settings.desk, ctx.address.key, ctx.is_admin)
 
 
-async def _found(ctx: Context, talk_id: str) -> tuple[OfficerDesk, Talk] | Turn:
+@dataclass(frozen=True, slots=True)
+class Answering:
+    """What an officer's step works on: this chat's desk and the hand-over, still open."""
+
+    ctx: Context
+    desk: OfficerDesk
+    talk: Talk
+
+
+async def _found(ctx: Context, talk_id: str) -> Answering | Turn:
     """This chat's desk and the hand-over, or the turn saying why not."""
     desk = _desk(ctx)
     if desk is None:
@@ -55,7 +65,7 @@ async def _found(ctx: Context, talk_id: str) -> tuple[OfficerDesk, Talk] | Turn:
         return home.show(say("human.desk_not_found"))
     if not talk.is_open:  # a stale button: ended since
         return home.show(say("human.desk_already_closed", ref=talk_desk.ref(talk)))
-    return desk, talk
+    return Answering(ctx, desk, talk)
 
 
 def help_messages(ctx: Context) -> tuple[Outgoing, ...]:
@@ -66,21 +76,19 @@ def help_messages(ctx: Context) -> tuple[Outgoing, ...]:
 async def ask_answer(ctx: Context, talk_id: str) -> Turn:
     """ "Trả lời": wait for the answer's text."""
     found = await _found(ctx, talk_id)
-    if isinstance(found, Turn):
-        return found
-    desk, talk = found
-    return _asking(ctx, desk, talk)
+    return found if isinstance(found, Turn) else _asking(found)
 
 
-def _asking(ctx: Context, desk: OfficerDesk, talk: Talk, *before: Outgoing) -> Turn:
-    who = desk.name or talk_desk.agency_name(ctx.catalog, talk.agency_id)
+def _asking(c: Answering) -> Turn:
+    talk = c.talk
+    who = c.desk.name or talk_desk.agency_name(c.ctx.catalog, talk.agency_id)
     ask = say(
         "human.desk_answer_ask",
         ((btn("human.desk_back", payloads.do("back")),),),
         ref=talk_desk.ref(talk),
         who=who,
     )
-    return Turn(NAME, DeskState.AWAITING_ANSWER, DeskData(talk.id), (*before, ask))
+    return Turn(NAME, DeskState.AWAITING_ANSWER, DeskData(talk.id), (ask,))
 
 
 async def close(ctx: Context, talk_id: str) -> Turn:
@@ -88,18 +96,17 @@ async def close(ctx: Context, talk_id: str) -> Turn:
     found = await _found(ctx, talk_id)
     if isinstance(found, Turn):
         return found
-    desk, talk = found
     await talk_desk.close(
         ctx.repos,
         ctx.catalog,
         ctx.settings.desk,
-        talk,
+        found.talk,
         f"officer:{ctx.address.key}",
         ctx.clock.now(),
-        name=desk.name,
+        name=found.desk.name,
         skip=ctx.address.key,
     )
-    return home.show(say("human.desk_closed_done", ref=talk_desk.ref(talk)))
+    return home.show(say("human.desk_closed_done", ref=talk_desk.ref(found.talk)))
 
 
 async def listing(ctx: Context, argument: str = "") -> Turn:
@@ -128,35 +135,33 @@ async def listing(ctx: Context, argument: str = "") -> Turn:
     return home.show(say("human.desk_list", count=len(found)), *items)
 
 
-async def _step_answer(ctx: Context, data: DeskData, event: Incoming) -> Turn | None:
-    found = await _found(ctx, data.talk_id)
-    if isinstance(found, Turn):
-        return found
-    desk, talk = found
-    if event.kind is IncomingKind.BUTTON:
-        action = payloads.parse(event.payload)
-        if action is not None and action.verb is Verb.DO and action.arg == "back":
-            return home.show()
+async def _answer(c: Answering, typed: str) -> Turn | None:
+    if not typed.strip():
         return None
-    if event.kind is not IncomingKind.TEXT or not event.text.strip():
-        return None
-    text = event.text.strip()[:MAX_TEXT]
-    await talk_desk.officer_answered(ctx.repos, ctx.catalog, talk, desk.name, text, ctx.clock.now())
+    text = typed.strip()[:MAX_TEXT]
+    ctx, talk = c.ctx, c.talk
+    await talk_desk.officer_answered(
+        ctx.repos, ctx.catalog, talk, c.desk.name, text, ctx.clock.now()
+    )
     return home.show(say("human.desk_answer_sent", ref=talk_desk.ref(talk)))
 
 
-async def _prompt_answer(ctx: Context, data: DeskData) -> Turn:
-    found = await _found(ctx, data.talk_id)
-    if isinstance(found, Turn):
-        return found
-    return _asking(ctx, *found)
-
-
+DIALOG: Dialog[DeskData, Answering] = Dialog(
+    lambda ctx, data: _found(ctx, data.talk_id),
+    unreachable,
+    {
+        DeskState.AWAITING_ANSWER: Window(
+            _asking,
+            Back(lambda c: home.show()),
+            Typed(_answer),
+        )
+    },
+)
 FLOW: Flow[DeskData] = Flow(
     name=NAME,
     data_type=DeskData,
-    steps={DeskState.AWAITING_ANSWER: _step_answer},
-    prompts={DeskState.AWAITING_ANSWER: _prompt_answer},
+    steps=DIALOG.steps,
+    prompts=DIALOG.prompts,
     answers=frozenset({DeskState.AWAITING_ANSWER}),
 )
 

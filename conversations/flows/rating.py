@@ -19,9 +19,10 @@ from conversations import payloads
 from conversations.course_cards import LEVEL_PREFIX, level_text
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import dossiers, home
-from conversations.flows.course_access import owned, status_now
-from conversations.messages import Incoming, IncomingKind, Outgoing, btn, say
-from conversations.payloads import Verb
+from conversations.flows.course_access import Owner, owned, owner, status_now
+from conversations.messages import Outgoing, btn, say
+from conversations.steps import Call, Dialog, Window, joined, plain, unreachable
+from conversations.widgets import Cancel, Do, Typed
 from services.dossier_course import CourseRefused, can_rate, comment, rate
 from services.dossiers import Dossier
 from services.ratings import MAX_COMMENT, RatingLevel
@@ -41,6 +42,9 @@ class RatingData:
     """The dossier rated."""
 
     dossier_id: str
+
+
+Rating = Owner[RatingData]
 
 
 def _prepend(turn: Turn, *messages: Outgoing) -> Turn:
@@ -99,49 +103,45 @@ def _ask_comment(dossier: Dossier, *notes: Outgoing) -> Turn:
     return Turn(NAME, RatingState.AWAITING_COMMENT, RatingData(dossier.id), (*notes, text))
 
 
-async def _step_level(ctx: Context, data: RatingData, event: Incoming) -> Turn | None:
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action and action.verb is Verb.DO and action.arg == "cancel":
-        return await dossiers.open_mine(ctx, data.dossier_id) or home.show()
-    return None
-
-
-async def _step_comment(ctx: Context, data: RatingData, event: Incoming) -> Turn | None:
-    found = await owned(ctx, data.dossier_id)
-    if isinstance(found, Turn):
-        return found
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action and action.verb is Verb.DO and action.arg == "skip":
-        return await dossiers.open_mine(ctx, found.id) or home.show()
-    if event.kind is not IncomingKind.TEXT:
-        return None
-    if len(" ".join(event.text.split())) > MAX_COMMENT:
-        return _ask_comment(found, say("course.too_long", max=MAX_COMMENT))
-    if not await comment(ctx.repos, found, event.text, ctx.clock.now()):
-        return _ask_comment(found)
-    card = await dossiers.open_mine(ctx, found.id) or home.show()
+async def _comment(c: Rating, typed: str) -> Turn:
+    if len(" ".join(typed.split())) > MAX_COMMENT:
+        return _ask_comment(c.dossier, say("course.too_long", max=MAX_COMMENT))
+    if not await comment(c.ctx.repos, c.dossier, typed, c.ctx.clock.now()):
+        return _ask_comment(c.dossier)
+    card = await dossiers.open_mine(c.ctx, c.dossier.id) or home.show()
     return _prepend(card, say("course.rate_comment_kept"))
 
 
-async def _prompt_level(ctx: Context, data: RatingData) -> Turn:
-    return await start(ctx, data.dossier_id)
+async def _card(ctx: Context, dossier_id: str) -> Turn:
+    return await dossiers.open_mine(ctx, dossier_id) or home.show()
 
 
-async def _prompt_comment(ctx: Context, data: RatingData) -> Turn:
-    found = await owned(ctx, data.dossier_id)
-    return found if isinstance(found, Turn) else _ask_comment(found)
-
-
+# The level buttons are global (conversations.flows.course): the level's state loads
+# nothing of its own; the comment's works on the owner's dossier.
+LEVEL: Dialog[RatingData, Call[RatingData]] = plain(
+    {
+        RatingState.AWAITING_LEVEL: Window(
+            lambda c: start(c.ctx, c.data.dossier_id),
+            Cancel(lambda c: _card(c.ctx, c.data.dossier_id)),
+        )
+    }
+)
+COMMENT: Dialog[RatingData, Rating] = Dialog(
+    owner,
+    unreachable,
+    {
+        RatingState.AWAITING_COMMENT: Window(
+            lambda c: _ask_comment(c.dossier),
+            Do("skip", lambda c: _card(c.ctx, c.dossier.id)),
+            Typed(_comment),
+        )
+    },
+)
+TABLES = joined(LEVEL, COMMENT)
 FLOW: Flow[RatingData] = Flow(
     name=NAME,
     data_type=RatingData,
-    steps={
-        RatingState.AWAITING_LEVEL: _step_level,
-        RatingState.AWAITING_COMMENT: _step_comment,
-    },
-    prompts={
-        RatingState.AWAITING_LEVEL: _prompt_level,
-        RatingState.AWAITING_COMMENT: _prompt_comment,
-    },
+    steps=TABLES.steps,
+    prompts=TABLES.prompts,
     answers=frozenset({RatingState.AWAITING_COMMENT}),
 )

@@ -21,22 +21,12 @@ from conversations import papers, payloads
 from conversations.cards import agency_text, procedure_name
 from conversations.fee_texts import quote_text, visits_text
 from conversations.flow import Context, Flow, Turn
-from conversations.flows import documents, draft_sync, form, form_identity, home, login
+from conversations.flows import documents, draft_sync, form, form_identity, form_state, home, login
 from conversations.form_fields import display
-from conversations.messages import (
-    Button,
-    Incoming,
-    IncomingKind,
-    Lines,
-    Money,
-    Outgoing,
-    Text,
-    btn,
-    main_btn,
-    say,
-)
+from conversations.messages import Button, Lines, Money, Outgoing, Text, btn, main_btn, say
 from conversations.notifications import payment_request_message, receipt_message
-from conversations.payloads import Verb
+from conversations.steps import Dialog, Window, joined
+from conversations.widgets import Back, Cancel, Do, Only
 from services.answers import JsonValue
 from services.catalog import Procedure
 from services.clock import today
@@ -134,46 +124,34 @@ def _commitment(data: SubmissionData) -> Turn:
     return Turn(NAME, SubmissionState.COMMITTING, data, (say("submission.commitment", buttons),))
 
 
-async def _load_draft(ctx: Context, data: SubmissionData) -> tuple[Procedure, Draft] | None:
+@dataclass(frozen=True, slots=True)
+class Submitting:
+    """What the summary's and the commitment's steps work on: the draft, not yet submitted."""
+
+    ctx: Context
+    data: SubmissionData
+    proc: Procedure
+    draft: Draft
+
+
+async def _submitting(ctx: Context, data: SubmissionData) -> Submitting | None:
     draft = await ctx.drafts.get(data.draft_id)
     proc = ctx.catalog.procedure(draft.procedure_id) if draft else None
-    return (proc, draft) if proc and draft and draft.status is not DraftStatus.SUBMITTED else None
-
-
-def _action(event: Incoming) -> str:
-    parsed = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    return parsed.arg if parsed is not None and parsed.verb is Verb.DO else ""
-
-
-async def _step_summary(ctx: Context, data: SubmissionData, event: Incoming) -> Turn | None:
-    loaded = await _load_draft(ctx, data)
-    if loaded is None:
-        return home.show(say("form.draft_gone"))
-    proc, draft = loaded
-    match _action(event):
-        case "submit":
-            if ctx.citizen is None:  # a dossier belongs to an identified citizen
-                resume = login.Resume(NAME, SubmissionState.SUMMARY, to_json(data), "d:submit")
-                return (await login.start(ctx, resume)).saying(say("submission.login_needed"))
-            return await form_identity.recheck(ctx, proc, draft) or _commitment(data)
-        case "documents":
-            return await documents.start(ctx, proc, draft)
-        case "form":  # the form's review, where any answer can be changed
-            return await form.resume(ctx, draft, to_review=True)
-        case "cancel":
-            return home.show(say("form.cancelled", procedure=procedure_name(proc)))
+    if proc and draft and draft.status is not DraftStatus.SUBMITTED:
+        return Submitting(ctx, data, proc, draft)
     return None
 
 
-async def _step_commit(ctx: Context, data: SubmissionData, event: Incoming) -> Turn | None:
-    action = _action(event)
-    loaded = await _load_draft(ctx, data)
-    if loaded is None:
-        return home.show(say("form.draft_gone"))
-    proc, draft = loaded
-    if action == "back":
-        return await summary(ctx, proc, draft)
-    if action != "commit" or ctx.citizen is None:
+async def _submit_pressed(c: Submitting) -> Turn:
+    if c.ctx.citizen is None:  # a dossier belongs to an identified citizen
+        resume = login.Resume(NAME, SubmissionState.SUMMARY, to_json(c.data), "d:submit")
+        return (await login.start(c.ctx, resume)).saying(say("submission.login_needed"))
+    return await form_identity.recheck(c.ctx, c.proc, c.draft) or _commitment(c.data)
+
+
+async def _commit(c: Submitting) -> Turn | None:
+    ctx, proc, draft, data = c.ctx, c.proc, c.draft, c.data
+    if ctx.citizen is None:
         return None
     fee = quote_fee(proc, _shown(proc, draft), today(ctx.clock)).total
     if data.quoted != -1 and fee != data.quoted:
@@ -283,29 +261,34 @@ async def _at_counter(ctx: Context, dossier: Dossier) -> Turn:
     return home.show(note, receipt_message(ctx.catalog, chosen))
 
 
-async def _step_payment(ctx: Context, data: SubmissionData, event: Incoming) -> Turn | None:
-    dossier = await ctx.repos.dossiers.get(data.dossier_id)
-    if dossier is None or dossier.payment is None:
+def _settled(c: Paying) -> Turn | None:
+    """Before any payment step: nothing to pay (any more)."""
+    if c.dossier.payment is None:
         return home.show()
-    action = _action(event)
-    if dossier.phase is Phase.SUBMITTED:
-        return home.show(receipt_message(ctx.catalog, dossier))
-    expired = ctx.clock.now() >= dossier.payment.expires_at
-    match action:
-        case "check":
-            if expired:
-                return _expired(ctx, dossier)
-            return _payment_note(ctx, dossier, "payment.not_yet")
-        case "renew":
-            renewed = renew_payment(dossier, ctx.clock.now())
-            await ctx.repos.dossiers.update(renewed)
-            return _awaiting_payment(ctx, renewed, say("payment.renewed"))
-        case "counter" if _counter_allowed(ctx, dossier):
-            return await _at_counter(ctx, dossier)
-        case "simulate" if ctx.simulator is not None and ctx.settings.payment.simulator:
-            await ctx.simulator.simulate(dossier.payment.reference, dossier.due)
-            return _payment_note(ctx, dossier, "payment.simulating")
+    if c.dossier.phase is Phase.SUBMITTED:
+        return home.show(receipt_message(c.ctx.catalog, c.dossier))
     return None
+
+
+def _check(c: Paying) -> Turn:
+    payment = c.dossier.payment
+    if payment is not None and c.ctx.clock.now() >= payment.expires_at:
+        return _expired(c.ctx, c.dossier)
+    return _payment_note(c.ctx, c.dossier, "payment.not_yet")
+
+
+async def _renew(c: Paying) -> Turn:
+    renewed = renew_payment(c.dossier, c.ctx.clock.now())
+    await c.ctx.repos.dossiers.update(renewed)
+    return _awaiting_payment(c.ctx, renewed, say("payment.renewed"))
+
+
+async def _simulate(c: Paying) -> Turn | None:
+    simulator, payment = c.ctx.simulator, c.dossier.payment
+    if simulator is None or payment is None or not c.ctx.settings.payment.simulator:
+        return None
+    await simulator.simulate(payment.reference, c.dossier.due)
+    return _payment_note(c.ctx, c.dossier, "payment.simulating")
 
 
 def _expired(ctx: Context, dossier: Dossier) -> Turn:
@@ -325,37 +308,68 @@ async def show_payment(ctx: Context, dossier: Dossier) -> Turn:
     return _awaiting_payment(ctx, dossier)
 
 
-async def _prompt_summary(ctx: Context, data: SubmissionData) -> Turn:
-    loaded = await _load_draft(ctx, data)
-    return await summary(ctx, *loaded) if loaded else home.show()
+@dataclass(frozen=True, slots=True)
+class Paying:
+    """What the payment's step works on: the dossier filed."""
+
+    ctx: Context
+    data: SubmissionData
+    dossier: Dossier
 
 
-async def _prompt_commit(ctx: Context, data: SubmissionData) -> Turn:
-    return _commitment(data)
-
-
-async def _prompt_payment(ctx: Context, data: SubmissionData) -> Turn:
+async def _paying(ctx: Context, data: SubmissionData) -> Paying | None:
     dossier = await ctx.repos.dossiers.get(data.dossier_id)
-    if dossier is None:
-        return home.show()
-    if dossier.phase is Phase.SUBMITTED:
-        return home.show(receipt_message(ctx.catalog, dossier))
-    return await show_payment(ctx, dossier)
+    return Paying(ctx, data, dossier) if dossier else None
 
 
+async def _prompt_payment(c: Paying) -> Turn:
+    if c.dossier.phase is Phase.SUBMITTED:
+        return home.show(receipt_message(c.ctx.catalog, c.dossier))
+    return await show_payment(c.ctx, c.dossier)
+
+
+# Asked again, the summary of a draft gone is the menu, and the commitment needs no draft.
+DRAFT: Dialog[SubmissionData, Submitting] = Dialog(
+    _submitting,
+    form_state.gone,
+    {
+        SubmissionState.SUMMARY: Window(
+            lambda c: summary(c.ctx, c.proc, c.draft),
+            Do("submit", _submit_pressed),
+            Do("documents", lambda c: documents.start(c.ctx, c.proc, c.draft)),
+            # the form's review, where any answer can be changed
+            Do("form", lambda c: form.resume(c.ctx, c.draft, to_review=True)),
+            Cancel(lambda c: home.show(say("form.cancelled", procedure=procedure_name(c.proc)))),
+            asked_missing=lambda ctx, data: home.show(),
+        ),
+        SubmissionState.COMMITTING: Window(
+            lambda c: _commitment(c.data),
+            Back(lambda c: summary(c.ctx, c.proc, c.draft)),
+            Do("commit", _commit),
+            asked_missing=lambda ctx, data: _commitment(data),
+        ),
+    },
+)
+PAYMENT: Dialog[SubmissionData, Paying] = Dialog(
+    _paying,
+    lambda ctx, data: home.show(),
+    {
+        SubmissionState.AWAITING_PAYMENT: Window(
+            _prompt_payment,
+            Do("check", _check),
+            Do("renew", _renew),
+            Only(
+                lambda c: _counter_allowed(c.ctx, c.dossier),
+                Do("counter", lambda c: _at_counter(c.ctx, c.dossier)),
+            ),
+            Do("simulate", _simulate),
+            before=_settled,
+        )
+    },
+)
+TABLES = joined(DRAFT, PAYMENT)
 FLOW: Flow[SubmissionData] = Flow(
-    name=NAME,
-    data_type=SubmissionData,
-    steps={
-        SubmissionState.SUMMARY: _step_summary,
-        SubmissionState.COMMITTING: _step_commit,
-        SubmissionState.AWAITING_PAYMENT: _step_payment,
-    },
-    prompts={
-        SubmissionState.SUMMARY: _prompt_summary,
-        SubmissionState.COMMITTING: _prompt_commit,
-        SubmissionState.AWAITING_PAYMENT: _prompt_payment,
-    },
+    name=NAME, data_type=SubmissionData, steps=TABLES.steps, prompts=TABLES.prompts
 )
 
 # The payment state names no draft: only the summary and the commitment are guarded.

@@ -17,21 +17,12 @@ from enum import StrEnum
 from conversations import payloads
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import home
-from conversations.messages import (
-    Button,
-    Day,
-    Incoming,
-    IncomingKind,
-    Lines,
-    Outgoing,
-    Text,
-    btn,
-    main_btn,
-    say,
-)
-from conversations.payloads import Verb
+from conversations.flows.course_access import Owner
+from conversations.messages import Button, Day, Lines, Outgoing, Text, Upload, btn, main_btn, say
 from conversations.status_messages import component_name, status_label
+from conversations.steps import Dialog, Window, unreachable
 from conversations.upload_texts import rejection
+from conversations.widgets import Cancel, Do, FileInput, Numbered
 from services.catalog import Procedure
 from services.documents import Attachment, StoredDocument
 from services.dossier_codes import DossierStatus, TransitionError
@@ -58,6 +49,9 @@ class SupplementData:
     dossier_id: str
     component: str = ""
     documents: tuple[str, ...] = ()
+
+
+Supplying = Owner[SupplementData]
 
 
 def _accepted(proc: Procedure | None, component: str) -> tuple[str, ...]:
@@ -139,9 +133,8 @@ async def _checklist(
     return turn.saying(*notes)
 
 
-async def _receive(ctx: Context, dossier: Dossier, data: SupplementData, event: Incoming) -> Turn:
-    upload = event.upload
-    assert upload is not None
+async def _receive(c: Supplying, upload: Upload) -> Turn:
+    ctx, dossier, data = c.ctx, c.dossier, c.data
     proc = ctx.catalog.procedure(dossier.procedure_id)
     have = await _received(ctx, data)
     component = _active(dossier, have, data.component)
@@ -179,7 +172,8 @@ def _label(proc: Procedure | None, component: str) -> str:
     return spec.name.vi if spec else component
 
 
-async def _send(ctx: Context, dossier: Dossier, data: SupplementData) -> Turn:
+async def _send(c: Supplying) -> Turn:
+    ctx, dossier, data = c.ctx, c.dossier, c.data
     proc = ctx.catalog.procedure(dossier.procedure_id)
     have = await _received(ctx, data)
     done = {d.component for d in have}
@@ -203,37 +197,32 @@ async def _send(ctx: Context, dossier: Dossier, data: SupplementData) -> Turn:
     return home.show(say("supplement.sent", code=dossier.code, due=due))
 
 
-async def _step(ctx: Context, data: SupplementData, event: Incoming) -> Turn | None:
+async def _supplying(ctx: Context, data: SupplementData) -> Supplying | Turn:
     found = await _owned(ctx, data.dossier_id)
-    if isinstance(found, Turn):
-        return found
-    if event.kind is IncomingKind.UPLOAD and event.upload is not None:
-        return await _receive(ctx, found, data, event)
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action is None:
+    return found if isinstance(found, Turn) else Owner(ctx, data, found)
+
+
+async def _component(c: Supplying, index: int) -> Turn | None:
+    if index >= len(c.dossier.supplement):
         return None
-    if action.verb is Verb.PICK and action.args[0] == COMPONENT and action.args[1].isdigit():
-        index = int(action.args[1])
-        if index < len(found.supplement):
-            return await _checklist(ctx, found, replace(data, component=found.supplement[index]))
-        return None
-    if action.verb is Verb.DO and action.arg == "send":
-        return await _send(ctx, found, data)
-    if action.verb is Verb.DO and action.arg == "cancel":
-        return home.show(say("supplement.cancelled"))
-    return None
+    return await _checklist(
+        c.ctx, c.dossier, replace(c.data, component=c.dossier.supplement[index])
+    )
 
 
-async def _prompt(ctx: Context, data: SupplementData) -> Turn:
-    found = await _owned(ctx, data.dossier_id)
-    if isinstance(found, Turn):
-        return found
-    return await _checklist(ctx, found, data)
-
-
+DIALOG: Dialog[SupplementData, Supplying] = Dialog(
+    _supplying,
+    unreachable,
+    {
+        SupplementState.AWAITING_FILES: Window(
+            lambda c: _checklist(c.ctx, c.dossier, c.data),
+            FileInput(_receive),
+            Numbered(COMPONENT, _component),
+            Do("send", _send),
+            Cancel(lambda c: home.show(say("supplement.cancelled"))),
+        )
+    },
+)
 FLOW: Flow[SupplementData] = Flow(
-    name=NAME,
-    data_type=SupplementData,
-    steps={SupplementState.AWAITING_FILES: _step},
-    prompts={SupplementState.AWAITING_FILES: _prompt},
+    name=NAME, data_type=SupplementData, steps=DIALOG.steps, prompts=DIALOG.prompts
 )

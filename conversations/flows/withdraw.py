@@ -18,13 +18,14 @@ from enum import StrEnum
 
 from conversations import payloads
 from conversations.course_cards import WITHDRAW_CONFIRM
-from conversations.flow import Context, Flow, Prompt, Turn
+from conversations.flow import Context, Flow, Turn
 from conversations.flows import dossiers, home
-from conversations.flows.course_access import owned, status_now
+from conversations.flows.course_access import Owner, owned, owner, status_now
 from conversations.ledger_texts import account_text
-from conversations.messages import Incoming, IncomingKind, Money, Outgoing, Text, btn, main_btn, say
-from conversations.payloads import Verb
+from conversations.messages import Money, Outgoing, Text, btn, main_btn, say
 from conversations.status_messages import status_label
+from conversations.steps import Dialog, Window, unreachable
+from conversations.widgets import Cancel, Select, Typed
 from services.answers import AnswerError, parse_account, parse_holder
 from services.course_records import WithdrawReason
 from services.dossier_codes import DossierStatus
@@ -63,6 +64,9 @@ class WithdrawData:
     bank: str = ""
     number: str = ""
     holder: str = ""
+
+
+Withdrawing = Owner[WithdrawData]
 
 
 async def start(ctx: Context, dossier_id: str) -> Turn:
@@ -180,23 +184,13 @@ async def stale_confirm(ctx: Context, dossier_id: str) -> Turn:
     return _prepend(card, say(key, code=found.code))
 
 
-async def _step_reason(ctx: Context, data: WithdrawData, event: Incoming) -> Turn | None:
-    found = await owned(ctx, data.dossier_id)
-    if isinstance(found, Turn):
-        return found
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action and action.verb is Verb.DO and action.arg == "cancel":
-        return await _cancel(ctx, found)
-    if action and action.verb is Verb.PICK and action.args[0] == REASON:
-        if action.args[1] not in set(WithdrawReason):
-            return None
-        chosen = replace(data, reason=action.args[1])
-        if action.args[1] == WithdrawReason.OTHER:
-            return _ask_detail(found, chosen)
-        return _next(found, chosen)
-    if event.kind is IncomingKind.TEXT:  # their own words: "other"
-        return _detail(found, replace(data, reason=WithdrawReason.OTHER.value), event.text)
-    return None
+def _reason(c: Withdrawing, reason: str) -> Turn | None:
+    if reason not in set(WithdrawReason):
+        return None
+    chosen = replace(c.data, reason=reason)
+    if reason == WithdrawReason.OTHER:
+        return _ask_detail(c.dossier, chosen)
+    return _next(c.dossier, chosen)
 
 
 def _detail(dossier: Dossier, data: WithdrawData, typed: str) -> Turn:
@@ -208,81 +202,50 @@ def _detail(dossier: Dossier, data: WithdrawData, typed: str) -> Turn:
     return _next(dossier, replace(data, detail=words))
 
 
-async def _step_detail(ctx: Context, data: WithdrawData, event: Incoming) -> Turn | None:
-    found = await owned(ctx, data.dossier_id)
-    if isinstance(found, Turn):
-        return found
-    if event.kind is IncomingKind.TEXT:
-        return _detail(found, data, event.text)
-    return await _buttons(ctx, found, event)
+def _other(c: Withdrawing, typed: str) -> Turn:
+    """Their own words at the reason: "other"."""
+    return _detail(c.dossier, replace(c.data, reason=WithdrawReason.OTHER.value), typed)
 
 
-async def _step_account(ctx: Context, data: WithdrawData, event: Incoming) -> Turn | None:
-    found = await owned(ctx, data.dossier_id)
-    if isinstance(found, Turn):
-        return found
-    if event.kind is not IncomingKind.TEXT:
-        return await _buttons(ctx, found, event)
-    parts = [p.strip() for p in event.text.split(",")]
+def _account_typed(c: Withdrawing, typed: str) -> Turn:
+    parts = [p.strip() for p in typed.split(",")]
     try:
         if len(parts) != 3 or not parts[0] or len(parts[0]) > MAX_BANK:
             raise AnswerError("account")
         number, holder = parse_account(parts[1]), parse_holder(parts[2])
     except AnswerError:
-        return _ask_account(found, data, say("course.account_invalid"))
-    return _confirm(found, replace(data, bank=parts[0], number=number, holder=holder))
+        return _ask_account(c.dossier, c.data, say("course.account_invalid"))
+    return _confirm(c.dossier, replace(c.data, bank=parts[0], number=number, holder=holder))
 
 
-async def _step_confirm(ctx: Context, data: WithdrawData, event: Incoming) -> Turn | None:
-    found = await owned(ctx, data.dossier_id)
-    if isinstance(found, Turn):
-        return found
-    return await _buttons(ctx, found, event)
+async def _cancel(c: Withdrawing) -> Turn:
+    card = await dossiers.open_mine(c.ctx, c.dossier.id) or home.show()
+    return _prepend(card, say("course.withdraw_cancelled", code=c.dossier.code))
 
 
-async def _buttons(ctx: Context, dossier: Dossier, event: Incoming) -> Turn | None:
-    action = payloads.parse(event.payload) if event.kind is IncomingKind.BUTTON else None
-    if action and action.verb is Verb.DO and action.arg == "cancel":
-        return await _cancel(ctx, dossier)
-    return None
-
-
-async def _cancel(ctx: Context, dossier: Dossier) -> Turn:
-    card = await dossiers.open_mine(ctx, dossier.id) or home.show()
-    return _prepend(card, say("course.withdraw_cancelled", code=dossier.code))
-
-
-async def _prompt(ctx: Context, data: WithdrawData, state: WithdrawState) -> Turn:
-    found = await owned(ctx, data.dossier_id)
-    if isinstance(found, Turn):
-        return found
-    match state:
-        case WithdrawState.AWAITING_DETAIL:
-            return _ask_detail(found, data)
-        case WithdrawState.AWAITING_ACCOUNT:
-            return _ask_account(found, data)
-        case WithdrawState.AWAITING_CONFIRM:
-            return _confirm(found, data)
-    return _ask_reason(found, data)
-
-
-def _state_prompt(state: WithdrawState) -> Prompt[WithdrawData]:
-    async def prompt(ctx: Context, data: WithdrawData) -> Turn:
-        return await _prompt(ctx, data, state)
-
-    return prompt
-
-
+DIALOG: Dialog[WithdrawData, Withdrawing] = Dialog(
+    owner,
+    unreachable,
+    {
+        WithdrawState.AWAITING_REASON: Window(
+            lambda c: _ask_reason(c.dossier, c.data), Select(REASON, _reason), Typed(_other)
+        ),
+        WithdrawState.AWAITING_DETAIL: Window(
+            lambda c: _ask_detail(c.dossier, c.data),
+            Typed(lambda c, typed: _detail(c.dossier, c.data, typed)),
+        ),
+        WithdrawState.AWAITING_ACCOUNT: Window(
+            lambda c: _ask_account(c.dossier, c.data), Typed(_account_typed)
+        ),
+        WithdrawState.AWAITING_CONFIRM: Window(lambda c: _confirm(c.dossier, c.data)),
+    },
+    common=(Cancel(_cancel),),
+)
 FLOW: Flow[WithdrawData] = Flow(
     name=NAME,
     data_type=WithdrawData,
-    steps={
-        WithdrawState.AWAITING_REASON: _step_reason,
-        WithdrawState.AWAITING_DETAIL: _step_detail,
-        WithdrawState.AWAITING_ACCOUNT: _step_account,
-        WithdrawState.AWAITING_CONFIRM: _step_confirm,
-    },
-    prompts={state: _state_prompt(state) for state in WithdrawState},
+    steps=DIALOG.steps,
+    prompts=DIALOG.prompts,
     answers=frozenset(
         {
             WithdrawState.AWAITING_REASON,

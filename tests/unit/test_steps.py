@@ -12,9 +12,10 @@ import pytest
 from conversations import payloads
 from conversations.flow import Context, Turn
 from conversations.messages import Incoming, IncomingKind, Upload, say
-from conversations.steps import Call, Dialog, Window, plain
+from conversations.steps import Call, Dialog, Window, joined, plain, unreachable
 from conversations.widgets import (
     Back,
+    Besides,
     Cancel,
     Choice,
     Do,
@@ -216,6 +217,68 @@ async def test_only_makes_its_widgets_stale_while_the_condition_fails() -> None:
     assert keys(await dialog.steps["S"](CTX, box, Incoming.button("d:once"))) == ["toy.done"]
     assert await dialog.steps["S"](CTX, box, Incoming.button("d:once")) is None
     assert box.seen == ["once"]
+
+
+async def _refusing(ctx: Context, data: Box) -> Call[Box] | Turn:
+    return Call(ctx, data) if data.open else said("toy.not_yours")
+
+
+async def test_a_loader_may_answer_itself_for_steps_and_prompts() -> None:
+    dialog = Dialog(_refusing, unreachable, {"S": WINDOW})
+    refused = Box(open=False)
+    assert keys(await dialog.steps["S"](CTX, refused, Incoming.button("d:go"))) == ["toy.not_yours"]
+    assert keys(await dialog.prompts["S"](CTX, refused)) == ["toy.not_yours"]
+    assert refused.seen == []
+    box = Box()
+    assert keys(await dialog.steps["S"](CTX, box, Incoming.button("d:go"))) == ["toy.done"]
+    assert box.seen == ["go"]
+
+
+async def test_a_window_may_ask_differently_when_the_load_misses() -> None:
+    dialog = Dialog(
+        _load,
+        lambda ctx, data: said("toy.gone"),
+        {
+            "S": Window(
+                lambda c: said("toy.ask"),
+                Do("go", record_go),
+                asked_missing=lambda ctx, data: said("toy.quiet"),
+            )
+        },
+    )
+    gone = Box(open=False)
+    assert keys(await dialog.prompts["S"](CTX, gone)) == ["toy.quiet"]
+    assert keys(await dialog.steps["S"](CTX, gone, Incoming.button("d:go"))) == ["toy.gone"]
+    assert keys(await dialog.prompts["S"](CTX, Box())) == ["toy.ask"]
+
+
+async def test_joined_dialogs_keep_each_its_own_loader() -> None:
+    loose = plain({"S": Window(lambda c: said("toy.ask"), Do("go", record_go))})
+    guarded = Dialog(
+        _load, lambda ctx, data: said("toy.gone"), {"T": Window(lambda c: said("toy.ask_t"))}
+    )
+    tables = joined(loose, guarded)
+    gone = Box(open=False)
+    assert keys(await tables.steps["S"](CTX, gone, Incoming.button("d:go"))) == ["toy.done"]
+    assert keys(await tables.prompts["T"](CTX, gone)) == ["toy.gone"]
+    assert keys(await tables.prompts["T"](CTX, Box())) == ["toy.ask_t"]
+    with pytest.raises(AssertionError):
+        joined(loose, loose)
+
+
+async def test_besides_takes_every_other_event_even_a_button_we_never_issued() -> None:
+    dialog = Dialog(
+        _load,
+        lambda ctx, data: said("toy.gone"),
+        {"S": Window(lambda c: said("toy.ask"), Typed(record))},
+        common=(Besides(IncomingKind.TEXT, lambda c, event: said("toy.text_only")),),
+    )
+    upload = Incoming(IncomingKind.UPLOAD, upload=Upload("ref", "a.pdf", 10))
+    for event in (Incoming.button("m:bogus:extra"), Incoming.button("d:go"), upload):
+        assert keys(await dialog.steps["S"](CTX, Box(), event)) == ["toy.text_only"]
+    box = Box()
+    assert keys(await dialog.steps["S"](CTX, box, Incoming.from_text("hello"))) == ["toy.done"]
+    assert box.seen == ["hello"]
 
 
 @pytest.mark.parametrize(
