@@ -607,7 +607,7 @@ async def test_ratings_are_reported_per_agency_to_that_agencys_officers(
         async with app.uow_factory() as uow:
             await rate(uow, dossier, level, NOW)
             if level is RatingLevel.NOT_SATISFIED:
-                await comment(uow, dossier, "Cần hướng dẫn rõ hơn")
+                await comment(uow, dossier, "Cần hướng dẫn rõ hơn", NOW)
             await uow.commit()
     police = await api.get("/api/v1/ratings", headers=headers(KEY_POLICE))
     assert police.status_code == 200, police.text

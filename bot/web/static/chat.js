@@ -108,6 +108,8 @@
     menu: '<path d="M4 7h16M4 12h16M4 17h16"/>',
     square: '<rect x="5.5" y="5.5" width="13" height="13" rx="2"/>',
     bolt: '<path d="M13 3 5 13.5h6L10 21l8-10.5h-6z"/>',
+    star: '<path d="m12 3.5 2.6 5.4 5.9.8-4.3 4.1 1 5.8L12 16.8l-5.2 2.8 1-5.8-4.3-4.1 5.9-.8z"/>',
+    pin: '<path d="M12 21s-6.5-6-6.5-11a6.5 6.5 0 0 1 13 0c0 5-6.5 11-6.5 11z"/><circle cx="12" cy="10" r="2.3"/>',
   };
   // A leading emoji in a button label (the catalogue writes them for every platform) is drawn
   // as one of the icons above; "" drops it (a flag beside the language's own name).
@@ -122,6 +124,9 @@
     "💬": "chat", "🚪": "logout", "👥": "people", "📢": "megaphone", "📊": "chart", "⏰": "clock",
     "📅": "calendar", "👀": "eye", "💰": "money", "➖": "minus", "🇻🇳": "", "🇬🇧": "",
     "⬜": "square", "▫": "square", "⚡": "bolt",
+    "🙋": "user", "✍": "edit", "⏹": "square", "⭐": "star", "📞": "phone", "📨": "send",
+    "📍": "pin", "🙏": "check", "🕘": "clock", "🌙": "clock", "🏛": "bank", "📮": "send",
+    "↻": "refresh",
   };
   const LEADING_EMOJI =
     /^((?:\p{Regional_Indicator}{2})|(?:\p{Extended_Pictographic}\uFE0F?(?:\u200D\p{Extended_Pictographic}\uFE0F?)*))\s*/u;
