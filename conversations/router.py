@@ -223,18 +223,26 @@ class Router:
                 key, update.update_id, replies, said=said, at=self._clock.now()
             )
             if update.deliver:
-                await self._queue_reply(uow, update, messages, chat.lang)
+                await self._queue_reply(uow, update, messages, chat.lang, replies)
             await uow.commit()
         return Reply(chat.lang, tuple(messages))
 
     async def _queue_reply(
-        self, uow: UnitOfWork, update: Update, messages: Sequence[Outgoing], lang: str
+        self,
+        uow: UnitOfWork,
+        update: Update,
+        messages: Sequence[Outgoing],
+        lang: str,
+        encoded: Sequence[Any],
     ) -> None:
+        """Queue the compacted messages; `encoded` are `messages` as JSON, reused for the
+        messages compaction leaves as they are (most of them: encoding one costs more than
+        the statement that queues it)."""
         now = self._clock.now()
+        known = {id(message): body for message, body in zip(messages, encoded, strict=True)}
         for n, message in enumerate(compact(messages)):
             event = f"{REPLY_EVENT}{update.update_id}:{n}"
-            body = to_json(message)
-            body[REPLY_LANG] = lang
+            body = {**(known.get(id(message)) or to_json(message)), REPLY_LANG: lang}
             await uow.outbox.enqueue(update.address.key, event, body, now, priority=Priority.REPLY)
 
     async def lang_of(self, address: ChatAddress, queued: Mapping[str, Any] | None = None) -> str:
