@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from services.inbox import KEEP, InboxItem, gives_up
@@ -93,16 +93,18 @@ class InboxApplier:
                     return
                 await self._idle.wait()
 
-    async def _pending(self) -> list[InboxItem]:
+    async def _pending(self, skip: Collection[str] = ()) -> list[InboxItem]:
         async with self._app.uow_factory() as uow:
-            return list(await uow.inbox.pending(self._platform))
+            return list(await uow.inbox.pending(self._platform, skip=skip))
 
     async def _run(self) -> None:
         while self._task is not None:
             self._wake.clear()
             try:
                 await self._purge()
-                for chat, items in _by_chat(await self._pending()).items():
+                # The chats being applied are left out: their rows would only be read and
+                # decrypted again (a chat's next rows are read once it is done: it wakes us).
+                for chat, items in _by_chat(await self._pending(set(self._busy))).items():
                     if chat not in self._busy:
                         self._busy[chat] = asyncio.create_task(self._chat(chat, items))
             except Exception as exc:  # noqa: BLE001 - the database may be away: look later

@@ -41,8 +41,13 @@ async def start_scheduler(app: Application) -> Scheduler | None:
 
 
 def server_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
-    """How `dvc-bot run` serves HTTP (bench/tg_echo.py serves its echo bot the same way)."""
-    return uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False)
+    """How `dvc-bot run` serves HTTP (bench/tg_echo.py serves its echo bot the same way).
+
+    httptools (a dependency) is named rather than left to `http="auto"`: a missing C parser then
+    fails at start instead of silently falling back to the slower pure-Python h11."""
+    return uvicorn.Config(
+        app, host=host, port=port, http="httptools", log_config=None, access_log=False
+    )
 
 
 async def run(settings: Settings) -> None:

@@ -70,7 +70,7 @@ class ZaloTransport:
         if message is None:
             return Delivery(Outcome.REJECTED, error="unreadable message")
         user_id = item.recipient.partition(":")[2]
-        lang = await self._app.router.lang_of(ChatAddress(Platform.ZALO, user_id))
+        lang = await self._app.router.lang_of(ChatAddress(Platform.ZALO, user_id), item.message)
         if is_update(item):
             pushed = await self._channel.push_update(
                 user_id, item.event, message, item.message, lang
@@ -129,7 +129,9 @@ class TelegramTransport:
         if message is None:
             return Delivery(Outcome.REJECTED, error="unreadable message")
         chat_id = int(item.recipient.partition(":")[2])
-        lang = await self._app.router.lang_of(ChatAddress(Platform.TELEGRAM, str(chat_id)))
+        lang = await self._app.router.lang_of(
+            ChatAddress(Platform.TELEGRAM, str(chat_id)), item.message
+        )
         reply = item.priority is Priority.REPLY
         shown = reply and message.text.key == JOINED and await self._keyboard_shown(item.recipient)
         operations = render_outbox(message, lang, self._app.texts, reply, shown)

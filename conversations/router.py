@@ -78,6 +78,9 @@ FLOWS: Mapping[str, Flow[Any]] = {
 }
 MAX_TEXT = 4000
 REPLY_EVENT = "reply:"  # outbox events of replies: reply:<update_id>:<n>
+# A queued reply's message also carries the chat's language at queuing (a key no Outgoing
+# field has, so decoding ignores it): its sender renders it without loading the chat state.
+REPLY_LANG = "lang"
 MAX_CHAINED = 3
 ATTEMPTS = 3  # an update that met a concurrent change to its draft is applied again
 _NOT_UNDERSTOOD = {
@@ -220,22 +223,36 @@ class Router:
                 key, update.update_id, replies, said=said, at=self._clock.now()
             )
             if update.deliver:
-                await self._queue_reply(uow, update, messages)
+                await self._queue_reply(uow, update, messages, chat.lang, replies)
             await uow.commit()
         return Reply(chat.lang, tuple(messages))
 
     async def _queue_reply(
-        self, uow: UnitOfWork, update: Update, messages: Sequence[Outgoing]
+        self,
+        uow: UnitOfWork,
+        update: Update,
+        messages: Sequence[Outgoing],
+        lang: str,
+        encoded: Sequence[Any],
     ) -> None:
+        """Queue the compacted messages; `encoded` are `messages` as JSON, reused for the
+        messages compaction leaves as they are (most of them: encoding one costs more than
+        the statement that queues it)."""
         now = self._clock.now()
+        known = {id(message): body for message, body in zip(messages, encoded, strict=True)}
         for n, message in enumerate(compact(messages)):
             event = f"{REPLY_EVENT}{update.update_id}:{n}"
-            await uow.outbox.enqueue(
-                update.address.key, event, to_json(message), now, priority=Priority.REPLY
-            )
+            body = {**(known.get(id(message)) or to_json(message)), REPLY_LANG: lang}
+            await uow.outbox.enqueue(update.address.key, event, body, now, priority=Priority.REPLY)
 
-    async def lang_of(self, address: ChatAddress) -> str:
-        """The language a chat has chosen (for rendering messages sent outside a reply)."""
+    async def lang_of(self, address: ChatAddress, queued: Mapping[str, Any] | None = None) -> str:
+        """The language a chat has chosen (for rendering messages sent outside a reply).
+
+        `queued`: an outbox row's message; a reply's carries the language it was queued in
+        (REPLY_LANG), which spares loading and decrypting the whole chat state."""
+        lang = None if queued is None else queued.get(REPLY_LANG)
+        if isinstance(lang, str) and lang:
+            return lang
         async with self._uow_factory() as uow:
             stored = await uow.conversations.load(address.key, "")
         return state.load(stored.state, self._default_lang).lang

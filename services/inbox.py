@@ -13,7 +13,7 @@ once. Applied and failed rows are purged after `KEEP` (the table stays bounded).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -63,8 +63,11 @@ class Inbox(Protocol):
         """Record an update; False when (platform, update_id) was recorded before."""
         ...
 
-    async def pending(self, platform: str, limit: int = 200) -> Sequence[InboxItem]:
-        """Updates not yet applied nor abandoned, oldest first."""
+    async def pending(
+        self, platform: str, limit: int = 200, skip: Collection[str] = ()
+    ) -> Sequence[InboxItem]:
+        """Updates not yet applied nor abandoned, oldest first; none of the chats in `skip`
+        (being applied: their rows are neither read nor decrypted again)."""
         ...
 
     async def applied(self, item_id: int, at: datetime) -> None:

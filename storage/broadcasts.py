@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, union
+from sqlalchemy import and_, bindparam, exists, func, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -27,6 +27,8 @@ from storage.tables import (
 
 BROADCAST = table_of(BroadcastRow)
 STATUS = table_of(ChatStatusRow)
+# Asked before every message sent: built once.
+_IS_ACTIVE = select(STATUS.c.active).where(STATUS.c.chat_key == bindparam("chat_key"))
 CONVERSATION = table_of(ConversationRow)
 LINK = table_of(CitizenChatRow)
 CITIZEN = table_of(CitizenRow)
@@ -167,8 +169,7 @@ class SqlChatDirectory:
         await self._connection.execute(statement)
 
     async def is_active(self, chat_key: str) -> bool:
-        query = select(STATUS.c.active).where(STATUS.c.chat_key == chat_key)
-        row = (await self._connection.execute(query)).first()
+        row = (await self._connection.execute(_IS_ACTIVE, {"chat_key": chat_key})).first()
         return row is None or bool(row.active)
 
 

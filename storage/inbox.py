@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -17,13 +17,32 @@ from storage.tables import InboxRow, table_of
 INBOX = table_of(InboxRow)
 _UPDATE = "inbox.update"
 
+# Recording, reading and settling an update run on every update polled: built once, their
+# values bound at execution (see storage.outbox).
+_RECORD = {
+    name: dialect.insert(INBOX).on_conflict_do_nothing(index_elements=["platform", "update_id"])
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_PENDING = (
+    select(INBOX)
+    .where(INBOX.c.platform == bindparam("of"), INBOX.c.status == InboxStatus.PENDING.value)
+    .order_by(INBOX.c.id)
+    .limit(bindparam("most"))
+)
+_PENDING_SKIP = _PENDING.where(INBOX.c.chat_key.not_in(bindparam("skip", expanding=True)))
+_APPLIED = (
+    INBOX.update()
+    .where(INBOX.c.id == bindparam("item_id"))
+    .values(status=InboxStatus.APPLIED.value, settled_at=bindparam("at"))
+)
+
 
 class SqlInbox:
     """Inbox bound to one connection."""
 
     def __init__(self, connection: AsyncConnection, cipher: JsonCipher) -> None:
         self._connection, self._cipher = connection, cipher
-        self._dialect: Any = postgresql if connection.dialect.name == "postgresql" else sqlite
+        self._record = _RECORD[connection.dialect.name]
 
     async def record(
         self,
@@ -33,30 +52,26 @@ class SqlInbox:
         update: Mapping[str, Any],
         at: datetime,
     ) -> bool:
-        statement = (
-            self._dialect.insert(INBOX)
-            .values(
-                platform=platform,
-                update_id=update_id,
-                chat_key=chat_key,
-                body=self._cipher.seal(dict(update), _UPDATE),
-                status=InboxStatus.PENDING.value,
-                attempts=0,
-                error="",
-                received_at=at,
-            )
-            .on_conflict_do_nothing(index_elements=["platform", "update_id"])
-        )
-        result = await self._connection.execute(statement)
+        values = {
+            "platform": platform,
+            "update_id": update_id,
+            "chat_key": chat_key,
+            "body": self._cipher.seal(dict(update), _UPDATE),
+            "status": InboxStatus.PENDING.value,
+            "attempts": 0,
+            "error": "",
+            "received_at": at,
+        }
+        result = await self._connection.execute(self._record, values)
         return bool(result.rowcount)
 
-    async def pending(self, platform: str, limit: int = 200) -> Sequence[InboxItem]:
-        query = (
-            select(INBOX)
-            .where(INBOX.c.platform == platform, INBOX.c.status == InboxStatus.PENDING.value)
-            .order_by(INBOX.c.id)
-            .limit(limit)
-        )
+    async def pending(
+        self, platform: str, limit: int = 200, skip: Collection[str] = ()
+    ) -> Sequence[InboxItem]:
+        params: dict[str, Any] = {"of": platform, "most": limit}
+        if skip:
+            params["skip"] = sorted(skip)
+        query = await self._connection.execute(_PENDING_SKIP if skip else _PENDING, params)
         return [
             InboxItem(
                 id=row.id,
@@ -67,15 +82,11 @@ class SqlInbox:
                 received_at=row.received_at,
                 attempts=row.attempts,
             )
-            for row in (await self._connection.execute(query)).all()
+            for row in query.all()
         ]
 
     async def applied(self, item_id: int, at: datetime) -> None:
-        await self._connection.execute(
-            INBOX.update()
-            .where(INBOX.c.id == item_id)
-            .values(status=InboxStatus.APPLIED.value, settled_at=at)
-        )
+        await self._connection.execute(_APPLIED, {"item_id": item_id, "at": at})
 
     async def failed(self, item_id: int, at: datetime, error: str, final: bool) -> int:
         values: dict[str, Any] = {"attempts": INBOX.c.attempts + 1, "error": error[:80]}

@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,6 +16,32 @@ from storage.tables import OutboxRow, table_of
 
 OUTBOX = table_of(OutboxRow)
 _MESSAGE = "outbox.message"
+
+# The statements of a sent message (queue, claim, settle) are built once, their values bound
+# at execution: building them per call (values coerced, cache key walked) cost more than
+# running them.
+_ENQUEUE = {
+    name: dialect.insert(OUTBOX).on_conflict_do_nothing(index_elements=["recipient", "event"])
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_CLAIM = (
+    OUTBOX.update()
+    .where(OUTBOX.c.id == bindparam("item_id"), OUTBOX.c.status == OutboxStatus.PENDING.value)
+    .values(status=OutboxStatus.SENDING.value, sent_at=bindparam("at"))
+)
+_SETTLED = {
+    "status": bindparam("new_status"),
+    "sent_at": bindparam("at"),
+    "error": bindparam("new_error"),
+    "not_before": bindparam("retry_at"),
+    "attempts": OUTBOX.c.attempts + 1,
+}
+_SETTLE = OUTBOX.update().where(OUTBOX.c.id == bindparam("item_id")).values(**_SETTLED)
+_SETTLE_PROGRESS = (
+    OUTBOX.update()
+    .where(OUTBOX.c.id == bindparam("item_id"))
+    .values(**_SETTLED, progress=bindparam("new_progress"))
+)
 
 
 class SqlOutbox:
@@ -29,7 +55,7 @@ class SqlOutbox:
     ) -> None:
         self._connection, self._cipher = connection, cipher
         self._wake = wake  # the unit of work's: the platform's sender hears of a new row
-        self._dialect: Any = postgresql if connection.dialect.name == "postgresql" else sqlite
+        self._enqueue = _ENQUEUE[connection.dialect.name]
 
     def _item(self, row: Any) -> OutboxItem:
         return OutboxItem(
@@ -55,24 +81,20 @@ class SqlOutbox:
         *,
         priority: Priority = Priority.PUSH,
     ) -> bool:
-        statement = (
-            self._dialect.insert(OUTBOX)
-            .values(
-                recipient=recipient,
-                platform=platform_of(recipient),
-                event=event,
-                batch=batch,
-                message=self._cipher.seal(dict(message), _MESSAGE),
-                status=OutboxStatus.PENDING.value,
-                attempts=0,
-                priority=int(priority),
-                progress=0,
-                error="",
-                created_at=at,
-            )
-            .on_conflict_do_nothing(index_elements=["recipient", "event"])
-        )
-        result = await self._connection.execute(statement)
+        values = {
+            "recipient": recipient,
+            "platform": platform_of(recipient),
+            "event": event,
+            "batch": batch,
+            "message": self._cipher.seal(dict(message), _MESSAGE),
+            "status": OutboxStatus.PENDING.value,
+            "attempts": 0,
+            "priority": int(priority),
+            "progress": 0,
+            "error": "",
+            "created_at": at,
+        }
+        result = await self._connection.execute(self._enqueue, values)
         inserted = bool(result.rowcount)
         if inserted and self._wake is not None:
             self._wake(f"outbox:{platform_of(recipient)}")
@@ -130,11 +152,7 @@ class SqlOutbox:
         return [self._item(row) for row in (await self._connection.execute(query)).all()]
 
     async def claim(self, item_id: int, now: datetime) -> bool:
-        result = await self._connection.execute(
-            OUTBOX.update()
-            .where(OUTBOX.c.id == item_id, OUTBOX.c.status == OutboxStatus.PENDING.value)
-            .values(status=OutboxStatus.SENDING.value, sent_at=now)
-        )
+        result = await self._connection.execute(_CLAIM, {"item_id": item_id, "at": now})
         return bool(result.rowcount)
 
     async def settle(
@@ -147,17 +165,17 @@ class SqlOutbox:
         progress: int | None = None,
     ) -> None:
         values: dict[str, Any] = {
-            "status": status.value,
-            "sent_at": at,
-            "error": error[:80],
-            "not_before": retry_at,
-            "attempts": OUTBOX.c.attempts + 1,
+            "item_id": item_id,
+            "new_status": status.value,
+            "at": at,
+            "new_error": error[:80],
+            "retry_at": retry_at,
         }
+        statement = _SETTLE
         if progress is not None:
-            values["progress"] = progress
-        await self._connection.execute(
-            OUTBOX.update().where(OUTBOX.c.id == item_id).values(**values)
-        )
+            values["new_progress"] = progress
+            statement = _SETTLE_PROGRESS
+        await self._connection.execute(statement, values)
 
     async def abandon_claims(self, platform: str, claimed_before: datetime, at: datetime) -> int:
         result = await self._connection.execute(

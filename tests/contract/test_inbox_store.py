@@ -114,3 +114,19 @@ async def test_settled_updates_are_purged_after_a_while_pending_ones_never(facto
     async with factory() as uow:
         rows = await uow.inbox._connection.execute(text("SELECT update_id FROM inbox"))
         assert sorted(r[0] for r in rows.all()) == ["2", "4"]
+
+
+async def test_the_chats_being_applied_are_left_out_of_pending(factory: Any) -> None:
+    await record(
+        factory,
+        ("telegram", "1", "telegram:42", update(1)),
+        ("telegram", "2", "telegram:43", update(2, 43)),
+        ("telegram", "3", "telegram:44", update(3, 44)),
+        ("telegram", "4", "telegram:42", update(4)),
+    )
+    async with factory() as uow:
+        rest = await uow.inbox.pending("telegram", skip={"telegram:42", "telegram:44"})
+        everything = await uow.inbox.pending("telegram", limit=3)
+    assert [(i.update_id, i.chat_key) for i in rest] == [("2", "telegram:43")]
+    assert rest[0].update == update(2, 43)
+    assert [i.update_id for i in everything] == ["1", "2", "3"]
