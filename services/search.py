@@ -77,6 +77,7 @@ class SearchIndex:
         with _collector_paused():
             reader = TextReader(self._words, _STOPWORDS)
             built = build(self._procedures, sector_names, self._words, reader)
+            del reader  # its readings of every text: freed before the collector runs again
             self._postings = built.postings
             self._phrases = built.phrases
             self._variant_of = built.variant_of

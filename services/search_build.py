@@ -96,26 +96,34 @@ def build(
 ) -> Built:
     """Posting lists and per-procedure data for `procedures`, in their order."""
     built = Built()
+    read = reader.read
     # Field → text → the procedures that have it in that field.
     users: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in FIELD_WEIGHTS}
+    summaries, sectors, englishes = users["summary"], users["sector"], users["english"]
+    alias_users, names = users["alias"], users["name"]
     for index, proc in enumerate(procedures):
-        name, english = reader.read(proc.name.vi), reader.read(proc.name.en)
-        aliases = [reader.read(alias) for alias in proc.aliases]
-        users["summary"][proc.summary.vi].append(index)
-        users["sector"][sector_names.get(proc.sector_id, "")].append(index)
-        users["english"][proc.name.en].append(index)
+        name, english = read(proc.name.vi), read(proc.name.en)
+        aliases = [read(alias) for alias in proc.aliases]
+        summaries[proc.summary.vi].append(index)
+        sectors[sector_names.get(proc.sector_id, "")].append(index)
+        englishes[proc.name.en].append(index)
         for alias in proc.aliases:
-            users["alias"][alias].append(index)
-        users["name"][proc.name.vi].append(index)
+            alias_users[alias].append(index)
+        names[proc.name.vi].append(index)
         built.phrases.append((name[2], english[2], *(alias[2] for alias in aliases)))
         built.variant_of.append(search_words.variant_of(name[0]))
+    postings: defaultdict[str, dict[int, float]] = defaultdict(dict)
     for field_name, weight in FIELD_WEIGHTS.items():
-        _spread(built.postings, users[field_name], weight, reader)
+        _spread(postings, users[field_name], weight, reader)
+    built.postings = dict(postings)
     return built
 
 
 def _spread(
-    postings: Postings, users: dict[str, list[int]], weight: float, reader: TextReader
+    postings: defaultdict[str, dict[int, float]],
+    users: dict[str, list[int]],
+    weight: float,
+    reader: TextReader,
 ) -> None:
     """Give every index word of each text `weight` in the procedures that have the text."""
     for text, procs in users.items():
@@ -123,16 +131,8 @@ def _spread(
         if len(procs) == 1:  # most names: one step per word
             index = procs[0]
             for word in indexed:
-                posting = postings.get(word)
-                if posting is None:
-                    postings[word] = {index: weight}
-                else:
-                    posting[index] = weight
-            continue
-        group = dict.fromkeys(procs, weight)
-        for word in indexed:
-            posting = postings.get(word)
-            if posting is None:
-                postings[word] = group.copy()
-            else:
-                posting.update(group)
+                postings[word][index] = weight
+        else:  # a text many procedures share: one bulk update per word
+            group = dict.fromkeys(procs, weight)
+            for word in indexed:
+                postings[word].update(group)
