@@ -74,6 +74,7 @@ class SearchIndex:
         self._near: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
         self._match_cache: dict[tuple[str, bool], dict[str, float]] = {}
         self._bit_cache: dict[str, tuple[tuple[float, int], ...]] = {}
+        self._name_cache: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         with _collector_paused():
             reader = TextReader(self._words, _STOPWORDS)
             built = build(self._procedures, sector_names, self._words, reader)
@@ -277,10 +278,16 @@ class SearchIndex:
         return explained / said if said else 0.0
 
     def _name_words(self, index: int) -> tuple[frozenset[str], frozenset[str]]:
-        """The search words of a procedure's name and English name (read from its phrases:
-        kept as sets for every procedure, they would take most of the index's memory)."""
-        name, english = self._phrases[index][:2]
-        return frozenset(name.split()), frozenset(english.split())
+        """The search words of a procedure's name and English name, read from its phrases
+        (kept as sets for every procedure, they would take half of the index's memory) and
+        remembered for the procedures queries short-list."""
+        cached = self._name_cache.get(index)
+        if cached is None:
+            if len(self._name_cache) >= 4096:
+                self._name_cache.clear()
+            name, english = self._phrases[index][:2]
+            cached = self._name_cache[index] = frozenset(name.split()), frozenset(english.split())
+        return cached
 
     def _refine(
         self, index: int, base: float, tokens: list[str], matched: set[str], asked: frozenset[int]
