@@ -1,10 +1,10 @@
 """Search latency, index build time and memory at 54 / 500 / 5,000 / 50,000 procedures:
 the index as it is now next to the searches before it (in the same run).
 
-*Before* is services/search.py as it was on the branch point with main (read from git), which
-scored every candidate one by one; *bitsets* is its first version that groups candidates with
-bitsets (services/search_bits.py; commit 1911d32); *now* also builds the index with fewer
-Python steps per entry (services/search_build.py). All rank identically
+*Before* is services/search.py as it was before the inverted index's bitsets (read from git,
+commit 3345115), which scored every candidate one by one; *bitsets* is its first version that
+groups candidates with bitsets (services/search_bits.py; commit 1911d32); *now* also builds
+the index with fewer Python steps per entry (services/search_build.py). All rank identically
 (tests/unit/test_search_index.py; checked here too). The slowest query of the warm-up round
 shows what a lookup built on first use costs (near spellings and prefixes, now).
 Targets (issue 16): p95 ≤ 5 ms at 50,000 procedures, build ≤ 2 s.
@@ -44,6 +44,7 @@ QUERIES = [
 ]
 SIZES = ((54, 40), (500, 20), (5_000, 8), (50_000, 3))  # procedures, rounds of the queries
 TARGET_P95_MS, TARGET_BUILD_S = 5.0, 2.0
+BEFORE = "3345115"  # main before the bitset search (every candidate scored one by one)
 BITSETS = "1911d32"  # the merge of the first bitset search (branch fast-search)
 
 
@@ -68,19 +69,13 @@ def synthetic(procedures: tuple[Procedure, ...], size: int, seed: int = 7) -> li
     return grown
 
 
-def before_index(commit: str = "") -> Callable[..., Any]:
-    """services/search.py as it was at `commit` (default: where this branch left main)."""
-    base = (
-        commit
-        or subprocess.run(
-            ["git", "merge-base", "HEAD", "main"], cwd=REPO, capture_output=True, text=True
-        ).stdout.strip()
-    )
+def before_index(commit: str) -> Callable[..., Any]:
+    """services/search.py as it was at `commit`."""
     source = subprocess.run(
-        ["git", "show", f"{base}:services/search.py"],
+        ["git", "show", f"{commit}:services/search.py"],
         cwd=REPO, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    module = types.ModuleType(f"search_{commit or 'before'}")
+    module = types.ModuleType(f"search_{commit}")
     sys.modules[module.__name__] = module
     exec(compile(source, f"{module.__name__}.py", "exec"), module.__dict__)
     index: Callable[..., Any] = module.SearchIndex
@@ -138,7 +133,7 @@ def main() -> None:
     sectors = {s.id: f"{s.name.vi} {s.name.en}" for s in data.sectors}
     words = load_search_words()
     variants = (
-        ("before", before_index()),
+        ("before", before_index(BEFORE)),
         ("bitsets", before_index(BITSETS)),
         ("now", SearchIndex),
     )
@@ -213,7 +208,7 @@ def _write(rows: list[str], colds: list[tuple[float, float]], before: str, after
         "table (diacritics on/off, typos, codes, colloquial and English names), top 10 results, "
         "in-process, after one warm-up round, on the seeded catalogue grown with synthetic "
         "procedures (real name words recombined; their summaries and sectors are the real "
-        "ones). *before*: services/search.py where this branch left main (every candidate "
+        f"ones). *before*: services/search.py before the bitsets ({BEFORE}; every candidate "
         "scored one by one); *bitsets*: candidates grouped by score and split with bitsets "
         f"({BITSETS}); *now*: the same search, the index built with fewer Python steps per "
         "entry (each chunk folded and word normalised once, shared texts spread in bulk) and "
