@@ -50,6 +50,7 @@ class TextReader:
 
     def __init__(self, search_words: SearchWords, stopwords: frozenset[str]) -> None:
         self._words = search_words
+        self._starts = search_words.phrase_starts()
         # A chunk's folded words joined by spaces ("" when it holds none, like "-").
         self._chunks = _Memo(lambda chunk: " ".join(words(chunk)))
         # A folded word's search word, or "" when search ignores it: one-character words ("1"
@@ -71,8 +72,10 @@ class TextReader:
     def _read(self, text: str) -> Reading:
         # Words never span whitespace, so folding chunk by chunk gives `words(text)`.
         folded = " ".join(map(self._chunks.__getitem__, text.split())).split()
-        rewritten = self._words.rewrite_words(folded, drop_questions=False)
         kept = self.search_words(folded)
+        if self._starts.isdisjoint(folded):  # most texts: no synonym, nothing to rewrite
+            return folded, kept, " ".join(kept)
+        rewritten = self._words.rewrite_words(folded, drop_questions=False)
         # Most texts hold no synonym: their words after the rewrite are the words as written.
         after = kept if rewritten == folded else self.search_words(rewritten)
         # A word twice in the index words costs nothing: posting lists are keyed by procedure.
@@ -101,17 +104,21 @@ def build(
     users: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in FIELD_WEIGHTS}
     summaries, sectors, englishes = users["summary"], users["sector"], users["english"]
     alias_users, names = users["alias"], users["name"]
+    phrases, variant_of = built.phrases.append, built.variant_of.append
     for index, proc in enumerate(procedures):
-        name, english = read(proc.name.vi), read(proc.name.en)
-        aliases = [read(alias) for alias in proc.aliases]
+        name_vi, name_en = proc.name.vi, proc.name.en
+        name, english = read(name_vi), read(name_en)
         summaries[proc.summary.vi].append(index)
         sectors[sector_names.get(proc.sector_id, "")].append(index)
-        englishes[proc.name.en].append(index)
-        for alias in proc.aliases:
-            alias_users[alias].append(index)
-        names[proc.name.vi].append(index)
-        built.phrases.append((name[2], english[2], *(alias[2] for alias in aliases)))
-        built.variant_of.append(search_words.variant_of(name[0]))
+        englishes[name_en].append(index)
+        names[name_vi].append(index)
+        if proc.aliases:
+            for alias in proc.aliases:
+                alias_users[alias].append(index)
+            phrases((name[2], english[2], *(read(alias)[2] for alias in proc.aliases)))
+        else:
+            phrases((name[2], english[2]))
+        variant_of(search_words.variant_of(name[0]))
     postings: defaultdict[str, dict[int, float]] = defaultdict(dict)
     for field_name, weight in FIELD_WEIGHTS.items():
         _spread(postings, users[field_name], weight, reader)

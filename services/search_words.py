@@ -92,6 +92,11 @@ class SearchWords:
         out.extend(source[done:])
         return out or dropped
 
+    def phrase_starts(self) -> frozenset[str]:
+        """The words a synonym phrase starts with: a text holding none of them is not
+        rewritten (for indexed texts; queries also drop question words)."""
+        return frozenset(self._synonym_sizes)
+
     def variant_of(self, name_words: Sequence[str]) -> int | None:
         """Which variant kind (its position in `variants`) a procedure's name marks, if any."""
         # Words hold no spaces, so a marker's words follow each other in the name exactly
