@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.settings_names import nothing_to_refuse
 from services.catalog_schema import CatalogError
 
 if TYPE_CHECKING:
@@ -17,8 +19,8 @@ if TYPE_CHECKING:
     from services.catalog_index import Catalog
 
 # Each command imports what it needs when it runs: `dvc-bot search` and `--help` stay quick
-# (no settings, database, server, Telegram libraries or administrative-units data; about
-# 0.2 s over Python's own start-up, bench/start_time.py).
+# (no pydantic unless a setting could be refused, no database, server, Telegram libraries or
+# administrative-units data; bench/start_time.py measures them next to Python's start-up).
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,16 +56,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     search.add_argument("--json", action="store_true", help="print JSON for scripts")
     search.add_argument("--limit", type=int, default=10)
     args = parser.parse_args(argv)
-    settings = _settings()
-    if settings is None:
-        return 2
     if args.command == "search":  # the catalogue files only: no database, no event loop
+        # It reads no setting but refuses bad ones like every command; when nothing set
+        # could be refused, pydantic is not even imported.
+        if not nothing_to_refuse(os.environ) and _settings() is None:
+            return 2
         try:
             _search(args.query, args.limit, args.json)
         except CatalogError as error:
             print(f"dvc-bot: {error}", file=sys.stderr)
             return 2
         return 0
+    settings = _settings()
+    if settings is None:
+        return 2
     return _command(args, settings)
 
 

@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     )
 
     environment: Environment = Environment.DEVELOPMENT
+    # DATABASE_URL, DATA_DIR, HOST and LOG_LEVEL take any text outside production, so
+    # `dvc-bot search` need not validate them (bot/settings_names.py): keep it so, or drop
+    # them from settings_names.ANY_VALUE. A new setting goes in settings_names.NAMES too.
     database_url: str = "sqlite+aiosqlite:///./data/dvc-bot.sqlite3"
     data_dir: Path = Path("./data")
     host: str = "127.0.0.1"

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from services.catalog import Procedure
 from services.search_bits import Groups, add_word, best, bitset
+from services.search_build import TextReader, build
 from services.search_words import SearchWords
 from services.spelling import deletes, edit_distance, normalise_word, sound_key, typo_budget
 from services.syllables import is_syllable
@@ -30,7 +31,6 @@ from services.text_folding import fold, words
 _CODE_RE = re.compile(r"\b(\d)\.?(\d{6})\b")
 # Not "the": folded, it is also "thẻ" (card), as in "thẻ BHYT".
 _STOPWORDS = frozenset({"cho", "cua", "va", "for", "of", "a", "an", "to", "o", "tai", "toi"})
-_FIELD_WEIGHTS = {"name": 3.0, "alias": 2.5, "english": 1.5, "sector": 0.8, "summary": 0.4}
 _EXACT, _SOUND, _TYPO1, _TYPO2, _PREFIX = 1.0, 0.8, 0.7, 0.45, 0.6
 RELATIVE_FLOOR = 0.3
 CANDIDATE_POOL = 60
@@ -46,10 +46,6 @@ VARIANT_PENALTY = 0.6
 # Below the threshold, a procedure is still worth showing as a labelled "closest" neighbour
 # only when it explains at least half of the query.
 NEIGHBOUR_FLOOR = 0.5
-
-
-# A text as the index reads it: folded words, index words, search words after synonyms.
-_Read = tuple[list[str], frozenset[str], tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +69,19 @@ class SearchIndex:
         self._words = search_words or SearchWords()
         self._procedures = tuple(procedures)
         self._by_code = {p.code: i for i, p in enumerate(self._procedures) if p.code}
-        self._phrases: list[tuple[str, ...]] = []
-        self._name_words: list[tuple[frozenset[str], frozenset[str]]] = []
-        self._variant_of: list[int | None] = []
         self._sound: dict[str, set[str]] = defaultdict(set)
-        self._deletion: dict[str, set[str]] = defaultdict(set)
-        self._prefix: dict[str, set[str]] = defaultdict(set)
+        # Near spellings and prefixes: built on the first query word that needs them.
+        self._near: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
         self._match_cache: dict[tuple[str, bool], dict[str, float]] = {}
         self._bit_cache: dict[str, tuple[tuple[float, int], ...]] = {}
+        self._name_cache: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         with _collector_paused():
-            self._postings = self._index_procedures(sector_names)
+            reader = TextReader(self._words, _STOPWORDS)
+            built = build(self._procedures, sector_names, self._words, reader)
+            del reader  # its readings of every text: freed before the collector runs again
+            self._postings = built.postings
+            self._phrases = built.phrases
+            self._variant_of = built.variant_of
             self._index_words()
         total = max(len(self._procedures), 1)
         self._idf = {w: math.log(1 + total / len(p)) for w, p in self._postings.items()}
@@ -90,72 +89,32 @@ class SearchIndex:
         ordered = sorted(self._idf.values())
         self._typical_idf = ordered[len(ordered) // 2] if ordered else self._unknown_idf
 
-    def _index_procedures(self, sector_names: dict[str, str]) -> dict[str, dict[int, float]]:
-        """Posting lists: each word's procedures, with the weight of the field it is in."""
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
-        # Texts many procedures share (sector names) are read once.
-        seen: dict[str, _Read] = {}
-        for index, proc in enumerate(self._procedures):
-            self._add(index, proc, sector_names.get(proc.sector_id, ""), seen, postings)
-        return dict(postings)
-
     def _index_words(self) -> None:
-        """Lookups from a typed word to index words: sound-alike, near spelling, prefix."""
+        """Lookup from a typed word to index words that sound alike."""
         for word in self._postings:
             self._sound[sound_key(word)].add(word)
-            for variant in deletes(word, typo_budget(word)):
-                self._deletion[variant].add(word)
-            for end in range(3, len(word)):
-                self._prefix[word[:end]].add(word)
 
-    def _add(
-        self,
-        index: int,
-        proc: Procedure,
-        sector: str,
-        seen: dict[str, _Read],
-        postings: dict[str, dict[int, float]],
-    ) -> None:
-        """Index one procedure: its words with the weight of the heaviest field they are in."""
+    def _spellings(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """Lookups from a typed word to index words: near spelling, prefix.
 
-        def read(text: str) -> _Read:
-            known = seen.get(text)
-            if known is None:
-                known = seen[text] = self._read(text)
-            return known
-
-        name, english, aliases = (
-            read(proc.name.vi),
-            read(proc.name.en),
-            list(map(read, proc.aliases)),
-        )
-        # Lightest field first, so a heavier one overwrites a word's weight.
-        weights = dict.fromkeys(read(proc.summary.vi)[1], _FIELD_WEIGHTS["summary"])
-        weights.update(dict.fromkeys(read(sector)[1], _FIELD_WEIGHTS["sector"]))
-        weights.update(dict.fromkeys(english[1], _FIELD_WEIGHTS["english"]))
-        for alias in aliases:
-            weights.update(dict.fromkeys(alias[1], _FIELD_WEIGHTS["alias"]))
-        weights.update(dict.fromkeys(name[1], _FIELD_WEIGHTS["name"]))
-        for word, weight in weights.items():
-            postings[word][index] = weight
-        self._phrases.append(tuple(" ".join(t[2]) for t in (name, english, *aliases)))
-        self._name_words.append((frozenset(name[2]), frozenset(english[2])))
-        self._variant_of.append(self._words.variant_of(name[0]))
-
-    def _read(self, text: str) -> _Read:
-        """A procedure text's folded words, index words (as written and after synonyms), and
-        the latter."""
-        folded = words(text)
-        rewritten = self._words.rewrite_words(folded, drop_questions=False)
-        kept = self._search_words(folded)
-        # Most texts hold no synonym: their words after the rewrite are the words as written.
-        after = kept if rewritten == folded else self._search_words(rewritten)
-        return folded, frozenset((*kept, *after)), tuple(after)
+        Only a word the catalogue does not use needs them, so they are built when the first one
+        is typed, not with the index (a sixth of the build at 50,000 procedures).
+        """
+        if self._near is None:
+            deletion: dict[str, set[str]] = defaultdict(set)
+            prefix: dict[str, set[str]] = defaultdict(set)
+            with _collector_paused():
+                for word in self._postings:
+                    for variant in deletes(word, typo_budget(word)):
+                        deletion[variant].add(word)
+                    for end in range(3, len(word)):
+                        prefix[word[:end]].add(word)
+            self._near = dict(deletion), dict(prefix)
+        return self._near
 
     @staticmethod
     def _search_words(folded: Iterable[str]) -> list[str]:
-        # One-character words ("1" in "phiếu số 1", "a") carry no meaning for search and would
-        # make any query containing them match.
+        # As TextReader.search_words, without its memo, which queries would grow without end.
         return [normalise_word(w) for w in folded if len(w) > 1 and w not in _STOPWORDS]
 
     def _rewritten(self, text: str, *, query: bool = False) -> list[str]:
@@ -193,13 +152,13 @@ class SearchIndex:
         if budget and word not in self._postings:
             candidates: set[str] = set()
             for variant in deletes(word, budget):
-                candidates |= self._deletion.get(variant, set())
+                candidates |= self._spellings()[0].get(variant, set())
             for candidate in candidates - found.keys():
                 distance = edit_distance(word, candidate, budget)
                 if distance <= budget:
                     found[candidate] = _TYPO1 if distance == 1 else _TYPO2
         if is_last and len(word) >= 3 and word not in self._postings:
-            for candidate in self._prefix.get(word, ()):
+            for candidate in self._spellings()[1].get(word, ()):
                 found.setdefault(candidate, _PREFIX)
         if len(self._match_cache) > 4096:
             self._match_cache.clear()
@@ -318,6 +277,18 @@ class SearchIndex:
             )
         return explained / said if said else 0.0
 
+    def _name_words(self, index: int) -> tuple[frozenset[str], frozenset[str]]:
+        """The search words of a procedure's name and English name, read from its phrases
+        (kept as sets for every procedure, they would take half of the index's memory) and
+        remembered for the procedures queries short-list."""
+        cached = self._name_cache.get(index)
+        if cached is None:
+            if len(self._name_cache) >= 4096:
+                self._name_cache.clear()
+            name, english = self._phrases[index][:2]
+            cached = self._name_cache[index] = frozenset(name.split()), frozenset(english.split())
+        return cached
+
     def _refine(
         self, index: int, base: float, tokens: list[str], matched: set[str], asked: frozenset[int]
     ) -> float:
@@ -325,7 +296,7 @@ class SearchIndex:
         # How much of the name the query explains: "đăng ký khai sinh" is a better answer
         # for "dang ky khai sinh" than a longer name that merely contains those words.
         explained = max(
-            (len(matched & name) / len(name) for name in self._name_words[index] if name),
+            (len(matched & name) / len(name) for name in self._name_words(index) if name),
             default=0.0,
         )
         final = base * (1.0 + explained)

@@ -9,7 +9,7 @@ an alias written the everyday way is found by the catalogue's words and the othe
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,15 +35,23 @@ class SearchWords:
     synonyms: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     question_words: frozenset[tuple[str, ...]] = frozenset()
     variants: tuple[Variant, ...] = ()
-    _longest: dict[str, int] = field(init=False, repr=False, compare=False, default_factory=dict)
+    # The phrase lengths each first word can start, longest first: for queries (synonyms and
+    # question words) and for indexed texts (synonyms only). A word that starts none (most of
+    # them) is copied after one lookup instead of eight.
+    _sizes: dict[str, tuple[int, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+    _synonym_sizes: dict[str, tuple[int, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+    # Each variant kind's name markers as " word word " texts, found in a name by one `in`.
+    _markers: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
-        # The longest phrase each first word can start, so a word that starts none (most of
-        # them) is copied after one lookup instead of eight.
-        for phrase in (*self.synonyms, *self.question_words):
-            if phrase:
-                reach = min(len(phrase), _MAX_PHRASE)
-                self._longest[phrase[0]] = max(self._longest.get(phrase[0], 0), reach)
+        self._sizes.update(_sizes_by_start((*self.synonyms, *self.question_words)))
+        self._synonym_sizes.update(_sizes_by_start(self.synonyms))
+        markers = tuple(tuple(_spaced(marker) for marker in v.name) for v in self.variants)
+        object.__setattr__(self, "_markers", markers)
 
     def rewrite(self, text: str, *, drop_questions: bool = True) -> list[str]:
         """Folded words of `text` with synonyms replaced and (for queries) question words dropped.
@@ -55,18 +63,20 @@ class SearchWords:
 
     def rewrite_words(self, source: Sequence[str], *, drop_questions: bool = True) -> list[str]:
         """`rewrite` for text already split into folded words."""
-        longest = self._longest
-        if longest.keys().isdisjoint(source):  # most texts: no phrase starts anywhere
+        sizes = self._sizes if drop_questions else self._synonym_sizes
+        if sizes.keys().isdisjoint(source):  # most texts: no phrase starts anywhere
             return list(source)
         out: list[str] = []
         dropped: list[str] = []
         done = 0  # words before this one are rewritten
-        for start in [at for at, word in enumerate(source) if word in longest]:
+        for start in [at for at, word in enumerate(source) if word in sizes]:
             if start < done:  # inside a phrase already replaced
                 continue
             out.extend(source[done:start])  # words that start no phrase stay as they are
             done = start + 1
-            for size in range(min(longest[source[start]], len(source) - start), 0, -1):
+            for size in sizes[source[start]]:
+                if size > len(source) - start:
+                    continue
                 phrase = tuple(source[start : start + size])
                 canonical = self.synonyms.get(phrase)
                 if canonical is not None:
@@ -82,14 +92,19 @@ class SearchWords:
         out.extend(source[done:])
         return out or dropped
 
+    def phrase_starts(self) -> frozenset[str]:
+        """The words a synonym phrase starts with: a text holding none of them is not
+        rewritten (for indexed texts; queries also drop question words)."""
+        return frozenset(self._synonym_sizes)
+
     def variant_of(self, name_words: Sequence[str]) -> int | None:
         """Which variant kind (its position in `variants`) a procedure's name marks, if any."""
-        present = set(name_words)
-        for position, variant in enumerate(self.variants):
-            for marker in variant.name:
-                # A marker whose first word the name lacks cannot be in it (an empty one is).
-                if not marker or (marker[0] in present and _contains(name_words, marker)):
-                    return position
+        # Words hold no spaces, so a marker's words follow each other in the name exactly
+        # when " marker " is in " name " (an empty marker, " ", is in every name).
+        name = _spaced(name_words)
+        for position, markers in enumerate(self._markers):
+            if any(marker in name for marker in markers):
+                return position
         return None
 
     def asked_variants(self, query_words: Sequence[str]) -> frozenset[int]:
@@ -99,6 +114,19 @@ class SearchWords:
             for position, variant in enumerate(self.variants)
             if any(_contains(query_words, cue) for cue in variant.cues)
         )
+
+
+def _sizes_by_start(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the phrases each first word starts, longest first."""
+    found: dict[str, set[int]] = {}
+    for phrase in phrases:
+        if phrase:
+            found.setdefault(phrase[0], set()).add(min(len(phrase), _MAX_PHRASE))
+    return {start: tuple(sorted(sizes, reverse=True)) for start, sizes in found.items()}
+
+
+def _spaced(words_: Sequence[str]) -> str:
+    return f" {' '.join(words_)} " if words_ else " "
 
 
 def _contains(haystack: Sequence[str], needle: tuple[str, ...]) -> bool:
