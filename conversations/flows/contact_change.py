@@ -30,10 +30,9 @@ from conversations.messages import (
     Text,
     btn,
     main_btn,
-    raw,
     say,
 )
-from conversations.picker import list_buttons
+from conversations.place_lists import PROVINCES, WARDS, province_rows, ward_rows
 from conversations.steps import Dialog, Window, unreachable
 from conversations.validation_texts import phone_error_text
 from conversations.widgets import AnyEvent, Cancel, Pager, Select, Typed
@@ -49,7 +48,6 @@ from services.dossiers import Dossier
 from services.identity import normalise_mobile
 
 NAME = "contact"
-PROVINCES, WARDS = "v", "w"
 MAX_DETAIL = 200
 
 
@@ -101,35 +99,15 @@ async def start(ctx: Context, dossier_id: str, address: bool) -> Turn:
 
 
 def _ask_province(ctx: Context, data: ContactData) -> Turn:
-    if data.query:
-        provinces = ctx.places.find_provinces(data.query)
-        key = "form.address_province_matches" if provinces else "form.address_province_none"
-    else:
-        home_province = ctx.places.province(ctx.settings.province_code)
-        provinces = [home_province] if home_province else []
-        key = "form.address_province"
-    rows, _ = list_buttons(PROVINCES, [(p.code, raw(p.name)) for p in provinces], 0, 8, 2)
+    key, rows = province_rows(ctx.places, ctx.settings.province_code, data.query)
     text = Text(key, {"question": Text("course.address_question"), "query": data.query})
     message = Outgoing(text, (*rows, _cancel_row()))
     return Turn(NAME, ContactState.AWAITING_PROVINCE, data, (message,))
 
 
 def _ask_ward(ctx: Context, data: ContactData) -> Turn:
-    province = ctx.places.province(data.province)
-    if data.query:
-        wards = ctx.places.find_wards(data.province, data.query)
-        key = "form.address_ward_matches" if wards else "form.address_ward_none"
-    else:
-        wards = list(ctx.places.wards(data.province))
-        key = "form.address_ward"
-    rows, page = list_buttons(WARDS, [(w.code, raw(w.name)) for w in wards], data.page, 8, 2)
-    params: dict[str, str | int] = {
-        "province": province.name if province else "",
-        "query": data.query,
-        "page": page.number + 1,
-        "pages": page.count,
-    }
-    message = Outgoing(Text(key, params), (*rows, _cancel_row()))
+    text, rows, page = ward_rows(ctx.places, data.province, data.query, data.page)
+    message = Outgoing(text, (*rows, _cancel_row()))
     data = replace(data, page=page.number)
     return Turn(NAME, ContactState.AWAITING_WARD, data, (message,))
 

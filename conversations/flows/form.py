@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from dataclasses import replace
 
+from conversations import place_lists
 from conversations.cards import agency_text, procedure_name
 from conversations.flow import Context, Flow, Turn
 from conversations.flows import (
@@ -296,14 +297,14 @@ DIALOG = Dialog(
         FormState.AWAITING_PROVINCE: Window(
             lambda c: form_address.ask_province(c.ctx, c.proc, c.draft, c.data),
             Typed(form_address.province_filter),
-            Select(form_address.PROVINCES, form_address.province_picked),
+            Select(place_lists.PROVINCES, form_address.province_picked),
             NAVIGATION,
         ),
         FormState.AWAITING_WARD: Window(
             lambda c: form_address.ask_ward(c.ctx, c.data),
             Typed(form_address.ward_filter),
-            Pager(form_address.WARDS, form_address.ward_page),
-            Select(form_address.WARDS, form_address.ward_picked),
+            Pager(place_lists.WARDS, form_address.ward_page),
+            Select(place_lists.WARDS, form_address.ward_picked),
             Back(form_address.back_to_province),
             NAVIGATION,
         ),

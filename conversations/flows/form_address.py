@@ -12,25 +12,16 @@ from conversations.flows import form as walk
 from conversations.flows import form_identity
 from conversations.flows.form_state import NAME, Filling, FormData, FormState, nav_row, save
 from conversations.form_fields import question
-from conversations.messages import Outgoing, Text, btn, raw, say
-from conversations.picker import list_buttons
+from conversations.messages import Outgoing, Text, btn, say
+from conversations.place_lists import province_rows, ward_rows
 from services.catalog import Procedure
 from services.drafts import Draft
-
-PROVINCES, WARDS = "v", "w"
 
 
 def ask_province(ctx: Context, proc: Procedure, draft: Draft, data: FormData) -> Turn:
     spec = proc.field(data.field)
     assert spec is not None
-    if data.query:
-        provinces = ctx.places.find_provinces(data.query)
-        key = "form.address_province_matches" if provinces else "form.address_province_none"
-    else:
-        home_province = ctx.places.province(ctx.settings.province_code)
-        provinces = [home_province] if home_province else []
-        key = "form.address_province"
-    rows, _ = list_buttons(PROVINCES, [(p.code, raw(p.name)) for p in provinces], 0, 8, 2)
+    key, rows = province_rows(ctx.places, ctx.settings.province_code, data.query)
     current = draft.answers.get(spec.key)
     extra = [btn("btn.keep", payloads.do("keep"))] if isinstance(current, dict) else []
     if not spec.required:
@@ -43,23 +34,7 @@ def ask_province(ctx: Context, proc: Procedure, draft: Draft, data: FormData) ->
 
 
 def ask_ward(ctx: Context, data: FormData) -> Turn:
-    province = ctx.places.province(data.province)
-    if data.query:
-        wards = ctx.places.find_wards(data.province, data.query)
-        key = "form.address_ward_matches" if wards else "form.address_ward_none"
-    else:
-        wards = list(ctx.places.wards(data.province))
-        key = "form.address_ward"
-    rows, page = list_buttons(WARDS, [(w.code, raw(w.name)) for w in wards], data.page, 8, 2)
-    text = Text(
-        key,
-        {
-            "province": province.name if province else "",
-            "query": data.query,
-            "page": page.number + 1,
-            "pages": page.count,
-        },
-    )
+    text, rows, page = ward_rows(ctx.places, data.province, data.query, data.page)
     buttons = (*rows, nav_row(data.editing))
     return Turn(
         NAME, FormState.AWAITING_WARD, replace(data, page=page.number), (Outgoing(text, buttons),)

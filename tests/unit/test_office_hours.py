@@ -23,6 +23,8 @@ def vn(day: int, hour: int, minute: int = 0, month: int = 12) -> datetime:
         (vn(4, 11, 45), vn(4, 13, 30)),  # Friday's lunch break → the afternoon
         (vn(4, 17, 0), vn(7, 7, 30)),  # Friday at closing time → Monday
         (vn(8, 6, 59), vn(8, 7, 30)),  # Tuesday before opening → that morning
+        # Tuesday 00:30 in Vietnam is still Monday 17:30 in UTC: Tuesday morning, not Monday's
+        (datetime(2026, 12, 7, 17, 30, tzinfo=UTC), vn(8, 7, 30)),
         (vn(1, 20, 0, month=9), vn(4, 7, 30, month=9)),  # National Day 2–3/9 → 4/9
     ],
 )
