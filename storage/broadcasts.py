@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.broadcasts import Audience, AudienceKind, Broadcast, BroadcastState
 from services.codec import from_json, to_json
 from storage.crypto import JsonCipher
+from storage.prepared import prepared
 from storage.tables import (
     BroadcastRow,
     ChatStatusRow,
@@ -28,7 +29,7 @@ from storage.tables import (
 BROADCAST = table_of(BroadcastRow)
 STATUS = table_of(ChatStatusRow)
 # Asked before every message sent: built once.
-_IS_ACTIVE = select(STATUS.c.active).where(STATUS.c.chat_key == bindparam("chat_key"))
+_IS_ACTIVE = prepared(select(STATUS.c.active).where(STATUS.c.chat_key == bindparam("chat_key")))
 CONVERSATION = table_of(ConversationRow)
 LINK = table_of(CitizenChatRow)
 CITIZEN = table_of(CitizenRow)

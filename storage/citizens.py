@@ -15,6 +15,7 @@ from services.consent import Consent
 from services.identity import Sex
 from services.keyed_hash import KeyedHasher
 from storage.crypto import JsonCipher
+from storage.prepared import prepared
 from storage.tables import CitizenChatRow, CitizenRow, ConsentRow, table_of
 
 CITIZEN = table_of(CitizenRow)
@@ -167,7 +168,7 @@ class SqlCitizenRepository:
         return keys
 
 
-_GET_CONSENT = select(CONSENT).where(CONSENT.c.chat_key == bindparam("k"))
+_GET_CONSENT = prepared(select(CONSENT).where(CONSENT.c.chat_key == bindparam("k")))
 
 
 class SqlConsentRepository:

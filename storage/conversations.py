@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.ports import StoredConversation
 from storage.crypto import JsonCipher
+from storage.prepared import prepared
 from storage.tables import ConversationRow, ProcessedUpdateRow, table_of
 
 CONVERSATION = table_of(ConversationRow)
@@ -24,9 +25,9 @@ _REPLIES = (
     .scalar_subquery()
 )
 _STATE = select(CONVERSATION.c.state).where(CONVERSATION.c.key == bindparam("k")).scalar_subquery()
-_SELECT_BOTH = select(_STATE.label("state"), _REPLIES.label("replies"))
+_SELECT_BOTH = prepared(select(_STATE.label("state"), _REPLIES.label("replies")))
 _SELECT_REPLIES = select(_REPLIES.label("replies"))
-_INSERT_PROCESSED = PROCESSED.insert()
+_INSERT_PROCESSED = prepared(PROCESSED.insert())
 
 
 def _upserts(dialect: Any) -> tuple[Any, Any]:
@@ -47,7 +48,7 @@ def _upserts(dialect: Any) -> tuple[Any, Any]:
 
 
 _PG_LOCK, _PG_SAVE = _upserts(postgresql)
-_SQLITE_SAVE = _upserts(sqlite)[1]
+_SQLITE_SAVE = prepared(_upserts(sqlite)[1])
 
 
 class SqlConversationStore:

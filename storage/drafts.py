@@ -21,23 +21,26 @@ from services.codec import from_json, to_json
 from services.documents import Attachment
 from services.drafts import Draft, DraftConflict, DraftStatus
 from storage.crypto import JsonCipher
+from storage.prepared import prepared
 from storage.tables import DraftRow, table_of
 
 DRAFT = table_of(DraftRow)
 _FILES = "draft.attachments"
 _OPEN = (DraftStatus.FILLING.value, DraftStatus.REVIEW.value, DraftStatus.COMPLETE.value)
-_GET = select(DRAFT).where(DRAFT.c.id == bindparam("draft_id"))
+_GET = prepared(select(DRAFT).where(DRAFT.c.id == bindparam("draft_id")))
 _GET_LOCKED = _GET.with_for_update()
-_UPDATE = DRAFT.update().where(
-    DRAFT.c.id == bindparam("draft_id"), DRAFT.c.version == bindparam("read_version")
+_UPDATE = prepared(
+    DRAFT.update().where(
+        DRAFT.c.id == bindparam("draft_id"), DRAFT.c.version == bindparam("read_version")
+    )
 )
-_CLAIM = DRAFT.update().where(
+_CLAIM = DRAFT.update().where(  # once per dossier (and its IN list is expanded per call)
     DRAFT.c.id == bindparam("draft_id"),
     DRAFT.c.version == bindparam("read_version"),
     DRAFT.c.status.in_(_OPEN),
 )
-_EXISTS = select(DRAFT.c.id).where(DRAFT.c.id == bindparam("draft_id"))
-_DELETE = delete(DRAFT).where(DRAFT.c.id == bindparam("draft_id"))
+_EXISTS = prepared(select(DRAFT.c.id).where(DRAFT.c.id == bindparam("draft_id")))
+_DELETE = prepared(delete(DRAFT).where(DRAFT.c.id == bindparam("draft_id")))
 
 
 def _to_draft(row: Any, cipher: JsonCipher) -> Draft:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.inbox import InboxItem, InboxStatus
 from storage.crypto import JsonCipher
+from storage.prepared import prepared
 from storage.tables import InboxRow, table_of
 
 INBOX = table_of(InboxRow)
@@ -20,17 +21,19 @@ _UPDATE = "inbox.update"
 # Recording, reading and settling an update run on every update polled: built once, their
 # values bound at execution (see storage.outbox).
 _RECORD = {
-    name: dialect.insert(INBOX).on_conflict_do_nothing(index_elements=["platform", "update_id"])
+    name: prepared(
+        dialect.insert(INBOX).on_conflict_do_nothing(index_elements=["platform", "update_id"])
+    )
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
-_PENDING = (
+_PENDING = prepared(
     select(INBOX)
     .where(INBOX.c.platform == bindparam("of"), INBOX.c.status == InboxStatus.PENDING.value)
     .order_by(INBOX.c.id)
     .limit(bindparam("most"))
 )
 _PENDING_SKIP = _PENDING.where(INBOX.c.chat_key.not_in(bindparam("skip", expanding=True)))
-_APPLIED = (
+_APPLIED = prepared(
     INBOX.update()
     .where(INBOX.c.id == bindparam("item_id"))
     .values(status=InboxStatus.APPLIED.value, settled_at=bindparam("at"))

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.outbox import OutboxItem, OutboxStatus, Priority, platform_of
 from storage.crypto import JsonCipher
+from storage.prepared import prepared
 from storage.tables import OutboxRow, table_of
 
 OUTBOX = table_of(OutboxRow)
@@ -21,10 +22,12 @@ _MESSAGE = "outbox.message"
 # at execution: building them per call (values coerced, cache key walked) cost more than
 # running them.
 _ENQUEUE = {
-    name: dialect.insert(OUTBOX).on_conflict_do_nothing(index_elements=["recipient", "event"])
+    name: prepared(
+        dialect.insert(OUTBOX).on_conflict_do_nothing(index_elements=["recipient", "event"])
+    )
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
-_CLAIM = (
+_CLAIM = prepared(
     OUTBOX.update()
     .where(OUTBOX.c.id == bindparam("item_id"), OUTBOX.c.status == OutboxStatus.PENDING.value)
     .values(status=OutboxStatus.SENDING.value, sent_at=bindparam("at"))
@@ -36,8 +39,8 @@ _SETTLED = {
     "not_before": bindparam("retry_at"),
     "attempts": OUTBOX.c.attempts + 1,
 }
-_SETTLE = OUTBOX.update().where(OUTBOX.c.id == bindparam("item_id")).values(**_SETTLED)
-_SETTLE_PROGRESS = (
+_SETTLE = prepared(OUTBOX.update().where(OUTBOX.c.id == bindparam("item_id")).values(**_SETTLED))
+_SETTLE_PROGRESS = prepared(
     OUTBOX.update()
     .where(OUTBOX.c.id == bindparam("item_id"))
     .values(**_SETTLED, progress=bindparam("new_progress"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
 
@@ -42,7 +43,10 @@ class StorageKeys:
 
 
 class Repositories:
-    """Every repository bound to one connection (async, or inline for SQLite)."""
+    """Every repository bound to one connection (async, or inline for SQLite).
+
+    Each is built on first use: a unit of work uses a few of them, and building all of them
+    for each one cost more than some of its statements."""
 
     def __init__(
         self,
@@ -51,25 +55,100 @@ class Repositories:
         wake: Callable[[str], None] | None = None,
         handover: bool = False,
     ) -> None:
-        self.conversations = SqlConversationStore(connection, keys.cipher)
-        self.drafts = SqlDraftRepository(connection, keys.cipher)
-        self.citizens = SqlCitizenRepository(connection, keys.cipher, keys.hasher)
-        self.consents = SqlConsentRepository(connection)
-        self.otp = SqlOtpStore(connection)
-        self.dossiers = SqlDossierRepository(connection, keys.cipher, wake)
-        self.documents = SqlDocumentRepository(connection, keys.cipher)
-        self.payments = SqlPaymentEventRepository(connection, keys.cipher)
-        self.ratings = SqlRatingRepository(connection, keys.cipher)
-        self.outbox = SqlOutbox(connection, keys.cipher, wake)
-        self.inbox = SqlInbox(connection, keys.cipher)
-        self.broadcasts = SqlBroadcastRepository(connection, keys.cipher)
-        self.chats = SqlChatDirectory(connection)
-        self.cursors = SqlJobCursors(connection)
-        self.history = SqlChatHistory(connection, keys.cipher)  # the web chat's history
-        self.web_sessions = SqlWebSessions(connection)
-        self.talks = SqlTalks(connection, keys.cipher)
-        self.handovers = SqlHandoverOutbox(connection, keys.cipher, handover)
-        self.processed = SqlProcessedRetention(connection)  # pruning (bot.retention)
+        if "_bound" in self.__dict__:  # bound again: none left on the earlier connection
+            for name in _REPOSITORIES:
+                self.__dict__.pop(name, None)
+        self._bound = connection
+        self._cipher = keys.cipher
+        self._hasher = keys.hasher
+        self._wake_on_commit = wake
+        self._queue_handovers = handover
+
+    async def _flush_drafts(self) -> None:
+        """Write the drafts' pending updates, if any were read (before commit)."""
+        if "drafts" in self.__dict__:
+            await self.drafts.flush()
+
+    @cached_property
+    def conversations(self) -> SqlConversationStore:
+        return SqlConversationStore(self._bound, self._cipher)
+
+    @cached_property
+    def drafts(self) -> SqlDraftRepository:
+        return SqlDraftRepository(self._bound, self._cipher)
+
+    @cached_property
+    def citizens(self) -> SqlCitizenRepository:
+        return SqlCitizenRepository(self._bound, self._cipher, self._hasher)
+
+    @cached_property
+    def consents(self) -> SqlConsentRepository:
+        return SqlConsentRepository(self._bound)
+
+    @cached_property
+    def otp(self) -> SqlOtpStore:
+        return SqlOtpStore(self._bound)
+
+    @cached_property
+    def dossiers(self) -> SqlDossierRepository:
+        return SqlDossierRepository(self._bound, self._cipher, self._wake_on_commit)
+
+    @cached_property
+    def documents(self) -> SqlDocumentRepository:
+        return SqlDocumentRepository(self._bound, self._cipher)
+
+    @cached_property
+    def payments(self) -> SqlPaymentEventRepository:
+        return SqlPaymentEventRepository(self._bound, self._cipher)
+
+    @cached_property
+    def ratings(self) -> SqlRatingRepository:
+        return SqlRatingRepository(self._bound, self._cipher)
+
+    @cached_property
+    def outbox(self) -> SqlOutbox:
+        return SqlOutbox(self._bound, self._cipher, self._wake_on_commit)
+
+    @cached_property
+    def inbox(self) -> SqlInbox:
+        return SqlInbox(self._bound, self._cipher)
+
+    @cached_property
+    def broadcasts(self) -> SqlBroadcastRepository:
+        return SqlBroadcastRepository(self._bound, self._cipher)
+
+    @cached_property
+    def chats(self) -> SqlChatDirectory:
+        return SqlChatDirectory(self._bound)
+
+    @cached_property
+    def cursors(self) -> SqlJobCursors:
+        return SqlJobCursors(self._bound)
+
+    @cached_property
+    def history(self) -> SqlChatHistory:  # the web chat's history
+        return SqlChatHistory(self._bound, self._cipher)
+
+    @cached_property
+    def web_sessions(self) -> SqlWebSessions:
+        return SqlWebSessions(self._bound)
+
+    @cached_property
+    def talks(self) -> SqlTalks:
+        return SqlTalks(self._bound, self._cipher)
+
+    @cached_property
+    def handovers(self) -> SqlHandoverOutbox:
+        return SqlHandoverOutbox(self._bound, self._cipher, self._queue_handovers)
+
+    @cached_property
+    def processed(self) -> SqlProcessedRetention:  # pruning (bot.retention)
+        return SqlProcessedRetention(self._bound)
+
+
+_REPOSITORIES = tuple(
+    name for name, value in vars(Repositories).items() if isinstance(value, cached_property)
+)
 
 
 class SqlUnitOfWork(Repositories):
@@ -121,7 +200,7 @@ class SqlUnitOfWork(Repositories):
     async def commit(self) -> None:
         """Write what is pending and make the work durable."""
         assert self._transaction is not None
-        await self.drafts.flush()
+        await self._flush_drafts()
         assert self._connection is not None
         await self._wakes.notify(self._connection)
         await self._transaction.commit()
