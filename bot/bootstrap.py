@@ -46,6 +46,7 @@ from storage.database import create_engine, session_factory
 from storage.demo_registry import DemoCitizenRegistry, load_people
 from storage.file_store import LocalFileStore
 from storage.migrate import upgrade
+from storage.search_cache import cached_search_index
 from storage.seed import (
     all_agencies,
     load_catalog_data,
@@ -270,7 +271,9 @@ async def build(
     handover = settings.dossier_system is DossierSystemBackend.HTTP
     uow_factory = unit_of_work_factory(engine, keys, wakeup, handover)
     data, agencies = await load_catalog(sessions)
-    catalog = Catalog(data, Agencies(agencies), load_search_words(), load_where_to_go())
+    catalog = Catalog(
+        data, Agencies(agencies), load_search_words(), load_where_to_go(), cached_search_index
+    )
     clock = clock or SystemClock()
     sms = sms or build_sms(settings)
     printer = PdfPrinter(files)
