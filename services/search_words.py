@@ -92,10 +92,15 @@ class SearchWords:
         out.extend(source[done:])
         return out or dropped
 
-    def phrase_starts(self) -> frozenset[str]:
-        """The words a synonym phrase starts with: a text holding none of them is not
-        rewritten (for indexed texts; queries also drop question words)."""
-        return frozenset(self._synonym_sizes)
+    def phrase_openings(self) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+        """What a text must hold for a synonym to change it: a one-word synonym, or the first
+        two words of a longer one side by side. A text holding neither is not rewritten (for
+        indexed texts; queries also drop question words). The catalogue's own words ("đăng
+        ký", the canonical phrases, in most names) stand for themselves: they change nothing."""
+        phrases = [phrase for phrase, canonical in self.synonyms.items() if phrase != canonical]
+        single = frozenset(phrase[0] for phrase in phrases if len(phrase) == 1)
+        pairs = frozenset((phrase[0], phrase[1]) for phrase in phrases if len(phrase) > 1)
+        return single, pairs
 
     def variant_of(self, name_words: Sequence[str]) -> int | None:
         """Which variant kind (its position in `variants`) a procedure's name marks, if any."""

@@ -4,6 +4,7 @@ changed catalogue, synonyms or sector name is built again; a damaged or foreign 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import random
@@ -108,15 +109,30 @@ def test_a_changed_catalogue_synonym_or_sector_is_built_again(
     assert builds.count == 5
 
 
+def _headed(blob: bytes, payload: bytes) -> bytes:
+    """The file's format and key with another payload, its hash right: what a reader checks
+    first cannot tell."""
+    form, key, _ = blob.split(b"\n", 3)[:3]
+    return b"\n".join([form, key, hashlib.blake2b(payload).hexdigest().encode(), payload])
+
+
+def _payload(blob: bytes) -> bytes:
+    return blob.split(b"\n", 3)[3]
+
+
 @pytest.mark.parametrize(
     "damage",
     [
         lambda blob: blob[: len(blob) // 2],  # cut off while copied
         lambda blob: bytes(b ^ 0x5A for b in blob),  # garbled
         lambda blob: b"",
-        lambda blob: pickle.dumps(("dvc-bot search index 0", "key", {}, [], [])),  # old format
-        lambda blob: pickle.dumps(os.getcwd),  # names a function: never imported
-        lambda blob: blob.replace(b"khai", b"kha\x80"),  # broken text
+        lambda blob: blob[:-100] + bytes([blob[-100] ^ 1]) + blob[-99:],  # one bit flipped
+        lambda blob: pickle.dumps(("dvc-bot search index 1", "key", {}, [], [])),  # old format
+        lambda blob: _headed(blob, pickle.dumps(os.getcwd)),  # names a function: not imported
+        lambda blob: _headed(blob, _payload(blob)[: len(blob) // 2]),
+        lambda blob: _headed(blob, pickle.dumps(([0.4], [], [], []))),  # no procedures
+        lambda blob: _headed(blob, pickle.dumps((1, 2))),
+        lambda blob: _headed(blob, _payload(blob).replace(b"khai", b"kha\x80")),  # broken text
     ],
 )
 def test_a_damaged_or_foreign_cache_file_is_built_again_and_replaced(
@@ -160,3 +176,30 @@ def test_an_unwritable_cache_only_costs_the_build(
     index = cached_search_index(procedures, sectors, load_search_words())
     assert index.search("dang ky khai sinh")
     assert not list(tmp_path.glob("**/*.tmp"))
+
+
+CALLED: list[str] = []
+
+
+def _called() -> tuple[object, ...]:
+    CALLED.append("called")
+    return ([0.4], [], [], [])
+
+
+class _Trap:
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_called, ())
+
+
+def test_a_cache_file_that_names_a_function_never_runs_it(
+    catalog_data: CatalogData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    procedures, sectors = list(catalog_data.procedures), _sectors(catalog_data)
+    words = load_search_words()
+    cached_search_index(procedures, sectors, words)
+    path = cache_path()
+    path.write_bytes(_headed(path.read_bytes(), pickle.dumps(_Trap())))
+    builds = _Builds(monkeypatch)
+    assert cached_search_index(procedures, sectors, words).search("dang ky khai sinh")
+    assert builds.count == 1
+    assert CALLED == []
