@@ -24,7 +24,9 @@ import os
 import pickle
 import sys
 from array import array
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -126,15 +128,11 @@ def _read(path: Path, key: str, count: int) -> Built | None:
     lines = blob.split(b"\n", 3)
     if len(lines) != 4 or _header(key, lines[3]) != blob[: len(blob) - len(lines[3])]:
         return None  # another format, catalogue or code, or not all of it is there
-    was_enabled = gc.isenabled()
-    gc.disable()  # millions of small containers and no cycles (as in the build)
     try:
-        return _built(_PlainUnpickler(io.BytesIO(lines[3])).load(), count)
+        with _collector_paused():
+            return _built(_PlainUnpickler(io.BytesIO(lines[3])).load(), count)
     except _GARBLED:
         return None
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _built(stored: Any, count: int) -> Built | None:
@@ -153,14 +151,18 @@ def _built(stored: Any, count: int) -> Built | None:
 
 def _write(path: Path, key: str, built: Built) -> None:
     """Replace the cache file with this build (all or nothing; a read-only home: no cache)."""
-    weights = sorted(set().union(*(posting.values() for posting in built.postings.values())))
-    number = {value: n for n, value in enumerate(weights)}.__getitem__
-    rows = [
-        (word, array("i", posting).tobytes(), bytes(map(number, posting.values())))
-        for word, posting in built.postings.items()
-    ]
-    stored = (weights, rows, built.phrases, built.variant_of)
-    payload = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
+    # Each weight's number: the next one on first sight (a handful of field weights).
+    numbers: defaultdict[float, int] = defaultdict(count().__next__)
+    number = numbers.__getitem__
+    with _collector_paused():
+        rows = [
+            (word, array("i", posting).tobytes(), bytes(map(number, posting.values())))
+            for word, posting in built.postings.items()
+        ]
+        weights = sorted(numbers, key=number)
+        stored = (weights, rows, built.phrases, built.variant_of)
+        payload = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
+        del rows, stored
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -171,3 +173,16 @@ def _write(path: Path, key: str, built: Built) -> None:
     except OSError:
         with contextlib.suppress(OSError):  # (no folder to remove it from)
             temporary.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while tens of thousands of containers are made that form no
+    cycle: it would trace the whole index (millions of containers) again and again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

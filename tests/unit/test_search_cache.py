@@ -77,6 +77,12 @@ def test_an_unchanged_catalogue_is_read_back_and_ranks_as_built(
     first = cached_search_index(procedures, sectors, words)
     again = cached_search_index(procedures, sectors, words)
     assert builds.count == 1  # the second start read the file
+    built, read = first.built, again.built
+    assert [list(p.items()) for p in read.postings.values()] == [
+        list(p.items()) for p in built.postings.values()
+    ]
+    assert list(read.postings) == list(built.postings)
+    assert (read.phrases, read.variant_of) == (built.phrases, built.variant_of)
     scan = ScanSearchIndex(procedures, sectors, words)  # the reference
     answered = 0
     for query in _queries():
