@@ -19,7 +19,7 @@ from services.catalog_schema import CatalogData
 from services.search import SearchHit, SearchIndex
 from services.search_scan import ScanSearchIndex
 from services.search_words import SearchWords
-from storage.search_cache import cache_path, cached_search_index
+from storage.search_cache import cache_path, cached_search_index, finish_writing
 from storage.seed import load_search_words
 from tests.search_labels import load
 
@@ -209,3 +209,17 @@ def test_a_cache_file_that_names_a_function_never_runs_it(
     assert cached_search_index(procedures, sectors, words).search("dang ky khai sinh")
     assert builds.count == 1
     assert CALLED == []
+
+
+def test_a_start_that_writes_in_the_background_leaves_a_file_the_next_start_reads(
+    catalog_data: CatalogData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    procedures, sectors = _grown(catalog_data, 300), _sectors(catalog_data)
+    words = load_search_words()
+    builds = _Builds(monkeypatch)
+    first = cached_search_index(procedures, sectors, words, background=True)
+    finish_writing()
+    again = cached_search_index(procedures, sectors, words, background=True)
+    assert builds.count == 1
+    for query in _queries():
+        assert _ranked(again.closest(query, 10)) == _ranked(first.closest(query, 10))
