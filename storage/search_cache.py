@@ -1,17 +1,18 @@
 """The search index kept on disk between starts: built once per catalogue, read back after.
 
-Building the index takes about 2 s of CPU at 50,000 procedures; reading what it built back
-from a file takes a fifth of that. The file sits next to the catalogue's JSON cache and is
-keyed by everything the build reads (each procedure's indexed texts in order, the sector
-names, the synonyms and variant rules) and by the code that builds it (the source of the
-modules involved, the Python version): an unchanged catalogue is read back, a seeded or edited
-one is built again and replaces the file. A file that is missing, unreadable, truncated,
-written by other code or for another catalogue is ignored (and replaced): the file starts with
-its format, its key and a hash of the rest, all checked before the rest is read. The rest is
-plain data (`_PlainUnpickler` refuses anything else and so imports nothing), with each word's
-posting list as two byte strings (procedure positions, weight numbers): read back, every posting
-shares the procedure's one int and the field's one float, as in a built index (a pickle of the
-posting dicts would give each entry its own: 100 MiB more at 50,000 procedures).
+Building the index takes 1.5-2 s of CPU at 50,000 procedures; reading what it built back
+from a file takes about a third of that (bench/search_latency.py). The file sits next to the
+catalogue's JSON cache and is keyed by everything the build reads (each procedure's indexed
+texts in order, the sector names, the synonyms and variant rules) and by the code that builds
+it (the source of the modules involved, the Python version): an unchanged catalogue is read
+back, a seeded or edited one is built again and replaces the file. A file that is missing,
+unreadable, truncated, written by other code or for another catalogue is ignored (and
+replaced): the file starts with its format, its key and a hash of the rest, all checked before
+the rest is read. The rest is plain data (`_PlainUnpickler` refuses anything else and so
+imports nothing), with each word's posting list as two byte strings (procedure positions,
+weight numbers): read back, every posting shares the procedure's one int and the field's one
+float, as in a built index (a pickle of the posting dicts would give each entry its own:
+100 MiB more at 50,000 procedures).
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def _header(key: str, payload: bytes) -> bytes:
     return f"{_FORMAT}\n{key}\n{hashlib.blake2b(payload).hexdigest()}\n".encode()
 
 
-def _read(path: Path, key: str, count: int) -> Built | None:
+def _read(path: Path, key: str, size: int) -> Built | None:
     """The cached build for `key`, or None when the file does not hold exactly that."""
     try:
         blob = path.read_bytes()
@@ -151,17 +152,17 @@ def _read(path: Path, key: str, count: int) -> Built | None:
         return None  # another format, catalogue or code, or not all of it is there
     try:
         with _collector_paused():
-            return _built(_PlainUnpickler(io.BytesIO(lines[3])).load(), count)
+            return _built(_PlainUnpickler(io.BytesIO(lines[3])).load(), size)
     except _GARBLED:
         return None
 
 
-def _built(stored: Any, count: int) -> Built | None:
-    """The build from what `_write` stored, checked to be of the right shape."""
+def _built(stored: Any, size: int) -> Built | None:
+    """The build of `size` procedures from what `_write` stored, checked to be of that shape."""
     weights, rows, phrases, variant_of = stored
-    if not (len(phrases) == len(variant_of) == count and isinstance(variant_of, list)):
+    if not (len(phrases) == len(variant_of) == size and isinstance(variant_of, list)):
         return None
-    shared = list(range(count))  # each procedure's position, one int shared by its postings
+    shared = list(range(size))  # each procedure's position, one int shared by its postings
     at, weight = shared.__getitem__, weights.__getitem__
     postings = {
         word: dict(zip(map(at, array("i", where)), map(weight, codes), strict=True))
@@ -175,15 +176,18 @@ def _write(path: Path, key: str, built: Built) -> None:
     # Each weight's number: the next one on first sight (a handful of field weights).
     numbers: defaultdict[float, int] = defaultdict(count().__next__)
     number = numbers.__getitem__
-    with _collector_paused():
-        rows = [
-            (word, array("i", posting).tobytes(), bytes(map(number, posting.values())))
-            for word, posting in built.postings.items()
-        ]
-        weights = sorted(numbers, key=number)
-        stored = (weights, rows, built.phrases, built.variant_of)
-        payload = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
-        del rows, stored
+    try:
+        with _collector_paused():
+            rows = [
+                (word, array("i", posting).tobytes(), bytes(map(number, posting.values())))
+                for word, posting in built.postings.items()
+            ]
+            weights = sorted(numbers, key=number)
+            stored = (weights, rows, built.phrases, built.variant_of)
+            payload = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
+            del rows, stored
+    except (ValueError, OverflowError):  # over 256 weights or 2**31 procedures: no cache
+        return
     temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
