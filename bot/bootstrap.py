@@ -6,6 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -46,6 +47,7 @@ from storage.database import create_engine, session_factory
 from storage.demo_registry import DemoCitizenRegistry, load_people
 from storage.file_store import LocalFileStore
 from storage.migrate import upgrade
+from storage.search_cache import cached_search_index
 from storage.seed import (
     all_agencies,
     load_catalog_data,
@@ -270,7 +272,9 @@ async def build(
     handover = settings.dossier_system is DossierSystemBackend.HTTP
     uow_factory = unit_of_work_factory(engine, keys, wakeup, handover)
     data, agencies = await load_catalog(sessions)
-    catalog = Catalog(data, Agencies(agencies), load_search_words(), load_where_to_go())
+    # The search index read back from its cache file, or built and written there by a thread.
+    index = partial(cached_search_index, background=True)
+    catalog = Catalog(data, Agencies(agencies), load_search_words(), load_where_to_go(), index)
     clock = clock or SystemClock()
     sms = sms or build_sms(settings)
     printer = PdfPrinter(files)

@@ -171,8 +171,10 @@ def _search(query: str, limit: int, as_json: bool) -> None:
     from services.agencies import Agencies
     from services.catalog_index import Catalog
     from storage.catalog_files import load_catalog_data, load_search_words, load_where_to_go
+    from storage.search_cache import cached_search_index
 
-    catalog = Catalog(load_catalog_data(), Agencies([]), load_search_words(), load_where_to_go())
+    data, words, elsewhere = load_catalog_data(), load_search_words(), load_where_to_go()
+    catalog = Catalog(data, Agencies([]), words, elsewhere, cached_search_index)
     _print_hits(catalog, query, limit, as_json)
 
 

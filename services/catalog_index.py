@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from services.agencies import Agencies
 from services.catalog import Option, Procedure, Sector
@@ -10,6 +10,10 @@ from services.catalog_schema import CatalogData
 from services.search import NEIGHBOUR_FLOOR, SearchHit, SearchIndex
 from services.search_words import SearchWords
 from services.where_to_go import Elsewhere, WhereToGo
+
+# Makes the search index of (procedures, sector names, words): `SearchIndex` itself, or one
+# that reads it back from a cache (storage/search_cache.py).
+IndexMaker = Callable[[Sequence[Procedure], dict[str, str], SearchWords | None], SearchIndex]
 
 
 class Catalog:
@@ -21,13 +25,14 @@ class Catalog:
         agencies: Agencies,
         search_words: SearchWords | None = None,
         where_to_go: WhereToGo | None = None,
+        make_index: IndexMaker = SearchIndex,
     ) -> None:
         self._procedures = {p.id: p for p in data.procedures}
         self._sectors = {s.id: s for s in data.sectors}
         self.option_lists = data.option_lists
         self.agencies = agencies
         names = {s.id: f"{s.name.vi} {s.name.en}" for s in data.sectors}
-        self._index = SearchIndex(data.procedures, names, search_words)
+        self._index = make_index(data.procedures, names, search_words)
         self._where_to_go = where_to_go or WhereToGo()
 
     @property

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from services.catalog import Procedure
 from services.search_bits import Groups, add_word, best, bitset
-from services.search_build import TextReader, build
+from services.search_build import Built, TextReader, build
 from services.search_words import SearchWords
 from services.spelling import deletes, edit_distance, normalise_word, sound_key, typo_budget
 from services.syllables import is_syllable
@@ -65,7 +65,12 @@ class SearchIndex:
         procedures: Sequence[Procedure],
         sector_names: dict[str, str],
         search_words: SearchWords | None = None,
+        *,
+        built: Built | None = None,
     ) -> None:
+        """The index of `procedures`; `built`: their posting lists and per-procedure data as
+        `self.built` gave them for the same procedures, sector names, words and code (read back
+        from storage/search_cache.py instead of built again)."""
         self._words = search_words or SearchWords()
         self._procedures = tuple(procedures)
         self._by_code = {p.code: i for i, p in enumerate(self._procedures) if p.code}
@@ -76,9 +81,10 @@ class SearchIndex:
         self._bit_cache: dict[str, tuple[tuple[float, int], ...]] = {}
         self._name_cache: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         with _collector_paused():
-            reader = TextReader(self._words, _STOPWORDS)
-            built = build(self._procedures, sector_names, self._words, reader)
-            del reader  # its readings of every text: freed before the collector runs again
+            if built is None:
+                reader = TextReader(self._words, _STOPWORDS)
+                built = build(self._procedures, sector_names, self._words, reader)
+                del reader  # its readings of every text: freed before the collector runs again
             self._postings = built.postings
             self._phrases = built.phrases
             self._variant_of = built.variant_of
@@ -88,6 +94,11 @@ class SearchIndex:
         self._unknown_idf = math.log(1 + total)
         ordered = sorted(self._idf.values())
         self._typical_idf = ordered[len(ordered) // 2] if ordered else self._unknown_idf
+
+    @property
+    def built(self) -> Built:
+        """What the build made (shared, not copied: not to be changed)."""
+        return Built(self._postings, self._phrases, self._variant_of)
 
     def _index_words(self) -> None:
         """Lookup from a typed word to index words that sound alike."""

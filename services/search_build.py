@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from services.catalog import Procedure
 from services.search_words import SearchWords
@@ -50,7 +51,7 @@ class TextReader:
 
     def __init__(self, search_words: SearchWords, stopwords: frozenset[str]) -> None:
         self._words = search_words
-        self._starts = search_words.phrase_starts()
+        self._single, self._pairs = search_words.phrase_openings()
         # A chunk's folded words joined by spaces ("" when it holds none, like "-").
         self._chunks = _Memo(lambda chunk: " ".join(words(chunk)))
         # A folded word's search word, or "" when search ignores it: one-character words ("1"
@@ -73,7 +74,9 @@ class TextReader:
         # Words never span whitespace, so folding chunk by chunk gives `words(text)`.
         folded = " ".join(map(self._chunks.__getitem__, text.split())).split()
         kept = self.search_words(folded)
-        if self._starts.isdisjoint(folded):  # most texts: no synonym, nothing to rewrite
+        # Most texts hold no synonym that changes them: told by two set checks in C (a first
+        # word alone would not tell: "dang" opens a synonym, and most names).
+        if self._single.isdisjoint(folded) and self._pairs.isdisjoint(pairwise(folded)):
             return folded, kept, " ".join(kept)
         rewritten = self._words.rewrite_words(folded, drop_questions=False)
         # Most texts hold no synonym: their words after the rewrite are the words as written.

@@ -44,13 +44,18 @@ class SearchWords:
     _synonym_sizes: dict[str, tuple[int, ...]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
-    # Each variant kind's name markers as " word word " texts, found in a name by one `in`.
-    _markers: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False, default=())
+    # Every variant kind's name markers as (" word word ", the kind's position), kind by kind:
+    # each found in a name by one `in`.
+    _markers: tuple[tuple[str, int], ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
         self._sizes.update(_sizes_by_start((*self.synonyms, *self.question_words)))
         self._synonym_sizes.update(_sizes_by_start(self.synonyms))
-        markers = tuple(tuple(_spaced(marker) for marker in v.name) for v in self.variants)
+        markers = tuple(
+            (_spaced(marker), position)
+            for position, variant in enumerate(self.variants)
+            for marker in variant.name
+        )
         object.__setattr__(self, "_markers", markers)
 
     def rewrite(self, text: str, *, drop_questions: bool = True) -> list[str]:
@@ -92,18 +97,23 @@ class SearchWords:
         out.extend(source[done:])
         return out or dropped
 
-    def phrase_starts(self) -> frozenset[str]:
-        """The words a synonym phrase starts with: a text holding none of them is not
-        rewritten (for indexed texts; queries also drop question words)."""
-        return frozenset(self._synonym_sizes)
+    def phrase_openings(self) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+        """What a text must hold for a synonym to change it: a one-word synonym, or the first
+        two words of a longer one side by side. A text holding neither is not rewritten (for
+        indexed texts; queries also drop question words). The catalogue's own words ("đăng
+        ký", the canonical phrases, in most names) stand for themselves: they change nothing."""
+        phrases = [phrase for phrase, canonical in self.synonyms.items() if phrase != canonical]
+        single = frozenset(phrase[0] for phrase in phrases if len(phrase) == 1)
+        pairs = frozenset((phrase[0], phrase[1]) for phrase in phrases if len(phrase) > 1)
+        return single, pairs
 
     def variant_of(self, name_words: Sequence[str]) -> int | None:
         """Which variant kind (its position in `variants`) a procedure's name marks, if any."""
         # Words hold no spaces, so a marker's words follow each other in the name exactly
         # when " marker " is in " name " (an empty marker, " ", is in every name).
         name = _spaced(name_words)
-        for position, markers in enumerate(self._markers):
-            if any(marker in name for marker in markers):
+        for marker, position in self._markers:  # the first kind with a marker in the name
+            if marker in name:
                 return position
         return None
 

@@ -8,6 +8,7 @@ neither SQLAlchemy nor the server.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -77,9 +78,14 @@ def _parse(text: str) -> Any:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
 
 
-def _cache_path() -> Path:
+def cache_dir() -> Path:
+    """Where dvc-bot keeps what it can work out again (the parsed catalogue, the search index)."""
     home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(home) / "dvc-bot" / "catalog.json"
+    return Path(home) / "dvc-bot"
+
+
+def _cache_path() -> Path:
+    return cache_dir() / "catalog.json"
 
 
 def _from_cache(signature: list[list[Any]]) -> dict[str, Any] | None:
@@ -127,7 +133,8 @@ def _to_cache(signature: list[list[Any]], files: dict[str, Any]) -> None:
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)  # readers see the old file or the new one, never half
     except OSError:  # a read-only home: parse every time
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # (no folder to remove it from)
+            temporary.unlink(missing_ok=True)
 
 
 def load_catalog_data(folder: Path = CATALOG_DIR) -> CatalogData:

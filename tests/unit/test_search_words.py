@@ -7,7 +7,7 @@ import pytest
 from services.catalog_index import Catalog
 from services.catalog_schema import CatalogError
 from services.search import RELEVANCE_THRESHOLD, SearchIndex
-from services.search_words import parse_search_words
+from services.search_words import SearchWords, Variant, parse_search_words
 from services.syllables import is_syllable
 from services.where_to_go import parse_where_to_go
 from storage.seed import load_search_words, load_where_to_go
@@ -157,3 +157,16 @@ def test_a_broken_where_to_go_file_is_refused() -> None:
         parse_where_to_go({"topics": [{"id": "x", "keywords": ["ho chieu"], "where": {"vi": "A"}}]})
     with pytest.raises(CatalogError):
         parse_where_to_go({"nothing": []})
+
+
+def test_a_name_with_markers_of_two_variant_kinds_is_of_the_first_kind() -> None:
+    words = SearchWords(
+        variants=(
+            Variant(name=(("gia", "han"),), cues=()),
+            Variant(name=(("cap", "lai"), ("dang", "ky", "lai")), cues=()),
+        )
+    )
+    assert words.variant_of(["dang", "ky", "lai", "giay", "phep", "gia", "han"]) == 0
+    assert words.variant_of(["dang", "ky", "lai", "giay", "phep"]) == 1
+    assert words.variant_of(["cap", "lai"]) == 1
+    assert words.variant_of(["dang", "ky", "giay", "phep", "lai", "xe"]) is None
