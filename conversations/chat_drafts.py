@@ -32,7 +32,9 @@ class ChatDrafts:
 
     async def update(self, draft: Draft) -> None:
         """Store a change made by this chat."""
-        await self._drafts.update(replace(draft, changed_by=self._chat_key))
+        if draft.changed_by != self._chat_key:
+            draft = replace(draft, changed_by=self._chat_key)
+        await self._drafts.update(draft)
 
     async def claim(self, draft_id: str, version: int, dossier_id: str, at: datetime) -> bool:
         """Claim the draft for submission (once)."""

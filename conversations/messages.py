@@ -29,7 +29,7 @@ class ChatAddress:
     @property
     def key(self) -> str:
         """A stable string key, e.g. "telegram:12345"."""
-        return f"{self.platform.value}:{self.chat_id}"
+        return f"{self.platform._value_}:{self.chat_id}"  # .value, without its descriptor
 
     @classmethod
     def from_key(cls, key: str) -> ChatAddress:

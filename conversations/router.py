@@ -212,7 +212,8 @@ class Router:
                 return Reply(chat.lang, _decode_replies(stored.replies), duplicate=True)
             said = _kept_said(update.said, chat)
             pace, held = flood.check(chat.pace, self._clock.now(), self._flood)
-            chat = replace(chat, pace=pace)
+            if pace is not chat.pace:
+                chat = replace(chat, pace=pace)
             if held is None:
                 chat, messages = await self._apply(uow, update, chat)
             else:  # too fast: one warning, then nothing until the cooldown ends
@@ -257,7 +258,9 @@ class Router:
             stored = await uow.conversations.load(address.key, "")
         return state.load(stored.state, self._default_lang).lang
 
-    def _context(self, uow: UnitOfWork, address: ChatAddress, chat: ChatState) -> Context:
+    def _context(
+        self, uow: UnitOfWork, update: Update, chat: ChatState, citizen: Citizen | None
+    ) -> Context:
         identity = self._identity
         otp = OtpService(
             uow.otp,
@@ -270,7 +273,7 @@ class Router:
             identity.sms_template,
         )
         return Context(
-            address=address,
+            address=update.address,
             lang=chat.lang,
             catalog=self._catalog,
             places=self._places,
@@ -284,6 +287,9 @@ class Router:
             simulator=self._filing.simulator,
             papers=self._filing.papers,
             settings=self._settings,
+            citizen=citizen,
+            source=update.source,
+            admin_signed_in=update.admin,
         )
 
     async def _session(
@@ -311,8 +317,7 @@ class Router:
         self, uow: UnitOfWork, update: Update, chat: ChatState
     ) -> tuple[ChatState, list[Outgoing]]:
         chat, citizen, notices = await self._session(uow, update.address, chat)
-        ctx = self._context(uow, update.address, chat)
-        ctx = replace(ctx, citizen=citizen, source=update.source, admin_signed_in=update.admin)
+        ctx = self._context(uow, update, chat, citizen)
         greeting: tuple[Outgoing, ...] = ()
         event = update.incoming
         if not chat.started:
@@ -350,25 +355,28 @@ class Router:
 
     def _after(self, chat: ChatState, turn: Turn) -> ChatState:
         """The chat state once a turn is applied."""
-        chat = replace(
+        citizen_id, seen_at = chat.citizen_id, chat.seen_at
+        if turn.login is not None:
+            citizen_id, seen_at = turn.login, self._clock.now().isoformat()
+        if turn.logout:
+            citizen_id, seen_at = None, ""
+        return replace(
             chat,
             lang=turn.lang or chat.lang,
             flow=turn.flow,
             state=turn.state,
             data=to_json(turn.data),
             offer=turn.offer,
+            citizen_id=citizen_id,
+            seen_at=seen_at,
         )
-        if turn.login is not None:
-            chat = replace(chat, citizen_id=turn.login, seen_at=self._clock.now().isoformat())
-        if turn.logout:
-            chat = replace(chat, citizen_id=None, seen_at="")
-        return chat
 
     async def _refresh_context(
         self, ctx: Context, uow: UnitOfWork, chat: ChatState, turn: Turn
     ) -> Context:
         """Keep the context in step with a login, logout or language switch."""
-        ctx = replace(ctx, lang=chat.lang)
+        if ctx.lang != chat.lang:
+            ctx = replace(ctx, lang=chat.lang)
         if turn.logout:
             await uow.citizens.unlink(ctx.address.key)
             return replace(ctx, citizen=None)

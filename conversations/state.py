@@ -45,8 +45,9 @@ def load(raw: Mapping[str, Any] | None, default_lang: str) -> ChatState:
     """
     if raw is None:
         return ChatState(lang=default_lang)
-    body = {k: v for k, v in raw.items() if k != "v"}
     if raw.get("v") == VERSION:
+        # The decoder reads the fields it knows, "v" is not one: no copy without it.
+        body = raw if type(raw) is dict else dict(raw)
         with contextlib.suppress(CodecError):
             return from_json(ChatState, body)
     lang = raw.get("lang") if raw.get("lang") in LANGUAGES else default_lang

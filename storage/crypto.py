@@ -18,6 +18,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 MARK = "$enc"
 VERSION = "v1"
+# One encoder for every value (json.dumps with options builds one per call): several
+# values are sealed on every chat update.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class DecryptionError(ValueError):
@@ -31,12 +34,19 @@ class JsonCipher:
         if len(key) != 32:
             raise ValueError("the encryption key must be 32 bytes")
         self._aead = AESGCM(key)
+        self._columns: dict[str, bytes] = {}  # each column's associated data, encoded once
+
+    def _column(self, column: str) -> bytes:
+        data = self._columns.get(column)
+        if data is None:
+            data = self._columns[column] = column.encode()
+        return data
 
     def seal(self, value: Any, column: str) -> dict[str, str]:
         """Encrypt a JSON-compatible value for `column`."""
         nonce = os.urandom(12)
-        plain = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-        sealed = self._aead.encrypt(nonce, plain, column.encode())
+        plain = _ENCODE(value).encode()
+        sealed = self._aead.encrypt(nonce, plain, self._column(column))
         return {MARK: f"{VERSION}.{base64.b64encode(nonce + sealed).decode()}"}
 
     def open(self, stored: Any, column: str) -> Any:
@@ -48,7 +58,9 @@ class JsonCipher:
             raise DecryptionError(f"unknown encryption version {version!r}")
         try:
             raw = base64.b64decode(body, validate=True)
-            plain = self._aead.decrypt(raw[:12], raw[12:], column.encode())
+            plain = self._aead.decrypt(raw[:12], raw[12:], self._column(column))
         except (InvalidTag, ValueError) as error:
             raise DecryptionError(f"cannot decrypt {column}") from error
-        return json.loads(plain)
+        # As json.loads decodes the bytes it is given (sealed values are UTF-8 JSON), without
+        # first guessing their encoding.
+        return json.loads(plain.decode("utf-8", "surrogatepass"))

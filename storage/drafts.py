@@ -109,8 +109,12 @@ class SqlDraftRepository:
         await self._connection.execute(DRAFT.insert(), values)
 
     async def update(self, draft: Draft) -> None:
+        if draft.id not in self._pending and draft == self._read.get(draft.id):
+            return  # nothing changed: no write, and the version other chats saw stays
         base = self._base.setdefault(draft.id, draft.version)
-        self._pending[draft.id] = replace(draft, version=base + 1)
+        if draft.version != base + 1:
+            draft = replace(draft, version=base + 1)
+        self._pending[draft.id] = draft
 
     async def flush(self) -> None:
         """Write the pending updates (called by the unit of work before commit)."""

@@ -161,8 +161,8 @@ class MemoryDraftRepository:
 
     async def update(self, draft: Draft) -> None:
         stored = self._db.drafts.get(draft.id)
-        if stored is None:
-            return
+        if stored is None or (draft.id not in self._base and draft == stored):
+            return  # nothing changed: nothing stored, the version stays
         if draft.id not in self._base:
             if stored.version != draft.version:  # changed since this copy was read
                 raise DraftConflict(draft.id)

@@ -37,7 +37,7 @@ async def stamped(ctx: Context, turn: Turn) -> Turn:
     if not draft_id or not hasattr(data, "seen"):
         return turn
     draft = await ctx.drafts.get(draft_id)
-    if draft is None:
+    if draft is None or data.seen == draft.version:
         return turn
     return replace(turn, data=replace(data, seen=draft.version))
 

@@ -30,6 +30,26 @@ async def test_every_stored_change_raises_the_version(uow_factory: Any) -> None:
         assert (got.version, got.cursor, got.answers) == (1, "ngay_sinh", {"ho_ten": "Nông Văn A"})
 
 
+async def test_storing_an_unchanged_draft_writes_nothing(uow_factory: Any) -> None:
+    """Another chat showing this draft is not told it changed when nothing did."""
+    async with uow_factory() as uow:
+        await uow.drafts.add(draft("d1", answers={"ho_ten": "Nông Văn A"}))
+        await uow.commit()
+    async with uow_factory() as uow:
+        got = await uow.drafts.get("d1")
+        await uow.drafts.update(got)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert (await uow.drafts.get("d1")).version == 0
+        got = await uow.drafts.get("d1")
+        await uow.drafts.update(replace(got, cursor="email"))
+        await uow.drafts.update(replace(got, cursor="email"))  # the same change twice: one
+        await uow.commit()
+    async with uow_factory() as uow:
+        got = await uow.drafts.get("d1")
+        assert (got.version, got.cursor) == (1, "email")
+
+
 async def test_a_write_based_on_an_older_copy_is_refused(uow_factory: Any) -> None:
     async with uow_factory() as uow:
         await uow.drafts.add(draft("d1", answers={"ho_ten": "Nông Văn A"}))
