@@ -18,8 +18,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Collection, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from services.inbox import KEEP, InboxItem, gives_up
 
@@ -32,6 +32,53 @@ CHATS_AT_ONCE = 8
 IDLE = 5.0  # seconds between looks at the table when nobody wakes the applier
 RETRY_DELAY = 0.5  # seconds before the first retry of a failed update (doubled each time)
 PURGE_EVERY = 3600.0  # seconds
+READ = 200  # pending rows read at a time
+HIGH_KEPT = 10_000  # chats whose last handed row is remembered
+T = TypeVar("T")
+
+
+class GroupCommit(Generic[T]):
+    """Writes that callers await, written together: a caller's entry is queued, and one
+    writer takes everything queued by then (what became ready in the same turn of the event
+    loop, and what queued during the previous write) into one transaction (`write_all`).
+    Each caller returns once its entry is committed, or raises what the write raised: no
+    caller goes on before its own write is durable, exactly as with a transaction each."""
+
+    def __init__(self, write_all: Callable[[Sequence[T]], Awaitable[None]]) -> None:
+        self._write_all = write_all
+        self._queued: list[tuple[T, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def write(self, entry: T) -> None:
+        """Queue `entry` and wait until it is committed."""
+        done = asyncio.get_running_loop().create_future()
+        self._queued.append((entry, done))
+        if self._writer is None:  # it starts after what the loop has ready now: those join
+            self._writer = asyncio.create_task(self._write_queued())
+        await done
+
+    async def _write_queued(self) -> None:
+        taken: list[tuple[T, asyncio.Future[None]]] = []
+        try:
+            while self._queued:
+                taken, self._queued = self._queued, []
+                try:
+                    await self._write_all([entry for entry, _ in taken])
+                except Exception as error:  # noqa: BLE001 - each caller raises it
+                    for _, done in taken:
+                        if not done.done():
+                            done.set_exception(error)
+                else:
+                    for _, done in taken:
+                        if not done.done():
+                            done.set_result(None)
+                taken = []
+        finally:
+            self._writer = None
+            for _, done in taken + self._queued:  # cancelled mid-write: nobody waits forever
+                if not done.done():
+                    done.cancel()
+            self._queued = []
 
 
 class InboxApplier:
@@ -55,6 +102,17 @@ class InboxApplier:
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._purged_at = float("-inf")
+        self._applied = GroupCommit[int](self._mark_applied)
+        # Rows handed over as recorded (`offer`), not read again: safe while every pending row
+        # of a chat was handed to it in order. `_complete`: the last read saw every pending row
+        # (of the chats not being applied); `_high`: per chat, the last row handed to it;
+        # `_queued`: rows handed to a chat being applied; `_declined`: chats with rows left to
+        # the next read (they are read once the chat is done).
+        self._complete = False
+        self._high: dict[str, int] = {}
+        self._queued: dict[str, list[InboxItem]] = {}
+        self._declined: set[str] = set()
+        self._reading = False
 
     @property
     def running(self) -> bool:
@@ -82,6 +140,10 @@ class InboxApplier:
             chat.cancel()
         await asyncio.gather(task, *busy, return_exceptions=True)
         self._busy.clear()
+        self._queued.clear()  # the next start reads everything pending first
+        self._declined.clear()
+        self._high.clear()
+        self._complete = False
 
     async def drained(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 - a deadline
         """Until nothing is pending and nothing is being applied (for tests and shutdown)."""
@@ -93,21 +155,61 @@ class InboxApplier:
                     return
                 await self._idle.wait()
 
+    def offer(self, items: Sequence[InboxItem]) -> None:
+        """Rows just recorded and committed, oldest first: applied without reading them again
+        when the chat's earlier rows were all handed over (otherwise the next read takes them,
+        in order)."""
+        for chat, rows in _by_chat(list(items)).items():
+            if self._reading or not self._complete or chat in self._declined or not self.running:
+                self._declined.add(chat)
+                self.wake()
+            else:
+                self._hand(chat, rows)
+
+    def _hand(self, chat: str, rows: list[InboxItem]) -> None:
+        """Give a chat's rows (in order) to its task, started if it is not running; rows
+        handed before are left out (a read and an offer may both bring a new row)."""
+        high = self._high.get(chat, 0)
+        rows = [row for row in rows if row.id > high]
+        if not rows:
+            return
+        if len(self._high) > HIGH_KEPT:  # bounded: a forgotten row may only be applied twice
+            self._high = {c: i for c, i in self._high.items() if c in self._busy}
+        self._high[chat] = rows[-1].id
+        if chat in self._busy:
+            self._queued.setdefault(chat, []).extend(rows)
+        else:
+            self._busy[chat] = asyncio.create_task(self._chat(chat, rows))
+
     async def _pending(self, skip: Collection[str] = ()) -> list[InboxItem]:
         async with self._app.uow_factory() as uow:
-            return list(await uow.inbox.pending(self._platform, skip=skip))
+            return list(await uow.inbox.pending(self._platform, READ, skip=skip))
 
     async def _run(self) -> None:
         while self._task is not None:
             self._wake.clear()
+            declined: set[str] = set()
             try:
                 await self._purge()
                 # The chats being applied are left out: their rows would only be read and
                 # decrypted again (a chat's next rows are read once it is done: it wakes us).
-                for chat, items in _by_chat(await self._pending(set(self._busy))).items():
-                    if chat not in self._busy:
-                        self._busy[chat] = asyncio.create_task(self._chat(chat, items))
+                # Offers made while reading are declined (kept for the next read): the read
+                # may have been before or after them. A chat declined before and not being
+                # applied is read now, its rows handed in order.
+                busy = set(self._busy)
+                declined, self._declined = self._declined, set()
+                self._declined |= declined & busy  # not read now: once they are done
+                self._reading = True
+                try:
+                    pending = await self._pending(busy)
+                finally:
+                    self._reading = False
+                self._complete = len(pending) < READ
+                for chat, items in _by_chat(pending).items():
+                    self._hand(chat, items)
             except Exception as exc:  # noqa: BLE001 - the database may be away: look later
+                self._declined |= declined
+                self._complete = False
                 log.error("inbox %s unreadable: %s", self._platform, describe(exc))
             self._idle.set()
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for may swallow a cancellation
@@ -117,15 +219,29 @@ class InboxApplier:
                     await self._wake.wait()
 
     async def _chat(self, chat: str, items: list[InboxItem]) -> None:
-        """One chat's updates, in order; a failure stops there (retried later, in order)."""
+        """One chat's updates, in order (with those handed to it meanwhile); a failure stops
+        there (retried later, in order, from the next read)."""
+        stopped = True
         try:
             async with self._slots:
-                for item in items:
-                    if not await self._one(item):
-                        break
+                while items:
+                    for item in items:
+                        if not await self._one(item):
+                            break
+                    else:
+                        items = self._queued.pop(chat, [])
+                        continue
+                    break
+                else:
+                    stopped = False
         finally:
+            self._queued.pop(chat, None)
             self._busy.pop(chat, None)
-            self.wake()
+            if stopped:  # failed or cut short: its rows from there on come from a read
+                self._high.pop(chat, None)
+                self._declined.add(chat)
+            if stopped or chat in self._declined or not self._complete:
+                self.wake()
 
     async def _one(self, item: InboxItem) -> bool:
         """Apply one row; whether the chat's next rows may follow."""
@@ -133,10 +249,16 @@ class InboxApplier:
             await self._apply(item.update)
         except Exception as exc:  # noqa: BLE001 - recorded, retried, then the citizen is told
             return await self._failed(item, exc)
-        async with self._app.uow_factory() as uow:
-            await uow.inbox.applied(item.id, self._app.clock.now())
-            await uow.commit()
+        await self._applied.write(item.id)
         return True
+
+    async def _mark_applied(self, item_ids: Sequence[int]) -> None:
+        """Rows applied at about the same time (other chats'), marked in one transaction."""
+        async with self._app.uow_factory() as uow:
+            now = self._app.clock.now()
+            for item_id in item_ids:
+                await uow.inbox.applied(item_id, now)
+            await uow.commit()
 
     async def _failed(self, item: InboxItem, exc: Exception) -> bool:
         final = gives_up(item.attempts + 1)

@@ -63,6 +63,18 @@ class Inbox(Protocol):
         """Record an update; False when (platform, update_id) was recorded before."""
         ...
 
+    async def add(
+        self,
+        platform: str,
+        update_id: str,
+        chat_key: str,
+        update: Mapping[str, Any],
+        at: datetime,
+    ) -> InboxItem | None:
+        """As `record`: the new row as `pending` would read it, None when it was recorded
+        before (the applier is handed it without reading it again)."""
+        ...
+
     async def pending(
         self, platform: str, limit: int = 200, skip: Collection[str] = ()
     ) -> Sequence[InboxItem]:

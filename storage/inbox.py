@@ -26,6 +26,11 @@ _RECORD = {
     )
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
+_RECORDED = prepared(  # the id of the row just recorded
+    select(INBOX.c.id).where(
+        INBOX.c.platform == bindparam("of"), INBOX.c.update_id == bindparam("update_id")
+    )
+)
 _PENDING = prepared(
     select(INBOX)
     .where(INBOX.c.platform == bindparam("of"), INBOX.c.status == InboxStatus.PENDING.value)
@@ -55,6 +60,16 @@ class SqlInbox:
         update: Mapping[str, Any],
         at: datetime,
     ) -> bool:
+        return await self.add(platform, update_id, chat_key, update, at) is not None
+
+    async def add(
+        self,
+        platform: str,
+        update_id: str,
+        chat_key: str,
+        update: Mapping[str, Any],
+        at: datetime,
+    ) -> InboxItem | None:
         values = {
             "platform": platform,
             "update_id": update_id,
@@ -65,8 +80,10 @@ class SqlInbox:
             "error": "",
             "received_at": at,
         }
-        result = await self._connection.execute(self._record, values)
-        return bool(result.rowcount)
+        if not (await self._connection.execute(self._record, values)).rowcount:
+            return None
+        found = await self._connection.execute(_RECORDED, {"of": platform, "update_id": update_id})
+        return InboxItem(found.scalar_one(), platform, update_id, chat_key, update, at)
 
     async def pending(
         self, platform: str, limit: int = 200, skip: Collection[str] = ()

@@ -1,7 +1,8 @@
 """Long polling through the inbox: nothing is confirmed to Telegram before it is durable.
 
     getUpdates(offset) ─▶ every update of the batch recorded in the inbox, one transaction,
-                          committed ─▶ applier woken ─▶ getUpdates(offset = last id + 1)
+                          committed ─▶ the new rows handed to the applier (not read again)
+                          ─▶ getUpdates(offset = last id + 1)
 
 Telegram forgets an update once getUpdates is called with a higher offset; that call is made
 only after the batch is committed, so a crash at any moment loses nothing (a batch stored
@@ -26,6 +27,7 @@ from bot.channels.telegram import TelegramChannel, describe, update_ref
 from bot.channels.telegram_api import RetryLater, TelegramApiError
 from bot.channels.telegram_inbound import parse_update
 from bot.inbox_applier import InboxApplier
+from services.inbox import InboxItem
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
@@ -47,15 +49,20 @@ def inbox_applier(app: Application, channel: TelegramChannel) -> InboxApplier:
     return InboxApplier(app, PLATFORM, apply, channel.apologise)
 
 
-async def record_batch(app: Application, updates: Sequence[Mapping[str, Any]]) -> None:
-    """Store a batch of updates in the inbox, in one committed transaction."""
+async def record_batch(app: Application, updates: Sequence[Mapping[str, Any]]) -> list[InboxItem]:
+    """Store a batch of updates in the inbox, in one committed transaction; the rows new
+    to it (a batch that came again is recorded once)."""
     now = app.clock.now()
+    recorded: list[InboxItem] = []
     async with app.uow_factory() as uow:
         for update in updates:
             inbound = parse_update(update)
             chat = inbound.address.key if inbound is not None else ""
-            await uow.inbox.record(PLATFORM, str(update["update_id"]), chat, update, now)
+            row = await uow.inbox.add(PLATFORM, str(update["update_id"]), chat, update, now)
+            if row is not None:
+                recorded.append(row)
         await uow.commit()
+    return recorded
 
 
 class InboxPolling:
@@ -93,8 +100,8 @@ class InboxPolling:
             try:
                 updates = await self._fetch(offset, self._poll_timeout)
                 if updates:
-                    await record_batch(self._app, updates)
-                    self.applier.wake()
+                    # committed: handed to the applier as they are (not read again)
+                    self.applier.offer(await record_batch(self._app, updates))
                     offset = max(int(u["update_id"]) for u in updates) + 1
                 backoff = BACKOFF_FIRST
             except RetryLater as exc:
