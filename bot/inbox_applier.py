@@ -101,6 +101,8 @@ class InboxApplier:
         self._busy: dict[str, asyncio.Task[None]] = {}
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
+        self._quiet = asyncio.Event()  # set while no chat is being applied
+        self._quiet.set()
         self._purged_at = float("-inf")
         self._applied = GroupCommit[int](self._mark_applied)
         # Rows handed over as recorded (`offer`), not read again: safe while every pending row
@@ -140,6 +142,7 @@ class InboxApplier:
             chat.cancel()
         await asyncio.gather(task, *busy, return_exceptions=True)
         self._busy.clear()
+        self._quiet.set()
         self._queued.clear()  # the next start reads everything pending first
         self._declined.clear()
         self._high.clear()
@@ -155,6 +158,17 @@ class InboxApplier:
                     return
                 await self._idle.wait()
 
+    async def settled(self, timeout: float) -> None:  # noqa: ASYNC109 - a bound, not a deadline
+        """Until no chat is being applied, or `timeout` seconds: a poller that waits here
+        before asking for more lets updates gather into one batch while the applier is busy
+        (one getUpdates and one recording transaction for many updates, not one each), and
+        asks again at once when it is not."""
+        if self._quiet.is_set():
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._quiet.wait()
+
     def offer(self, items: Sequence[InboxItem]) -> None:
         """Rows just recorded and committed, oldest first: applied without reading them again
         when the chat's earlier rows were all handed over (otherwise the next read takes them,
@@ -162,6 +176,7 @@ class InboxApplier:
         for chat, rows in _by_chat(list(items)).items():
             if self._reading or not self._complete or chat in self._declined or not self.running:
                 self._declined.add(chat)
+                self._quiet.clear()  # the next read hands them over
                 self.wake()
             else:
                 self._hand(chat, rows)
@@ -179,6 +194,7 @@ class InboxApplier:
         if chat in self._busy:
             self._queued.setdefault(chat, []).extend(rows)
         else:
+            self._quiet.clear()
             self._busy[chat] = asyncio.create_task(self._chat(chat, rows))
 
     async def _pending(self, skip: Collection[str] = ()) -> list[InboxItem]:
@@ -211,6 +227,8 @@ class InboxApplier:
                 self._declined |= declined
                 self._complete = False
                 log.error("inbox %s unreadable: %s", self._platform, describe(exc))
+            if not self._busy:
+                self._quiet.set()
             self._idle.set()
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for may swallow a cancellation
             # that comes as the wake-up does, and stop() would wait forever.
@@ -237,6 +255,8 @@ class InboxApplier:
         finally:
             self._queued.pop(chat, None)
             self._busy.pop(chat, None)
+            if not self._busy:
+                self._quiet.set()
             if stopped:  # failed or cut short: its rows from there on come from a read
                 self._high.pop(chat, None)
                 self._declined.add(chat)

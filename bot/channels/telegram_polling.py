@@ -32,6 +32,10 @@ from services.inbox import InboxItem
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 30.0  # seconds
+# After a batch, the next getUpdates waits until the applier is done with what it holds, at
+# most this long: while it is busy, updates gather into one batch (one call and one recording
+# transaction for many), and an idle bot asks again at once. Telegram keeps the updates meanwhile.
+GATHER_SECONDS = 0.05
 # getUpdates(offset, timeout): the updates after `offset`, as the Bot API's JSON
 Fetch = Callable[[int | None, int], Awaitable[Sequence[Mapping[str, Any]]]]
 
@@ -103,6 +107,7 @@ class InboxPolling:
                     # committed: handed to the applier as they are (not read again)
                     self.applier.offer(await record_batch(self._app, updates))
                     offset = max(int(u["update_id"]) for u in updates) + 1
+                    await self.applier.settled(GATHER_SECONDS)
                 backoff = BACKOFF_FIRST
             except RetryLater as exc:
                 await asyncio.sleep(exc.seconds)

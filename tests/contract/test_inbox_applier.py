@@ -89,3 +89,78 @@ async def test_offered_rows_are_applied_once_in_order_also_around_a_failure(
         assert mine == sorted(mine)  # the retried 3 still before 5, 7, 9, 11
     async with factory() as uow:
         assert await uow.inbox.pending("telegram") == []
+
+
+def message(update_id: int, chat: int) -> dict[str, Any]:
+    """A text message update as getUpdates returns it."""
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_765_000_000,
+            "chat": {"id": chat, "type": "private"},
+            "from": {"id": chat, "is_bot": False, "first_name": "A"},
+            "text": f"update {update_id}",
+        },
+    }
+
+
+async def test_the_poller_lets_updates_gather_while_the_applier_is_busy(
+    factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While an update is being applied, the next getUpdates waits (up to GATHER_SECONDS) so
+    that what arrives meanwhile comes as one batch; once the applier is idle it asks at once.
+    Nothing is lost or applied twice, and each chat's updates keep their order."""
+    from bot.channels import telegram_polling
+
+    monkeypatch.setattr(telegram_polling, "GATHER_SECONDS", 60.0)  # never the bound here
+    release = asyncio.Event()
+    applied: list[int] = []
+    calls: list[int | None] = []  # the offset of each getUpdates
+    waiting: asyncio.Queue[list[dict[str, Any]]] = asyncio.Queue()  # what Telegram holds
+
+    async def handle(update: Mapping[str, Any]) -> None:
+        if int(update["update_id"]) == 1:
+            await release.wait()  # the first update takes long to apply
+        applied.append(int(update["update_id"]))
+
+    async def apologise(_update: Mapping[str, Any]) -> None:
+        raise AssertionError("nothing fails here")
+
+    async def fetch(offset: int | None, _timeout: int) -> list[dict[str, Any]]:
+        calls.append(offset)
+        batch = await waiting.get()
+        while not waiting.empty():  # everything Telegram holds by now, in one answer
+            batch += waiting.get_nowait()
+        return batch
+
+    app = SimpleNamespace(uow_factory=factory, clock=SimpleNamespace(now=lambda: T0))
+    channel = SimpleNamespace(handle=handle, apologise=apologise)
+    polling = telegram_polling.InboxPolling(app, channel, fetch, 10)  # type: ignore[arg-type]
+    await polling.applier.start()
+    task = asyncio.create_task(polling._poll())
+    try:
+        await polling.applier.drained(5)
+        waiting.put_nowait([message(1, 100)])
+        for _ in range(50):  # the first batch recorded and handed to the applier
+            await asyncio.sleep(0.01)
+        assert calls == [None]  # busy applying update 1: no second getUpdates yet
+        for n in range(2, 6):  # four more updates arrive meanwhile, two chats
+            waiting.put_nowait([message(n, 100 + n % 2)])
+        await asyncio.sleep(0.05)
+        assert calls == [None]
+        release.set()  # the applier becomes idle: the poller asks at once, gets all four
+        await polling.applier.drained(5)
+        for _ in range(100):
+            if len(calls) >= 3 and sorted(applied) == [1, 2, 3, 4, 5]:
+                break
+            await asyncio.sleep(0.01)
+        assert calls[:3] == [None, 2, 6]  # the four came in one batch
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await polling.applier.stop()
+    assert sorted(applied) == [1, 2, 3, 4, 5]
+    for chat in (0, 1):
+        mine = [n for n in applied if n % 2 == chat]
+        assert mine == sorted(mine)
