@@ -12,7 +12,7 @@ import signal
 import uvicorn
 from starlette.types import ASGIApp
 
-from bot.bootstrap import Application, build
+from bot.bootstrap import Application, build, settle_heap
 from bot.channels.telegram_runtime import TelegramRuntime, build_telegram
 from bot.dossier_system_http import build_dossier_system
 from bot.log_setup import configure_logging
@@ -55,6 +55,7 @@ async def run(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format is LogFormat.JSON)
     app = await build(settings)
     await app.start()
+    settle_heap()
     telegram: TelegramRuntime | None = build_telegram(app)
     http = create_http_app(app)
     served: ASGIApp = http
@@ -90,6 +91,7 @@ async def run_scheduler(settings: Settings, standby: float = STANDBY_SECONDS) ->
     when that one stops or dies (never two at once)."""
     configure_logging(settings.log_level, settings.log_format is LogFormat.JSON)
     app = await build(settings)
+    settle_heap()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.bootstrap import Application, build
+from bot.bootstrap import Application, build, settle_heap
 from bot.channels.telegram_runtime import TelegramRuntime, build_telegram
 from bot.log_setup import configure_logging
 from bot.settings import LogFormat, Settings
@@ -52,6 +52,7 @@ class WorkerApp:
                 if message["type"] == "lifespan.startup":
                     try:
                         await self._startup()
+                        settle_heap()
                     except Exception as error:
                         log.exception("web worker failed to start")
                         await send({"type": "lifespan.startup.failed", "message": str(error)})
