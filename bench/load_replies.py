@@ -4,13 +4,17 @@ was rendered from), so the load generator checks replies without depending on wo
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import string
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from conversations.compaction import SEPARATOR
 from conversations.texts import TextCatalog
 from tests.e2e.fakes import FakeTelegram, SentMessage
 from tests.e2e.fakes.request_params import Params
@@ -46,6 +50,7 @@ class Inbox:
     def __init__(self, tg: FakeTelegram) -> None:
         self.by_chat: dict[int, list[Arrival]] = defaultdict(list)
         self.api_errors = 0
+        self._arrived: dict[int, asyncio.Event] = {}  # set when a chat gets a message
         outbox = tg.state.outbox
         original = tg.call
         self._seen = len(outbox)  # messages filed so far
@@ -62,6 +67,9 @@ class Inbox:
                 now = time.perf_counter()
                 for sent in outbox[self._seen :]:
                     self.by_chat[sent.chat_id].append(Arrival(now, sent))
+                    event = self._arrived.get(sent.chat_id)
+                    if event is not None:
+                        event.set()
                 self._seen = len(outbox)
 
         tg.call = timed  # type: ignore[method-assign]
@@ -74,9 +82,27 @@ class Inbox:
         """A chat's messages from index `mark` on."""
         return self.by_chat[chat_id][mark:]
 
+    async def until(
+        self, chat_id: int, mark: int, done: Callable[[list[Arrival]], bool], seconds: float
+    ) -> list[Arrival]:
+        """A chat's messages from `mark` on, once `done` holds for them (or `seconds` passed):
+        replies go through the bot's outbox, after the webhook was answered."""
+        event = self._arrived.setdefault(chat_id, asyncio.Event())
+        deadline = asyncio.get_running_loop().time() + seconds
+        while not done(replies := self.since(chat_id, mark)):
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return replies
+            event.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(left):
+                    await event.wait()
+        return replies
+
     def forget(self, chat_id: int) -> None:
         """Drop a finished chat's messages (memory stays flat over long runs)."""
         self.by_chat.pop(chat_id, None)
+        self._arrived.pop(chat_id, None)
 
 
 class Recognise:
@@ -96,7 +122,10 @@ class Recognise:
                     name = field if field.isidentifier() and field not in names else ""
                     names.add(name)
                     parts.append(f"(?P<{name}>.*?)" if name else "(?:.*?)")
-            self._patterns[key] = re.compile("".join(parts), re.S)
+            # A reply's plain texts are joined into one message, a blank line apart
+            # (conversations.compaction): the template may be one part of a message.
+            joined = rf"(?:.*?{SEPARATOR})?" + "".join(parts) + rf"(?:{SEPARATOR}.*)?"
+            self._patterns[key] = re.compile(joined, re.S)
         return self._patterns[key]
 
     def params(self, arrival: Arrival, key: str) -> dict[str, str] | None:
