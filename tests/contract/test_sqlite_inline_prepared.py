@@ -120,6 +120,8 @@ SCRIPT: list[tuple[Any, dict[str, Any]]] = [
     (inbox._RECORD["sqlite"], _inbox("100", "telegram:42", {"a": [1]}, AT)),
     (inbox._RECORD["sqlite"], _inbox("100", "telegram:42", {}, AT)),  # a duplicate
     (inbox._RECORD["sqlite"], _inbox("101", "telegram:43", {"b": None}, LATER)),
+    (inbox._RECORDED, {"of": "telegram", "update_id": "100"}),
+    (inbox._RECORDED, {"of": "telegram", "update_id": "999"}),  # no such row
     (inbox._PENDING, {"of": "telegram", "most": 200}),
     (inbox._APPLIED, {"item_id": 1, "at": LATER}),
     (inbox._PENDING, {"of": "telegram", "most": 1}),
