@@ -80,7 +80,7 @@ class SearchIndex:
         self._match_cache: dict[tuple[str, bool], dict[str, float]] = {}
         self._bit_cache: dict[str, tuple[tuple[float, int], ...]] = {}
         self._name_cache: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-        with _collector_paused():
+        with collector_paused():
             if built is None:
                 reader = TextReader(self._words, _STOPWORDS)
                 built = build(self._procedures, sector_names, self._words, reader)
@@ -114,7 +114,7 @@ class SearchIndex:
         if self._near is None:
             deletion: dict[str, set[str]] = defaultdict(set)
             prefix: dict[str, set[str]] = defaultdict(set)
-            with _collector_paused():
+            with collector_paused():
                 for word in self._postings:
                     for variant in deletes(word, typo_budget(word)):
                         deletion[variant].add(word)
@@ -322,10 +322,10 @@ class SearchIndex:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cycle collector while the index is built: the build makes millions of small
-    containers that form no cycles, and the collector would trace the growing index again and
-    again (a third of the build time at 50,000 procedures)."""
+def collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while the index is built (or read back, or written): that
+    makes millions of small containers that form no cycles, and the collector would trace the
+    growing index again and again (a third of the build time at 50,000 procedures)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

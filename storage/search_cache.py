@@ -18,7 +18,6 @@ float, as in a built index (a pickle of the posting dicts would give each entry 
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import io
 import os
@@ -27,7 +26,7 @@ import sys
 import threading
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -151,7 +150,7 @@ def _read(path: Path, key: str, size: int) -> Built | None:
     if len(lines) != 4 or _header(key, lines[3]) != blob[: len(blob) - len(lines[3])]:
         return None  # another format, catalogue or code, or not all of it is there
     try:
-        with _collector_paused():
+        with search.collector_paused():
             return _built(_PlainUnpickler(io.BytesIO(lines[3])).load(), size)
     except _GARBLED:
         return None
@@ -177,7 +176,7 @@ def _write(path: Path, key: str, built: Built) -> None:
     numbers: defaultdict[float, int] = defaultdict(count().__next__)
     number = numbers.__getitem__
     try:
-        with _collector_paused():
+        with search.collector_paused():
             rows = [
                 (word, array("i", posting).tobytes(), bytes(map(number, posting.values())))
                 for word, posting in built.postings.items()
@@ -198,16 +197,3 @@ def _write(path: Path, key: str, built: Built) -> None:
     except OSError:
         with contextlib.suppress(OSError):  # (no folder to remove it from)
             temporary.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cycle collector while tens of thousands of containers are made that form no
-    cycle: it would trace the whole index (millions of containers) again and again."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
