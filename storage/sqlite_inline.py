@@ -30,6 +30,7 @@ from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from storage.prepared import PREPARED
+from storage.sqlite_checkpoint import SAFETY_PAGES, Checkpointer
 from storage.unit_of_work import Repositories, StorageKeys
 from storage.wake import Signal, WakeTopics
 
@@ -220,8 +221,9 @@ class InlineConnection:
         return InlineResult(rows, cursor.rowcount)
 
 
-def inline_engine(url: str) -> Engine:
-    """A synchronous engine on the same SQLite file, with the same pragmas."""
+def inline_engine(url: str, autocheckpoint: int | None = None) -> Engine:
+    """A synchronous engine on the same SQLite file, with the same pragmas (`autocheckpoint`:
+    the connection's own WAL checkpoint threshold in pages, when not SQLite's default)."""
     parsed = make_url(url).set(drivername="sqlite+pysqlite")
     engine = create_engine(parsed, pool_reset_on_return=None)
 
@@ -233,6 +235,8 @@ def inline_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if autocheckpoint is not None:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -310,6 +314,8 @@ class InlineSqliteUnitOfWork(Repositories):
         assert self._connection is not None
         await self._flush_drafts()
         self._connection.commit()
+        if self._factory.checkpointer is not None:
+            self._factory.checkpointer.committed()
         self._wakes.committed()
 
 
@@ -321,7 +327,12 @@ class InlineSqliteUnitOfWorkFactory:
     def __init__(
         self, url: str, keys: StorageKeys, signal: Signal | None = None, handover: bool = False
     ) -> None:
-        self.engine = inline_engine(url)
+        database = make_url(url).database
+        on_file = bool(database) and database != ":memory:" and "mode=memory" not in url
+        # A file's log is checkpointed by a thread (storage.sqlite_checkpoint), not in a COMMIT
+        # on the event loop; the connection's own checkpoint stays as the safety net.
+        self.checkpointer = Checkpointer(str(database)) if on_file else None
+        self.engine = inline_engine(url, SAFETY_PAGES if on_file else None)
         self.keys = keys
         self.signal = signal  # called with each woken topic after a commit
         self.handover = handover  # queue hand-overs to the one-stop system (services.handover)
@@ -347,6 +358,8 @@ class InlineSqliteUnitOfWorkFactory:
                 connection.close()
 
     def dispose(self) -> None:
-        """Close the kept and the pooled connections."""
+        """Close the kept and the pooled connections (after a last checkpoint)."""
         self.discard()
         self.engine.dispose()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()

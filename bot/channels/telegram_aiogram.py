@@ -235,9 +235,16 @@ class AiogramApi:
             )
 
     async def answer_callback(self, callback_id: str) -> None:
-        """answerCallbackQuery."""
-        with _normalised():
-            await self.bot.answer_callback_query(callback_id)
+        """answerCallbackQuery: posted as JSON with aiogram's own session, as `send_text` is
+        (no method or response models built for an answer that carries no result)."""
+        if not isinstance(self.bot.session, AiohttpSession):  # the library's own call
+            with _normalised():
+                await self.bot.answer_callback_query(callback_id)
+            return
+        status, read = await self.post_json(
+            "answerCallbackQuery", {"callback_query_id": callback_id}
+        )
+        result_of(read, status, ERROR_KINDS)
 
     async def answer_inline_query(self, query_id: str) -> None:
         """answerInlineQuery with no results."""

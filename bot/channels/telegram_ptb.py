@@ -165,9 +165,9 @@ class PtbApi:
             )
 
     async def answer_callback(self, callback_id: str) -> None:
-        """answerCallbackQuery."""
+        """answerCallbackQuery through PTB's request path, as `send_text` (no objects)."""
         with _normalised():
-            await self._bot.answer_callback_query(callback_id)
+            await self._bot._post("answerCallbackQuery", {"callback_query_id": callback_id})
 
     async def answer_inline_query(self, query_id: str) -> None:
         """answerInlineQuery with no results."""
