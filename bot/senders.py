@@ -29,6 +29,9 @@ CONTACT_KEYBOARD = "contact-keyboard"  # kept per chat: 1 while the share-phone 
 
 
 def _message(item: OutboxItem) -> Outgoing | None:
+    source = getattr(item.message, "source", None)  # queued by this process (services.outbox)
+    if isinstance(source, Outgoing):
+        return source
     try:
         return from_json(Outgoing, item.message)
     except CodecError:

@@ -49,7 +49,7 @@ from services.dossiers import PaymentSimulator
 from services.drafts import DraftConflict
 from services.keyed_hash import KeyedHasher
 from services.otp import OtpPolicy, OtpService, SmsSender
-from services.outbox import Priority
+from services.outbox import Priority, Queued
 from services.papers import PaperPrinter
 from services.places import AddressConverter, Places
 from services.ports import IdGenerator, Json, UnitOfWork, UnitOfWorkFactory
@@ -243,7 +243,9 @@ class Router:
         known = {id(message): body for message, body in zip(messages, encoded, strict=True)}
         for n, message in enumerate(compact(messages)):
             event = f"{REPLY_EVENT}{update.update_id}:{n}"
-            body = {**(known.get(id(message)) or to_json(message)), REPLY_LANG: lang}
+            body = Queued(
+                {**(known.get(id(message)) or to_json(message)), REPLY_LANG: lang}, message
+            )
             await uow.outbox.enqueue(update.address.key, event, body, now, priority=Priority.REPLY)
 
     async def lang_of(self, address: ChatAddress, queued: Mapping[str, Any] | None = None) -> str:

@@ -58,6 +58,18 @@ def platform_of(recipient: str) -> str:
     return recipient.partition(":")[0]
 
 
+class Queued(dict[str, Any]):
+    """A message as queued (JSON), carrying the object it encodes (`source`): a sender in the
+    process that queued it may use that object instead of decoding the JSON again. Equal to,
+    and stored as, the plain dict."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, body: Mapping[str, Any], source: object) -> None:
+        super().__init__(body)
+        self.source = source
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
     """One queued message for one chat."""

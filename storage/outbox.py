@@ -10,13 +10,26 @@ from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.outbox import OutboxItem, OutboxStatus, Priority, platform_of
-from storage.crypto import JsonCipher
+from services.outbox import OutboxItem, OutboxStatus, Priority, Queued, platform_of
+from storage.crypto import MARK, JsonCipher
 from storage.prepared import prepared
 from storage.tables import OutboxRow, table_of
 
 OUTBOX = table_of(OutboxRow)
 _MESSAGE = "outbox.message"
+# The messages this process queued lately, by their sealed text (unique: a random nonce each),
+# as they were given: the sender that reads the row back in this process (`dvc-bot run` queues
+# and sends) neither decrypts nor decodes it again. A row of a transaction that rolled back is
+# never read, so its entry is only dropped in turn. Rows queued by another process are opened.
+_QUEUED: dict[str | None, Mapping[str, Any]] = {}
+_QUEUED_KEPT = 4_096
+
+
+def _remember(token: str, message: Mapping[str, Any]) -> None:
+    if len(_QUEUED) >= _QUEUED_KEPT:
+        _QUEUED.pop(next(iter(_QUEUED)), None)  # the oldest
+    _QUEUED[token] = message
+
 
 # The statements of a sent message (queue, claim, settle) are built once, their values bound
 # at execution: building them per call (values coerced, cache key walked) cost more than
@@ -61,11 +74,13 @@ class SqlOutbox:
         self._enqueue = _ENQUEUE[connection.dialect.name]
 
     def _item(self, row: Any) -> OutboxItem:
+        sealed = row.message
+        message = _QUEUED.get(sealed.get(MARK)) if isinstance(sealed, dict) else None
         return OutboxItem(
             id=row.id,
             recipient=row.recipient,
             event=row.event,
-            message=self._cipher.open(row.message, _MESSAGE),
+            message=self._cipher.open(sealed, _MESSAGE) if message is None else message,
             created_at=row.created_at,
             status=OutboxStatus(row.status),
             attempts=row.attempts,
@@ -84,12 +99,15 @@ class SqlOutbox:
         *,
         priority: Priority = Priority.PUSH,
     ) -> bool:
+        plain = dict(message)
+        sealed = self._cipher.seal(plain, _MESSAGE)
+        _remember(sealed[MARK], message if isinstance(message, Queued) else plain)
         values = {
             "recipient": recipient,
             "platform": platform_of(recipient),
             "event": event,
             "batch": batch,
-            "message": self._cipher.seal(dict(message), _MESSAGE),
+            "message": sealed,
             "status": OutboxStatus.PENDING.value,
             "attempts": 0,
             "priority": int(priority),

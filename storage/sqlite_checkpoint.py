@@ -8,11 +8,10 @@ of the process for tens of milliseconds.
 
 Here a thread of the factory does it instead: after a commit it runs a PASSIVE checkpoint on a
 connection of its own (at most one per `every` seconds). PASSIVE never waits for a reader or
-a writer, and sqlite3 releases the GIL while it copies and syncs, so the loop goes on (a
-RESTART, past RESTART_FRAMES, makes a writer wait for the last frames only).
-The serving connection keeps an automatic checkpoint as a safety net, at `SAFETY_PAGES`:
-should this thread stall (a disk that hangs), the log still stays bounded. The thread ends
-after `idle` seconds without a commit and starts again with the next one.
+a writer, and sqlite3 releases the GIL while it copies and syncs, so the loop goes on.
+The serving connection keeps an automatic checkpoint at `SAFETY_PAGES`: it starts the log
+again under a steady stream of commits (see there), and bounds it should this thread stall.
+The thread ends after `idle` seconds without a commit and starts again with the next one.
 """
 
 from __future__ import annotations
@@ -24,14 +23,14 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-# The serving connection's own automatic checkpoint (pages of 4 KiB): far above what the
-# thread lets the log reach, so it only acts when the thread could not.
-SAFETY_PAGES = 8_000
-# A log is only started again from its beginning by a writer that finds all of it copied. A
-# PASSIVE checkpoint under a steady stream of commits rarely ends with all of it copied, so
-# past this many frames the thread asks for a RESTART: the log is copied (most of it already
-# was), the next writer waits for that tail only, and starts the log again.
-RESTART_FRAMES = 1_000
+# The serving connection's own automatic checkpoint (pages of 4 KiB). A log is only started
+# again from its beginning by a writer that finds all of it copied; under a steady stream of
+# commits a PASSIVE checkpoint here rarely ends with all of it copied (a commit lands while it
+# copies), so the log would grow. At this size the connection checkpoints once itself, right
+# after its own commit: the thread has copied most of the log already, so that checkpoint
+# copies the last frames only, and the log starts again. (A RESTART from the thread would
+# hold the write lock while it waits for readers: writers would time out.)
+SAFETY_PAGES = 2_000
 
 
 class Checkpointer:
@@ -99,9 +98,7 @@ class Checkpointer:
 
     def _checkpoint(self, connection: Any) -> None:
         try:
-            _, frames, _ = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             self.checkpoints += 1
-            if frames >= RESTART_FRAMES:  # see RESTART_FRAMES
-                connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
         except sqlite3.OperationalError as error:  # busy, or locked: the next one will do
             log.info("WAL checkpoint skipped: %s", type(error).__name__)

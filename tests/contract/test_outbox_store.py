@@ -10,9 +10,13 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.outbox import OutboxStatus, Priority
+from conversations.messages import Outgoing, say
+from services.codec import from_json, to_json
+from services.outbox import OutboxStatus, Priority, Queued
+from storage import outbox as stored
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.contract.conftest import KEYS
+from tests.fakes import MemoryUnitOfWorkFactory
 
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 WAIT_SECONDS = 10  # bounds a wait for something that takes milliseconds
@@ -297,3 +301,29 @@ async def test_counts_and_cancel_are_per_batch(uow_factory: Any) -> None:
         assert await uow.outbox.claim(a3, T0) is False  # cancelled rows are never claimed
         assert await uow.outbox.cancel("a", T0) == 0
         assert [i.id for i in await uow.outbox.due("telegram", T0, 10)] == [b1]
+
+
+async def test_a_row_reads_back_as_committed_whether_this_process_queued_it_or_not(
+    uow_factory: Any,
+) -> None:
+    """The sender in the process that queued a message reads it from memory (storage.outbox),
+    any other process from the row: the same message either way, and a queue that rolled back
+    leaves nothing behind for a later row to be read as."""
+    async with uow_factory() as uow:  # rolled back: never committed
+        await uow.outbox.enqueue("telegram:7", "reply:1:0", message(99), T0)
+    reply = say("form.ask", field="Họ và tên")
+    body = Queued({**to_json(reply), "lang": "vi"}, reply)
+    async with uow_factory() as uow:
+        assert await uow.outbox.enqueue(
+            "telegram:7", "reply:1:0", body, T0, priority=Priority.REPLY
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        [mine] = await uow.outbox.due("telegram", T0, 10)
+    if not isinstance(uow_factory, MemoryUnitOfWorkFactory):
+        assert getattr(mine.message, "source", None) is reply  # not decoded again
+    stored._QUEUED.clear()  # as another process sees the row
+    async with uow_factory() as uow:
+        [theirs] = await uow.outbox.due("telegram", T0, 10)
+    assert dict(theirs.message) == dict(mine.message) == {**to_json(reply), "lang": "vi"}
+    assert from_json(Outgoing, {k: v for k, v in theirs.message.items() if k != "lang"}) == reply
