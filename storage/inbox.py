@@ -51,6 +51,7 @@ class SqlInbox:
     def __init__(self, connection: AsyncConnection, cipher: JsonCipher) -> None:
         self._connection, self._cipher = connection, cipher
         self._record = _RECORD[connection.dialect.name]
+        self._sqlite = connection.dialect.name == "sqlite"
 
     async def record(
         self,
@@ -80,10 +81,18 @@ class SqlInbox:
             "error": "",
             "received_at": at,
         }
-        if not (await self._connection.execute(self._record, values)).rowcount:
+        recorded = await self._connection.execute(self._record, values)
+        if not recorded.rowcount:
             return None
-        found = await self._connection.execute(_RECORDED, {"of": platform, "update_id": update_id})
-        return InboxItem(found.scalar_one(), platform, update_id, chat_key, update, at)
+        # SQLite: the id is the new row's rowid, as its cursor reports it (one statement fewer
+        # per update polled); PostgreSQL reports none.
+        row_id = recorded.lastrowid if self._sqlite else None
+        if not row_id:
+            found = await self._connection.execute(
+                _RECORDED, {"of": platform, "update_id": update_id}
+            )
+            row_id = found.scalar_one()
+        return InboxItem(row_id, platform, update_id, chat_key, update, at)
 
     async def pending(
         self, platform: str, limit: int = 200, skip: Collection[str] = ()

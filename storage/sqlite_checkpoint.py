@@ -48,6 +48,8 @@ class Checkpointer:
 
     def committed(self) -> None:
         """A transaction was committed: checkpoint soon (starts the thread if need be)."""
+        if self._committed.is_set() and self._thread is not None:
+            return  # already noted since the last checkpoint (most commits: no lock taken)
         with self._guard:
             self._committed.set()
             if self._stopping.is_set():

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from types import TracebackType
@@ -26,7 +27,7 @@ from typing import Any, Self, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.exc import MultipleResultsFound, NoResultFound
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from storage.prepared import PREPARED
@@ -35,6 +36,9 @@ from storage.unit_of_work import Repositories, StorageKeys
 from storage.wake import Signal, WakeTopics
 
 BUSY_TIMEOUT_MS = 2000
+# In a connection's `info` while a unit of work has begun its transaction on the driver itself:
+# a statement SQLAlchemy runs meanwhile joins it instead of beginning one.
+OWN_TRANSACTION = "dvc_own_transaction"
 
 
 _Slot = tuple[str | None, Callable[[Any], Any] | None, Any]  # (parameter name, processor, value)
@@ -118,11 +122,12 @@ class _Plan:
 class InlineResult:
     """What the repositories use of a result, for a statement run on the fast path."""
 
-    __slots__ = ("_rows", "rowcount")
+    __slots__ = ("_rows", "lastrowid", "rowcount")
 
-    def __init__(self, rows: list[Any], rowcount: int) -> None:
+    def __init__(self, rows: list[Any], rowcount: int, lastrowid: int | None = None) -> None:
         self._rows = rows
         self.rowcount = rowcount
+        self.lastrowid = lastrowid  # an INSERT's new row id (as the driver's cursor gives it)
 
     def __iter__(self) -> Any:
         return iter(self._rows)
@@ -165,6 +170,7 @@ class InlineConnection:
         self._connection = connection
         self._plans = plans  # the factory's: (id(statement), parameter names) -> _Plan
         self._cursor: Any = None
+        self.open = True  # the unit of work's transaction is open (see InlineSqliteUnitOfWork)
 
     @property
     def dialect(self) -> Dialect:
@@ -180,8 +186,8 @@ class InlineConnection:
                 plan = self._plans[key] = (
                     _Plan.of(statement, tuple(parameters), self.dialect) or _NOT_PREPARED
                 )
-            # Only inside the unit of work's transaction (SQLAlchemy would begin another).
-            if plan is not _NOT_PREPARED and self._connection.in_transaction():
+            # Only inside the unit of work's transaction (after it, SQLAlchemy begins another).
+            if plan is not _NOT_PREPARED and self.open:
                 try:
                     values = [
                         value
@@ -218,7 +224,7 @@ class InlineConnection:
                 rows = processed
             else:
                 rows = [make(plan.row, raw) for raw in rows]
-        return InlineResult(rows, cursor.rowcount)
+        return InlineResult(rows, cursor.rowcount, cursor.lastrowid)
 
 
 def inline_engine(url: str, autocheckpoint: int | None = None) -> Engine:
@@ -244,6 +250,8 @@ def inline_engine(url: str, autocheckpoint: int | None = None) -> Engine:
         # Straight on the driver's connection: SQLAlchemy's statement machinery cost more than
         # the statement on every transaction. A transaction SQLite still holds open (a COMMIT
         # that failed) is rolled back first: it must not block every transaction after it.
+        if connection.info.get(OWN_TRANSACTION):  # already begun by the unit of work
+            return
         driver = connection.connection.driver_connection
         if driver.in_transaction:
             driver.rollback()
@@ -272,18 +280,23 @@ class InlineSqliteUnitOfWork(Repositories):
     async def __aenter__(self) -> Self:
         await self._factory.lock.acquire()
         try:
-            self._connection = self._factory.connection()
-            self._connection.begin()
+            self._connection = connection = self._factory.connection()
+            # BEGIN IMMEDIATE straight on the driver (SQLAlchemy's transaction machinery cost
+            # more than the statement, at each begin and commit); a statement SQLAlchemy runs
+            # inside joins it (OWN_TRANSACTION). A transaction SQLite still holds open (a
+            # COMMIT that failed) is rolled back first.
+            driver = _driver(connection)
+            if driver.in_transaction:
+                driver.rollback()
+            driver.execute("BEGIN IMMEDIATE")
+            connection.info[OWN_TRANSACTION] = True
         except BaseException:
             self._factory.discard()
             self._factory.lock.release()
             raise
+        self._inline = InlineConnection(connection, self._factory.plans)
         Repositories.__init__(
-            self,
-            InlineConnection(self._connection, self._factory.plans),
-            self._factory.keys,
-            self.wake,
-            self._factory.handover,
+            self, self._inline, self._factory.keys, self.wake, self._factory.handover
         )
         return self
 
@@ -295,11 +308,16 @@ class InlineSqliteUnitOfWork(Repositories):
     ) -> None:
         assert self._connection is not None
         try:
-            # Also a transaction whose COMMIT failed: inactive for SQLAlchemy, maybe still
-            # open in SQLite.
+            self._inline.open = False
+            self._connection.info.pop(OWN_TRANSACTION, None)
+            # SQLAlchemy's view of it first (a statement it ran), then SQLite's: not committed,
+            # or a COMMIT that failed.
             if self._connection.get_transaction() is not None:
                 self._connection.rollback()
-            if _driver(self._connection).in_transaction:
+            driver = _driver(self._connection)
+            if driver.in_transaction:
+                driver.rollback()
+            if driver.in_transaction:
                 self._factory.discard()
         except BaseException:
             self._factory.discard()  # a connection that cannot roll back is not used again
@@ -313,7 +331,14 @@ class InlineSqliteUnitOfWork(Repositories):
         """Write what is pending and make the work durable."""
         assert self._connection is not None
         await self._flush_drafts()
-        self._connection.commit()
+        self._inline.open = False
+        self._connection.info.pop(OWN_TRANSACTION, None)
+        try:
+            _driver(self._connection).commit()
+        except sqlite3.Error as error:  # as SQLAlchemy raises it (IntegrityError, …)
+            raise DBAPIError.instance("COMMIT", None, error, sqlite3.Error) from error
+        if self._connection.in_transaction():  # SQLAlchemy ran a statement: its view ends too
+            self._connection.commit()  # (the driver has nothing left to commit)
         if self._factory.checkpointer is not None:
             self._factory.checkpointer.committed()
         self._wakes.committed()

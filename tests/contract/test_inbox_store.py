@@ -130,3 +130,23 @@ async def test_the_chats_being_applied_are_left_out_of_pending(factory: Any) -> 
     assert [(i.update_id, i.chat_key) for i in rest] == [("2", "telegram:43")]
     assert rest[0].update == update(2, 43)
     assert [i.update_id for i in everything] == ["1", "2", "3"]
+
+
+async def test_add_returns_the_row_it_recorded_and_nothing_for_a_second_delivery(
+    factory: Any,
+) -> None:
+    """The polling loop hands the added rows straight to the applier, which marks them applied
+    by id: each id must be its own row's (SQLite reports it from the insert itself)."""
+    async with factory() as uow:
+        first = await uow.inbox.add("telegram", "11", "telegram:42", update(11), T0)
+        second = await uow.inbox.add("telegram", "12", "telegram:43", update(12, 43), T0)
+        again = await uow.inbox.add("telegram", "11", "telegram:42", update(11), T0)
+        await uow.commit()
+    assert first is not None and second is not None and again is None
+    assert first.id != second.id
+    async with factory() as uow:
+        listed = {i.update_id: i.id for i in await uow.inbox.pending("telegram")}
+        assert listed == {"11": first.id, "12": second.id}
+        await uow.inbox.applied(second.id, T0)
+        await uow.commit()
+    assert [u for u, _, _ in await pending(factory)] == ["11"]
