@@ -290,12 +290,17 @@ def inline_engine(url: str, autocheckpoint: int | None = None) -> Engine:
         # that failed) is rolled back first: it must not block every transaction after it.
         if connection.info.get(OWN_TRANSACTION):  # already begun by the unit of work
             return
-        driver = connection.connection.driver_connection
-        if driver.in_transaction:
-            driver.rollback()
-        driver.execute("BEGIN IMMEDIATE")
+        _begin(_driver(connection))
 
     return engine
+
+
+def _begin(driver: Any) -> None:
+    """BEGIN IMMEDIATE on a sqlite3 connection; a transaction it still holds open (a COMMIT
+    that failed) is rolled back first: it must not block every transaction after it."""
+    if driver.in_transaction:
+        driver.rollback()
+    driver.execute("BEGIN IMMEDIATE")
 
 
 def _driver(connection: Connection) -> Any:
@@ -323,10 +328,7 @@ class InlineSqliteUnitOfWork(Repositories):
             # more than the statement, at each begin and commit); a statement SQLAlchemy runs
             # inside joins it (OWN_TRANSACTION). A transaction SQLite still holds open (a
             # COMMIT that failed) is rolled back first.
-            driver = _driver(connection)
-            if driver.in_transaction:
-                driver.rollback()
-            driver.execute("BEGIN IMMEDIATE")
+            _begin(_driver(connection))
             connection.info[OWN_TRANSACTION] = True
         except BaseException:
             self._factory.discard()
