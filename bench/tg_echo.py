@@ -13,7 +13,11 @@ that the comparison measures dvc-bot's work, not a setting:
   at the same path, answering once the update is handled, and a button press answered in the
   webhook's HTTP response as dvc-bot does (answerCallbackQuery, one Bot API call fewer); by
   polling, answerCallbackQuery called, as dvc-bot does there;
-- the same allowed_updates.
+- the same allowed_updates;
+- the same heap setting: once started, `bot.bootstrap.settle_heap` (collect the start-up's
+  garbage, then freeze what is left out of the cyclic collector), as dvc-bot's runner does.
+  Without it the echo bot's older-generation collections walk aiogram's and PTB's whole
+  start-up heap again and again, and the comparison would measure that setting.
 It registers its webhook (or deletes it, for polling) with the (fake) Bot API when ready.
 """
 
@@ -176,10 +180,12 @@ def webhook_app(feed: Feed, secret: str) -> Starlette:
 
 async def serve(library: str, api: str, token: str, port: int | None, secret: str) -> None:
     """Serve the echo bot (by webhook with a port, else by polling) until SIGTERM/SIGINT."""
+    from bot.bootstrap import settle_heap
     from bot.runner import server_config
 
     make = ptb_echo if library == "ptb" else aiogram_echo
     echo = await make(api, token, port is None)
+    settle_heap()  # as dvc-bot's runner does once started
     try:
         if port is None:
             await echo.poll()
