@@ -106,10 +106,15 @@ SCRIPT: list[tuple[Any, dict[str, Any]]] = [
     (outbox._ENQUEUE["sqlite"], _outbox("e1", None)),
     (outbox._ENQUEUE["sqlite"], _outbox("e1", None)),  # a duplicate: nothing inserted
     (outbox._ENQUEUE["sqlite"], _outbox("e2", "b1")),
+    (outbox._DUE, {"of": "telegram", "now": AT, "most": 200}),  # the chat's first row only
+    (outbox._DUE, {"of": "zalo", "now": AT, "most": 200}),  # none
     (outbox._CLAIM, {"item_id": 1, "at": LATER}),
     (outbox._CLAIM, {"item_id": 1, "at": LATER}),  # already claimed: no row
+    (outbox._DUE, {"of": "telegram", "now": LATER, "most": 1}),  # one being sent: none
     (outbox._SETTLE, _settle(1, "sent", "", None)),
     (outbox._SETTLE_PROGRESS, _settle(2, "pending", "429", BATCH_AT) | {"new_progress": 2}),
+    (outbox._DUE, {"of": "telegram", "now": AT, "most": 5}),  # not before its retry time
+    (outbox._DUE, {"of": "telegram", "now": LATER + timedelta(days=1), "most": 5}),
     (conversations._SELECT_BOTH, {"k": "telegram:42", "u": "7"}),  # neither row yet: NULLs
     (conversations._SQLITE_SAVE, _save({"step": "a", "n": [1.5]}, AT)),
     (conversations._SQLITE_SAVE, _save({"step": "b"}, LATER)),
