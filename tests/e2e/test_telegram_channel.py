@@ -489,6 +489,30 @@ async def test_a_failure_in_polling_gets_an_apology_and_no_personal_data_is_logg
         assert await chat.keys(1) == ["menu.main"]
 
 
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+async def test_a_press_telegram_no_longer_lets_the_bot_answer_still_gets_its_step(
+    app: Application, tg: FakeTelegram, framework: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A press that waited too long (a slow network, the bot busy, a redelivery): Telegram
+    refuses its answerCallbackQuery ("query is too old"). The press is still a press: its step
+    runs and replies, and the chat goes on."""
+    async with polling(app, framework):
+        chat = Transcript(tg, app)
+        await tg.user_text(CHAT, "/start")
+        _, menu = await chat.next(2)
+        press = await tg.user_press(CHAT, menu.message_id, "m:search", deliver=False)
+        tg.state.open_callbacks.pop(press["callback_query"]["id"])  # its answer window closed
+        with caplog.at_level(logging.INFO):
+            await tg.deliver(press)
+            assert await chat.keys(1) == ["search.ask"]
+        [refused] = tg.calls("answerCallbackQuery")
+        assert refused["callback_query_id"] == press["callback_query"]["id"]
+        assert tg.callback_answers == []  # Telegram took no answer
+        assert "callback query not answered" in caplog.text  # noted, not raised
+        await tg.user_text(CHAT, "dang ky tam tru")
+        assert await chat.keys(1) == ["search.results_page"]
+
+
 async def test_aiogram_keeps_a_chats_updates_in_order(
     app: Application, tg: FakeTelegram, monkeypatch: pytest.MonkeyPatch
 ) -> None:
