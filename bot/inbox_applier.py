@@ -19,8 +19,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
+from services.group_commit import GroupCommit
 from services.inbox import KEEP, InboxItem, gives_up
 
 if TYPE_CHECKING:
@@ -34,51 +35,6 @@ RETRY_DELAY = 0.5  # seconds before the first retry of a failed update (doubled 
 PURGE_EVERY = 3600.0  # seconds
 READ = 200  # pending rows read at a time
 HIGH_KEPT = 10_000  # chats whose last handed row is remembered
-T = TypeVar("T")
-
-
-class GroupCommit(Generic[T]):
-    """Writes that callers await, written together: a caller's entry is queued, and one
-    writer takes everything queued by then (what became ready in the same turn of the event
-    loop, and what queued during the previous write) into one transaction (`write_all`).
-    Each caller returns once its entry is committed, or raises what the write raised: no
-    caller goes on before its own write is durable, exactly as with a transaction each."""
-
-    def __init__(self, write_all: Callable[[Sequence[T]], Awaitable[None]]) -> None:
-        self._write_all = write_all
-        self._queued: list[tuple[T, asyncio.Future[None]]] = []
-        self._writer: asyncio.Task[None] | None = None
-
-    async def write(self, entry: T) -> None:
-        """Queue `entry` and wait until it is committed."""
-        done = asyncio.get_running_loop().create_future()
-        self._queued.append((entry, done))
-        if self._writer is None:  # it starts after what the loop has ready now: those join
-            self._writer = asyncio.create_task(self._write_queued())
-        await done
-
-    async def _write_queued(self) -> None:
-        taken: list[tuple[T, asyncio.Future[None]]] = []
-        try:
-            while self._queued:
-                taken, self._queued = self._queued, []
-                try:
-                    await self._write_all([entry for entry, _ in taken])
-                except Exception as error:  # noqa: BLE001 - each caller raises it
-                    for _, done in taken:
-                        if not done.done():
-                            done.set_exception(error)
-                else:
-                    for _, done in taken:
-                        if not done.done():
-                            done.set_result(None)
-                taken = []
-        finally:
-            self._writer = None
-            for _, done in taken + self._queued:  # cancelled mid-write: nobody waits forever
-                if not done.done():
-                    done.cancel()
-            self._queued = []
 
 
 class InboxApplier:

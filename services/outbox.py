@@ -125,6 +125,12 @@ class Outbox(Protocol):
         """pending → sending; False when another sender took it (or it was cancelled)."""
         ...
 
+    async def claim_reachable(self, item_id: int, now: datetime) -> bool:
+        """`claim`, unless the recipient's chat is marked inactive (it blocked the bot, or
+        left): the sender's usual case in one statement. False: nothing claimed (`claim` then
+        tells whether another sender took it, or the chat is inactive)."""
+        ...
+
     async def settle(
         self,
         item_id: int,

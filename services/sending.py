@@ -26,11 +26,12 @@ import math
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
 from services.clock import Clock
+from services.group_commit import GroupCommit
 from services.outbox import OutboxItem, OutboxStatus, Priority
 from services.ports import UnitOfWorkFactory
 
@@ -223,6 +224,19 @@ class SenderStats:
 Fallback = Callable[[OutboxItem], Awaitable[None]]
 
 
+@dataclass(frozen=True, slots=True)
+class _Settled:
+    """What to record of one call."""
+
+    item_id: int
+    status: OutboxStatus
+    at: datetime
+    error: str
+    retry_at: datetime | None
+    progress: int | None
+    blocked: str | None  # the chat to mark inactive (the platform said it is gone)
+
+
 class PacedSender:
     """Drains one platform's outbox rows."""
 
@@ -253,6 +267,9 @@ class PacedSender:
         self._wake = wake  # set when a row was queued (storage.wake): look again at once
         self._in_flight: set[str] = set()
         self.stats = SenderStats()
+        # A call's outcome is committed before its task ends, as with a transaction each, but
+        # the outcomes of calls answered together share one transaction.
+        self._settles = GroupCommit[_Settled](self._settle_all)
 
     @property
     def platform(self) -> str:
@@ -332,14 +349,16 @@ class PacedSender:
 
     async def _send(self, item: OutboxItem) -> bool:
         async with self._uow_factory() as uow:
-            if not await uow.outbox.claim(item.id, self._clock.now()):
-                self.stats.lost_claims += 1
-                return False
-            reachable = await uow.chats.is_active(item.recipient)
-            if not reachable:
-                await uow.outbox.settle(
-                    item.id, OutboxStatus.UNDELIVERABLE, self._clock.now(), "chat inactive"
-                )
+            reachable = await uow.outbox.claim_reachable(item.id, self._clock.now())
+            if not reachable:  # taken by another sender, or its chat is inactive
+                if not await uow.outbox.claim(item.id, self._clock.now()):
+                    self.stats.lost_claims += 1
+                    return False
+                reachable = await uow.chats.is_active(item.recipient)
+                if not reachable:
+                    await uow.outbox.settle(
+                        item.id, OutboxStatus.UNDELIVERABLE, self._clock.now(), "chat inactive"
+                    )
             await uow.commit()
         if not reachable:
             self.stats.blocked += 1
@@ -380,15 +399,25 @@ class PacedSender:
             self.stats.failed += 1
         else:
             self.stats.sent += 1
-        async with self._uow_factory() as uow:
-            await uow.outbox.settle(
-                item.id, status, now, error or outcome.value, retry_at, delivery.progress
+        blocked = item.recipient if outcome is Outcome.BLOCKED else None
+        await self._settles.write(
+            _Settled(
+                item.id, status, now, error or outcome.value, retry_at, delivery.progress, blocked
             )
-            if outcome is Outcome.BLOCKED:
-                await uow.chats.set_active(item.recipient, False, error or "blocked", now)
-            await uow.commit()
+        )
         if outcome is Outcome.NOT_DELIVERABLE and self._fallback is not None:
             await self._fallback(item)
+
+    async def _settle_all(self, settled: Sequence[_Settled]) -> None:
+        """Outcomes of calls that ended at about the same time, in one transaction."""
+        async with self._uow_factory() as uow:
+            for one in settled:
+                await uow.outbox.settle(
+                    one.item_id, one.status, one.at, one.error, one.retry_at, one.progress
+                )
+                if one.blocked is not None:
+                    await uow.chats.set_active(one.blocked, False, one.error or "blocked", one.at)
+            await uow.commit()
 
     def _max_attempts(self, item: OutboxItem) -> int:
         """Transient failures a row may meet before it is FAILED (replies: far more)."""

@@ -6,16 +6,17 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, exists, false, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.outbox import OutboxItem, OutboxStatus, Priority, Queued, platform_of
 from storage.crypto import MARK, JsonCipher
 from storage.prepared import prepared
-from storage.tables import OutboxRow, table_of
+from storage.tables import ChatStatusRow, OutboxRow, table_of
 
 OUTBOX = table_of(OutboxRow)
+_STATUS = table_of(ChatStatusRow)
 _MESSAGE = "outbox.message"
 # The messages this process queued lately, by their sealed text (unique: a random nonce each),
 # as they were given: the sender that reads the row back in this process (`dvc-bot run` queues
@@ -43,6 +44,20 @@ _ENQUEUE = {
 _CLAIM = prepared(
     OUTBOX.update()
     .where(OUTBOX.c.id == bindparam("item_id"), OUTBOX.c.status == OutboxStatus.PENDING.value)
+    .values(status=OutboxStatus.SENDING.value, sent_at=bindparam("at"))
+)
+# The same, only when the recipient's chat is not marked inactive (no row: active).
+_CLAIM_REACHABLE = prepared(
+    OUTBOX.update()
+    .where(
+        OUTBOX.c.id == bindparam("item_id"),
+        OUTBOX.c.status == OutboxStatus.PENDING.value,
+        ~exists(
+            select(_STATUS.c.chat_key).where(
+                _STATUS.c.chat_key == OUTBOX.c.recipient, _STATUS.c.active == false()
+            )
+        ),
+    )
     .values(status=OutboxStatus.SENDING.value, sent_at=bindparam("at"))
 )
 _SETTLED = {
@@ -182,6 +197,10 @@ class SqlOutbox:
 
     async def claim(self, item_id: int, now: datetime) -> bool:
         result = await self._connection.execute(_CLAIM, {"item_id": item_id, "at": now})
+        return bool(result.rowcount)
+
+    async def claim_reachable(self, item_id: int, now: datetime) -> bool:
+        result = await self._connection.execute(_CLAIM_REACHABLE, {"item_id": item_id, "at": now})
         return bool(result.rowcount)
 
     async def settle(

@@ -622,6 +622,12 @@ class MemoryOutbox:
         self._db.claimed_at[item_id] = now
         return True
 
+    async def claim_reachable(self, item_id: int, now: datetime) -> bool:
+        item = next((i for i in self._db.outbox if i.id == item_id), None)
+        if item is None or not self._db.chat_status.get(item.recipient, True):
+            return False
+        return await self.claim(item_id, now)
+
     async def settle(
         self,
         item_id: int,

@@ -151,6 +151,32 @@ async def test_a_claimed_row_is_not_due_and_cannot_be_claimed_again(uow_factory:
         ]
 
 
+async def test_a_row_for_a_chat_marked_inactive_is_not_claimed_as_reachable(
+    uow_factory: Any,
+) -> None:
+    blocked, active, unknown, taken = await queue(
+        uow_factory,
+        ("telegram:1", "e1"), ("telegram:2", "e1"), ("telegram:3", "e1"), ("telegram:4", "e1"),
+    )  # fmt: skip
+    async with uow_factory() as uow:
+        await uow.chats.set_active("telegram:1", False, "blocked", T0)
+        await uow.chats.set_active("telegram:2", True, "", T0)
+        assert await uow.outbox.claim(taken, T0)  # another sender's
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.claim_reachable(blocked, T0) is False
+        assert await uow.outbox.claim_reachable(active, T0) is True
+        assert await uow.outbox.claim_reachable(unknown, T0) is True  # never marked: active
+        assert await uow.outbox.claim_reachable(taken, T0) is False
+        assert await uow.outbox.claim_reachable(active, T0) is False  # claimed once only
+        assert await uow.outbox.claim_reachable(10_000, T0) is False  # no such row
+        await uow.commit()
+    async with uow_factory() as uow:
+        due = await uow.outbox.due("telegram", T0, 10)
+        assert [i.id for i in due] == [blocked]  # still pending: `claim` takes it, then it is
+        assert await uow.outbox.claim(blocked, T0)  # settled as undeliverable by the sender
+
+
 async def test_two_claims_at_once_one_wins(uow_factory: Any) -> None:
     (item,) = await queue(uow_factory, ("telegram:1", "e1"))
     started = asyncio.Event()

@@ -25,9 +25,9 @@ LATER = AT + timedelta(minutes=5)
 BATCH_AT = datetime(2026, 3, 1, 15, 30, tzinfo=UTC).astimezone()  # not UTC: stored as UTC
 
 
-def _outbox(event: str, batch: str | None) -> dict[str, Any]:
+def _outbox(event: str, batch: str | None, recipient: str = "telegram:42") -> dict[str, Any]:
     return {
-        "recipient": "telegram:42",
+        "recipient": recipient,
         "platform": "telegram",
         "event": event,
         "batch": batch,
@@ -106,6 +106,10 @@ SCRIPT: list[tuple[Any, dict[str, Any]]] = [
     (outbox._ENQUEUE["sqlite"], _outbox("e1", None)),
     (outbox._ENQUEUE["sqlite"], _outbox("e1", None)),  # a duplicate: nothing inserted
     (outbox._ENQUEUE["sqlite"], _outbox("e2", "b1")),
+    (outbox._ENQUEUE["sqlite"], _outbox("e3", None, "telegram:43")),
+    (outbox._CLAIM_REACHABLE, {"item_id": 3, "at": LATER}),  # its chat is inactive: no row
+    (outbox._CLAIM_REACHABLE, {"item_id": 2, "at": LATER}),
+    (outbox._CLAIM_REACHABLE, {"item_id": 2, "at": LATER}),  # already claimed: no row
     (outbox._DUE, {"of": "telegram", "now": AT, "most": 200}),  # the chat's first row only
     (outbox._DUE, {"of": "zalo", "now": AT, "most": 200}),  # none
     (outbox._CLAIM, {"item_id": 1, "at": LATER}),
