@@ -11,12 +11,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.outbox import OutboxItem, OutboxStatus, Priority, Queued, platform_of
+from storage.broadcasts import STATUS as _STATUS
 from storage.crypto import MARK, JsonCipher
 from storage.prepared import prepared
-from storage.tables import ChatStatusRow, OutboxRow, table_of
+from storage.tables import OutboxRow, table_of
 
 OUTBOX = table_of(OutboxRow)
-_STATUS = table_of(ChatStatusRow)
 _MESSAGE = "outbox.message"
 # The messages this process queued lately, by their sealed text (unique: a random nonce each),
 # as they were given: the sender that reads the row back in this process (`dvc-bot run` queues

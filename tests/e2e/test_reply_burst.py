@@ -21,6 +21,8 @@ from bot.channels.telegram_runtime import build_telegram
 from bot.sender_loop import Senders
 from bot.settings import Settings
 from bot.web.app import create_http_app
+from conversations.messages import say
+from services.codec import to_json
 from services.outbox import OutboxStatus
 from storage.tables import OutboxRow
 from tests.e2e.fakes import FakeTelegram, free_port
@@ -162,8 +164,21 @@ async def test_a_reply_to_a_chat_that_blocked_the_bot_is_recorded_and_the_chat_m
             await asyncio.sleep(0.01)
         async with app.uow_factory() as uow:
             assert not await uow.chats.is_active(key)
-    assert statuses(app, key) == [OutboxStatus.UNDELIVERABLE.value]
+        assert statuses(app, key) == [OutboxStatus.UNDELIVERABLE.value]
+        # A status update for the same chat later (as the scheduler queues one) is not tried:
+        # the chat is known to be gone.
+        async with app.uow_factory() as uow:
+            notice = to_json(say("common.welcome"))
+            assert await uow.outbox.enqueue(key, "status:1", notice, app.clock.now())
+            await uow.commit()
+        for _ in range(1000):
+            if statuses(app, key)[-1] != OutboxStatus.PENDING.value:
+                break
+            await asyncio.sleep(0.01)
+    assert statuses(app, key) == [OutboxStatus.UNDELIVERABLE.value] * 2
     assert tg.sent(FIRST) == []
+    tried = [c for c in tg.calls("sendMessage") if str(c.get("chat_id")) == str(FIRST)]
+    assert len(tried) == 1  # the first reply, refused; the status update never called
 
 
 async def test_replies_queued_while_no_sender_runs_are_sent_once_after_a_restart(
