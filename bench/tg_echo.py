@@ -185,16 +185,19 @@ async def serve(library: str, api: str, token: str, port: int | None, secret: st
 
     make = ptb_echo if library == "ptb" else aiogram_echo
     echo = await make(api, token, port is None)
-    settle_heap()  # as dvc-bot's runner does once started
     try:
         if port is None:
-            await echo.poll()
+            polling = asyncio.create_task(echo.poll())
+            await asyncio.sleep(0)  # polling started
+            settle_heap()  # as dvc-bot's runner does once every part is started
+            await polling
             return
         server = uvicorn.Server(server_config(webhook_app(echo.feed, secret), "127.0.0.1", port))
         serving = asyncio.create_task(server.serve())
         while not server.started and not serving.done():  # noqa: ASYNC110 - uvicorn has no event
             await asyncio.sleep(0.05)
         await echo.set_webhook(f"http://127.0.0.1:{port}{PATH}", secret)
+        settle_heap()  # as dvc-bot's runner does once every part is started
         await serving
     finally:
         await echo.close()

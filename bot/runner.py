@@ -55,7 +55,6 @@ async def run(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format is LogFormat.JSON)
     app = await build(settings)
     await app.start()
-    settle_heap()
     telegram: TelegramRuntime | None = build_telegram(app)
     http = create_http_app(app)
     served: ASGIApp = http
@@ -73,6 +72,9 @@ async def run(settings: Settings) -> None:
                 await telegram.start()
             if settings.scheduler:
                 scheduler = await start_scheduler(app)
+            # Last, once every part is built: the bot library's and the web server's modules
+            # and models are most of the heap, and they are imported by the parts above.
+            settle_heap()
         await serving
     finally:
         if scheduler is not None:

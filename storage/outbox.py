@@ -22,6 +22,9 @@ _MESSAGE = "outbox.message"
 # as they were given: the sender that reads the row back in this process (`dvc-bot run` queues
 # and sends) neither decrypts nor decodes it again. A row of a transaction that rolled back is
 # never read, so its entry is only dropped in turn. Rows queued by another process are opened.
+# The sender's read takes the entry out: a row is read to be sent, and an entry kept after it
+# would only lengthen the cyclic collector's walks (a message is a tree of objects, and these
+# outlive the young generations). A row read again (not sent that time) is opened.
 _QUEUED: dict[str | None, Mapping[str, Any]] = {}
 _QUEUED_KEPT = 4_096
 
@@ -117,9 +120,10 @@ class SqlOutbox:
         self._wake = wake  # the unit of work's: the platform's sender hears of a new row
         self._enqueue = _ENQUEUE[connection.dialect.name]
 
-    def _item(self, row: Any) -> OutboxItem:
+    def _item(self, row: Any, take: bool = False) -> OutboxItem:
         sealed = row.message
-        message = _QUEUED.get(sealed.get(MARK)) if isinstance(sealed, dict) else None
+        kept = _QUEUED.pop if take else _QUEUED.get
+        message = kept(sealed.get(MARK), None) if isinstance(sealed, dict) else None
         return OutboxItem(
             id=row.id,
             recipient=row.recipient,
@@ -192,8 +196,7 @@ class SqlOutbox:
         # SQL, so that the statement stays the one built once; as many more rows are read.
         values = {"of": platform, "now": now, "most": limit + len(skip)}
         rows = (await self._connection.execute(_DUE, values)).all()
-        items = [self._item(row) for row in rows if row.recipient not in skip]
-        return items[:limit]
+        return [self._item(row, take=True) for row in rows if row.recipient not in skip][:limit]
 
     async def claim(self, item_id: int, now: datetime) -> bool:
         result = await self._connection.execute(_CLAIM, {"item_id": item_id, "at": now})
