@@ -9,8 +9,9 @@ order, several chats at once.
 
 `apply(update)` applies one update and raises on failure; it is retried (at most
 services.inbox.MAX_ATTEMPTS times, a little later each time), then `apologise(update)` tells
-the citizen once and the row is marked failed. A row is marked applied only after `apply`
-returned: a crash in between applies it again, which the router makes harmless.
+the citizen once and the row is marked failed. A row is marked applied in the transaction
+that applies its update (services.inbox.Applying), or else once `apply` returned: a crash in
+between applies it again, which the router makes harmless.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from services.group_commit import GroupCommit
-from services.inbox import KEEP, InboxItem, gives_up
+from services.inbox import APPLYING, KEEP, Applying, InboxItem, gives_up
 
 if TYPE_CHECKING:
     from bot.bootstrap import Application
@@ -221,11 +222,17 @@ class InboxApplier:
 
     async def _one(self, item: InboxItem) -> bool:
         """Apply one row; whether the chat's next rows may follow."""
+        applying = Applying(item.id)
+        token = APPLYING.set(applying)
         try:
             await self._apply(item.update)
         except Exception as exc:  # noqa: BLE001 - recorded, retried, then the citizen is told
             return await self._failed(item, exc)
-        await self._applied.write(item.id)
+        finally:
+            applying.open = False
+            APPLYING.reset(token)
+        if not applying.marked:  # not by the transaction that applied it (services.inbox)
+            await self._applied.write(item.id)
         return True
 
     async def _mark_applied(self, item_ids: Sequence[int]) -> None:

@@ -47,6 +47,7 @@ from services.codec import CodecError, from_json, to_json
 from services.documents import UploadStaging
 from services.dossiers import PaymentSimulator
 from services.drafts import DraftConflict
+from services.inbox import APPLYING
 from services.keyed_hash import KeyedHasher
 from services.otp import OtpPolicy, OtpService, SmsSender
 from services.outbox import Priority, Queued
@@ -225,7 +226,12 @@ class Router:
             )
             if update.deliver:
                 await self._queue_reply(uow, update, messages, chat.lang, replies)
+            applying = APPLYING.get()  # the inbox row this update came from, if any
+            if applying is not None and applying.open:
+                await uow.inbox.applied(applying.item_id, self._clock.now())
             await uow.commit()
+            if applying is not None and applying.open:
+                applying.marked = True
         return Reply(chat.lang, tuple(messages))
 
     async def _queue_reply(

@@ -14,6 +14,7 @@ once. Applied and failed rows are purged after `KEEP` (the table stays bounded).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -42,6 +43,23 @@ class InboxItem:
     update: Mapping[str, Any]  # as the platform sent it (its JSON)
     received_at: datetime
     attempts: int = 0
+
+
+@dataclass(slots=True)
+class Applying:
+    """The row whose update the applier is applying (`APPLYING`, set around the update's
+    handling). The transaction that applies the update marks the row applied in it and says
+    so (`marked`, once committed): one transaction fewer per update, and no moment at which
+    the update is applied and its row still pending. Otherwise (the update changed nothing,
+    or came again) the applier marks it. `open` turns False when the applier is done: a task
+    started meanwhile, which keeps the context, never marks it later."""
+
+    item_id: int
+    open: bool = True
+    marked: bool = False
+
+
+APPLYING: ContextVar[Applying | None] = ContextVar("inbox_applying", default=None)
 
 
 def gives_up(attempts: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from conversations.flow import Settings
 from conversations.messages import Incoming
 from conversations.router import Filing, Identity, Router
 from services.catalog_index import Catalog
+from services.inbox import APPLYING, Applying
 from services.places import Places
 from storage.database import session_factory
 from storage.tables import DraftRow, ProcessedUpdateRow
@@ -21,6 +23,8 @@ from storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory
 from tests.chat import ChatDriver
 from tests.contract.conftest import KEYS
 from tests.fakes import FakeClock, MemoryStaging, SequentialIds
+
+T0 = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)
 
 
 def make_router(
@@ -100,6 +104,59 @@ async def test_a_failing_step_saves_nothing_and_can_be_retried(
     await chat.apply(Incoming.button(pick), update_id="pick")  # the redelivery now succeeds
     assert chat.keys == ["form.started", "form.question"]
     assert await count(sql_engine, DraftRow) == 1
+
+
+async def test_an_inbox_row_is_marked_applied_with_its_update_and_only_then(
+    sql_engine: AsyncEngine,
+    catalog: Catalog,
+    places: Places,
+    identity: Identity,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The update of an inbox row is applied and the row marked applied in one transaction:
+    a crash can no longer fall between them. A step that fails marks nothing; a redelivery
+    (nothing applied) and a row the applier is done with are left to the applier."""
+    chat = ChatDriver(make_router(sql_engine, catalog, places, identity))
+    factory = SqlUnitOfWorkFactory(sql_engine, KEYS)
+    async with factory() as uow:
+        rows = [
+            await uow.inbox.add("telegram", str(n), chat.address.key, {"update_id": n}, T0)
+            for n in (1, 2, 3, 4)
+        ]
+        await uow.commit()
+    first, second, third, fourth = (row.id for row in rows if row is not None)
+
+    async def apply(row: int, text: str, update_id: str, *, done: bool = False) -> Applying:
+        applying = Applying(row, open=not done)
+        token = APPLYING.set(applying)
+        try:
+            await chat.apply(Incoming.from_text(text), update_id=update_id)
+        finally:
+            APPLYING.reset(token)
+        return applying
+
+    async def pending() -> list[int]:
+        async with factory() as uow:
+            return [item.id for item in await uow.inbox.pending("telegram")]
+
+    assert (await apply(first, "/start", "1")).marked
+    assert await pending() == [second, third, fourth]
+    assert not (await apply(second, "/start", "1")).marked  # the same update again
+    assert not (await apply(third, "/help", "3", done=True)).marked
+    assert await pending() == [second, third, fourth]
+
+    async def fail(*_: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(SqlUnitOfWork, "commit", fail)
+    applying = Applying(fourth)
+    token = APPLYING.set(applying)
+    with pytest.raises(RuntimeError):
+        await chat.apply(Incoming.from_text("/help"), update_id="4")
+    APPLYING.reset(token)
+    monkeypatch.undo()
+    assert not applying.marked
+    assert await pending() == [second, third, fourth]
 
 
 async def test_one_chat_is_applied_in_order_even_across_two_workers(
