@@ -237,6 +237,16 @@ class _Settled:
     blocked: str | None  # the chat to mark inactive (the platform said it is gone)
 
 
+@dataclass(slots=True)
+class _Claim:
+    """A row to claim before its call; `claimed` once the claim is committed (False: taken
+    by another sender, or its chat is inactive; both are then told apart on their own)."""
+
+    item_id: int
+    at: datetime
+    claimed: bool = False
+
+
 class PacedSender:
     """Drains one platform's outbox rows."""
 
@@ -270,6 +280,9 @@ class PacedSender:
         # A call's outcome is committed before its task ends, as with a transaction each, but
         # the outcomes of calls answered together share one transaction.
         self._settles = GroupCommit[_Settled](self._settle_all)
+        # Rows launched together (a round's ready rows) are claimed in one transaction; each
+        # call still starts only once its own claim is committed.
+        self._claims = GroupCommit[_Claim](self._claim_all)
 
     @property
     def platform(self) -> str:
@@ -302,6 +315,12 @@ class PacedSender:
         gate = asyncio.Semaphore(self.limits.concurrency)
         tasks: set[asyncio.Task[bool]] = set()
         while True:
+            # Calls already over are counted now; one that raised (its claim could not be
+            # written: the database is away) ends the round, rather than its row being read
+            # and launched again and again while other rows stay ready.
+            over = {task for task in tasks if task.done()}
+            tasks -= over
+            settled += sum(1 for task in over if task.result())
             items = [i for i in await self._due() if i.recipient not in self._in_flight]
             ready = [i for i in items if self._pacer.chat_ready_in(i.recipient) == 0.0]
             if not ready:
@@ -348,9 +367,11 @@ class PacedSender:
             self._pacer.finished(item.recipient)
 
     async def _send(self, item: OutboxItem) -> bool:
-        async with self._uow_factory() as uow:
-            reachable = await uow.outbox.claim_reachable(item.id, self._clock.now())
-            if not reachable:  # taken by another sender, or its chat is inactive
+        claim = _Claim(item.id, self._clock.now())
+        await self._claims.write(claim)
+        reachable = claim.claimed
+        if not reachable:  # taken by another sender, or its chat is inactive
+            async with self._uow_factory() as uow:
                 if not await uow.outbox.claim(item.id, self._clock.now()):
                     self.stats.lost_claims += 1
                     return False
@@ -359,7 +380,7 @@ class PacedSender:
                     await uow.outbox.settle(
                         item.id, OutboxStatus.UNDELIVERABLE, self._clock.now(), "chat inactive"
                     )
-            await uow.commit()
+                await uow.commit()
         if not reachable:
             self.stats.blocked += 1
             return True
@@ -407,6 +428,13 @@ class PacedSender:
         )
         if outcome is Outcome.NOT_DELIVERABLE and self._fallback is not None:
             await self._fallback(item)
+
+    async def _claim_all(self, claims: Sequence[_Claim]) -> None:
+        """Claims of rows launched at about the same time, in one transaction."""
+        async with self._uow_factory() as uow:
+            for claim in claims:
+                claim.claimed = await uow.outbox.claim_reachable(claim.item_id, claim.at)
+            await uow.commit()
 
     async def _settle_all(self, settled: Sequence[_Settled]) -> None:
         """Outcomes of calls that ended at about the same time, in one transaction."""

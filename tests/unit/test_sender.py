@@ -8,10 +8,14 @@ import itertools
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
+
 from bot.wakeup import Wakeup
 from services.outbox import OutboxItem, OutboxStatus, Priority
 from services.sending import Delivery, Limits, Outcome, PacedSender, other_channels
-from tests.fakes import FakeClock, MemoryUnitOfWorkFactory
+from tests.fakes import FakeClock, MemoryOutbox, MemoryUnitOfWorkFactory
+
+HOPS = 10
 
 
 class VirtualTimer:
@@ -25,7 +29,10 @@ class VirtualTimer:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(0)  # what is ready runs now, before time moves on
+        # What is ready runs now, before time moves on: a call waits a few hops of the event
+        # loop for its claim (a task started, a group commit written), none of them time.
+        for _ in range(HOPS):
+            await asyncio.sleep(0)
         self.now += seconds
         self.clock.advance(seconds=seconds)
         await asyncio.sleep(0)
@@ -88,6 +95,28 @@ async def test_the_global_rate_is_never_exceeded_and_each_row_goes_once() -> Non
     assert 3.0 <= times[-1] - times[0] <= 3.1  # 90 messages at 29.5/s: about three seconds
     assert set(statuses(uow_factory).values()) == {OutboxStatus.SENT}
     assert await sender(uow_factory, clock, platform).run_once() == 0  # nothing sent again
+
+
+async def test_a_claim_that_cannot_be_written_ends_the_round_and_nothing_is_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The database away while rows are due: the round ends with the error (the sender's loop
+    logs it and tries again later) instead of launching the same rows again and again."""
+    clock, uow_factory = FakeClock(), MemoryUnitOfWorkFactory()
+    platform = FakePlatform(VirtualTimer(clock))
+    await queue(uow_factory, clock, *((f"telegram:{n}", "b1") for n in range(5)))
+
+    async def away(*_: object) -> bool:
+        raise ConnectionError("database away")
+
+    monkeypatch.setattr(MemoryOutbox, "claim_reachable", away)
+    with pytest.raises(ConnectionError):
+        await asyncio.wait_for(sender(uow_factory, clock, platform).run_once(), 5)
+    assert platform.calls == []
+    assert set(statuses(uow_factory).values()) == {OutboxStatus.PENDING}
+    monkeypatch.undo()
+    assert await sender(uow_factory, clock, platform).run_once() == 5  # back: each sent once
+    assert len(platform.calls) == 5
 
 
 async def test_one_chat_gets_at_most_one_message_a_second() -> None:
