@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,7 +61,13 @@ from bot.channels.telegram_render import (
     RemoveKeyboard,
     ReplyMarkup,
 )
-from bot.channels.telegram_wire import result_of, send_text_params, sent_id
+from bot.channels.telegram_wire import (
+    read_json,
+    request_body,
+    result_of,
+    send_text_params,
+    sent_id,
+)
 
 HTML = "HTML"
 # The error aiogram's session raises per HTTP status (0: any other), named as `ApiFailure.kind`.
@@ -78,6 +83,8 @@ ERROR_KINDS = {
 }
 CACHE_EMPTY_ANSWER = 300  # seconds Telegram may reuse the (empty) answer to an inline query
 AiogramMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+_JSON = {"Content-Type": "application/json"}  # post_json's body
 
 
 @functools.lru_cache(maxsize=1024)
@@ -177,9 +184,11 @@ class AiogramApi:
         total = aiohttp.ClientTimeout(total=float(session.timeout if seconds is None else seconds))
         try:
             client = await session.create_session()
-            async with client.post(url, json=params, timeout=total) as answer:
+            async with client.post(
+                url, data=request_body(params), headers=_JSON, timeout=total
+            ) as answer:
                 status, body = answer.status, await answer.read()
-            read = json.loads(body)
+            read = read_json(body)
         except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
             raise ApiFailure("TelegramNetworkError") from exc
         return status, read if isinstance(read, dict) else {}

@@ -15,6 +15,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic_core import from_json, to_json
+
 from bot.channels.telegram_api import ApiFailure, ChatUnreachable, RetryLater, unreachable_reason
 from bot.channels.telegram_render import (
     ContactKeyboard,
@@ -45,6 +47,26 @@ def markup_json(markup: ReplyMarkup | None) -> str | None:
     if value is None:
         return None
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def request_body(params: Mapping[str, Any]) -> bytes:
+    """A Bot API call's parameters as its JSON body: pydantic-core's compiled encoder (a reply
+    and a button answer each make one); text UTF-8 cannot hold (a lone surrogate) goes
+    escaped by the standard library's, as aiohttp's own JSON body would."""
+    try:
+        return to_json(params)
+    except ValueError:
+        return json.dumps(params).encode()
+
+
+def read_json(body: bytes) -> Any:
+    """An answer's JSON (getUpdates' batches are the largest): pydantic-core's compiled
+    parser; what it refuses (a lone surrogate escape, which Telegram's JSON may carry, or
+    what is not JSON at all) is read, or refused, by the standard library's."""
+    try:
+        return from_json(body)
+    except ValueError:
+        return json.loads(body)
 
 
 def send_text_params(chat_id: int, html: str, reply_markup: ReplyMarkup | None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from bot.channels.telegram_render import (
     LinkKeyboard,
     RemoveKeyboard,
 )
-from bot.channels.telegram_wire import send_text_params, sent_id
+from bot.channels.telegram_wire import read_json, request_body, send_text_params, sent_id
 
 KINDS = {400: "BadRequest", 500: "ServerError", 0: "ApiError"}
 
@@ -88,3 +88,24 @@ def test_other_refusals_are_failures_named_as_the_library_names_them() -> None:
     with pytest.raises(ApiFailure) as odd:
         sent_id({"ok": False, "error_code": 409}, 409, KINDS)
     assert odd.value.kind == "ApiError"
+
+
+def test_a_body_reads_back_as_the_parameters_whatever_the_text_holds() -> None:
+    """The JSON posted and the JSON read: Vietnamese, emoji, quotes, and text UTF-8 cannot
+    hold (a lone surrogate), which goes escaped and comes back as it was."""
+    for text in ("<b>Nguyễn Thị Hoà</b> 😀", '"\\ \u2028', "a\ud800b"):
+        params = send_text_params(42, text, None)
+        assert json.loads(request_body(params)) == params
+        assert read_json(request_body(params)) == params
+
+
+def test_an_update_with_a_lone_surrogate_escape_is_read_as_the_standard_library_reads_it() -> None:
+    body = b'{"ok":true,"result":[{"update_id":7,"message":{"text":"x\\ud83dy","chat":{"id":1}}}]}'
+    assert read_json(body) == json.loads(body)
+    assert read_json(body)["result"][0]["message"]["text"] == "x\ud83dy"
+
+
+def test_an_answer_that_is_not_json_is_refused_as_a_value_error() -> None:
+    for body in (b"<html>Bad Gateway</html>", b"", b'{"ok": tru'):
+        with pytest.raises(ValueError):
+            read_json(body)
