@@ -54,6 +54,7 @@ class Metrics:
     def __init__(self, multiprocess_dir: Path | None = None) -> None:
         self.multiprocess_dir = multiprocess_dir
         self.registry = CollectorRegistry()
+        self._children: dict[tuple[Any, ...], Any] = {}  # see _child
         self.updates = Counter(
             "dvcbot_updates",
             "Chat updates applied by the router (handled, duplicate = a redelivery, error).",
@@ -92,14 +93,23 @@ class Metrics:
         directory = os.environ.get(MULTIPROC_ENV)
         return cls(Path(directory) if directory else None)
 
+    def _child(self, metric: Any, *labels: str) -> Any:
+        """The metric's series for these labels, looked up once (prometheus-client validates
+        and locks at each `labels` call: three per chat update)."""
+        key = (id(metric), *labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
+
     def update_applied(self, platform: str, outcome: str, seconds: float) -> None:
         """Count one update the router applied (or failed to)."""
-        self.updates.labels(_closed(platform), outcome).inc()
-        self.step_seconds.labels(_closed(platform)).observe(seconds)
+        self._child(self.updates, _closed(platform), outcome).inc()
+        self._child(self.step_seconds, _closed(platform)).observe(seconds)
 
     def delivered(self, platform: str, outcome: str) -> None:
         """Count one platform call of a sender."""
-        self.sends.labels(_closed(platform), _closed(outcome)).inc()
+        self._child(self.sends, _closed(platform), _closed(outcome)).inc()
 
     def webhook_rejected(self, source: str, reason: str) -> None:
         """Count one refused webhook request (wrong secret or signature, stale, malformed…)."""

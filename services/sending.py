@@ -279,10 +279,11 @@ class PacedSender:
         self.stats = SenderStats()
         # A call's outcome is committed before its task ends, as with a transaction each, but
         # the outcomes of calls answered together share one transaction.
-        self._settles = GroupCommit[_Settled](self._settle_all)
-        # Rows launched together (a round's ready rows) are claimed in one transaction; each
-        # call still starts only once its own claim is committed.
-        self._claims = GroupCommit[_Claim](self._claim_all)
+        # The sender's writes, committed together: claims of rows launched at about the same
+        # time (a round's ready rows) and outcomes of calls that ended meanwhile go in one
+        # transaction. Each call still starts only once its own claim is committed, and
+        # returns only once its outcome is.
+        self._writes = GroupCommit[_Claim | _Settled](self._write_all)
 
     @property
     def platform(self) -> str:
@@ -368,7 +369,7 @@ class PacedSender:
 
     async def _send(self, item: OutboxItem) -> bool:
         claim = _Claim(item.id, self._clock.now())
-        await self._claims.write(claim)
+        await self._writes.write(claim)
         reachable = claim.claimed
         if not reachable:  # taken by another sender, or its chat is inactive
             async with self._uow_factory() as uow:
@@ -421,7 +422,7 @@ class PacedSender:
         else:
             self.stats.sent += 1
         blocked = item.recipient if outcome is Outcome.BLOCKED else None
-        await self._settles.write(
+        await self._writes.write(
             _Settled(
                 item.id, status, now, error or outcome.value, retry_at, delivery.progress, blocked
             )
@@ -429,17 +430,14 @@ class PacedSender:
         if outcome is Outcome.NOT_DELIVERABLE and self._fallback is not None:
             await self._fallback(item)
 
-    async def _claim_all(self, claims: Sequence[_Claim]) -> None:
-        """Claims of rows launched at about the same time, in one transaction."""
+    async def _write_all(self, writes: Sequence[_Claim | _Settled]) -> None:
+        """Claims and outcomes queued at about the same time, in one transaction (in the order
+        they were queued)."""
         async with self._uow_factory() as uow:
-            for claim in claims:
-                claim.claimed = await uow.outbox.claim_reachable(claim.item_id, claim.at)
-            await uow.commit()
-
-    async def _settle_all(self, settled: Sequence[_Settled]) -> None:
-        """Outcomes of calls that ended at about the same time, in one transaction."""
-        async with self._uow_factory() as uow:
-            for one in settled:
+            for one in writes:
+                if isinstance(one, _Claim):
+                    one.claimed = await uow.outbox.claim_reachable(one.item_id, one.at)
+                    continue
                 await uow.outbox.settle(
                     one.item_id, one.status, one.at, one.error, one.retry_at, one.progress
                 )
