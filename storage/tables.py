@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, Integer, Table, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import JsonColumn, UtcDateTime
@@ -344,7 +344,14 @@ class OutboxRow(SQLModel, table=True):
         UniqueConstraint("recipient", "event", name="uq_outbox_recipient_event"),
         Index("ix_outbox_pending", "status", "recipient", "id"),
         Index("ix_outbox_due", "platform", "status", "priority", "id"),
-        Index("ix_outbox_batch", "batch", "status"),
+        # Only a broadcast's rows (replies and pushes have no batch): migration 0016.
+        Index(
+            "ix_outbox_batch",
+            "batch",
+            "status",
+            sqlite_where=text("batch IS NOT NULL"),
+            postgresql_where=text("batch IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -406,7 +413,14 @@ class InboxRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("platform", "update_id", name="uq_inbox_platform_update"),
         Index("ix_inbox_pending", "platform", "status", "id"),
-        Index("ix_inbox_settled", "status", "settled_at"),
+        # Only settled rows (the purge's): migration 0016.
+        Index(
+            "ix_inbox_settled",
+            "status",
+            "settled_at",
+            sqlite_where=text("settled_at IS NOT NULL"),
+            postgresql_where=text("settled_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,56 @@
+"""partial indexes: reply rows and unsettled inbox rows leave the indexes they never use
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-08 02:30:00
+
+`ix_outbox_batch` serves a broadcast's counts and its cancel (`batch = …`); a reply or a
+status push has no batch, yet each of its rows was kept there, and moved in it at every
+change of status (claimed, then settled): pages written for nothing on each message sent.
+`ix_inbox_settled` serves the purge of settled rows (`settled_at < …`); a row just received
+is not settled. Each index now holds only the rows its queries can ask for (a comparison on
+the column implies it is not NULL, so SQLite's and PostgreSQL's planners still use it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0016"
+down_revision: str | None = "0015"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_BATCH = "batch IS NOT NULL"
+_SETTLED = "settled_at IS NOT NULL"
+
+
+def upgrade() -> None:
+    op.drop_index("ix_outbox_batch", table_name="outbox")
+    op.create_index(
+        "ix_outbox_batch",
+        "outbox",
+        ["batch", "status"],
+        unique=False,
+        sqlite_where=sa.text(_BATCH),
+        postgresql_where=sa.text(_BATCH),
+    )
+    op.drop_index("ix_inbox_settled", table_name="inbox")
+    op.create_index(
+        "ix_inbox_settled",
+        "inbox",
+        ["status", "settled_at"],
+        unique=False,
+        sqlite_where=sa.text(_SETTLED),
+        postgresql_where=sa.text(_SETTLED),
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_inbox_settled", table_name="inbox")
+    op.create_index("ix_inbox_settled", "inbox", ["status", "settled_at"], unique=False)
+    op.drop_index("ix_outbox_batch", table_name="outbox")
+    op.create_index("ix_outbox_batch", "outbox", ["batch", "status"], unique=False)
