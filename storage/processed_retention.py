@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal, select, tuple_
 
-from services.inbox import InboxStatus
 from services.processed_retention import RetentionStats
+from storage.inbox import PENDING_ONLY
 from storage.tables import InboxRow, ProcessedUpdateRow, WebSessionRow, table_of
 
 PROCESSED = table_of(ProcessedUpdateRow)
@@ -20,7 +20,7 @@ WEB_PREFIX = "web:"  # conversations.messages.ChatAddress.key of a web chat
 
 def _prunable(before: datetime, live_since: datetime) -> list[ColumnElement[bool]]:
     # Uncorrelated subqueries: each is read once per statement, whatever the table's size.
-    pending = select(INBOX.c.chat_key).where(INBOX.c.status == InboxStatus.PENDING.value)
+    pending = select(INBOX.c.chat_key).where(PENDING_ONLY)
     live = select(literal(WEB_PREFIX) + SESSION.c.chat_id).where(SESSION.c.seen_at >= live_since)
     return [
         PROCESSED.c.created_at < before,

@@ -412,7 +412,17 @@ class InboxRow(SQLModel, table=True):
     __tablename__ = "inbox"
     __table_args__ = (
         UniqueConstraint("platform", "update_id", name="uq_inbox_platform_update"),
-        Index("ix_inbox_pending", "platform", "status", "id"),
+        # Only pending rows (the applier's reads; applied rows leave it): migration 0016.
+        # Its queries name the status as a literal (storage.inbox.PENDING_ONLY): a bound
+        # value would not show the planner that they ask for pending rows only.
+        Index(
+            "ix_inbox_pending",
+            "platform",
+            "status",
+            "id",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
         # Only settled rows (the purge's): migration 0016.
         Index(
             "ix_inbox_settled",

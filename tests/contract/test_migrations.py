@@ -20,7 +20,9 @@ from services.codec import to_json
 from services.outbox import OutboxStatus
 from storage.citizens import person_to_json
 from storage.database import create_engine
+from storage.inbox import PENDING_ONLY
 from storage.migrate import alembic_config
+from storage.tables import InboxRow, table_of
 from storage.types import JsonColumn, UtcDateTime
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.contract.conftest import KEYS, POSTGRES_URL, _admin
@@ -226,9 +228,9 @@ async def _plan(engine: AsyncEngine, statement: sa.Executable) -> str:
 async def test_0016_a_broadcasts_rows_and_settled_updates_are_still_found_by_index(
     empty_engine: AsyncEngine,
 ) -> None:
-    """Replies (no batch) and updates not yet settled are kept out of the indexes only
-    broadcasts and the purge use; those still find their rows through them, and come out
-    right. Down to 0015 and up again keeps every row."""
+    """Replies (no batch), updates not yet settled and updates applied are kept out of the
+    indexes only broadcasts, the purge and the applier's reads use; those still find their
+    rows through them, and come out right. Down to 0015 and up again keeps every row."""
     await migrate(empty_engine, "head")
     factory = SqlUnitOfWorkFactory(empty_engine, KEYS)
     async with factory() as uow:
@@ -256,6 +258,11 @@ async def test_0016_a_broadcasts_rows_and_settled_updates_are_still_found_by_ind
     for statement, index in ((counts, "ix_outbox_batch"), (cancel, "ix_outbox_batch")):
         assert index in await _plan(empty_engine, statement)
     assert "ix_inbox_settled" in await _plan(empty_engine, purge)
+    inbox_rows = table_of(InboxRow)
+    read = sa.select(inbox_rows).where(inbox_rows.c.platform == "telegram", PENDING_ONLY)
+    waiting = sa.select(inbox_rows.c.chat_key).where(PENDING_ONLY)  # processed_retention's
+    for statement in (read.order_by(inbox_rows.c.id).limit(200), waiting):
+        assert "ix_inbox_pending" in await _plan(empty_engine, statement)
     async with factory() as uow:
         assert await uow.outbox.counts("b1") == {OutboxStatus.PENDING: 3}
         assert await uow.outbox.cancel("b1", T0) == 3

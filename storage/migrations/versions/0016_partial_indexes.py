@@ -8,8 +8,11 @@ Create Date: 2026-12-08 02:30:00
 status push has no batch, yet each of its rows was kept there, and moved in it at every
 change of status (claimed, then settled): pages written for nothing on each message sent.
 `ix_inbox_settled` serves the purge of settled rows (`settled_at < …`); a row just received
-is not settled. Each index now holds only the rows its queries can ask for (a comparison on
-the column implies it is not NULL, so SQLite's and PostgreSQL's planners still use it).
+is not settled. `ix_inbox_pending` serves the applier's reads and retention's look at chats
+with updates pending; an applied row was kept there for good, and moved in it when applied.
+Each index now holds only the rows its queries can ask for: a comparison on the column
+implies it is not NULL, and the pending reads name 'pending' in their SQL, so SQLite's and
+PostgreSQL's planners still use them.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ depends_on: str | Sequence[str] | None = None
 
 _BATCH = "batch IS NOT NULL"
 _SETTLED = "settled_at IS NOT NULL"
+_PENDING = "status = 'pending'"
 
 
 def upgrade() -> None:
@@ -37,6 +41,15 @@ def upgrade() -> None:
         unique=False,
         sqlite_where=sa.text(_BATCH),
         postgresql_where=sa.text(_BATCH),
+    )
+    op.drop_index("ix_inbox_pending", table_name="inbox")
+    op.create_index(
+        "ix_inbox_pending",
+        "inbox",
+        ["platform", "status", "id"],
+        unique=False,
+        sqlite_where=sa.text(_PENDING),
+        postgresql_where=sa.text(_PENDING),
     )
     op.drop_index("ix_inbox_settled", table_name="inbox")
     op.create_index(
@@ -50,6 +63,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_inbox_pending", table_name="inbox")
+    op.create_index("ix_inbox_pending", "inbox", ["platform", "status", "id"], unique=False)
     op.drop_index("ix_inbox_settled", table_name="inbox")
     op.create_index("ix_inbox_settled", "inbox", ["status", "settled_at"], unique=False)
     op.drop_index("ix_outbox_batch", table_name="outbox")
