@@ -109,6 +109,11 @@ def strategy(hint: Any) -> st.SearchStrategy[Any]:
         return KNOWN[hint]
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
+        if float in args and int in args:
+            # An int goes to the first member that takes it, and in both codecs a float takes
+            # an int: read back as a float, exact up to 2**53 (a larger one is rounded).
+            exact = st.integers(min_value=-(2**53), max_value=2**53)
+            return st.one_of([exact if arg is int else strategy(arg) for arg in args])
         return st.one_of([strategy(arg) for arg in args])
     if origin in (dict, Mapping):
         return st.dictionaries(short, strategy(args[1]), max_size=3)
