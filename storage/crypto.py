@@ -68,7 +68,9 @@ class JsonCipher:
 # pydantic-core's JSON (compiled): several values are sealed and opened on every chat update,
 # and the standard library's encoder took four to five times as long. Text that UTF-8 cannot
 # hold (a lone surrogate, which JSON may carry) takes the standard library's path, kept as it
-# came; so do values JSON cannot hold, which it refuses (TypeError) as before.
+# came; so do values neither can write, which it refuses (TypeError) as before. (pydantic-core
+# also writes a few Python values the standard library refuses, a date or a set; nothing seals
+# those: what is sealed is the codec's JSON, dicts, lists, text, numbers, booleans and None.)
 
 
 def _plain(value: Any) -> bytes:
