@@ -48,6 +48,11 @@ def make_router(
     )
 
 
+async def disk_full(*_: object) -> None:
+    """A write that fails, as on a full disk."""
+    raise RuntimeError("disk full")
+
+
 async def count(engine: AsyncEngine, table: Any) -> int:
     async with session_factory(engine)() as session:
         return int((await session.execute(select(func.count()).select_from(table))).scalar_one())
@@ -88,11 +93,7 @@ async def test_a_failing_step_saves_nothing_and_can_be_retried(
 
     async def broken(self: SqlUnitOfWork) -> SqlUnitOfWork:
         uow = await real_add(self)
-
-        async def fail(*_: object) -> None:
-            raise RuntimeError("disk full")
-
-        uow.drafts.add = fail  # type: ignore[method-assign]
+        uow.drafts.add = disk_full  # type: ignore[method-assign]
         return uow
 
     monkeypatch.setattr(SqlUnitOfWork, "__aenter__", broken)
@@ -145,10 +146,7 @@ async def test_an_inbox_row_is_marked_applied_with_its_update_and_only_then(
     assert not (await apply(third, "/help", "3", done=True)).marked
     assert await pending() == [second, third, fourth]
 
-    async def fail(*_: object) -> None:
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(SqlUnitOfWork, "commit", fail)
+    monkeypatch.setattr(SqlUnitOfWork, "commit", disk_full)
     applying = Applying(fourth)
     token = APPLYING.set(applying)
     with pytest.raises(RuntimeError):

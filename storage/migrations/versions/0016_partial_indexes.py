@@ -27,45 +27,24 @@ down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_BATCH = "batch IS NOT NULL"
-_SETTLED = "settled_at IS NOT NULL"
-_PENDING = "status = 'pending'"
+# (index, table, columns, the rows it keeps)
+_PARTIAL = (
+    ("ix_outbox_batch", "outbox", ["batch", "status"], "batch IS NOT NULL"),
+    ("ix_inbox_pending", "inbox", ["platform", "status", "id"], "status = 'pending'"),
+    ("ix_inbox_settled", "inbox", ["status", "settled_at"], "settled_at IS NOT NULL"),
+)
 
 
 def upgrade() -> None:
-    op.drop_index("ix_outbox_batch", table_name="outbox")
-    op.create_index(
-        "ix_outbox_batch",
-        "outbox",
-        ["batch", "status"],
-        unique=False,
-        sqlite_where=sa.text(_BATCH),
-        postgresql_where=sa.text(_BATCH),
-    )
-    op.drop_index("ix_inbox_pending", table_name="inbox")
-    op.create_index(
-        "ix_inbox_pending",
-        "inbox",
-        ["platform", "status", "id"],
-        unique=False,
-        sqlite_where=sa.text(_PENDING),
-        postgresql_where=sa.text(_PENDING),
-    )
-    op.drop_index("ix_inbox_settled", table_name="inbox")
-    op.create_index(
-        "ix_inbox_settled",
-        "inbox",
-        ["status", "settled_at"],
-        unique=False,
-        sqlite_where=sa.text(_SETTLED),
-        postgresql_where=sa.text(_SETTLED),
-    )
+    for name, table, columns, kept in _PARTIAL:
+        op.drop_index(name, table_name=table)
+        where = sa.text(kept)
+        op.create_index(
+            name, table, columns, unique=False, sqlite_where=where, postgresql_where=where
+        )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_inbox_pending", table_name="inbox")
-    op.create_index("ix_inbox_pending", "inbox", ["platform", "status", "id"], unique=False)
-    op.drop_index("ix_inbox_settled", table_name="inbox")
-    op.create_index("ix_inbox_settled", "inbox", ["status", "settled_at"], unique=False)
-    op.drop_index("ix_outbox_batch", table_name="outbox")
-    op.create_index("ix_outbox_batch", "outbox", ["batch", "status"], unique=False)
+    for name, table, columns, _kept in reversed(_PARTIAL):
+        op.drop_index(name, table_name=table)
+        op.create_index(name, table, columns, unique=False)
