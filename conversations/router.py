@@ -229,8 +229,10 @@ class Router:
             applying = APPLYING.get()  # the inbox row this update came from, if any
             if applying is not None and applying.open:
                 await uow.inbox.applied(applying.item_id, self._clock.now())
+            else:
+                applying = None
             await uow.commit()
-            if applying is not None and applying.open:
+            if applying is not None:
                 applying.marked = True
         return Reply(chat.lang, tuple(messages))
 

@@ -1,5 +1,6 @@
 """Writes that callers await, committed together (the inbox's "applied" marks, the sender's
-outcomes): one transaction for what became ready at about the same time, instead of one each."""
+claims and outcomes): one transaction for what became ready at about the same time, instead of
+one each."""
 
 from __future__ import annotations
 

@@ -196,7 +196,8 @@ class SqlOutbox:
         # SQL, so that the statement stays the one built once; as many more rows are read.
         values = {"of": platform, "now": now, "most": limit + len(skip)}
         rows = (await self._connection.execute(_DUE, values)).all()
-        return [self._item(row, take=True) for row in rows if row.recipient not in skip][:limit]
+        heads = [row for row in rows if row.recipient not in skip][:limit]
+        return [self._item(row, take=True) for row in heads]  # only those returned are taken
 
     async def claim(self, item_id: int, now: datetime) -> bool:
         result = await self._connection.execute(_CLAIM, {"item_id": item_id, "at": now})
